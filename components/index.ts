@@ -1,0 +1,5 @@
+/**
+ * registry-platform's public API: the components and the pure helpers behind them.
+ */
+export * from "./providers";
+export * from "./versions";

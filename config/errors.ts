@@ -1,0 +1,109 @@
+/**
+ * Config errors: every problem names the key path, what was found and what is allowed.
+ * Values of secret keys are never rendered.
+ */
+import type { z } from "zod";
+
+export const NAMESPACE = "registry-platform";
+
+export interface ConfigIssue {
+  /** Full key path, e.g. `registry-platform:storage.backupRetention.days`. */
+  key: string;
+  /** What was found, rendered for humans (`nothing` when missing, `[secret]` for secret values). */
+  found: string;
+  /** What is allowed. */
+  allowed: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: ConfigIssue[]) {
+    super(
+      `invalid stack configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((i) => `  - ${formatIssue(i)}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function formatIssue(i: ConfigIssue): string {
+  return `${i.key}: found ${i.found}; allowed: ${i.allowed}`;
+}
+
+/** `["storage", "backupRetention", "days"]` → `registry-platform:storage.backupRetention.days`. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return `${NAMESPACE}:${out}`;
+}
+
+/** Renders a value briefly: JSON, at most 80 characters; `nothing` for undefined. */
+export function renderValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? typeof v;
+  } catch {
+    s = typeof v;
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** Turns one zod issue into our issue. `allowedKeys` lists the known keys of the object at the issue's path. */
+export function fromZodIssue(
+  issue: ZodIssue,
+  redacted: (path: readonly PropertyKey[]) => boolean,
+  allowedKeys: (path: readonly PropertyKey[]) => string[] | undefined,
+): ConfigIssue[] {
+  const path = issue.path;
+  const found = (v: unknown) => (redacted(path) ? "[secret]" : renderValue(v));
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = allowedKeys(path) ?? [];
+      return issue.keys.map((k) => ({
+        key: keyPath([...path, k]),
+        found: "an unknown key",
+        allowed: known.length > 0 ? `one of the keys ${known.join(", ")}` : "no other keys",
+      }));
+    }
+    case "invalid_type":
+      return [
+        {
+          key: keyPath(path),
+          found: issue.input === undefined ? "nothing (the key is required)" : found(issue.input),
+          allowed: `a value of type ${issue.expected}`,
+        },
+      ];
+    case "invalid_value":
+      return [
+        {
+          key: keyPath(path),
+          found: found(issue.input),
+          allowed: `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+        },
+      ];
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+      const what =
+        issue.origin === "string"
+          ? `a string of length ${op} ${bound}`
+          : issue.origin === "array"
+            ? `a list of ${op} ${bound} items`
+            : `a ${issue.origin === "int" ? "whole number" : "number"} ${op} ${bound}`;
+      return [{ key: keyPath(path), found: found(issue.input), allowed: what }];
+    }
+    case "invalid_format":
+    case "custom":
+      return [{ key: keyPath(path), found: found(issue.input), allowed: issue.message }];
+    case "invalid_union":
+      return [{ key: keyPath(path), found: found(issue.input), allowed: issue.message }];
+    default:
+      return [{ key: keyPath(path), found: found(issue.input), allowed: issue.message }];
+  }
+}

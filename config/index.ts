@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./load";
+export * from "./parse";
+export * from "./schema";
+export * from "./secrets";

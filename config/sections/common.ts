@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/** Kubernetes namespace / object name (RFC 1123 label). */
+export const k8sNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  message: "a Kubernetes name: [a-z0-9-], 1-63 characters",
+});
+
+/** Kubernetes quantity for storage, such as 10Gi. */
+export const storageQuantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, { message: "a Kubernetes quantity such as 10Gi" });
+
+/** Five-field cron expression (minute hour day-of-month month day-of-week). */
+export const cron5 = z
+  .string()
+  .regex(/^(\S+\s+){4}\S+$/, { message: "a 5-field cron expression such as '0 7 * * *'" })
+  .refine(
+    (s) =>
+      s
+        .trim()
+        .split(/\s+/)
+        .every((f, i) => cronFieldOk(f, i)),
+    {
+      message:
+        "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)",
+    },
+  );
+
+/** Six-field cron (Harbor's scheduler: second minute hour day month weekday). */
+export const cron6 = z
+  .string()
+  .regex(/^(\S+\s+){5}\S+$/, { message: "a 6-field cron expression (with seconds) such as '0 0 3 * * 0'" })
+  .refine(
+    (s) =>
+      s
+        .trim()
+        .split(/\s+/)
+        .every((f, i) => (i === 0 ? cronRangeOk(f, 0, 59) : cronFieldOk(f, i - 1))),
+    {
+      message: "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'",
+    },
+  );
+
+const CRON_LIMITS: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+
+function cronFieldOk(field: string, index: number): boolean {
+  const [lo, hi] = CRON_LIMITS[index];
+  return cronRangeOk(field, lo, hi);
+}
+
+/** Checks one cron field: `*`, `?`, numbers, ranges `a-b`, lists `a,b`, steps `x/n`, within [lo, hi]. */
+export function cronRangeOk(field: string, lo: number, hi: number): boolean {
+  return field.split(",").every((part) => {
+    const [range, step] = part.split("/");
+    if (step !== undefined && !/^\d+$/.test(step)) return false;
+    if (range === "*" || range === "?") return true;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(range);
+    if (!m) return false;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    return a >= lo && b <= hi && a <= b;
+  });
+}
+
+/** IANA time zone name known to this Node.js runtime (e.g. Asia/Seoul, UTC). */
+export const timeZone = z.string().refine((tz) => isKnownTimeZone(tz), {
+  message: "an IANA time zone such as Asia/Seoul or UTC",
+});
+
+export function isKnownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  } catch {
+    return false;
+  }
+}

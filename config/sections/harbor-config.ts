@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { cron6, k8sNameSchema } from "./common";
+
+export const SEVERITIES = ["none", "low", "medium", "high", "critical"] as const;
+export const PROXY_CACHE_TYPES = ["docker-hub", "docker-registry", "quay", "github-ghcr", "harbor"] as const;
+
+const projectName = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, { message: "a Harbor project name: lowercase [a-z0-9._-]" })
+  .max(255);
+
+/** `registry-platform:harborConfig` — Harbor configured as code (SPEC R4). */
+export const harborConfigSection = z
+  .strictObject({
+    /** Configure Harbor through its API (projects, robots, policies). Default true. */
+    enabled: z.boolean().default(true),
+    projects: z
+      .array(
+        z.strictObject({
+          name: projectName,
+          /** Public projects allow anonymous pull. Default false. */
+          public: z.boolean().default(false),
+          /** Block pulls of images with vulnerabilities at or above `severity`. Default true. */
+          preventVulnerable: z.boolean().default(true),
+          severity: z.enum(SEVERITIES).default("high"),
+          /** Only allow pulls of cosign-signed artifacts. */
+          cosign: z.boolean().default(false),
+          /** Storage quota in GiB; -1 = unlimited. */
+          quotaGiB: z.number().int().min(-1).default(-1),
+          /** Namespaces that get a pull secret for this project's pull robot. */
+          pullSecretNamespaces: z.array(k8sNameSchema).default([]),
+        }),
+      )
+      .default([]),
+    retention: z
+      .strictObject({
+        /** Most recent N minor/patch releases kept. */
+        keepLatestReleases: z.number().int().min(1).max(1000).default(10),
+        /** Days CI build tags (vX.Y.Z-YYYYMMDD-sha7) are kept. */
+        buildTagDays: z.number().int().min(1).max(3650).default(14),
+        schedule: cron6.default("0 0 2 * * *"),
+      })
+      .prefault({}),
+    gc: z
+      .strictObject({
+        schedule: cron6.default("0 0 3 * * 0"),
+        deleteUntagged: z.boolean().default(true),
+      })
+      .prefault({}),
+    auditLog: z
+      .strictObject({
+        purgeSchedule: cron6.default("0 0 4 * * *"),
+        retentionHours: z.number().int().min(24).default(2160),
+        /** syslog endpoint `host:port` to forward audit logs to. */
+        forwardEndpoint: z
+          .string()
+          .regex(/^[^\s:]+:\d{1,5}$/, { message: "host:port" })
+          .optional(),
+      })
+      .prefault({}),
+    proxyCaches: z
+      .array(
+        z.strictObject({
+          name: projectName,
+          type: z.enum(PROXY_CACHE_TYPES),
+          url: z.string().regex(/^https:\/\/\S+$/, { message: "an https URL" }),
+        }),
+      )
+      .default([]),
+    /** Change this value to rotate every robot secret on the next `pulumi up`. */
+    robotRotation: z.string().default("1"),
+  })
+  .prefault({});

@@ -1,0 +1,287 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parsePlatformConfig, PlatformConfig } from "../../config";
+import { ConfigSource } from "../../config/parse";
+import { StackConfig } from "../../tools/synth/stackfile";
+import { runProgram, stackFile, stackWith } from "../harness";
+
+function source(sc: StackConfig, stack = "t"): ConfigSource {
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [k, v] of Object.entries(sc.config)) {
+    if (!k.startsWith("registry-platform:")) continue;
+    const short = k.slice("registry-platform:".length);
+    values[short] = v;
+    if (sc.secretKeys.includes(k)) secretKeys.add(short);
+  }
+  return { project: "registry-platform", stack, values, secretKeys };
+}
+
+function ok(sc: StackConfig, stack = "t"): PlatformConfig {
+  const r = parsePlatformConfig(source(sc, stack));
+  if (!r.ok) assert.fail(r.issues.map((i) => `${i.key}: ${i.found} / ${i.allowed}`).join("\n"));
+  return r.config;
+}
+
+function issues(sc: StackConfig): string[] {
+  const r = parsePlatformConfig(source(sc));
+  assert.ok(!r.ok, "expected the config to be rejected");
+  return r.issues.map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
+}
+
+describe("config: every stack in stacks/ parses", () => {
+  for (const s of ["dev", "prod-apne2", "prod-apne1", "onprem"]) {
+    it(s, () => {
+      const c = ok(stackFile(s), s);
+      assert.strictEqual(c.stack, s);
+    });
+  }
+
+  it("dev resolves environment defaults: GOVERNANCE 7 days, unprotected, 1 replica, names from project-stack", () => {
+    const c = ok(stackFile("dev"), "dev");
+    assert.deepStrictEqual(c.storage.backupRetention, { mode: "GOVERNANCE", days: 7 });
+    assert.strictEqual(c.protect, false);
+    assert.strictEqual(c.isProduction, false);
+    assert.strictEqual(c.harbor.replicas, 1);
+    assert.strictEqual(c.storage.registryBucket, "registry-platform-dev-registry");
+    assert.strictEqual(c.storage.backupBucket, "registry-platform-dev-backup");
+    assert.strictEqual(c.storage.forceDestroy, true);
+    assert.strictEqual(c.storage.recoveryWindowDays, 7);
+    assert.strictEqual(c.storage.abortMultipartDays, 7);
+  });
+
+  it("prod resolves COMPLIANCE, protect, 2 replicas, NetworkPolicy, and keeps the DB password secret", async () => {
+    const c = ok(stackFile("prod-apne2"), "prod-apne2");
+    assert.deepStrictEqual(c.storage.backupRetention, { mode: "COMPLIANCE", days: 35 });
+    assert.strictEqual(c.protect, true);
+    assert.strictEqual(c.harbor.replicas, 2);
+    assert.strictEqual(c.harbor.networkPolicy, true);
+    assert.ok(c.secrets.harborDatabasePassword);
+    assert.strictEqual(await pulumi.isSecret(c.secrets.harborDatabasePassword), true);
+    assert.ok(pulumi.Output.isInstance(c.secrets.harborDatabasePassword));
+  });
+
+  it("prod defaults the lock mode to COMPLIANCE and 30 days when unset", () => {
+    const c = ok(stackWith("prod-apne2", { storage: { provider: "aws" } }), "p");
+    assert.deepStrictEqual(c.storage.backupRetention, { mode: "COMPLIANCE", days: 30 });
+  });
+});
+
+describe("config: bad input is rejected with the key, the value found and what is allowed", () => {
+  const table: { name: string; changes: Record<string, unknown>; base?: string; expect: RegExp[] }[] = [
+    {
+      name: "unknown environment",
+      changes: { environment: "production" },
+      expect: [/^registry-platform:environment \| "production" \| one of "dev", "staging", "prod"$/],
+    },
+    {
+      name: "missing host",
+      changes: { host: undefined },
+      expect: [/^registry-platform:host \| nothing \(the key is required\) \| a value of type string$/],
+    },
+    {
+      name: "host not a DNS name",
+      changes: { host: "Reg_Istry" },
+      expect: [/^registry-platform:host \| "Reg_Istry" \| a lowercase DNS name/],
+    },
+    {
+      name: "unknown top-level key",
+      changes: { colour: "blue" },
+      expect: [
+        /^registry-platform:colour \| an unknown key \| one of the keys environment, region, role, host/,
+      ],
+    },
+    {
+      name: "typo in a nested key",
+      changes: { storage: { provider: "aws", recoveryWindowDay: 3 } },
+      expect: [
+        /^registry-platform:storage.recoveryWindowDay \| an unknown key \| one of the keys provider, endpoint,.*recoveryWindowDays/,
+      ],
+    },
+    {
+      name: "storage provider not supported",
+      changes: { storage: { provider: "gcs" } },
+      expect: [/^registry-platform:storage.provider \| "gcs" \| one of "aws", "s3-compatible"$/],
+    },
+    {
+      name: "recovery window not positive",
+      changes: { storage: { recoveryWindowDays: 0 } },
+      expect: [/^registry-platform:storage.recoveryWindowDays \| 0 \| a number > 0$/],
+    },
+    {
+      name: "lock mode typo",
+      changes: { storage: { backupRetention: { mode: "COMPLIANT" } } },
+      expect: [
+        /^registry-platform:storage.backupRetention.mode \| "COMPLIANT" \| one of "GOVERNANCE", "COMPLIANCE"$/,
+      ],
+    },
+    {
+      name: "prod retention below 7 days",
+      base: "prod-apne2",
+      changes: { storage: { backupRetention: { days: 3 } } },
+      expect: [
+        /^registry-platform:storage.backupRetention.days \| 3 \| a whole number >= 7 when environment is "prod"/,
+      ],
+    },
+    {
+      name: "prod with GOVERNANCE",
+      base: "prod-apne2",
+      changes: { storage: { backupRetention: { mode: "GOVERNANCE" } } },
+      expect: [/storage.backupRetention.mode \| "GOVERNANCE" \| "COMPLIANCE" when environment is "prod"/],
+    },
+    {
+      name: "prod unprotected",
+      base: "prod-apne2",
+      changes: { protect: false },
+      expect: [/^registry-platform:protect \| false \| true \(or unset\) when environment is "prod"$/],
+    },
+    {
+      name: "forceDestroy outside dev",
+      base: "prod-apne2",
+      changes: { storage: { forceDestroy: true } },
+      expect: [
+        /storage.forceDestroy \| true \| false; forceDestroy is only allowed when environment is "dev"/,
+      ],
+    },
+    {
+      name: "s3-compatible without endpoint or credentials",
+      base: "onprem",
+      changes: { storage: { provider: "s3-compatible" }, s3AccessKey: undefined },
+      expect: [
+        /storage.endpoint \| nothing \| an http\(s\) URL when storage.provider is "s3-compatible"/,
+        /^registry-platform:s3AccessKey \| nothing \| a secret/,
+      ],
+    },
+    {
+      name: "endpoint on aws",
+      changes: { storage: { endpoint: "https://minio.local:9000" } },
+      expect: [/storage.endpoint \| "https:\/\/minio.local:9000" \| nothing when storage.provider is "aws"/],
+    },
+    {
+      name: "region not an AWS region on aws",
+      changes: { region: "dc1" },
+      expect: [/^registry-platform:region \| "dc1" \| an AWS region code/],
+    },
+    {
+      name: "secret stored in plain text",
+      changes: { harborAdminPassword: "hunter2hunter2" },
+      expect: [
+        /^registry-platform:harborAdminPassword \| a value stored in plain text \| a secret: pulumi config set --secret harborAdminPassword/,
+      ],
+    },
+    {
+      name: "plain key stored as a secret",
+      changes: { harbor: { database: { host: { secure: "v1:x" } } } },
+      expect: [
+        /^registry-platform:harbor \| a value stored as a secret \| plain config; secrets have keys of their own/,
+      ],
+    },
+    {
+      name: "external DB without host or password",
+      changes: { harbor: { database: { type: "external" } } },
+      expect: [
+        /harbor.database.host \| nothing \| a host name when harbor.database.type is "external"/,
+        /harborDatabasePassword \| nothing \| a secret/,
+      ],
+    },
+    {
+      name: "prod with one replica",
+      base: "prod-apne2",
+      changes: { harbor: { replicas: 1, database: { type: "external", host: "db" } } },
+      expect: [/harbor.replicas \| 1 \| a whole number >= 2 when environment is "prod"/],
+    },
+    {
+      name: "byo-intermediate without PEMs and key",
+      changes: { tls: { mode: "byo-intermediate" } },
+      expect: [
+        /tls.intermediateCertPem \| nothing \| one PEM certificate/,
+        /tls.rootCertPem \| nothing/,
+        /tlsIntermediateKeyPem \| nothing \| a secret/,
+      ],
+    },
+    {
+      name: "intermediate PEM that is not a certificate",
+      changes: {
+        tls: {
+          mode: "byo-intermediate",
+          intermediateCertPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        },
+      },
+      expect: [/tls.intermediateCertPem \| a value that is not one PEM certificate \|/],
+    },
+    {
+      name: "server certificate valid too long",
+      changes: { tls: { serverValidityDays: 398 } },
+      expect: [/tls.serverValidityDays \| 398 \| a number <= 397$/],
+    },
+    {
+      name: "cert-manager without issuer",
+      changes: { tls: { mode: "cert-manager" } },
+      expect: [/tls.certManager \| nothing \| \{ issuerName, issuerKind \} when tls.mode is "cert-manager"/],
+    },
+    {
+      name: "offline Trivy without a DB mirror",
+      changes: { harbor: { trivy: { offline: true } } },
+      expect: [/harbor.trivy.dbRepository \| nothing \| an OCI repository/],
+    },
+    {
+      name: "unknown time zone",
+      changes: { velero: { timezone: "Mars/Olympus" } },
+      expect: [/^registry-platform:velero.timezone \| "Mars\/Olympus" \| an IANA time zone/],
+    },
+    {
+      name: "schedule typo",
+      changes: { velero: { schedules: { daily: "0 25 * * *" } } },
+      expect: [/^registry-platform:velero.schedules.daily \| "0 25 \* \* \*" \| a 5-field cron expression/],
+    },
+    {
+      name: "duplicate project names",
+      changes: { harborConfig: { projects: [{ name: "a" }, { name: "a" }] } },
+      expect: [
+        /harborConfig.projects\[1\].name \| "a" \| a name not already used by registry-platform:harborConfig.projects\[0\]/,
+      ],
+    },
+  ];
+  for (const t of table) {
+    it(t.name, () => {
+      const found = issues(stackWith(t.base ?? "dev", t.changes));
+      for (const re of t.expect)
+        assert.ok(
+          found.some((f) => re.test(f)),
+          `no issue matches ${re}; got:\n${found.join("\n")}`,
+        );
+    });
+  }
+
+  it("reports every problem at once", () => {
+    const found = issues(
+      stackWith("dev", {
+        environment: "qa",
+        host: "BAD",
+        storage: { provider: "x", recoveryWindowDays: -3 },
+      }),
+    );
+    assert.ok(found.length >= 4, found.join("\n"));
+  });
+
+  it("never echoes a secret value, even when it is misplaced", () => {
+    const found = issues(
+      stackWith("dev", { harborAdminPassword: "S3cr3t-Value-123", harbor: { replicas: { secure: "v1:x" } } }),
+    );
+    assert.ok(!found.join("\n").includes("S3cr3t-Value-123"));
+    assert.ok(!found.join("\n").includes("offline-synth-secret-placeholder"));
+  });
+});
+
+describe("config: invalid config registers nothing", () => {
+  it("the program throws one ConfigError before any resource", async () => {
+    await assert.rejects(
+      () => runProgram("dev", stackWith("dev", { environment: "qa", storage: { provider: "gcs" } })),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.strictEqual(e.issues.length, 2);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Runs a Pulumi program on the mock engine and records what the engine would see: every resource
+ * registration (type, name, parent, provider, dependencies, options, inputs) in registration order, and the
+ * stack outputs. Used by the offline synth and by the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformMocks } from "./mocks";
+
+const rt = pulumi.runtime;
+const SIG = rt.specialSigKey;
+
+/** A serialized property value as the engine receives it (secrets and resource references are tagged). */
+export type Wire = unknown;
+
+export interface Registration {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  /** Provider reference `urn::id`, as the engine receives it. */
+  provider?: string;
+  dependencies: string[];
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  additionalSecretOutputs: string[];
+  /** Inputs as sent to the engine; secrets tagged (use {@link reveal} / {@link secretPaths} in tests). */
+  wire: Record<string, Wire>;
+}
+
+export interface SynthResult {
+  registrations: Registration[];
+  /** Stack outputs as sent to the engine (wire form). */
+  outputs: Record<string, Wire>;
+}
+
+export interface RunOptions {
+  project: string;
+  stack: string;
+  /** Full keys (`ns:key`) → values, as Pulumi passes config to a program. */
+  config: Record<string, string>;
+  /** Full keys that hold secrets. */
+  secretKeys: string[];
+  /** Run as a preview (unknown computed values). Default false. */
+  preview?: boolean;
+}
+
+type Req = {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+};
+type OutReq = { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
+type Callback = (err: unknown, resp: { getUrn?(): string } | undefined) => void;
+interface Monitor {
+  registerResource(req: Req, cb: Callback): void;
+  registerResourceOutputs(req: OutReq, cb: (err: unknown, resp: unknown) => void): void;
+}
+
+let running = false;
+
+/** Runs `program` (which returns the stack outputs) on the mock engine with the given config. */
+export async function runOnMocks(
+  opts: RunOptions,
+  program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
+): Promise<SynthResult> {
+  if (running) throw new Error("runOnMocks: a mock run is already in progress in this process");
+  running = true;
+  try {
+    await rt.setMocks(new PlatformMocks(), opts.project, opts.stack, opts.preview ?? false);
+    rt.setAllConfig(opts.config, opts.secretKeys);
+    const monitor = rt.getMonitor() as unknown as Monitor;
+    const registrations: Registration[] = [];
+    let outputs: Record<string, Wire> = {};
+    let stackUrn: string | undefined;
+
+    const origRegister = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+      const entry: Registration = {
+        urn: "",
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parent: req.getParent() || undefined,
+        provider: req.getProvider() || undefined,
+        dependencies: [...new Set(req.getDependenciesList())],
+        protect: req.getProtect(),
+        retainOnDelete: req.getRetainondelete(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        ignoreChanges: req.getIgnorechangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        wire: req.getObject()?.toJavaScript() ?? {},
+      };
+      const isStack = entry.type === "pulumi:pulumi:Stack";
+      if (!isStack) registrations.push(entry);
+      origRegister(req, (err, resp) => {
+        if (resp?.getUrn) {
+          entry.urn = resp.getUrn();
+          if (isStack) stackUrn = entry.urn;
+        }
+        cb(err, resp);
+      });
+    };
+    const origOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+      if (stackUrn !== undefined && req.getUrn() === stackUrn)
+        outputs = req.getOutputs()?.toJavaScript() ?? {};
+      origOutputs(req, cb);
+    };
+
+    const errors: unknown[] = [];
+    const onRejection = (e: unknown) => errors.push(e);
+    process.on("unhandledRejection", onRejection);
+    try {
+      await rt.runInPulumiStack(async () => program());
+      await (rt as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+    if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
+    return { registrations, outputs };
+  } finally {
+    running = false;
+  }
+}
+
+function isSig(v: unknown, sig: string): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG] === sig;
+}
+
+/** Wire value → plain value with every secret replaced by `"[secret]"` (what the synth writes). */
+export function redact(v: Wire): unknown {
+  return walk(v, () => "[secret]");
+}
+
+/** Wire value → plain value with secrets revealed (tests only). */
+export function reveal(v: Wire): unknown {
+  return walk(v, (inner) => reveal(inner));
+}
+
+function walk(v: Wire, onSecret: (inner: Wire) => unknown): unknown {
+  if (v === rt.unknownValue) return "[unknown]";
+  if (Array.isArray(v)) return v.map((x) => walk(x, onSecret));
+  if (typeof v !== "object" || v === null) return v;
+  if (isSig(v, rt.specialSecretSig)) return onSecret(v.value);
+  if (isSig(v, rt.specialResourceSig)) return v.urn;
+  if (isSig(v, rt.specialAssetSig) || isSig(v, rt.specialArchiveSig)) {
+    const { [SIG]: _sig, ...rest } = v;
+    return walk(rest, onSecret);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "__provider" && typeof x === "string") out[k] = "[dynamic provider code]";
+    else out[k] = walk(x, onSecret);
+  }
+  return out;
+}
+
+/** Dotted paths (`a.b[0].c`) of every secret inside a wire value. A secret whole value has path "". */
+export function secretPaths(v: Wire, prefix = ""): string[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => secretPaths(x, `${prefix}[${i}]`));
+  if (typeof v !== "object" || v === null) return [];
+  if (isSig(v, rt.specialSecretSig)) return [prefix];
+  return Object.entries(v).flatMap(([k, x]) => secretPaths(x, prefix === "" ? k : `${prefix}.${k}`));
+}

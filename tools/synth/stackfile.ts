@@ -1,0 +1,72 @@
+/**
+ * Reads a Pulumi stack config file (`stacks/Pulumi.<stack>.yaml`) the way the Pulumi CLI hands config to a
+ * program: full keys → string values (objects as JSON), plus the list of secret keys. Secure values cannot
+ * be decrypted offline, so each becomes a placeholder that is still marked secret.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+export interface StackConfig {
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+export const SECRET_PLACEHOLDER = "offline-synth-secret-placeholder";
+
+function isSecure(v: unknown): v is { secure: string } {
+  return (
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v
+  );
+}
+
+/** Replaces `{ secure: ... }` leaves with the placeholder; reports whether any were found. */
+function replaceSecure(v: unknown, found: { any: boolean }): unknown {
+  if (isSecure(v)) {
+    found.any = true;
+    return SECRET_PLACEHOLDER;
+  }
+  if (Array.isArray(v)) return v.map((x) => replaceSecure(x, found));
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceSecure(x, found)]));
+  return v;
+}
+
+/** Parses stack file text. Throws with the file name on malformed YAML. */
+export function parseStackConfig(text: string, file: string): StackConfig {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid YAML: ${(e as Error).message}`);
+  }
+  const cfg = (doc as { config?: unknown } | null)?.config ?? {};
+  if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg))
+    throw new Error(`${file}: "config" must be a map`);
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(cfg as Record<string, unknown>)) {
+    const found = { any: false };
+    const v = replaceSecure(value, found);
+    config[key] = typeof v === "string" ? v : JSON.stringify(v);
+    if (found.any) secretKeys.push(key);
+  }
+  return { config, secretKeys };
+}
+
+export function stackFilePath(root: string, stack: string): string {
+  return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+}
+
+export function readStackConfig(file: string): StackConfig {
+  return parseStackConfig(fs.readFileSync(file, "utf8"), file);
+}
+
+/** Stack names that have a file in `<root>/stacks`. */
+export function listStacks(root: string): string[] {
+  return fs
+    .readdirSync(path.join(root, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
