@@ -30,12 +30,28 @@ export = async () => {
     tags,
   });
 
+  // ── storage (components/storage) ──────────────────────────────────────────────────────────────────────
+
+  // ── tls (components/tls) ──────────────────────────────────────────────────────────────────────────────
+
+  // ── harbor (components/harbor) ────────────────────────────────────────────────────────────────────────
+
+  // ── harbor-config (components/harbor-config) ─────────────────────────────────────────────────────────
+
+  // ── velero (components/velero) ────────────────────────────────────────────────────────────────────────
+
   return {
     environment: cfg.environment,
     region: cfg.region,
     role: cfg.role,
     registryHost: cfg.host,
     registryUrl: `https://${cfg.host}`,
-    awsProvider: providers.aws.urn,
+    // (placeholder until the storage section uses the providers)
+    providers: [providers.aws.urn, providers.k8s.urn],
+    // ── storage outputs ──
+    // ── tls outputs ──
+    // ── harbor outputs ──
+    // ── harbor-config outputs ──
+    // ── velero outputs ──
   };
 };
