@@ -1,0 +1,32 @@
+/**
+ * One benchmark sample, run in a fresh Node process: `node child.js platform|baseline <stack>`.
+ * Both variants import the same SDKs and use the same mock engine; `platform` runs the real program for the
+ * stack, `baseline` registers a single bucket. Prints the wall time since process start in ms.
+ */
+import * as aws from "@pulumi/aws";
+import "@pulumi/kubernetes";
+import "@pulumi/random";
+import "@pulumi/tls";
+import { runOnMocks } from "../synth/engine";
+import { readStackConfig, stackFilePath } from "../synth/stackfile";
+import { projectName, ROOT, synth } from "../synth/synth";
+
+async function main(which: string, stack: string): Promise<void> {
+  if (which === "platform") {
+    await synth({ stack });
+  } else if (which === "baseline") {
+    const sc = readStackConfig(stackFilePath(ROOT, stack));
+    await runOnMocks({ project: projectName(), stack, config: sc.config, secretKeys: sc.secretKeys }, () => {
+      const b = new aws.s3.Bucket("one", { bucket: "one-bucket" });
+      return { bucket: b.bucket };
+    });
+  } else {
+    throw new Error(`unknown variant ${which}; allowed: platform, baseline`);
+  }
+  process.stdout.write(`${performance.now().toFixed(1)}\n`);
+}
+
+main(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2").catch((e) => {
+  process.stderr.write(`${String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --runs N --stack S]`: median wall time (process start → synth done) of the platform's
+ * synth of a stack against a one-bucket program on the same mock engine and SDK imports, in fresh Node
+ * processes, alternating the two. Target: ratio ≤ 1.3.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function sample(which: string, stack: string): number {
+  const out = execFileSync(process.execPath, [path.join(__dirname, "child.js"), which, stack], {
+    encoding: "utf8",
+  });
+  return Number(out.trim().split("\n").pop());
+}
+
+function main(argv: string[]): void {
+  let runs = 7;
+  let stack = "prod-apne2";
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--runs") runs = Number(argv[++i]);
+    else if (argv[i] === "--stack") stack = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench [--runs N] [--stack S]`);
+  }
+  if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs: allowed: a whole number >= 1");
+  const platform: number[] = [];
+  const baseline: number[] = [];
+  sample("baseline", stack); // warm the file cache
+  for (let i = 0; i < runs; i++) {
+    baseline.push(sample("baseline", stack));
+    platform.push(sample("platform", stack));
+  }
+  const p = median(platform);
+  const b = median(baseline);
+  const ratio = p / b;
+  process.stdout.write(
+    [
+      `stack ${stack}, ${runs} runs each (fresh node process per run, wall ms from process start)`,
+      `  baseline (one bucket): median ${b.toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(", ")}]`,
+      `  platform synth:        median ${p.toFixed(0)} ms  [${platform.map((x) => x.toFixed(0)).join(", ")}]`,
+      `  ratio ${ratio.toFixed(2)} (target <= 1.30) ${ratio <= 1.3 ? "OK" : "OVER TARGET"}`,
+    ].join("\n") + "\n",
+  );
+}
+
+main(process.argv.slice(2));
