@@ -1,0 +1,85 @@
+/**
+ * Invariants every stack's desired state must keep, whatever the components do: explicit providers, parent
+ * chains and derived names, component type tokens, no secret in clear, protection by environment, and a
+ * deterministic synth.
+ */
+import * as assert from "assert";
+import { redact } from "../../tools/synth/engine";
+import { outputsDoc, resourceDocs } from "../../tools/synth/render";
+import { SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
+import { Recorded, runProgram } from "../harness";
+
+const STACKS = ["dev", "prod-apne2", "prod-apne1", "onprem"];
+const PROVIDER_TYPES = /^pulumi:providers:/;
+
+describe("platform invariants (every stack)", function () {
+  this.timeout(60000);
+  const runs = new Map<string, Recorded>();
+  before(async () => {
+    for (const s of STACKS) runs.set(s, await runProgram(s));
+  });
+
+  for (const stack of STACKS) {
+    describe(stack, () => {
+      it("every custom resource names an explicit platform provider (no default providers)", () => {
+        const rec = runs.get(stack)!;
+        for (const r of rec.all) {
+          if (!r.custom || PROVIDER_TYPES.test(r.type) || r.type === "pulumi-nodejs:dynamic:Resource")
+            continue;
+          const p = rec.providerOf(r);
+          assert.ok(p, `${r.type} ${r.name} has no explicit provider (${r.provider ?? "none"})`);
+          assert.ok(!/::default(_\d+)*$/.test(p.urn), `${r.type} ${r.name} uses a default provider`);
+          const pkg = r.type.split(":")[0];
+          assert.strictEqual(
+            p.type,
+            `pulumi:providers:${pkg}`,
+            `${r.type} ${r.name} uses provider ${p.type}`,
+          );
+        }
+      });
+
+      it("components use registry-platform:<module>:<Type> and children derive their names from the parent", () => {
+        const rec = runs.get(stack)!;
+        for (const r of rec.all) {
+          if (!r.custom)
+            assert.match(r.type, /^registry-platform:[a-z-]+:[A-Z][A-Za-z]+$/, `component type ${r.type}`);
+          const parent = rec.parentOf(r);
+          if (parent && !parent.custom && parent.type !== "pulumi:pulumi:Stack")
+            assert.ok(
+              r.name.startsWith(parent.name),
+              `${r.type} "${r.name}" is not named after its parent "${parent.name}"`,
+            );
+          if (r.parent)
+            assert.ok(
+              rec.all.some((x) => x.urn === r.parent) || /pulumi:pulumi:Stack::/.test(r.parent),
+              `${r.name}: parent ${r.parent} not registered`,
+            );
+        }
+      });
+
+      it("no secret config value and no private key appears in clear in the synth output", () => {
+        const rec = runs.get(stack)!;
+        const text = JSON.stringify(resourceDocs(rec.result)) + JSON.stringify(outputsDoc(rec.result));
+        assert.ok(!text.includes(SECRET_PLACEHOLDER), "secret config placeholder in clear");
+        assert.ok(!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text), "private key in clear");
+      });
+
+      it("stateful resources are protected exactly when the environment says so", () => {
+        const rec = runs.get(stack)!;
+        const prod = stack !== "dev";
+        for (const r of rec.byType("aws:s3/bucket:Bucket")) {
+          assert.strictEqual(r.protect, prod, `${r.name} protect`);
+          assert.strictEqual(r.retainOnDelete, prod, `${r.name} retainOnDelete`);
+          assert.strictEqual(rec.inputs(r).forceDestroy ?? false, !prod, `${r.name} forceDestroy`);
+        }
+      });
+    });
+  }
+
+  it("the synth is deterministic: two runs of dev give identical desired state", async () => {
+    const again = await runProgram("dev");
+    const first = runs.get("dev")!;
+    assert.deepStrictEqual(resourceDocs(again.result), resourceDocs(first.result));
+    assert.deepStrictEqual(redact(again.result.outputs), redact(first.result.outputs));
+  });
+});
