@@ -1,0 +1,5 @@
+export * from "./args";
+export * from "./harbor";
+export * from "./names";
+export * from "./network-policy";
+export * from "./values";

@@ -1,0 +1,388 @@
+/**
+ * The Harbor chart values we set (a typed subset of goharbor/harbor-helm 1.19.1 `values.yaml`; every key is
+ * spelled exactly as there) and the pure function that builds them from the component's arguments.
+ *
+ * Every value the chart would otherwise generate on each render (admin password, `secretKey`, core secret,
+ * XSRF key, jobservice and registry secrets, registry htpasswd, token key/cert, internal TLS certificates)
+ * is referenced through the chart's `existingSecret*` / `secretName` keys: the values hold Secret NAMES,
+ * the Secrets hold values generated once by @pulumi/random / @pulumi/tls. The one exception is the internal
+ * PostgreSQL password, for which the chart has no existing-secret key: it is a secret Output in the values.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedHarborArgs } from "./args";
+import { harborSecretNames, INTERNAL_TLS_COMPONENTS, InternalTlsComponent } from "./names";
+
+/** `resources` of a container (Kubernetes ResourceRequirements subset). */
+export interface ContainerResources {
+  requests: { cpu: string; memory: string };
+  limits?: { cpu?: string; memory?: string };
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+}
+
+/** Keys shared by the chart's Deployments (core, portal, jobservice, registry, nginx). */
+export interface DeploymentValues {
+  replicas: number;
+  podDisruptionBudget: { enabled: boolean; minAvailable: number };
+  topologySpreadConstraints: TopologySpreadConstraint[];
+}
+
+export interface PvcValues {
+  storageClass?: string;
+  size: string;
+}
+
+export interface HarborValues {
+  expose: {
+    type: "ingress" | "loadBalancer";
+    tls: { enabled: true; certSource: "secret"; secret: { secretName: pulumi.Input<string> } };
+    ingress?: {
+      hosts: { core: string };
+      className: string;
+      controller: "default";
+      annotations: Record<string, string>;
+    };
+  };
+  externalURL: string;
+  persistence: {
+    enabled: true;
+    resourcePolicy: "keep";
+    persistentVolumeClaim: {
+      jobservice?: { jobLog: PvcValues };
+      database?: PvcValues;
+      redis?: PvcValues;
+      trivy?: PvcValues;
+    };
+    imageChartStorage: {
+      type: "s3";
+      disableredirect: boolean;
+      caBundleSecretName?: string;
+      s3: {
+        existingSecret: string;
+        region: string;
+        bucket: pulumi.Input<string>;
+        regionendpoint?: string;
+        encrypt?: boolean;
+        keyid?: pulumi.Input<string>;
+        rootdirectory?: string;
+      };
+    };
+  };
+  existingSecretAdminPassword: string;
+  existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD";
+  existingSecretSecretKey: string;
+  internalTLS: {
+    enabled: boolean;
+    certSource?: "secret";
+    strong_ssl_ciphers?: boolean;
+    core?: { secretName: string };
+    jobservice?: { secretName: string };
+    registry?: { secretName: string };
+    portal?: { secretName: string };
+    trivy?: { secretName: string };
+  };
+  updateStrategy: { type: "RollingUpdate" | "Recreate" };
+  caSecretName?: string;
+  caBundleSecretName?: string;
+  metrics: { enabled: boolean; serviceMonitor: { enabled: boolean } };
+  nginx?: DeploymentValues & { resources: ContainerResources };
+  portal: DeploymentValues & { resources: ContainerResources };
+  core: DeploymentValues & {
+    resources: ContainerResources;
+    existingSecret: string;
+    secretName: string;
+    existingXsrfSecret: string;
+    existingXsrfSecretKey: "CSRF_KEY";
+  };
+  jobservice: DeploymentValues & {
+    resources: ContainerResources;
+    existingSecret: string;
+    existingSecretKey: "JOBSERVICE_SECRET";
+    jobLoggers: ("file" | "database" | "stdout")[];
+  };
+  registry: DeploymentValues & {
+    registry: { resources: ContainerResources };
+    controller: { resources: ContainerResources };
+    existingSecret: string;
+    existingSecretKey: "REGISTRY_HTTP_SECRET";
+    credentials: { username: string; existingSecret: string };
+  };
+  trivy: {
+    enabled: boolean;
+    resources?: ContainerResources;
+    skipUpdate?: boolean;
+    skipJavaDBUpdate?: boolean;
+    offlineScan?: boolean;
+    dbRepository?: string[];
+    javaDBRepository?: string[];
+  };
+  database: {
+    type: "internal" | "external";
+    internal?: {
+      password: pulumi.Input<string>;
+      resources: ContainerResources;
+      initContainer: { permissions: { resources: ContainerResources } };
+    };
+    external?: {
+      host: string;
+      port: string;
+      username: string;
+      coreDatabase: string;
+      existingSecret: string;
+      sslmode: string;
+    };
+  };
+  redis: {
+    type: "internal" | "external";
+    internal?: { resources: ContainerResources };
+    external?: { addr: string; existingSecret?: string };
+  };
+  exporter?: { resources: ContainerResources };
+}
+
+/** Username of the registry's htpasswd entry (core and jobservice authenticate to the registry with it). */
+export const REGISTRY_CREDENTIALS_USERNAME = "harbor_registry_user";
+
+type Profile = Record<
+  | "core"
+  | "portal"
+  | "jobservice"
+  | "registry"
+  | "registryctl"
+  | "trivy"
+  | "database"
+  | "redis"
+  | "exporter"
+  | "nginx",
+  ContainerResources
+>;
+
+const req = (cpu: string, memory: string, limits?: ContainerResources["limits"]): ContainerResources =>
+  limits ? { requests: { cpu, memory }, limits } : { requests: { cpu, memory } };
+
+/**
+ * Resource requests per container. Production sizes for a registry serving a few hundred nodes; the
+ * non-production profile keeps a dev cluster schedulable. Trivy also gets limits (a scan of a large image
+ * can otherwise take a node's memory).
+ */
+export const RESOURCE_PROFILES: { production: Profile; standard: Profile } = {
+  production: {
+    core: req("250m", "512Mi"),
+    portal: req("50m", "64Mi"),
+    jobservice: req("100m", "256Mi"),
+    registry: req("250m", "512Mi"),
+    registryctl: req("50m", "128Mi"),
+    trivy: req("500m", "1Gi", { cpu: "2", memory: "2Gi" }),
+    database: req("250m", "512Mi"),
+    redis: req("100m", "256Mi"),
+    exporter: req("50m", "128Mi"),
+    nginx: req("100m", "128Mi"),
+  },
+  standard: {
+    core: req("100m", "256Mi"),
+    portal: req("10m", "32Mi"),
+    jobservice: req("50m", "128Mi"),
+    registry: req("100m", "256Mi"),
+    registryctl: req("10m", "64Mi"),
+    trivy: req("200m", "512Mi", { cpu: "1", memory: "1Gi" }),
+    database: req("100m", "256Mi"),
+    redis: req("50m", "64Mi"),
+    exporter: req("10m", "64Mi"),
+    nginx: req("50m", "64Mi"),
+  },
+};
+
+/** Generated values that must go into the chart values themselves (no existing-secret key exists). */
+export interface HarborGeneratedValues {
+  /** Password of the chart's internal PostgreSQL (`database.internal.password`); required for an internal DB. */
+  internalDatabasePassword?: pulumi.Input<string>;
+}
+
+/** Builds the chart values. Pure: same arguments, same values. */
+export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedValues = {}): HarborValues {
+  const names = harborSecretNames(r.releaseName);
+  const profile = r.production ? RESOURCE_PROFILES.production : RESOURCE_PROFILES.standard;
+  const ha = r.replicas >= 2;
+  const deployment = (): DeploymentValues => ({
+    replicas: r.replicas,
+    podDisruptionBudget: { enabled: ha, minAvailable: 1 },
+    topologySpreadConstraints: ha
+      ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" }]
+      : [],
+  });
+  // Job logs in files need a ReadWriteOnce PVC that only one jobservice pod can mount; with more replicas
+  // the logs go to the database (still shown in the portal).
+  const fileJobLogs = r.replicas === 1;
+  const pvc = (size: string, storageClass = r.storageClass): PvcValues =>
+    storageClass === undefined ? { size } : { storageClass, size };
+  const st = r.storage;
+  const encrypt = st.encrypt ?? (st.kmsKeyId !== undefined ? true : undefined);
+
+  const tlsSecretName: pulumi.Input<string> = r.tls.kind === "pem" ? names.tls : r.tls.secretName;
+
+  const values: HarborValues = {
+    expose: {
+      type: r.expose,
+      tls: { enabled: true, certSource: "secret", secret: { secretName: tlsSecretName } },
+      ...(r.expose === "ingress"
+        ? {
+            ingress: {
+              hosts: { core: r.host },
+              className: r.ingressClass,
+              controller: "default",
+              // ingress-nginx: no request body limit (image layers are large); the chart's other default
+              // annotations (ssl-redirect) stay.
+              annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "0" },
+            },
+          }
+        : {}),
+    },
+    externalURL: `https://${r.host}`,
+    persistence: {
+      enabled: true,
+      resourcePolicy: "keep",
+      persistentVolumeClaim: {
+        ...(fileJobLogs ? { jobservice: { jobLog: pvc(r.jobserviceLogSize) } } : {}),
+        ...(r.database.type === "internal"
+          ? { database: pvc(r.database.size, r.database.storageClass ?? r.storageClass) }
+          : {}),
+        ...(r.redis.type === "internal" ? { redis: pvc(r.redis.size) } : {}),
+        ...(r.trivy.enabled ? { trivy: pvc(r.trivy.size) } : {}),
+      },
+      imageChartStorage: {
+        type: "s3",
+        disableredirect: st.disableRedirect,
+        ...(st.endpointCaBundlePem !== undefined ? { caBundleSecretName: names.storageCaBundle } : {}),
+        s3: {
+          existingSecret: names.s3Credentials,
+          region: st.region,
+          bucket: st.bucket,
+          ...(st.endpoint !== undefined ? { regionendpoint: st.endpoint.replace(/\/$/, "") } : {}),
+          ...(encrypt !== undefined ? { encrypt } : {}),
+          ...(st.kmsKeyId !== undefined ? { keyid: st.kmsKeyId } : {}),
+          ...(st.rootDirectory !== undefined ? { rootdirectory: st.rootDirectory } : {}),
+        },
+      },
+    },
+    existingSecretAdminPassword: names.adminPassword,
+    existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD",
+    existingSecretSecretKey: names.secretKey,
+    internalTLS: r.internalTLS
+      ? {
+          enabled: true,
+          certSource: "secret",
+          strong_ssl_ciphers: true,
+          ...(Object.fromEntries(
+            INTERNAL_TLS_COMPONENTS.filter((c) => c !== "trivy" || r.trivy.enabled).map((c) => [
+              c,
+              { secretName: names.internalTls(c) },
+            ]),
+          ) as Partial<Record<InternalTlsComponent, { secretName: string }>>),
+        }
+      : { enabled: false },
+    // Recreate only while jobservice mounts a ReadWriteOnce PVC (a rolling update would wait on the volume).
+    updateStrategy: { type: fileJobLogs ? "Recreate" : "RollingUpdate" },
+    ...(r.caBundlePem !== undefined
+      ? { caSecretName: names.caBundle, caBundleSecretName: names.caBundle }
+      : {}),
+    metrics: { enabled: r.metrics.enabled, serviceMonitor: { enabled: r.metrics.serviceMonitor } },
+    ...(r.expose === "loadBalancer" ? { nginx: { ...deployment(), resources: profile.nginx } } : {}),
+    portal: { ...deployment(), resources: profile.portal },
+    core: {
+      ...deployment(),
+      resources: profile.core,
+      existingSecret: names.coreKeys,
+      secretName: names.tokenService,
+      existingXsrfSecret: names.coreKeys,
+      existingXsrfSecretKey: "CSRF_KEY",
+    },
+    jobservice: {
+      ...deployment(),
+      resources: profile.jobservice,
+      existingSecret: names.jobserviceKeys,
+      existingSecretKey: "JOBSERVICE_SECRET",
+      jobLoggers: fileJobLogs ? ["file"] : ["database"],
+    },
+    registry: {
+      ...deployment(),
+      registry: { resources: profile.registry },
+      controller: { resources: profile.registryctl },
+      existingSecret: names.registryKeys,
+      existingSecretKey: "REGISTRY_HTTP_SECRET",
+      credentials: { username: REGISTRY_CREDENTIALS_USERNAME, existingSecret: names.registryCredentials },
+    },
+    trivy: trivyValues(r, profile),
+    database: databaseValues(r, profile, names.database, generated.internalDatabasePassword),
+    redis:
+      r.redis.type === "internal"
+        ? { type: "internal", internal: { resources: profile.redis } }
+        : {
+            type: "external",
+            external: {
+              addr: r.redis.addr,
+              ...(r.redis.password !== undefined ? { existingSecret: names.redis } : {}),
+            },
+          },
+    ...(r.metrics.enabled ? { exporter: { resources: profile.exporter } } : {}),
+  };
+  return values;
+}
+
+function trivyValues(r: ResolvedHarborArgs, profile: Profile): HarborValues["trivy"] {
+  const t = r.trivy;
+  if (!t.enabled) return { enabled: false };
+  const mirrors = {
+    ...(t.dbRepository !== undefined ? { dbRepository: [t.dbRepository] } : {}),
+    ...(t.javaDbRepository !== undefined ? { javaDBRepository: [t.javaDbRepository] } : {}),
+  };
+  if (!t.offline) {
+    return { enabled: true, resources: profile.trivy, skipUpdate: false, offlineScan: false, ...mirrors };
+  }
+  // Air-gapped: no request to the internet. A mirrored DB is still pulled (from the internal registry);
+  // without a mirror, updates are skipped and the DB must be seeded onto the PVC.
+  return {
+    enabled: true,
+    resources: profile.trivy,
+    skipUpdate: t.dbRepository === undefined,
+    skipJavaDBUpdate: t.javaDbRepository === undefined,
+    offlineScan: true,
+    ...mirrors,
+  };
+}
+
+function databaseValues(
+  r: ResolvedHarborArgs,
+  profile: Profile,
+  secretName: string,
+  internalPassword: pulumi.Input<string> | undefined,
+): HarborValues["database"] {
+  const db = r.database;
+  if (db.type === "external") {
+    return {
+      type: "external",
+      external: {
+        host: db.host,
+        port: String(db.port),
+        username: db.username,
+        coreDatabase: db.coreDatabase,
+        existingSecret: secretName,
+        sslmode: db.sslmode,
+      },
+    };
+  }
+  if (internalPassword === undefined)
+    throw new Error("harborValues: an internal database needs generated.internalDatabasePassword");
+  return {
+    type: "internal",
+    internal: {
+      password: internalPassword,
+      resources: profile.database,
+      // The chmod init container of the PostgreSQL StatefulSet.
+      initContainer: { permissions: { resources: req("10m", "32Mi") } },
+    },
+  };
+}

@@ -1,0 +1,430 @@
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  GENERATED_SECRETS,
+  Harbor,
+  HarborArgsError,
+  harborNetworkPolicies,
+  harborValues,
+  INTERNAL_CERT_EARLY_RENEWAL_HOURS,
+  INTERNAL_CERT_VALIDITY_HOURS,
+  resolveHarborArgs,
+  TOKEN_CERT_VALIDITY_HOURS,
+  versions,
+} from "../../components";
+import { fakePem, fakeString } from "../../tools/synth/mocks";
+import { Registration } from "../../tools/synth/engine";
+import { Recorded, runComponent } from "../harness";
+import { CA_PEM, LEAF_CHAIN_PEM, PLAIN_SECRETS, ProfileName, profileArgs, secretInputs } from "./profiles";
+
+const T = {
+  component: "registry-platform:harbor:Harbor",
+  release: "kubernetes:helm.sh/v3:Release",
+  secret: "kubernetes:core/v1:Secret",
+  namespace: "kubernetes:core/v1:Namespace",
+  netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  password: "random:index/randomPassword:RandomPassword",
+  key: "tls:index/privateKey:PrivateKey",
+  selfSigned: "tls:index/selfSignedCert:SelfSignedCert",
+  csr: "tls:index/certRequest:CertRequest",
+  signed: "tls:index/locallySignedCert:LocallySignedCert",
+};
+
+const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** The RandomPassword result the mock provider computes (what `pulumi up` would keep in state). */
+function generated(name: string, length: number, alphabet = ALNUM): string {
+  return fakeString(`${T.password}::${name}`, length, alphabet);
+}
+
+async function run(profile: ProfileName, preview = false): Promise<Recorded> {
+  return runComponent(
+    () => {
+      const kubernetes = new k8s.Provider("p", {});
+      const h = new Harbor("harbor", profileArgs(profile, secretInputs()), { providers: { kubernetes } });
+      return {
+        namespace: h.namespace,
+        releaseName: h.releaseName,
+        url: h.url,
+        host: h.host,
+        adminUsername: h.adminUsername,
+        adminPassword: h.adminPassword,
+        coreServiceName: h.coreServiceName,
+        releaseUrn: h.release.urn,
+      };
+    },
+    { preview },
+  );
+}
+
+/** `name` → { type, data (revealed), secretPaths } of every Kubernetes Secret. */
+function secretsOf(
+  rec: Recorded,
+): Map<string, { type: string; data: Record<string, string>; secrets: string[] }> {
+  return new Map(
+    rec.byType(T.secret).map((r) => {
+      const i = rec.inputs(r);
+      return [i.metadata.name as string, { type: i.type, data: i.stringData, secrets: rec.secrets(r) }];
+    }),
+  );
+}
+
+function children(rec: Recorded): Registration[] {
+  const c = rec.one(T.component);
+  return rec.all.filter((r) => r.urn !== c.urn && r.type !== "pulumi:providers:kubernetes");
+}
+
+describe("harbor: Harbor component, dev profile", () => {
+  let rec: Recorded;
+  before(async () => {
+    rec = await run("dev");
+  });
+
+  it("installs the pinned chart into the created namespace with documented release options", () => {
+    const i = rec.inputs(rec.one(T.release, "harbor-release"));
+    assert.strictEqual(i.chart, "harbor");
+    assert.strictEqual(i.version, versions.harbor.chart);
+    assert.strictEqual(i.version, "1.19.1");
+    assert.deepStrictEqual(i.repositoryOpts, { repo: "https://helm.goharbor.io" });
+    assert.strictEqual(i.name, "harbor");
+    assert.strictEqual(i.namespace, "harbor");
+    assert.strictEqual(i.createNamespace, false);
+    assert.strictEqual(i.timeout, 900);
+    assert.strictEqual(i.atomic, false);
+    assert.strictEqual(i.cleanupOnFail, true);
+    assert.strictEqual(i.maxHistory, 10);
+  });
+
+  it("release values are harborValues() of the args, with the generated internal DB password as a secret", () => {
+    const rel = rec.one(T.release);
+    const i = rec.inputs(rel);
+    const dbPassword = generated("harbor-database-password", 32);
+    const expected = harborValues(resolveHarborArgs("harbor", profileArgs("dev")), {
+      internalDatabasePassword: dbPassword,
+    });
+    assert.deepStrictEqual(i.values, JSON.parse(JSON.stringify(expected)));
+    assert.deepStrictEqual(rec.secrets(rel), ["values.database.internal.password"]);
+  });
+
+  it("depends on the namespace and on every Secret its values reference", () => {
+    const rel = rec.one(T.release);
+    for (const r of [rec.one(T.namespace), ...rec.byType(T.secret)])
+      assert.ok(rel.dependencies.includes(r.urn), `release does not depend on ${r.name}`);
+  });
+
+  it("creates exactly the Secrets the values reference, each with the keys the chart reads, all secret", () => {
+    const s = secretsOf(rec);
+    const keys = Object.fromEntries([...s].map(([n, x]) => [n, [x.type, ...Object.keys(x.data).sort()]]));
+    assert.deepStrictEqual(keys, {
+      "harbor-admin-password": ["Opaque", "HARBOR_ADMIN_PASSWORD"],
+      "harbor-secret-key": ["Opaque", "secretKey"],
+      "harbor-core-keys": ["Opaque", "CSRF_KEY", "secret"],
+      "harbor-token-service": ["kubernetes.io/tls", "tls.crt", "tls.key"],
+      "harbor-jobservice-keys": ["Opaque", "JOBSERVICE_SECRET"],
+      "harbor-registry-keys": ["Opaque", "REGISTRY_HTTP_SECRET"],
+      "harbor-registry-credentials": ["Opaque", "REGISTRY_HTPASSWD", "REGISTRY_PASSWD"],
+      "harbor-s3-credentials": ["Opaque", "REGISTRY_STORAGE_S3_ACCESSKEY", "REGISTRY_STORAGE_S3_SECRETKEY"],
+      "harbor-ca-bundle": ["Opaque", "ca.crt"],
+      "harbor-tls": ["kubernetes.io/tls", "tls.crt", "tls.key"],
+    });
+    for (const [n, x] of s) {
+      assert.deepStrictEqual(x.secrets, ["stringData"], `${n} data is not secret`);
+      assert.strictEqual(
+        rec.inputs(rec.byType(T.secret).find((r) => rec.inputs(r).metadata.name === n)!).metadata.namespace,
+        "harbor",
+      );
+    }
+  });
+
+  it("every generated value is the result of a @pulumi/random or @pulumi/tls resource (kept in state)", () => {
+    const s = secretsOf(rec);
+    const adminAlphabet = ALNUM + GENERATED_SECRETS.adminPassword.overrideSpecial;
+    assert.strictEqual(
+      s.get("harbor-admin-password")!.data.HARBOR_ADMIN_PASSWORD,
+      generated("harbor-admin-password", 32, adminAlphabet),
+    );
+    assert.strictEqual(s.get("harbor-secret-key")!.data.secretKey, generated("harbor-secret-key", 16));
+    assert.strictEqual(s.get("harbor-core-keys")!.data.secret, generated("harbor-core-secret", 16));
+    assert.strictEqual(s.get("harbor-core-keys")!.data.CSRF_KEY, generated("harbor-xsrf-key", 32));
+    assert.strictEqual(
+      s.get("harbor-jobservice-keys")!.data.JOBSERVICE_SECRET,
+      generated("harbor-jobservice-secret", 16),
+    );
+    assert.strictEqual(
+      s.get("harbor-registry-keys")!.data.REGISTRY_HTTP_SECRET,
+      generated("harbor-registry-secret", 16),
+    );
+    const creds = s.get("harbor-registry-credentials")!.data;
+    assert.strictEqual(creds.REGISTRY_PASSWD, generated("harbor-registry-password", 32));
+    // htpasswd line from the same RandomPassword's bcryptHash output.
+    assert.match(creds.REGISTRY_HTPASSWD, /^harbor_registry_user:\$2a\$10\$[A-Za-z0-9./]{53}$/);
+    const token = s.get("harbor-token-service")!.data;
+    assert.strictEqual(token["tls.key"], fakePem("RSA PRIVATE KEY", `${T.key}::harbor-token-key`, 1190));
+    assert.strictEqual(token["tls.crt"], fakePem("CERTIFICATE", `${T.selfSigned}::harbor-token-cert`, 640));
+  });
+
+  it("passes given secrets through unchanged", () => {
+    const s = secretsOf(rec);
+    assert.deepStrictEqual(s.get("harbor-s3-credentials")!.data, {
+      REGISTRY_STORAGE_S3_ACCESSKEY: PLAIN_SECRETS.accessKeyId,
+      REGISTRY_STORAGE_S3_SECRETKEY: PLAIN_SECRETS.secretAccessKey,
+    });
+    assert.deepStrictEqual(s.get("harbor-tls")!.data, {
+      "tls.crt": LEAF_CHAIN_PEM,
+      "tls.key": PLAIN_SECRETS.keyPem,
+    });
+    assert.deepStrictEqual(s.get("harbor-ca-bundle")!.data, { "ca.crt": CA_PEM });
+  });
+
+  it("RandomPasswords: lengths and alphabets the chart and Harbor require", () => {
+    const got = Object.fromEntries(
+      rec.byType(T.password).map((r) => {
+        const i = rec.inputs(r);
+        return [r.name, [i.length, i.special]];
+      }),
+    );
+    assert.deepStrictEqual(got, {
+      "harbor-admin-password": [32, true],
+      "harbor-secret-key": [16, false],
+      "harbor-core-secret": [16, false],
+      "harbor-xsrf-key": [32, false],
+      "harbor-jobservice-secret": [16, false],
+      "harbor-registry-secret": [16, false],
+      "harbor-registry-password": [32, false],
+      "harbor-database-password": [32, false],
+    });
+    const admin = rec.inputs(rec.one(T.password, "harbor-admin-password"));
+    assert.strictEqual(admin.overrideSpecial, "-_.!%+=");
+    assert.deepStrictEqual([admin.minUpper, admin.minLower, admin.minNumeric], [1, 1, 1]);
+  });
+
+  it("token signing key is RSA 4096 with a long-lived self-signed certificate", () => {
+    assert.deepStrictEqual(rec.inputs(rec.one(T.key, "harbor-token-key")), {
+      algorithm: "RSA",
+      rsaBits: 4096,
+    });
+    const cert = rec.one(T.selfSigned, "harbor-token-cert");
+    const i = rec.inputs(cert);
+    assert.strictEqual(i.validityPeriodHours, TOKEN_CERT_VALIDITY_HOURS);
+    assert.strictEqual(i.validityPeriodHours, 87600);
+    assert.deepStrictEqual(i.subject, { commonName: "harbor-token-ca" });
+    assert.strictEqual(i.isCaCertificate, true);
+    assert.deepStrictEqual(rec.secrets(cert), ["privateKeyPem"]);
+    assert.strictEqual(rec.byType(T.signed).length, 0, "no internal TLS certificates in dev");
+  });
+
+  it("namespace carries Pod Security labels (enforce restricted)", () => {
+    const i = rec.inputs(rec.one(T.namespace));
+    assert.deepStrictEqual(i.metadata, {
+      name: "harbor",
+      labels: {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": "latest",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": "latest",
+        "app.kubernetes.io/part-of": "registry-platform",
+      },
+    });
+    assert.strictEqual(rec.byType(T.netpol).length, 0);
+  });
+
+  it("every child is parented to the component; Kubernetes children use the given provider", () => {
+    const c = rec.one(T.component);
+    const kids = children(rec);
+    assert.strictEqual(kids.length, 22);
+    for (const r of kids) {
+      assert.strictEqual(rec.parentOf(r)?.urn, c.urn, `${r.name} parent`);
+      if (r.type.startsWith("kubernetes:"))
+        assert.strictEqual(rec.providerOf(r)?.name, "p", `${r.name} provider`);
+      // random/tls use their packages' default providers, never the Kubernetes one.
+      else assert.strictEqual(rec.providerOf(r), undefined, `${r.name} provider`);
+    }
+  });
+
+  it("outputs: url, host, admin credentials (password secret), core service, namespace, release name", () => {
+    const o = rec.outputs;
+    assert.strictEqual(o.url, "https://registry.dev.example.internal");
+    assert.strictEqual(o.host, "registry.dev.example.internal");
+    assert.strictEqual(o.adminUsername, "admin");
+    assert.strictEqual(o.adminPassword, generated("harbor-admin-password", 32, ALNUM + "-_.!%+="));
+    assert.strictEqual(o.coreServiceName, "harbor-core");
+    assert.strictEqual(o.namespace, "harbor");
+    assert.strictEqual(o.releaseName, "harbor");
+    assert.deepStrictEqual(rec.outputSecrets(), ["adminPassword"]);
+  });
+
+  it("the chart's default password appears nowhere", () => {
+    for (const r of rec.all) assert.ok(!JSON.stringify(rec.inputs(r)).includes("Harbor12345"), r.name);
+    assert.ok(!JSON.stringify(rec.outputs).includes("Harbor12345"));
+  });
+});
+
+describe("harbor: Harbor component, prod profile", () => {
+  let rec: Recorded;
+  before(async () => {
+    rec = await run("prod");
+  });
+
+  it("external database password in its own secret; no internal DB password generated", () => {
+    const s = secretsOf(rec);
+    assert.deepStrictEqual(s.get("harbor-database-password"), {
+      type: "Opaque",
+      data: { password: PLAIN_SECRETS.databasePassword },
+      secrets: ["stringData"],
+    });
+    assert.strictEqual(rec.byType(T.password).filter((r) => r.name === "harbor-database-password").length, 0);
+    const rel = rec.one(T.release);
+    assert.deepStrictEqual(rec.secrets(rel), [], "no secret inline in prod values");
+    const v = rec.inputs(rel).values;
+    assert.strictEqual(v.database.external.existingSecret, "harbor-database-password");
+    assert.strictEqual(v.core.replicas, 2);
+    assert.strictEqual(v.persistence.imageChartStorage.s3.keyid, profileArgs("prod").storage.kmsKeyId);
+  });
+
+  it("NetworkPolicies are created in the namespace exactly as harborNetworkPolicies() says", () => {
+    const expected = harborNetworkPolicies(resolveHarborArgs("harbor", profileArgs("prod")));
+    const got = rec.byType(T.netpol).map((r) => {
+      const i = rec.inputs(r);
+      return { resource: r.name, name: i.metadata.name, namespace: i.metadata.namespace, spec: i.spec };
+    });
+    assert.deepStrictEqual(
+      got,
+      expected.map((p) => ({
+        resource: `harbor-netpol-${p.name.slice("harbor-".length)}`,
+        name: p.name,
+        namespace: "harbor",
+        spec: p.spec,
+      })),
+    );
+    const rel = rec.one(T.release);
+    for (const r of rec.byType(T.netpol)) assert.ok(rel.dependencies.includes(r.urn));
+    for (const r of rec.byType(T.netpol)) assert.strictEqual(rec.providerOf(r)?.name, "p");
+  });
+});
+
+describe("harbor: Harbor component, onprem profile", () => {
+  let rec: Recorded;
+  before(async () => {
+    rec = await run("onprem");
+  });
+
+  it("mounts the S3 endpoint's CA and proxies blobs; Trivy offline from the mirror", () => {
+    assert.deepStrictEqual(secretsOf(rec).get("harbor-storage-ca-bundle")?.data, { "ca.crt": CA_PEM });
+    const v = rec.inputs(rec.one(T.release)).values;
+    assert.strictEqual(v.persistence.imageChartStorage.caBundleSecretName, "harbor-storage-ca-bundle");
+    assert.strictEqual(
+      v.persistence.imageChartStorage.s3.regionendpoint,
+      "https://minio.dc1.corp.internal:9000",
+    );
+    assert.strictEqual(v.persistence.imageChartStorage.disableredirect, true);
+    assert.strictEqual(v.trivy.offlineScan, true);
+    assert.deepStrictEqual(v.trivy.dbRepository, ["registry.dc1.corp.internal/mirror/aquasec/trivy-db"]);
+    assert.strictEqual(rec.byType(T.netpol).length, 3);
+  });
+});
+
+describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, given admin password)", () => {
+  let rec: Recorded;
+  before(async () => {
+    rec = await run("edge");
+  });
+
+  it("internal TLS: one CA and a certificate per enabled component, in kubernetes.io/tls secrets with ca.crt", () => {
+    const ca = rec.inputs(rec.one(T.selfSigned, "harbor-internal-ca"));
+    assert.strictEqual(ca.isCaCertificate, true);
+    assert.deepStrictEqual(ca.subject, { commonName: "edge-harbor-internal-ca" });
+    assert.deepStrictEqual(
+      rec.byType(T.signed).map((r) => r.name),
+      ["core", "jobservice", "registry", "portal"].map((c) => `harbor-${c}-internal-cert`),
+    );
+    for (const r of rec.byType(T.signed)) {
+      const i = rec.inputs(r);
+      assert.strictEqual(i.validityPeriodHours, INTERNAL_CERT_VALIDITY_HOURS);
+      assert.strictEqual(i.earlyRenewalHours, INTERNAL_CERT_EARLY_RENEWAL_HOURS);
+      assert.deepStrictEqual(i.allowedUses, [
+        "digital_signature",
+        "key_encipherment",
+        "server_auth",
+        "client_auth",
+      ]);
+    }
+    const core = rec.inputs(rec.one(T.csr, "harbor-core-internal-csr"));
+    assert.deepStrictEqual(core.subject, { commonName: "edge-harbor-core" });
+    assert.deepStrictEqual(core.dnsNames, [
+      "edge-harbor-core",
+      "edge-harbor-core.registry",
+      "edge-harbor-core.registry.svc",
+      "edge-harbor-core.registry.svc.cluster.local",
+      "localhost",
+    ]);
+    assert.deepStrictEqual(core.ipAddresses, ["127.0.0.1"]);
+    const s = secretsOf(rec);
+    for (const c of ["core", "jobservice", "registry", "portal"]) {
+      const x = s.get(`edge-harbor-${c}-internal-tls`)!;
+      assert.strictEqual(x.type, "kubernetes.io/tls");
+      assert.deepStrictEqual(Object.keys(x.data).sort(), ["ca.crt", "tls.crt", "tls.key"]);
+      assert.strictEqual(
+        x.data["ca.crt"],
+        fakePem("CERTIFICATE", `${T.selfSigned}::harbor-internal-ca`, 640),
+      );
+      assert.deepStrictEqual(x.secrets, ["stringData"]);
+    }
+    assert.ok(!s.has("edge-harbor-trivy-internal-tls"));
+  });
+
+  it("uses the given admin password (no RandomPassword) and the existing TLS secret (none created)", () => {
+    assert.strictEqual(rec.byType(T.password).filter((r) => r.name === "harbor-admin-password").length, 0);
+    const s = secretsOf(rec);
+    assert.strictEqual(
+      s.get("edge-harbor-admin-password")!.data.HARBOR_ADMIN_PASSWORD,
+      PLAIN_SECRETS.adminPassword,
+    );
+    assert.ok(!s.has("edge-harbor-tls"));
+    assert.deepStrictEqual(s.get("edge-harbor-redis-password")!.data, {
+      REDIS_PASSWORD: PLAIN_SECRETS.redisPassword,
+    });
+    const o = rec.outputs;
+    assert.strictEqual(o.adminPassword, PLAIN_SECRETS.adminPassword);
+    assert.deepStrictEqual(rec.outputSecrets(), ["adminPassword"]);
+    assert.strictEqual(o.coreServiceName, "edge-harbor-core");
+    assert.strictEqual(o.namespace, "registry");
+    assert.strictEqual(rec.inputs(rec.one(T.release)).values.expose.type, "loadBalancer");
+  });
+});
+
+describe("harbor: Harbor component, fault paths", () => {
+  it("preview registers the same resources without failing", async () => {
+    const rec = await run("dev", true);
+    assert.strictEqual(children(rec).length, 22);
+    assert.strictEqual(rec.outputs.host, "registry.dev.example.internal");
+  });
+
+  it("bad arguments fail the run with every problem listed (secret Outputs are not inspected)", async () => {
+    await assert.rejects(
+      async () => {
+        await runComponent(() => {
+          const kubernetes = new k8s.Provider("p", {});
+          new Harbor(
+            "bad",
+            {
+              ...profileArgs("dev", secretInputs()),
+              production: true,
+              replicas: 1,
+              adminPassword: pulumi.secret("x"),
+              storage: { ...profileArgs("dev").storage, endpoint: "minio:9000" },
+            },
+            { providers: { kubernetes } },
+          );
+        });
+      },
+      (e: unknown) =>
+        e instanceof HarborArgsError &&
+        e.problems.length === 2 &&
+        /^replicas: .*at least 2/.test(e.problems[0]) &&
+        /^storage.endpoint: /.test(e.problems[1]),
+    );
+  });
+});
