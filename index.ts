@@ -23,6 +23,7 @@ export = async () => {
         : {
             kind: "s3-compatible",
             endpoint: cfg.storage.endpoint!,
+            signingRegion: cfg.storage.signingRegion,
             accessKey: cfg.secrets.s3AccessKey!,
             secretKey: cfg.secrets.s3SecretKey!,
           },

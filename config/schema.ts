@@ -67,6 +67,11 @@ export const storageSection = z
     provider: z.enum(STORAGE_PROVIDERS).default("aws"),
     /** S3 API endpoint, required for `s3-compatible`; the scheme is part of the URL. */
     endpoint: httpsUrl.optional(),
+    /** S3-compatible: the region the endpoint signs requests for (MinIO and Ceph RGW default: us-east-1). */
+    signingRegion: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, { message: "a region name such as us-east-1" })
+      .default("us-east-1"),
     /** The endpoint's certificate is issued by the platform CA (adds the CA bundle to Harbor and Velero). */
     endpointUsesPlatformCa: z.boolean().default(false),
     /** Registry clients (nodes, CI) can reach the S3 endpoint directly; `false` proxies blobs through Harbor. */

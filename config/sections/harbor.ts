@@ -53,6 +53,8 @@ export const harborSection = z
       .strictObject({
         enabled: z.boolean().default(true),
         serviceMonitor: z.boolean().default(false),
+        /** Namespace of Prometheus: the NetworkPolicy admits scrapes of the metrics port from it (default: any). */
+        prometheusNamespace: k8sNameSchema.optional(),
       })
       .prefault({}),
     /** TLS between Harbor's own components. Default false. */
