@@ -4,6 +4,7 @@
  */
 import { loadPlatformConfig } from "./config";
 import { createProviders } from "./components";
+import { RegistryStorage } from "./components/storage";
 
 // The program is a function so that the offline synth and the tests can run it once per stack.
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -32,6 +33,56 @@ export = async () => {
   });
 
   // ── storage (components/storage) ──────────────────────────────────────────────────────────────────────
+  const storageCfg = cfg.storage;
+  const storageOnS3Compatible = storageCfg.provider === "s3-compatible";
+  const storage = new RegistryStorage(
+    "storage",
+    {
+      target: storageOnS3Compatible
+        ? {
+            kind: "s3-compatible",
+            endpoint: storageCfg.endpoint!,
+            accessKey: cfg.secrets.s3AccessKey!,
+            secretKey: cfg.secrets.s3SecretKey!,
+          }
+        : { kind: "aws", region: cfg.region },
+      registryBucketName: storageCfg.registryBucket,
+      backupBucketName: storageCfg.backupBucket,
+      ...(storageOnS3Compatible ? {} : { logBucketName: storageCfg.logBucket }),
+      recoveryWindowDays: storageCfg.recoveryWindowDays,
+      abortMultipartDays: storageCfg.abortMultipartDays,
+      backupRetention: storageCfg.backupRetention,
+      archive: storageCfg.archive,
+      kms: storageCfg.kms,
+      ...(storageCfg.kmsKeyArn ? { kmsKeyArn: storageCfg.kmsKeyArn } : {}),
+      forceDestroy: storageCfg.forceDestroy,
+      protect: cfg.protect,
+      tags,
+      ...(storageOnS3Compatible
+        ? {
+            registryCredentials: {
+              accessKeyId: cfg.secrets.registryS3AccessKey ?? cfg.secrets.s3AccessKey!,
+              secretAccessKey: cfg.secrets.registryS3SecretKey ?? cfg.secrets.s3SecretKey!,
+            },
+            veleroCredentials: {
+              accessKeyId: cfg.secrets.veleroS3AccessKey ?? cfg.secrets.s3AccessKey!,
+              secretAccessKey: cfg.secrets.veleroS3SecretKey ?? cfg.secrets.s3SecretKey!,
+            },
+          }
+        : {}),
+      ...(storageCfg.oidcProviderArn
+        ? {
+            irsa: {
+              oidcProviderArn: storageCfg.oidcProviderArn,
+              namespace: cfg.velero.namespace,
+              serviceAccount: "velero",
+            },
+          }
+        : {}),
+      veleroSnapshots: storageCfg.veleroSnapshots,
+    },
+    { providers: { aws: providers.aws } },
+  );
 
   // ── tls (components/tls) ──────────────────────────────────────────────────────────────────────────────
 
@@ -47,9 +98,11 @@ export = async () => {
     role: cfg.role,
     registryHost: cfg.host,
     registryUrl: `https://${cfg.host}`,
-    // (placeholder until the storage section uses the providers)
-    providers: [providers.aws.urn, providers.k8s.urn],
     // ── storage outputs ──
+    registryBucket: storage.registryBucketName,
+    backupBucket: storage.backupBucketName,
+    storageRegion: storage.region,
+    ...(storage.endpoint ? { storageEndpoint: storage.endpoint } : {}),
     // ── tls outputs ──
     // ── harbor outputs ──
     // ── harbor-config outputs ──

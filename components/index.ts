@@ -3,4 +3,5 @@
  */
 export * from "./providers";
 export * from "./versions";
+export * from "./storage";
 export * from "./harbor";

@@ -1,0 +1,141 @@
+/**
+ * Pure bucket settings of the storage capability: lifecycle rules (SPEC R1.1, R1.2), default encryption
+ * (R1.3) and Object Lock retention. Plain objects that are assignable to the @pulumi/aws v7 input types.
+ */
+
+export const LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
+export type ObjectLockMode = (typeof LOCK_MODES)[number];
+
+/** Archive storage classes S3 lifecycle transitions accept for the long-term prefix. */
+export const ARCHIVE_STORAGE_CLASSES = [
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+  "STANDARD_IA",
+  "ONEZONE_IA",
+] as const;
+export type ArchiveStorageClass = (typeof ARCHIVE_STORAGE_CLASSES)[number];
+
+/** S3 refuses transitions to the infrequent-access classes before objects are this many days old. */
+export const IA_MIN_TRANSITION_DAYS = 30;
+
+export interface LifecycleRule {
+  id: string;
+  status: "Enabled";
+  filter: { prefix: string };
+  expiration?: { days?: number; expiredObjectDeleteMarker?: boolean };
+  noncurrentVersionExpiration?: { noncurrentDays: number };
+  abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
+  transitions?: { days: number; storageClass: ArchiveStorageClass }[];
+}
+
+/**
+ * Keeps deleted or overwritten versions for `noncurrentDays`, then removes them; afterwards the delete
+ * markers left without any version are removed too (`expiredObjectDeleteMarker`).
+ */
+function noncurrentExpiry(id: string, noncurrentDays: number): LifecycleRule {
+  return {
+    id,
+    status: "Enabled",
+    filter: { prefix: "" },
+    expiration: { expiredObjectDeleteMarker: true },
+    noncurrentVersionExpiration: { noncurrentDays },
+  };
+}
+
+function abortMultipart(days: number): LifecycleRule {
+  return {
+    id: "abort-incomplete-multipart-uploads",
+    status: "Enabled",
+    filter: { prefix: "" },
+    abortIncompleteMultipartUpload: { daysAfterInitiation: days },
+  };
+}
+
+/**
+ * Registry bucket (R1.1): a blob the registry's garbage collection deleted (or that was overwritten)
+ * stays recoverable as a noncurrent version for `recoveryWindowDays`, then expires; incomplete multipart
+ * uploads are aborted after `abortMultipartDays` (only where the target supports that action).
+ */
+export function registryLifecycleRules(args: {
+  recoveryWindowDays: number;
+  abortMultipartDays?: number;
+}): LifecycleRule[] {
+  return [
+    noncurrentExpiry("expire-noncurrent-after-recovery-window", args.recoveryWindowDays),
+    ...(args.abortMultipartDays !== undefined ? [abortMultipart(args.abortMultipartDays)] : []),
+  ];
+}
+
+/**
+ * Backup bucket (R1.2): noncurrent versions expire once the Object Lock retention has run out (a version
+ * becomes noncurrent no earlier than it was written, so its lock has always expired by then); the
+ * long-term prefix moves to an archive storage class after N days (AWS only); incomplete multipart uploads
+ * are aborted (where supported).
+ */
+export function backupLifecycleRules(args: {
+  retentionDays: number;
+  abortMultipartDays?: number;
+  archive?: { prefix: string; transitionAfterDays: number; storageClass: ArchiveStorageClass };
+}): LifecycleRule[] {
+  return [
+    noncurrentExpiry("expire-noncurrent-after-retention", args.retentionDays),
+    ...(args.abortMultipartDays !== undefined ? [abortMultipart(args.abortMultipartDays)] : []),
+    ...(args.archive
+      ? [
+          {
+            id: "archive-long-term-prefix",
+            status: "Enabled" as const,
+            filter: { prefix: args.archive.prefix },
+            transitions: [
+              { days: args.archive.transitionAfterDays, storageClass: args.archive.storageClass },
+            ],
+          },
+        ]
+      : []),
+  ];
+}
+
+/** Access-log bucket (AWS only, unversioned): log objects expire after `retentionDays`. */
+export function logLifecycleRules(args: {
+  retentionDays: number;
+  abortMultipartDays: number;
+}): LifecycleRule[] {
+  return [
+    {
+      id: "expire-access-logs",
+      status: "Enabled",
+      filter: { prefix: "" },
+      expiration: { days: args.retentionDays },
+    },
+    abortMultipart(args.abortMultipartDays),
+  ];
+}
+
+export interface EncryptionRule {
+  applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" | "AES256"; kmsMasterKeyId?: string };
+  bucketKeyEnabled: boolean;
+}
+
+/**
+ * Default encryption (R1.3): `aws:kms` with the customer key when given (else the AWS-managed `aws/s3`
+ * key), with an S3 Bucket Key to cut KMS requests; otherwise SSE-S3 (`AES256`).
+ */
+export function encryptionRule(args: { kms: boolean; kmsKeyArn?: string }): EncryptionRule {
+  if (!args.kms)
+    return { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false };
+  return {
+    applyServerSideEncryptionByDefault: {
+      sseAlgorithm: "aws:kms",
+      ...(args.kmsKeyArn ? { kmsMasterKeyId: args.kmsKeyArn } : {}),
+    },
+    bucketKeyEnabled: true,
+  };
+}
+
+/** Object Lock default retention rule of the backup bucket (R1.2). */
+export function defaultRetentionRule(retention: { mode: ObjectLockMode; days: number }): {
+  defaultRetention: { mode: ObjectLockMode; days: number };
+} {
+  return { defaultRetention: { mode: retention.mode, days: retention.days } };
+}
