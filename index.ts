@@ -3,8 +3,7 @@
  * exports the stack's output contract. No logic lives here.
  */
 import { loadPlatformConfig } from "./config";
-import { createProviders } from "./components";
-import { RegistryStorage } from "./components/storage";
+import { createProviders, RegistryStorage, StorageTarget } from "./components";
 
 // The program is a function so that the offline synth and the tests can run it once per stack.
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -17,35 +16,28 @@ export = async () => {
     "registry-platform/stack": cfg.stack,
   };
 
+  const storageOnS3Compatible = cfg.storage.provider === "s3-compatible";
+  const storageTarget: StorageTarget = storageOnS3Compatible
+    ? {
+        kind: "s3-compatible",
+        endpoint: cfg.storage.endpoint!,
+        signingRegion: cfg.storage.signingRegion,
+        accessKey: cfg.secrets.s3AccessKey!,
+        secretKey: cfg.secrets.s3SecretKey!,
+      }
+    : { kind: "aws", region: cfg.region };
   const providers = createProviders("platform", {
-    storage:
-      cfg.storage.provider === "aws"
-        ? { kind: "aws", region: cfg.region }
-        : {
-            kind: "s3-compatible",
-            endpoint: cfg.storage.endpoint!,
-            signingRegion: cfg.storage.signingRegion,
-            accessKey: cfg.secrets.s3AccessKey!,
-            secretKey: cfg.secrets.s3SecretKey!,
-          },
+    storage: storageTarget,
     kubernetes: { context: cfg.kubernetes.context, kubeconfig: cfg.secrets.kubeconfig },
     tags,
   });
 
   // ── storage (components/storage) ──────────────────────────────────────────────────────────────────────
   const storageCfg = cfg.storage;
-  const storageOnS3Compatible = storageCfg.provider === "s3-compatible";
   const storage = new RegistryStorage(
     "storage",
     {
-      target: storageOnS3Compatible
-        ? {
-            kind: "s3-compatible",
-            endpoint: storageCfg.endpoint!,
-            accessKey: cfg.secrets.s3AccessKey!,
-            secretKey: cfg.secrets.s3SecretKey!,
-          }
-        : { kind: "aws", region: cfg.region },
+      target: storageTarget,
       registryBucketName: storageCfg.registryBucket,
       backupBucketName: storageCfg.backupBucket,
       ...(storageOnS3Compatible ? {} : { logBucketName: storageCfg.logBucket }),
@@ -54,6 +46,7 @@ export = async () => {
       backupRetention: storageCfg.backupRetention,
       archive: storageCfg.archive,
       kms: storageCfg.kms,
+      encryption: storageCfg.encryption,
       ...(storageCfg.kmsKeyArn ? { kmsKeyArn: storageCfg.kmsKeyArn } : {}),
       forceDestroy: storageCfg.forceDestroy,
       protect: cfg.protect,

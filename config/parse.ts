@@ -274,6 +274,12 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
       add(["region"], c.region, 'an AWS region code such as ap-northeast-2 when storage.provider is "aws"');
     if (st.endpointUsesPlatformCa)
       add(["storage", "endpointUsesPlatformCa"], true, 'false when storage.provider is "aws"');
+    if (!st.encryption)
+      add(
+        ["storage", "encryption"],
+        false,
+        'true when storage.provider is "aws" (encryption at rest is mandatory)',
+      );
     for (const k of [
       "s3AccessKey",
       "s3SecretKey",

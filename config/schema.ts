@@ -109,6 +109,11 @@ export const storageSection = z
       .optional(),
     /** Use aws:kms with the AWS-managed key when no kmsKeyArn is given. Default true on AWS. */
     kms: z.boolean().optional(),
+    /**
+     * Default server-side encryption. Default true; false only on S3-compatible endpoints without a key server
+     * (MinIO refuses SSE-S3 without KES).
+     */
+    encryption: z.boolean().default(true),
     /** Allow `pulumi destroy` to empty buckets. Only ever allowed in dev. Default false. */
     forceDestroy: z.boolean().default(false),
     /** IRSA for Velero: the EKS cluster's IAM OIDC provider ARN. */

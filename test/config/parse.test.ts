@@ -158,6 +158,11 @@ describe("config: bad input is rejected with the key, the value found and what i
       expect: [/storage.endpoint \| "https:\/\/minio.local:9000" \| nothing when storage.provider is "aws"/],
     },
     {
+      name: "encryption off on aws",
+      changes: { storage: { encryption: false } },
+      expect: [/^registry-platform:storage.encryption \| false \| true when storage.provider is "aws"/],
+    },
+    {
       name: "region not an AWS region on aws",
       changes: { region: "dc1" },
       expect: [/^registry-platform:region \| "dc1" \| an AWS region code/],
