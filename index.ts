@@ -4,6 +4,7 @@
  */
 import { loadPlatformConfig } from "./config";
 import { createProviders } from "./components";
+import { NodeTrust, pemSha256, platformCaBundle, RegistryTls, registryTlsSource } from "./components/tls";
 
 // The program is a function so that the offline synth and the tests can run it once per stack.
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -33,6 +34,37 @@ export = async () => {
   // ── storage (components/storage) ──────────────────────────────────────────────────────────────────────
 
   // ── tls (components/tls) ──────────────────────────────────────────────────────────────────────────────
+  // cert-manager mode builds no chain here: the Harbor section creates the CertManagerCertificate in its own
+  // namespace. A CA bundle then exists only if tls.rootCertPem names the private issuer's root (none for a
+  // public ACME issuer, whose roots nodes already trust), and node trust is skipped without one.
+  const tlsSource = registryTlsSource(cfg.tls, cfg.secrets);
+  const registryTls = tlsSource
+    ? new RegistryTls("registry-tls", {
+        host: cfg.host,
+        extraSans: cfg.tls.extraSans,
+        keyAlgorithm: cfg.tls.keyAlgorithm,
+        organization: cfg.tls.organization,
+        rootValidityYears: cfg.tls.rootValidityYears,
+        intermediateValidityYears: cfg.tls.intermediateValidityYears,
+        serverValidityDays: cfg.tls.serverValidityDays,
+        earlyRenewalDays: cfg.tls.earlyRenewalDays,
+        source: tlsSource,
+        protectCa: cfg.protect,
+      })
+    : undefined;
+  const caBundlePem = platformCaBundle(registryTls, cfg.tls.rootCertPem);
+  if (cfg.tls.nodeTrust && caBundlePem) {
+    new NodeTrust(
+      "registry-node-trust",
+      {
+        namespace: cfg.kubernetes.systemNamespace,
+        registryHost: cfg.host,
+        extraHosts: cfg.tls.extraSans,
+        caBundlePem,
+      },
+      { providers: { kubernetes: providers.k8s } },
+    );
+  }
 
   // ── harbor (components/harbor) ────────────────────────────────────────────────────────────────────────
 
@@ -50,6 +82,8 @@ export = async () => {
     providers: [providers.aws.urn, providers.k8s.urn],
     // ── storage outputs ──
     // ── tls outputs ──
+    // The CA bundle is public (clients install it); keys are never exported.
+    ...(caBundlePem ? { caBundlePem, registryCaSha256: caBundlePem.apply(pemSha256) } : {}),
     // ── harbor outputs ──
     // ── harbor-config outputs ──
     // ── velero outputs ──
