@@ -3,7 +3,16 @@
  * exports the stack's output contract. No logic lives here.
  */
 import { loadPlatformConfig } from "./config";
-import { createProviders, RegistryStorage, StorageTarget } from "./components";
+import {
+  createProviders,
+  NodeTrust,
+  pemSha256,
+  platformCaBundle,
+  RegistryStorage,
+  RegistryTls,
+  registryTlsSource,
+  StorageTarget,
+} from "./components";
 
 // The program is a function so that the offline synth and the tests can run it once per stack.
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -78,6 +87,37 @@ export = async () => {
   );
 
   // ── tls (components/tls) ──────────────────────────────────────────────────────────────────────────────
+  // cert-manager mode builds no chain here: the Harbor section creates the CertManagerCertificate in its own
+  // namespace. A CA bundle then exists only if tls.rootCertPem names the private issuer's root (none for a
+  // public ACME issuer, whose roots nodes already trust), and node trust is skipped without one.
+  const tlsSource = registryTlsSource(cfg.tls, cfg.secrets);
+  const registryTls = tlsSource
+    ? new RegistryTls("registry-tls", {
+        host: cfg.host,
+        extraSans: cfg.tls.extraSans,
+        keyAlgorithm: cfg.tls.keyAlgorithm,
+        organization: cfg.tls.organization,
+        rootValidityYears: cfg.tls.rootValidityYears,
+        intermediateValidityYears: cfg.tls.intermediateValidityYears,
+        serverValidityDays: cfg.tls.serverValidityDays,
+        earlyRenewalDays: cfg.tls.earlyRenewalDays,
+        source: tlsSource,
+        protectCa: cfg.protect,
+      })
+    : undefined;
+  const caBundlePem = platformCaBundle(registryTls, cfg.tls.rootCertPem);
+  if (cfg.tls.nodeTrust && caBundlePem) {
+    new NodeTrust(
+      "registry-node-trust",
+      {
+        namespace: cfg.kubernetes.systemNamespace,
+        registryHost: cfg.host,
+        extraHosts: cfg.tls.extraSans,
+        caBundlePem,
+      },
+      { providers: { kubernetes: providers.k8s } },
+    );
+  }
 
   // ── harbor (components/harbor) ────────────────────────────────────────────────────────────────────────
 
@@ -97,6 +137,8 @@ export = async () => {
     storageRegion: storage.region,
     ...(storage.endpoint ? { storageEndpoint: storage.endpoint } : {}),
     // ── tls outputs ──
+    // The CA bundle is public (clients install it); keys are never exported.
+    ...(caBundlePem ? { caBundlePem, registryCaSha256: caBundlePem.apply(pemSha256) } : {}),
     // ── harbor outputs ──
     // ── harbor-config outputs ──
     // ── velero outputs ──

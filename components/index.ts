@@ -4,4 +4,5 @@
 export * from "./providers";
 export * from "./versions";
 export * from "./storage";
+export * from "./tls";
 export * from "./harbor";
