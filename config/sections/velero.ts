@@ -21,8 +21,20 @@ export const veleroSection = z
       .prefault({}),
     serviceMonitor: z.boolean().default(false),
     prometheusRule: z.boolean().default(false),
-    /** Quarterly in-cluster restore drill CronJob. */
+    /** Quarterly in-cluster restore drill CronJob (needs `drillImage`; skipped with a warning without one). */
     drillCronJob: z.boolean().default(false),
+    /** When the drill CronJob runs, in `timezone`. Default 05:00 on the 1st of every third month. */
     drillSchedule: cron5.default("0 5 1 */3 *"),
+    /**
+     * Image with this repository's built drill (`dist/` + production node_modules), pinned by digest:
+     * `registry/name:tag@sha256:<64 hex>`. No default: the platform does not build images.
+     */
+    drillImage: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.:_/-]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$/, {
+        message:
+          "an image reference pinned by digest, such as registry.example.com/platform/drill:1.0@sha256:<64 hex>",
+      })
+      .optional(),
   })
   .prefault({});
