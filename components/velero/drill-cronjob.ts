@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
  */
 export const DRILL_CLUSTER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
   { apiGroups: ["velero.io"], resources: ["backups"], verbs: ["get", "list"] },
-  { apiGroups: ["velero.io"], resources: ["restores"], verbs: ["get", "list", "create"] },
+  { apiGroups: ["velero.io"], resources: ["restores"], verbs: ["get", "list", "create", "delete"] },
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "create", "delete"] },
   { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "delete"] },
   { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create"] },
