@@ -6,3 +6,4 @@ export * from "./versions";
 export * from "./storage";
 export * from "./tls";
 export * from "./harbor";
+export * from "./velero";

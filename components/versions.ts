@@ -18,6 +18,8 @@ export const versions = {
     app: "1.18.1",
     repository: "https://vmware-tanzu.github.io/helm-charts",
     chartName: "velero",
+    /** velero-plugin-for-aws line built for Velero 1.18 (plugin v1.14.x). */
+    pluginForAws: "v1.14.3",
   },
   kyverno: {
     chart: "3.9.0",
@@ -58,4 +60,43 @@ export const images = {
     tag: "3.10",
     digest: "sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a",
   },
+  /**
+   * Velero server image, the chart's appVersion (1.18.1), pinned by its multi-platform index digest. The chart
+   * takes `image.digest` in preference to `image.tag`.
+   */
+  velero: {
+    repository: "docker.io/velero/velero",
+    tag: "v1.18.1",
+    digest: "sha256:11459094b1b21ec7c817b08f8067d9e89380835547915cac9c4132ff05b55b90",
+  },
 } as const satisfies Record<string, PinnedImage>;
+
+/**
+ * An image pinned by tag only, because no digest for it could be verified from public sources when it was
+ * added. Prefer {@link PinnedImage}; each entry here says why it is tag-only.
+ */
+export interface TagPinnedImage {
+  repository: string;
+  tag: string;
+  digest?: undefined;
+}
+
+/** `repository:tag`, or `repository:tag@digest` when a digest is known. */
+export function imageRefOf(image: PinnedImage | TagPinnedImage): string {
+  return image.digest
+    ? `${image.repository}:${image.tag}@${image.digest}`
+    : `${image.repository}:${image.tag}`;
+}
+
+export const tagPinnedImages = {
+  /**
+   * velero-plugin-for-aws v1.14.3 (the plugin line for Velero 1.18). TAG ONLY: no public source available to us
+   * pairs the v1.14.3 tag with a digest (the digest often quoted next to chart 12.1.0, sha256:7e82f717..., is
+   * v1.14.0's). Pin the digest here once it is read from the registry (`crane digest`, `docker buildx imagetools
+   * inspect`).
+   */
+  veleroPluginForAws: {
+    repository: "docker.io/velero/velero-plugin-for-aws",
+    tag: versions.velero.pluginForAws,
+  },
+} as const satisfies Record<string, TagPinnedImage>;

@@ -1,0 +1,82 @@
+/**
+ * The in-cluster restore drill (SPEC R5.6): a CronJob running the same drill as `npm run drill`, from an
+ * image built from this repository, with the service account's token instead of a kubeconfig.
+ */
+import * as k8s from "@pulumi/kubernetes";
+
+/**
+ * What the drill does through the API server, cluster-wide because the scratch namespace's name is only
+ * known at run time: read backups and create/read restores (Velero namespace), create/delete the scratch
+ * namespace and one ConfigMap of restore resource modifiers, create a NetworkPolicy in the scratch
+ * namespace, list pods, read Harbor's admin secret, and talk to Harbor through the service proxy.
+ */
+export const DRILL_CLUSTER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+  { apiGroups: ["velero.io"], resources: ["backups"], verbs: ["get", "list"] },
+  { apiGroups: ["velero.io"], resources: ["restores"], verbs: ["get", "list", "create", "delete"] },
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "create", "delete"] },
+  { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "delete"] },
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+  { apiGroups: [""], resources: ["services/proxy"], verbs: ["get", "create"] },
+];
+
+export interface DrillCronJobInputs {
+  /** Image with the built drill (`dist/tools/drill/cli.js`), pinned by digest. */
+  image: string;
+  schedule: string;
+  timezone: string;
+  serviceAccountName: string;
+  veleroNamespace: string;
+  harborNamespace: string;
+}
+
+/** The CronJob spec: one run at a time, never retried (a failed drill is a result, not a glitch). */
+export function drillCronJobSpec(d: DrillCronJobInputs): k8s.types.input.batch.v1.CronJobSpec {
+  return {
+    schedule: d.schedule,
+    timeZone: d.timezone,
+    concurrencyPolicy: "Forbid",
+    successfulJobsHistoryLimit: 4,
+    failedJobsHistoryLimit: 4,
+    jobTemplate: {
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: 3 * 3600,
+        template: {
+          metadata: { labels: { "app.kubernetes.io/name": "restore-drill" } },
+          spec: {
+            serviceAccountName: d.serviceAccountName,
+            restartPolicy: "Never",
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65532,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            containers: [
+              {
+                name: "drill",
+                image: d.image,
+                command: ["node", "dist/tools/drill/cli.js"],
+                args: [
+                  "--in-cluster",
+                  "--velero-namespace",
+                  d.veleroNamespace,
+                  "--harbor-namespace",
+                  d.harborNamespace,
+                  "--json",
+                ],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+                resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+}

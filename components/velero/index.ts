@@ -1,0 +1,208 @@
+/**
+ * Velero backups of the registry namespace into the WORM backup bucket (SPEC R5, R1.2): namespace,
+ * credentials, the pinned chart with typed values (plugin, backup storage locations, node agent, schedules,
+ * metrics, alerts) and, optionally, the in-cluster restore drill CronJob.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { versions } from "../versions";
+import { drillCronJobSpec, DRILL_CLUSTER_RULES } from "./drill-cronjob";
+import {
+  ARCHIVE_LOCATION,
+  awsCredentialsIni,
+  BackupMode,
+  DEFAULT_LOCATION,
+  ScheduleKind,
+  scheduleNames,
+  VELERO_RELEASE_NAME,
+  veleroValues,
+} from "./values";
+
+export * from "./values";
+export * from "./drill-cronjob";
+
+export interface VeleroArgs {
+  /** Namespace Velero is installed into (created here). Config `velero.namespace`, default `velero`. */
+  namespace: string;
+  /** The WORM backup bucket (storage output `backupBucketName`). */
+  backupBucket: pulumi.Input<string>;
+  /** Region the backup locations sign requests for: the AWS region, or the S3-compatible store's region label. */
+  region: string;
+  /** Key prefix of the long-term location inside the backup bucket, e.g. `archive/` (config `storage.archive.prefix`). */
+  archivePrefix: string;
+  /** AWS S3, or an S3-compatible endpoint (path-style, checksums off, optional private CA bundle PEM). */
+  storage: { kind: "aws" } | { kind: "s3-compatible"; endpoint: string; caBundlePem?: pulumi.Input<string> };
+  /**
+   * `static`: an access key (put in a Kubernetes Secret as an AWS ini file, secret); `irsa`: an IAM role ARN
+   * annotated on Velero's service account (EKS IRSA; no secret at all).
+   */
+  credentials:
+    | { kind: "static"; accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }
+    | { kind: "irsa"; roleArn: pulumi.Input<string> };
+  /** `fs-kopia` (node agent, file-system backup of PVs) or `csi-datamover` (CSI snapshots + data movement). */
+  backupMode: BackupMode;
+  /** IANA time zone the schedules (and the drill CronJob) are expressed in, e.g. `Asia/Seoul`. */
+  timezone: string;
+  /** 5-field cron per schedule; config defaults: daily `0 7 * * *`, weekly `0 7 * * 0`, monthly `0 7 1 * *`. */
+  schedules: Record<ScheduleKind, string>;
+  /** Namespace of the Harbor release: what the schedules back up (config `harbor.namespace`). */
+  harborNamespace: string;
+  /** `internal`: the weekly/monthly backups dump Harbor's PostgreSQL first; `external`: managed DB snapshots. */
+  harborDatabase: { type: "internal" } | { type: "external" };
+  /** Create the chart's ServiceMonitor (needs the Prometheus Operator CRDs). */
+  serviceMonitor: boolean;
+  /** Create the PrometheusRule with the backup alerts (needs the Prometheus Operator CRDs). */
+  prometheusRule: boolean;
+  /** Run the restore drill as an in-cluster CronJob (needs {@link VeleroArgs.drillImage}). */
+  drillCronJob: boolean;
+  /** 5-field cron of the drill CronJob, in {@link VeleroArgs.timezone}. Config default `0 5 1 *\/3 *`. */
+  drillSchedule: string;
+  /** Image with this repository's built drill, pinned by digest. No default; without it no CronJob. */
+  drillImage?: string;
+  /** Production stack: `protect` on the namespace. Default false. */
+  production?: boolean;
+}
+
+export class Velero extends pulumi.ComponentResource {
+  /** The Velero namespace. */
+  public readonly namespace: pulumi.Output<string>;
+  /** The Helm release name. */
+  public readonly release: pulumi.Output<string>;
+  /** Names of the Schedule objects (the `schedule` label of Velero's metrics). */
+  public readonly scheduleNames: Record<ScheduleKind, string>;
+  /** Backup storage location names. */
+  public readonly backupStorageLocations: { default: string; archive: string };
+  /** Name of the drill CronJob, when one is created. */
+  public readonly drillCronJobName: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: VeleroArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("registry-platform:velero:Velero", name, {}, opts);
+
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: args.namespace,
+          labels: {
+            // The node agent mounts the kubelet's pod directory (hostPath) and runs as root.
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/warn": "privileged",
+            "app.kubernetes.io/part-of": "registry-platform",
+          },
+        },
+      },
+      { parent: this, protect: args.production === true },
+    );
+    const namespace = ns.metadata.name;
+
+    let credentials: Parameters<typeof veleroValues>[0]["credentials"];
+    const deps: pulumi.Resource[] = [ns];
+    if (args.credentials.kind === "static") {
+      const c = args.credentials;
+      const ini = pulumi
+        .all([c.accessKeyId, c.secretAccessKey])
+        .apply(([id, key]) => awsCredentialsIni(id, key));
+      const secret = new k8s.core.v1.Secret(
+        `${name}-credentials`,
+        {
+          metadata: { name: `${VELERO_RELEASE_NAME}-credentials`, namespace },
+          type: "Opaque",
+          stringData: { cloud: pulumi.secret(ini) },
+        },
+        { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+      );
+      deps.push(secret);
+      credentials = { kind: "secret", secretName: secret.metadata.name };
+    } else {
+      credentials = { kind: "irsa", roleArn: args.credentials.roleArn };
+    }
+
+    const values = veleroValues({
+      backupBucket: args.backupBucket,
+      region: args.region,
+      archivePrefix: args.archivePrefix,
+      storage: args.storage,
+      credentials,
+      serviceMonitor: args.serviceMonitor,
+      prometheusRule: args.prometheusRule,
+      timezone: args.timezone,
+      schedules: args.schedules,
+      harborNamespace: args.harborNamespace,
+      harborDatabase: args.harborDatabase.type,
+      backupMode: args.backupMode,
+    });
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: VELERO_RELEASE_NAME,
+        namespace,
+        chart: versions.velero.chartName,
+        version: versions.velero.chart,
+        repositoryOpts: { repo: versions.velero.repository },
+        createNamespace: false,
+        values,
+        // Waits for Velero's own pods only; nothing in this release refers to Harbor's objects.
+        timeout: 600,
+      },
+      { parent: this, dependsOn: deps },
+    );
+
+    let cronJobName: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (args.drillCronJob && !args.drillImage) {
+      void pulumi.log.warn(
+        "velero.drillCronJob is on but no velero.drillImage is set: the in-cluster restore drill CronJob is skipped (run `npm run drill` instead).",
+        this,
+      );
+    } else if (args.drillCronJob && args.drillImage) {
+      const sa = new k8s.core.v1.ServiceAccount(
+        `${name}-drill`,
+        { metadata: { name: "restore-drill", namespace } },
+        { parent: this },
+      );
+      const role = new k8s.rbac.v1.ClusterRole(
+        `${name}-drill`,
+        { metadata: { name: `${args.namespace}-restore-drill` }, rules: DRILL_CLUSTER_RULES },
+        { parent: this },
+      );
+      new k8s.rbac.v1.ClusterRoleBinding(
+        `${name}-drill`,
+        {
+          metadata: { name: `${args.namespace}-restore-drill` },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
+        },
+        { parent: this },
+      );
+      const cron = new k8s.batch.v1.CronJob(
+        `${name}-drill`,
+        {
+          metadata: { name: "restore-drill", namespace },
+          spec: drillCronJobSpec({
+            image: args.drillImage,
+            schedule: args.drillSchedule,
+            timezone: args.timezone,
+            serviceAccountName: "restore-drill",
+            veleroNamespace: args.namespace,
+            harborNamespace: args.harborNamespace,
+          }),
+        },
+        { parent: this, dependsOn: [release] },
+      );
+      cronJobName = cron.metadata.name;
+    }
+
+    this.namespace = namespace;
+    this.release = release.name;
+    this.scheduleNames = scheduleNames();
+    this.backupStorageLocations = { default: DEFAULT_LOCATION, archive: ARCHIVE_LOCATION };
+    this.drillCronJobName = cronJobName;
+    this.registerOutputs({
+      namespace: this.namespace,
+      release: this.release,
+      scheduleNames: this.scheduleNames,
+      backupStorageLocations: this.backupStorageLocations,
+      drillCronJobName: this.drillCronJobName,
+    });
+  }
+}

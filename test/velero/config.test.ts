@@ -1,0 +1,119 @@
+import * as assert from "assert";
+import { parsePlatformConfig, PlatformConfig } from "../../config";
+import { ConfigSource } from "../../config/parse";
+import { StackConfig } from "../../tools/synth/stackfile";
+import { stackFile, stackWith } from "../harness";
+
+function source(sc: StackConfig): ConfigSource {
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [k, v] of Object.entries(sc.config)) {
+    if (!k.startsWith("registry-platform:")) continue;
+    const short = k.slice("registry-platform:".length);
+    values[short] = v;
+    if (sc.secretKeys.includes(k)) secretKeys.add(short);
+  }
+  return { project: "registry-platform", stack: "t", values, secretKeys };
+}
+
+function issues(sc: StackConfig): string[] {
+  const r = parsePlatformConfig(source(sc));
+  assert.ok(!r.ok, "expected the config to be rejected");
+  return r.issues.map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
+}
+
+function ok(sc: StackConfig): PlatformConfig {
+  const r = parsePlatformConfig(source(sc));
+  if (!r.ok) assert.fail(r.issues.map((i) => `${i.key}: ${i.found} / ${i.allowed}`).join("\n"));
+  return r.config;
+}
+
+describe("velero config", () => {
+  it("defaults: UTC, fs-kopia, the seed's schedules, quarterly drill without an image", () => {
+    const v = ok(stackWith("dev", { velero: {} })).velero;
+    assert.deepStrictEqual(
+      [v.namespace, v.timezone, v.backupMode, v.schedules, v.drillSchedule, v.drillImage],
+      [
+        "velero",
+        "UTC",
+        "fs-kopia",
+        { daily: "0 7 * * *", weekly: "0 7 * * 0", monthly: "0 7 1 * *" },
+        "0 5 1 */3 *",
+        undefined,
+      ],
+    );
+  });
+
+  it("the production stacks ask for the drill CronJob and alerts in Asia/Seoul", () => {
+    const v = ok(stackFile("prod-apne2")).velero;
+    assert.deepStrictEqual(
+      [v.timezone, v.prometheusRule, v.serviceMonitor, v.drillCronJob],
+      ["Asia/Seoul", true, true, true],
+    );
+  });
+
+  it("accepts a drill image pinned by digest", () => {
+    const img = `registry.example.com/platform/drill:1.0@sha256:${"0123456789abcdef".repeat(4)}`;
+    assert.strictEqual(ok(stackWith("dev", { velero: { drillImage: img } })).velero.drillImage, img);
+  });
+
+  const table: { name: string; base?: string; changes: Record<string, unknown>; expect: RegExp }[] = [
+    {
+      name: "backup retention shorter than 7 days in production",
+      base: "prod-apne2",
+      changes: { storage: { provider: "aws", backupRetention: { mode: "COMPLIANCE", days: 5 } } },
+      expect:
+        /^registry-platform:storage\.backupRetention\.days \| 5 \| a whole number >= 7 when environment is "prod" \(the window to detect ransomware\)$/,
+    },
+    {
+      name: "unknown time zone",
+      changes: { velero: { timezone: "Asia/Seul" } },
+      expect: /^registry-platform:velero\.timezone \| "Asia\/Seul" \| an IANA time zone/,
+    },
+    {
+      name: "weekly schedule typo (weekday 8)",
+      changes: { velero: { schedules: { weekly: "0 7 * * 8" } } },
+      expect: /^registry-platform:velero\.schedules\.weekly \| "0 7 \* \* 8" \| a 5-field cron expression/,
+    },
+    {
+      name: "monthly schedule with six fields",
+      changes: { velero: { schedules: { monthly: "0 0 7 1 * *" } } },
+      expect: /^registry-platform:velero\.schedules\.monthly \| "0 0 7 1 \* \*" \| a 5-field cron expression/,
+    },
+    {
+      name: "misspelt schedule key",
+      changes: { velero: { schedules: { dialy: "0 7 * * *" } } },
+      expect:
+        /^registry-platform:velero\.schedules\.dialy \| an unknown key \| one of the keys daily, weekly, monthly$/,
+    },
+    {
+      name: "drill schedule typo",
+      changes: { velero: { drillSchedule: "0 5 1 */3" } },
+      expect: /^registry-platform:velero\.drillSchedule \| "0 5 1 \*\/3" \| a 5-field cron expression/,
+    },
+    {
+      name: "backup mode not supported",
+      changes: { velero: { backupMode: "restic" } },
+      expect: /^registry-platform:velero\.backupMode \| "restic" \| one of "fs-kopia", "csi-datamover"$/,
+    },
+    {
+      name: "drill image by tag only",
+      changes: { velero: { drillImage: "registry.example.com/platform/drill:1.0" } },
+      expect:
+        /^registry-platform:velero\.drillImage \| "registry\.example\.com\/platform\/drill:1\.0" \| an image reference pinned by digest/,
+    },
+    {
+      name: "Velero in Harbor's namespace",
+      changes: { velero: { namespace: "harbor" } },
+      expect: /^registry-platform:velero\.namespace \| "harbor" \| a namespace other than harbor\.namespace/,
+    },
+  ];
+  for (const t of table)
+    it(`rejects ${t.name}, naming the key`, () => {
+      const found = issues(stackWith(t.base ?? "dev", t.changes));
+      assert.ok(
+        found.some((f) => t.expect.test(f)),
+        `no issue matches ${t.expect}; got:\n${found.join("\n")}`,
+      );
+    });
+});

@@ -1,0 +1,278 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  DRILL_EXCLUDED_RESOURCES,
+  parseDuration,
+  pickBackup,
+  podReadiness,
+  resourceModifiersYaml,
+  restoreManifest,
+  restoreVerdict,
+  scratchNamespaceName,
+  VeleroBackup,
+} from "../../tools/drill/drill";
+import { main, parseCliArgs } from "../../tools/drill/cli";
+import { ADMIN_PASSWORD, DIGEST, FakeKube, FakeOptions, TOKEN } from "./fake-kube";
+
+describe("restore drill: pure helpers", () => {
+  it("parses durations", () => {
+    assert.deepStrictEqual(
+      ["250ms", "2s", "30m", "1.5h", "40"].map(parseDuration),
+      [250, 2000, 1_800_000, 5_400_000, 40],
+    );
+    assert.throws(() => parseDuration("10 minutes"), /not a duration: "10 minutes"/);
+  });
+
+  it("picks the latest Completed backup that covers the Harbor namespace, or the named one", () => {
+    const items = FakeKube.backupsDefault() as VeleroBackup[];
+    assert.strictEqual(pickBackup(items, "harbor").metadata.name, "velero-weekly-20260104070000");
+    assert.strictEqual(
+      pickBackup(items, "harbor", "velero-daily-20260101070000").metadata.name,
+      "velero-daily-20260101070000",
+    );
+    assert.throws(
+      () => pickBackup(items, "harbor", "velero-daily-20260105070000"),
+      /is PartiallyFailed, not Completed/,
+    );
+    assert.throws(() => pickBackup(items, "harbor", "nope"), /backup "nope" not found/);
+    assert.throws(() => pickBackup(items, "registry"), /no Completed backup includes namespace "registry"/);
+  });
+
+  it("names the scratch namespace <ns>-drill-<UTC timestamp>, at most 63 characters", () => {
+    const t = new Date("2026-03-01T05:04:03.999Z");
+    assert.strictEqual(scratchNamespaceName("harbor", t), "harbor-drill-20260301050403");
+    const long = scratchNamespaceName("a".repeat(60), t);
+    assert.ok(long.length <= 63 && long.endsWith("-drill-20260301050403"), long);
+  });
+
+  it("restores the Harbor namespace under the scratch name, without ingresses, jobservice at 0 replicas", () => {
+    const r = restoreManifest({
+      name: "harbor-drill-1",
+      veleroNamespace: "velero",
+      backup: "b1",
+      harborNamespace: "harbor",
+      scratchNamespace: "harbor-drill-1",
+      modifiersConfigMap: "harbor-drill-1-modifiers",
+    }) as { spec: Record<string, unknown>; metadata: { namespace: string } };
+    assert.strictEqual(r.metadata.namespace, "velero");
+    assert.deepStrictEqual(r.spec.namespaceMapping, { harbor: "harbor-drill-1" });
+    assert.deepStrictEqual(r.spec.includedNamespaces, ["harbor"]);
+    assert.strictEqual(r.spec.backupName, "b1");
+    assert.strictEqual(r.spec.restorePVs, true);
+    assert.deepStrictEqual(r.spec.resourceModifier, { kind: "ConfigMap", name: "harbor-drill-1-modifiers" });
+    assert.ok(DRILL_EXCLUDED_RESOURCES.includes("ingresses.networking.k8s.io"));
+    assert.match(
+      resourceModifiersYaml(),
+      /groupResource: deployments\.apps\n\s+resourceNameRegex: "\^\.\*jobservice\.\*\$"/,
+    );
+    assert.match(resourceModifiersYaml(), /path: "\/spec\/replicas"\n\s+value: "0"/);
+  });
+
+  it("judges restore phases and pod readiness", () => {
+    assert.deepStrictEqual(restoreVerdict({ status: { phase: "InProgress" } }), { state: "running" });
+    assert.deepStrictEqual(restoreVerdict({}), { state: "running" });
+    assert.deepStrictEqual(restoreVerdict({ status: { phase: "Completed", warnings: 2 } }), {
+      state: "done",
+      ok: true,
+      detail: "Completed (errors 0, warnings 2)",
+    });
+    assert.deepStrictEqual(
+      restoreVerdict({ status: { phase: "FailedValidation", validationErrors: ["backup not found"] } }),
+      { state: "done", ok: false, detail: "FailedValidation (errors 0, warnings 0): backup not found" },
+    );
+    assert.deepStrictEqual(
+      podReadiness([
+        {
+          metadata: { name: "a" },
+          status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+        },
+        { metadata: { name: "b" }, status: { phase: "Pending" } },
+        { metadata: { name: "job" }, status: { phase: "Succeeded" } },
+      ]),
+      { ready: 1, total: 2, waiting: ["b"] },
+    );
+  });
+});
+
+describe("restore drill: command line", () => {
+  it("takes the namespaces from the stack's validated config", () => {
+    const a = parseCliArgs(["--stack", "dev", "--restore-timeout", "2s", "--keep"]);
+    assert.deepStrictEqual(
+      [a.options.veleroNamespace, a.options.harborNamespace, a.options.restoreTimeoutMs, a.options.keep],
+      ["velero", "harbor", 2000, true],
+    );
+  });
+
+  for (const [name, argv, re] of [
+    ["unknown flag", ["--stack", "dev", "--colour", "blue"], /Unknown option '--colour'/],
+    ["unknown stack", ["--stack", "nope"], /--stack nope: no file stacks\/Pulumi\.nope\.yaml/],
+    ["no namespaces", [], /give --stack, or both --velero-namespace and --harbor-namespace/],
+    ["bad duration", ["--stack", "dev", "--poll-interval", "soon"], /--poll-interval: not a duration/],
+  ] as [string, string[], RegExp][]) {
+    it(`exits 2 on ${name}, without touching the cluster`, async () => {
+      let err = "";
+      let made = false;
+      const code = await main(argv, { stdout: () => undefined, stderr: (s) => (err += s) }, () => {
+        made = true;
+        throw new Error("must not connect");
+      });
+      assert.strictEqual(code, 2);
+      assert.match(err, re);
+      assert.strictEqual(made, false);
+    });
+  }
+});
+
+describe("restore drill against a fake Kubernetes API server", function () {
+  this.timeout(20_000);
+  let saved: string | undefined;
+  before(() => {
+    saved = process.env.KUBECONFIG;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+  });
+
+  const FAST = ["--poll-interval", "20ms", "--restore-timeout", "400ms", "--ready-timeout", "2s"];
+
+  async function drill(o: FakeOptions, extra: string[] = []) {
+    const fake = new FakeKube(o);
+    await fake.start();
+    process.env.KUBECONFIG = fake.kubeconfigFile();
+    let out = "";
+    let err = "";
+    try {
+      const code = await main(["--stack", "dev", ...FAST, ...extra], {
+        stdout: (s) => (out += s),
+        stderr: (s) => (err += s),
+      });
+      return { code, out, err, fake };
+    } finally {
+      await fake.stop();
+    }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report is JSON the test indexes freely
+  function jsonOf(out: string): any {
+    const m = /```json\n([\s\S]*)```\n$/.exec(out);
+    assert.ok(m, out);
+    return JSON.parse(m[1]);
+  }
+
+  it("passes end to end: restore, readiness, health, artifact count, manifest by digest; cleans up", async () => {
+    const { code, out, err, fake } = await drill({ restore: "complete" });
+    assert.strictEqual(code, 0, out + err);
+    const r = jsonOf(out);
+    assert.strictEqual(r.result, "pass");
+    assert.strictEqual(r.backup, "velero-weekly-20260104070000");
+    assert.match(r.scratchNamespace, /^harbor-drill-\d{14}$/);
+    assert.deepStrictEqual(
+      r.steps.map((s: { name: string; status: string }) => [s.name, s.status]),
+      [
+        ["select backup", "pass"],
+        ["create scratch namespace", "pass"],
+        ["create restore", "pass"],
+        ["wait for the restore", "pass"],
+        ["pods ready", "pass"],
+        ["harbor health", "pass"],
+        ["artifact count", "pass"],
+        ["manifest by digest", "pass"],
+      ],
+    );
+    assert.strictEqual(r.facts.sourceArtifacts, 7);
+    assert.strictEqual(r.facts.restoredArtifacts, 7);
+    assert.strictEqual(r.facts.manifest, `platform/app/web@${DIGEST}`);
+    assert.match(r.steps[5].detail, /jobservice down by design/);
+    // The restore asked Velero for the right thing.
+    const restore = [...fake.restores.values()][0] as { spec: Record<string, unknown> };
+    assert.deepStrictEqual(restore.spec.namespaceMapping, { harbor: r.scratchNamespace });
+    assert.strictEqual(restore.spec.backupName, "velero-weekly-20260104070000");
+    // Cleanup: scratch namespace and modifiers ConfigMap gone; the Restore stays as the record.
+    assert.deepStrictEqual(r.cleanup, { namespace: "deleted", modifiers: "deleted" });
+    assert.deepStrictEqual(fake.deleted.sort(), [
+      `configmap/${r.scratchNamespace}-modifiers`,
+      `namespace/${r.scratchNamespace}`,
+    ]);
+    // Credentials: the kubeconfig's token on every call; Harbor's password never in the output.
+    assert.ok(fake.calls.every((c) => c.auth === `Bearer ${TOKEN}`));
+    assert.ok(!out.includes(ADMIN_PASSWORD) && !err.includes(ADMIN_PASSWORD));
+    assert.match(out, /^# Restore drill: PASS ✅/);
+    assert.match(err, /restore InProgress 40\/120 items/);
+    assert.match(err, /2\/3 pods ready\n  … 3\/3 pods ready/);
+  });
+
+  it("a restore that fails: clear report, exit 1, later steps skipped, cleanup done", async () => {
+    const { code, out, fake } = await drill({ restore: "partial" });
+    assert.strictEqual(code, 1);
+    const r = jsonOf(out);
+    assert.strictEqual(r.result, "fail");
+    const wait = r.steps.find((s: { name: string }) => s.name === "wait for the restore");
+    assert.deepStrictEqual([wait.status, wait.detail], ["fail", "PartiallyFailed (errors 3, warnings 1)"]);
+    assert.ok(r.steps.slice(4).every((s: { status: string }) => s.status === "skipped"));
+    assert.deepStrictEqual(r.cleanup, { namespace: "deleted", modifiers: "deleted" });
+    assert.ok(!fake.namespaces.has(r.scratchNamespace));
+    assert.match(out, /^# Restore drill: FAIL ❌/);
+    assert.match(out, /\| wait for the restore \| ❌ fail \| PartiallyFailed \(errors 3, warnings 1\)/);
+  });
+
+  it("a restore that never completes: times out, exit 1, the Restore and the namespace are deleted", async () => {
+    const t0 = Date.now();
+    const { code, out, fake } = await drill({ restore: "never" });
+    assert.ok(Date.now() - t0 < 5000);
+    assert.strictEqual(code, 1);
+    const r = jsonOf(out);
+    const wait = r.steps.find((s: { name: string }) => s.name === "wait for the restore");
+    assert.strictEqual(wait.status, "fail");
+    assert.match(wait.detail, /^the restore did not finish within 0 s \(last: restore InProgress/);
+    assert.strictEqual(r.cleanup.restore, "deleted (it was still running)");
+    assert.strictEqual(r.cleanup.namespace, "deleted");
+    assert.ok(fake.deleted.includes(`restore/${r.scratchNamespace}`));
+    assert.ok(!fake.namespaces.has(r.scratchNamespace));
+    assert.strictEqual(fake.configMaps.size, 0);
+  });
+
+  it("fails when the restored artifact count differs from the source", async () => {
+    const { code, out } = await drill({ restore: "complete", sourceArtifacts: 9, restoredArtifacts: 7 });
+    assert.strictEqual(code, 1);
+    const r = jsonOf(out);
+    const step = r.steps.find((s: { name: string }) => s.name === "artifact count");
+    assert.strictEqual(step.status, "fail");
+    assert.match(step.detail, /source 9, restored 7 artifacts in 2 repositories: differ by 2 \(allowed 0/);
+    assert.strictEqual(r.steps[r.steps.length - 1].status, "skipped");
+  });
+
+  it("--keep leaves the scratch namespace; --backup picks the backup; --json and --out write the report", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-out-"));
+    const { code, out, fake } = await drill({ restore: "complete" }, [
+      "--keep",
+      "--backup",
+      "velero-daily-20260101070000",
+      "--json",
+      "--out",
+      dir,
+    ]);
+    assert.strictEqual(code, 0);
+    const r = JSON.parse(out);
+    assert.strictEqual(r.backup, "velero-daily-20260101070000");
+    assert.deepStrictEqual(r.cleanup, { namespace: "kept", modifiers: "deleted" });
+    assert.ok(fake.namespaces.has(r.scratchNamespace));
+    const files = fs.readdirSync(dir).sort();
+    assert.strictEqual(files.length, 2);
+    assert.match(fs.readFileSync(path.join(dir, files[1]), "utf8"), /^# Restore drill: PASS/);
+  });
+
+  it("a named backup that did not complete stops the drill before anything is created", async () => {
+    const { code, out, fake } = await drill({ restore: "complete" }, [
+      "--backup",
+      "velero-daily-20260105070000",
+    ]);
+    assert.strictEqual(code, 1);
+    const r = jsonOf(out);
+    assert.match(r.steps[0].detail, /is PartiallyFailed, not Completed/);
+    assert.deepStrictEqual(r.cleanup, { namespace: "not created", modifiers: "not created" });
+    assert.ok(!fake.calls.some((c) => c.method === "POST"));
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * `npm run drill -- --stack <name> [--backup <name>] [--keep] [options]`
+ *
+ * Restores a Velero backup of the registry namespace into `<ns>-drill-<timestamp>`, checks the restored
+ * Harbor and prints a report (Markdown, then the same as JSON). The kubeconfig comes from the environment
+ * ($KUBECONFIG or ~/.kube/config; the stack's `kubernetes.context` when set), or the pod's service account
+ * with `--in-cluster`. Exit status: 0 drill passed, 1 drill failed, 2 bad arguments or config.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs as nodeParseArgs } from "util";
+import { ConfigError, formatIssue } from "../../config/errors";
+import { ConfigSource, parsePlatformConfig } from "../../config/parse";
+import { readStackConfig, stackFilePath } from "../synth/stackfile";
+import { ROOT } from "../synth/synth";
+import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
+import { HttpKube, KubeApi } from "./kube";
+import { reportJson, reportMarkdown } from "./report";
+
+export const USAGE = `usage: drill --stack <name> [--backup <name>] [--keep]
+             [--velero-namespace <ns>] [--harbor-namespace <ns>] [--context <name>] [--in-cluster]
+             [--restore-timeout 30m] [--ready-timeout 20m] [--poll-interval 10s]
+             [--core-service harbor-core:80] [--admin-secret harbor-core] [--admin-secret-key HARBOR_ADMIN_PASSWORD]
+             [--max-artifact-drift 0] [--json] [--out <dir>]`;
+
+export interface CliArgs {
+  options: DrillOptions;
+  stack?: string;
+  context?: string;
+  inCluster: boolean;
+  json: boolean;
+  out?: string;
+}
+
+class UsageError extends Error {}
+
+/** Parses the command line; namespaces and context come from the stack's validated config unless given. */
+export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = nodeParseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stack: { type: "string" },
+        backup: { type: "string" },
+        keep: { type: "boolean" },
+        "velero-namespace": { type: "string" },
+        "harbor-namespace": { type: "string" },
+        context: { type: "string" },
+        "in-cluster": { type: "boolean" },
+        "restore-timeout": { type: "string" },
+        "ready-timeout": { type: "string" },
+        "poll-interval": { type: "string" },
+        "core-service": { type: "string" },
+        "admin-secret": { type: "string" },
+        "admin-secret-key": { type: "string" },
+        "max-artifact-drift": { type: "string" },
+        json: { type: "boolean" },
+        out: { type: "string" },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  const str = (k: string) => v[k] as string | undefined;
+  let velero = str("velero-namespace");
+  let harbor = str("harbor-namespace");
+  let context = str("context");
+  const stack = str("stack");
+  if (stack !== undefined) {
+    if (!/^[A-Za-z0-9._-]+$/.test(stack))
+      throw new UsageError(`--stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+`);
+    const file = stackFilePath(root, stack);
+    if (!fs.existsSync(file)) throw new UsageError(`--stack ${stack}: no file ${path.relative(root, file)}`);
+    const sc = readStackConfig(file);
+    const values: Record<string, string> = {};
+    const secretKeys = new Set<string>();
+    for (const [k, val] of Object.entries(sc.config)) {
+      if (!k.startsWith("registry-platform:")) continue;
+      const short = k.slice("registry-platform:".length);
+      values[short] = val;
+      if (sc.secretKeys.includes(k)) secretKeys.add(short);
+    }
+    const src: ConfigSource = { project: "registry-platform", stack, values, secretKeys };
+    const r = parsePlatformConfig(src);
+    if (!r.ok) throw new ConfigError(r.issues);
+    velero ??= r.config.velero.namespace;
+    harbor ??= r.config.harbor.namespace;
+    context ??= r.config.kubernetes.context;
+  }
+  if (!velero || !harbor)
+    throw new UsageError(`give --stack, or both --velero-namespace and --harbor-namespace\n${USAGE}`);
+  const dur = (k: string, d: number) => {
+    const s = str(k);
+    if (s === undefined) return d;
+    try {
+      return parseDuration(s);
+    } catch (e) {
+      throw new UsageError(`--${k}: ${(e as Error).message}`);
+    }
+  };
+  const drift = str("max-artifact-drift");
+  if (drift !== undefined && !/^\d+$/.test(drift))
+    throw new UsageError(`--max-artifact-drift: found "${drift}"; allowed: a whole number`);
+  const core = str("core-service");
+  if (core !== undefined && !/^[a-z0-9-]+:[a-z0-9-]+$/.test(core))
+    throw new UsageError(`--core-service: found "${core}"; allowed: <service>:<port>, e.g. harbor-core:80`);
+  return {
+    stack,
+    context,
+    inCluster: v["in-cluster"] === true,
+    json: v.json === true,
+    out: str("out"),
+    options: {
+      ...DEFAULT_DRILL_OPTIONS,
+      veleroNamespace: velero,
+      harborNamespace: harbor,
+      backup: str("backup"),
+      keep: v.keep === true,
+      restoreTimeoutMs: dur("restore-timeout", DEFAULT_DRILL_OPTIONS.restoreTimeoutMs),
+      readyTimeoutMs: dur("ready-timeout", DEFAULT_DRILL_OPTIONS.readyTimeoutMs),
+      pollMs: dur("poll-interval", DEFAULT_DRILL_OPTIONS.pollMs),
+      coreService: core ?? DEFAULT_DRILL_OPTIONS.coreService,
+      adminSecret: str("admin-secret") ?? DEFAULT_DRILL_OPTIONS.adminSecret,
+      adminSecretKey: str("admin-secret-key") ?? DEFAULT_DRILL_OPTIONS.adminSecretKey,
+      maxArtifactDrift: drift === undefined ? DEFAULT_DRILL_OPTIONS.maxArtifactDrift : Number(drift),
+    },
+  };
+}
+
+/** A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). */
+export async function kubeFromEnvironment(a: { context?: string; inCluster: boolean }): Promise<KubeApi> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
+  const kc = new KubeConfig();
+  if (a.inCluster) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  if (a.context) kc.setCurrentContext(a.context);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new UsageError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
+  const opts: {
+    ca?: Buffer;
+    cert?: Buffer;
+    key?: Buffer;
+    headers?: Record<string, string>;
+    rejectUnauthorized?: boolean;
+  } = {};
+  await kc.applyToHTTPSOptions(opts as Parameters<typeof kc.applyToHTTPSOptions>[0]);
+  return new HttpKube({
+    server: cluster.server,
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    headers: opts.headers,
+    rejectUnauthorized: opts.rejectUnauthorized ?? !cluster.skipTLSVerify,
+  });
+}
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+/** Runs the drill; returns the exit status. */
+export async function main(
+  argv: string[],
+  io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
+  makeKube: (a: CliArgs) => Promise<KubeApi> = kubeFromEnvironment,
+): Promise<number> {
+  let args: CliArgs;
+  let kube: KubeApi;
+  try {
+    args = parseCliArgs(argv);
+    kube = await makeKube(args);
+  } catch (e) {
+    if (e instanceof ConfigError)
+      io.stderr(`invalid stack configuration:\n${e.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}\n`);
+    else io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const report = await runDrill(kube, args.options, {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    progress: (line) => io.stderr(`${line}\n`),
+  });
+  const md = reportMarkdown(report);
+  const json = reportJson(report);
+  if (args.json) io.stdout(json);
+  else io.stdout(`${md}\n\`\`\`json\n${json}\`\`\`\n`);
+  if (args.out) {
+    fs.mkdirSync(args.out, { recursive: true });
+    const base = path.join(args.out, `restore-drill-${report.startedAt.replace(/[:.]/g, "-")}`);
+    fs.writeFileSync(`${base}.md`, md);
+    fs.writeFileSync(`${base}.json`, json);
+    io.stderr(`report written to ${base}.md and ${base}.json\n`);
+  }
+  return report.result === "pass" ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`drill: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
