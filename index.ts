@@ -4,7 +4,9 @@
  */
 import { loadPlatformConfig } from "./config";
 import {
+  CertManagerCertificate,
   createProviders,
+  Harbor,
   NodeTrust,
   pemSha256,
   platformCaBundle,
@@ -12,7 +14,12 @@ import {
   RegistryTls,
   registryTlsSource,
   StorageTarget,
+  Velero,
+  SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT,
 } from "./components";
+
+/** The TLS secret cert-manager fills in cert-manager mode (Harbor's ingress names it). */
+const REGISTRY_CERT_MANAGER_SECRET = "registry-tls";
 
 // The program is a function so that the offline synth and the tests can run it once per stack.
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -77,7 +84,7 @@ export = async () => {
             irsa: {
               oidcProviderArn: storageCfg.oidcProviderArn,
               namespace: cfg.velero.namespace,
-              serviceAccount: "velero",
+              serviceAccount: VELERO_SERVER_SERVICE_ACCOUNT,
             },
           }
         : {}),
@@ -120,10 +127,113 @@ export = async () => {
   }
 
   // ── harbor (components/harbor) ────────────────────────────────────────────────────────────────────────
+  const h = cfg.harbor;
+  const certManager = cfg.tls.mode === "cert-manager" ? cfg.tls.certManager! : undefined;
+  const harbor = new Harbor(
+    "harbor",
+    {
+      namespace: h.namespace,
+      host: cfg.host,
+      expose: h.expose,
+      ingressClass: cfg.kubernetes.ingressClass,
+      ingressControllerNamespace: cfg.kubernetes.ingressControllerNamespace,
+      storageClass: cfg.kubernetes.storageClass,
+      replicas: h.replicas,
+      production: cfg.isProduction,
+      networkPolicy: h.networkPolicy,
+      internalTLS: h.internalTLS,
+      adminPassword: cfg.secrets.harborAdminPassword,
+      storage: {
+        bucket: storage.registryBucketName,
+        region: storageOnS3Compatible ? cfg.storage.signingRegion : cfg.region,
+        endpoint: cfg.storage.endpoint,
+        disableRedirect: !cfg.storage.clientsReachEndpoint,
+        credentials: storage.registryCredentials,
+        kmsKeyId: cfg.storage.kmsKeyArn,
+        endpointCaBundlePem: cfg.storage.endpointUsesPlatformCa ? caBundlePem : undefined,
+      },
+      tls: registryTls
+        ? { kind: "pem", certChainPem: registryTls.serverCertChainPem, keyPem: registryTls.serverKeyPem }
+        : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
+      caBundlePem,
+      database:
+        h.database.type === "internal"
+          ? { type: "internal", size: h.database.size, storageClass: cfg.kubernetes.storageClass }
+          : {
+              type: "external",
+              host: h.database.host!,
+              port: h.database.port,
+              sslmode: h.database.sslmode,
+              username: h.database.username,
+              coreDatabase: h.database.coreDatabase,
+              password: cfg.secrets.harborDatabasePassword!,
+            },
+      redis:
+        h.redis.type === "internal"
+          ? { type: "internal", size: h.redis.size }
+          : { type: "external", addr: h.redis.addr!, password: cfg.secrets.harborRedisPassword },
+      trivy: h.trivy,
+      metrics: h.metrics,
+      jobserviceLogSize: h.jobserviceLogSize,
+    },
+    { providers: { kubernetes: providers.k8s } },
+  );
+  if (certManager) {
+    // The certificate lives in Harbor's namespace; cert-manager writes the secret the ingress already names.
+    new CertManagerCertificate(
+      "registry-certificate",
+      {
+        namespace: harbor.namespace,
+        secretName: REGISTRY_CERT_MANAGER_SECRET,
+        dnsNames: [cfg.host, ...cfg.tls.extraSans],
+        issuer: {
+          name: certManager.issuerName,
+          kind: certManager.issuerKind,
+          group: certManager.issuerGroup,
+        },
+        keyAlgorithm: cfg.tls.keyAlgorithm,
+      },
+      { providers: { kubernetes: providers.k8s } },
+    );
+  }
 
   // ── harbor-config (components/harbor-config) ─────────────────────────────────────────────────────────
 
   // ── velero (components/velero) ────────────────────────────────────────────────────────────────────────
+  const v = cfg.velero;
+  const velero = v.enabled
+    ? new Velero(
+        "velero",
+        {
+          namespace: v.namespace,
+          backupBucket: storage.backupBucketName,
+          region: storageOnS3Compatible ? cfg.storage.signingRegion : cfg.region,
+          archivePrefix: cfg.storage.archive.prefix,
+          storage: storageOnS3Compatible
+            ? {
+                kind: "s3-compatible",
+                endpoint: cfg.storage.endpoint!,
+                caBundlePem: cfg.storage.endpointUsesPlatformCa ? caBundlePem : undefined,
+              }
+            : { kind: "aws" },
+          credentials: storage.veleroRoleArn
+            ? { kind: "irsa", roleArn: storage.veleroRoleArn }
+            : { kind: "static", ...storage.veleroCredentials! },
+          backupMode: v.backupMode,
+          timezone: v.timezone,
+          schedules: v.schedules,
+          harborNamespace: h.namespace,
+          harborDatabase: { type: h.database.type },
+          serviceMonitor: v.serviceMonitor,
+          prometheusRule: v.prometheusRule,
+          drillCronJob: v.drillCronJob,
+          drillSchedule: v.drillSchedule,
+          drillImage: v.drillImage,
+          production: cfg.isProduction,
+        },
+        { providers: { kubernetes: providers.k8s } },
+      )
+    : undefined;
 
   return {
     environment: cfg.environment,
@@ -140,7 +250,16 @@ export = async () => {
     // The CA bundle is public (clients install it); keys are never exported.
     ...(caBundlePem ? { caBundlePem, registryCaSha256: caBundlePem.apply(pemSha256) } : {}),
     // ── harbor outputs ──
+    harborNamespace: harbor.namespace,
+    harborAdminPassword: harbor.adminPassword,
     // ── harbor-config outputs ──
     // ── velero outputs ──
+    ...(velero
+      ? {
+          veleroNamespace: velero.namespace,
+          veleroSchedules: velero.scheduleNames,
+          veleroBackupLocations: velero.backupStorageLocations,
+        }
+      : {}),
   };
 };

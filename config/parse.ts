@@ -407,6 +407,8 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
 
   // Velero.
   const v = c.velero;
+  if (v.enabled && v.drillCronJob && !v.drillImage)
+    add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
   return out;

@@ -15,11 +15,10 @@ export const cron5 = z
   .string()
   .regex(/^(\S+\s+){4}\S+$/, { message: "a 5-field cron expression such as '0 7 * * *'" })
   .refine(
-    (s) =>
-      s
-        .trim()
-        .split(/\s+/)
-        .every((f, i) => cronFieldOk(f, i)),
+    (s) => {
+      const fields = s.trim().split(/\s+/);
+      return fields.length === 5 && fields.every((f, i) => cronFieldOk(f, i));
+    },
     {
       message:
         "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)",
@@ -31,11 +30,13 @@ export const cron6 = z
   .string()
   .regex(/^(\S+\s+){5}\S+$/, { message: "a 6-field cron expression (with seconds) such as '0 0 3 * * 0'" })
   .refine(
-    (s) =>
-      s
-        .trim()
-        .split(/\s+/)
-        .every((f, i) => (i === 0 ? cronRangeOk(f, 0, 59) : cronFieldOk(f, i - 1))),
+    (s) => {
+      const fields = s.trim().split(/\s+/);
+      return (
+        fields.length === 6 &&
+        fields.every((f, i) => (i === 0 ? cronRangeOk(f, 0, 59) : cronFieldOk(f, i - 1)))
+      );
+    },
     {
       message: "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'",
     },

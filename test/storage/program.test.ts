@@ -61,12 +61,12 @@ describe("storage wiring: prod-apne2", () => {
     assert.deepStrictEqual(archive.transitions, [{ days: 30, storageClass: "GLACIER_IR" }]);
   });
 
-  it("Velero gets an IRSA role for velero/velero from the configured OIDC provider", () => {
+  it("Velero gets an IRSA role for velero/velero-server from the configured OIDC provider", () => {
     const oidc =
       "arn:aws:iam::123456789012:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
     assert.deepStrictEqual(
       JSON.parse(rec.inputs(rec.one("aws:iam/role:Role", "storage-velero-role")).assumeRolePolicy),
-      irsaTrustPolicy({ oidcProviderArn: oidc, namespace: "velero", serviceAccount: "velero" }),
+      irsaTrustPolicy({ oidcProviderArn: oidc, namespace: "velero", serviceAccount: "velero-server" }),
     );
     assert.deepStrictEqual(
       rec.byType("aws:iam/user:User").map((u) => u.name),

@@ -97,6 +97,12 @@ describe("velero config", () => {
       expect: /^registry-platform:velero\.backupMode \| "restic" \| one of "fs-kopia", "csi-datamover"$/,
     },
     {
+      name: "drill CronJob without an image",
+      changes: { velero: { drillCronJob: true } },
+      expect:
+        /^registry-platform:velero\.drillImage \| nothing \| an image pinned by digest when velero\.drillCronJob is true$/,
+    },
+    {
       name: "drill image by tag only",
       changes: { velero: { drillImage: "registry.example.com/platform/drill:1.0" } },
       expect:
