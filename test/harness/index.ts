@@ -110,6 +110,21 @@ export async function runProgram(
   return new Recorded(await synth({ stack, stackConfig, preview }));
 }
 
+const programRuns = new Map<string, Promise<Recorded>>();
+
+/**
+ * The program's run for one of the repository's stacks, shared by every test file in this mocha process
+ * (the desired state of an unchanged stack file is deterministic, so one run serves all assertions).
+ */
+export function stackRun(stack: string): Promise<Recorded> {
+  let run = programRuns.get(stack);
+  if (!run) {
+    run = runProgram(stack);
+    programRuns.set(stack, run);
+  }
+  return run;
+}
+
 /** Runs arbitrary resource-creating code on the mock engine (component tests). */
 export async function runComponent(
   fn: () => Record<string, unknown> | Promise<Record<string, unknown>> | void,

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { redact } from "../../tools/synth/engine";
 import { outputsDoc, resourceDocs } from "../../tools/synth/render";
 import { SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
-import { Recorded, runProgram } from "../harness";
+import { Recorded, runProgram, stackRun } from "../harness";
 
 const STACKS = ["dev", "prod-apne2", "prod-apne1", "onprem"];
 const PROVIDER_TYPES = /^pulumi:providers:/;
@@ -16,7 +16,7 @@ describe("platform invariants (every stack)", function () {
   this.timeout(60000);
   const runs = new Map<string, Recorded>();
   before(async () => {
-    for (const s of STACKS) runs.set(s, await runProgram(s));
+    for (const s of STACKS) runs.set(s, await stackRun(s));
   });
 
   for (const stack of STACKS) {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { irsaTrustPolicy } from "../../components";
-import { Recorded, runProgram } from "../harness";
+import { Recorded, stackRun } from "../harness";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
@@ -9,7 +9,7 @@ const COMPONENT = "registry-platform:storage:RegistryStorage";
 describe("storage wiring: prod-apne2", () => {
   let rec: Recorded;
   before(async () => {
-    rec = await runProgram("prod-apne2");
+    rec = await stackRun("prod-apne2");
   });
 
   it("the component gets the stack's AWS provider and config-derived bucket names", () => {
@@ -88,7 +88,7 @@ describe("storage wiring: prod-apne2", () => {
 describe("storage wiring: onprem (S3-compatible)", () => {
   let rec: Recorded;
   before(async () => {
-    rec = await runProgram("onprem");
+    rec = await stackRun("onprem");
   });
 
   it("buckets go through the custom-endpoint AWS provider; no IAM, no logging", () => {

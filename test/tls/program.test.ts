@@ -3,7 +3,7 @@ import { pemBundle, pemSha256, renderHostsToml } from "../../components/tls";
 import { fakePem } from "../../tools/synth/mocks";
 import { outputsDoc, resourceDocs } from "../../tools/synth/render";
 import { SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
-import { Recorded, runProgram, stackFile, stackWith } from "../harness";
+import { Recorded, runProgram, stackFile, stackWith, stackRun } from "../harness";
 
 const T = {
   key: "tls:index/privateKey:PrivateKey",
@@ -31,7 +31,7 @@ const chain = (r: { name: string }): boolean => r.name.startsWith("registry-tls"
 describe("tls: program wiring, prod-apne2 (self-signed-ca)", () => {
   let rec: Recorded;
   before(async () => {
-    rec = await runProgram("prod-apne2");
+    rec = await stackRun("prod-apne2");
   });
 
   it("root → intermediate → server chain, ECDSA P-384, CA protected in production", () => {
@@ -104,7 +104,7 @@ describe("tls: program wiring, onprem (byo-intermediate)", () => {
   let rec: Recorded;
   let tlsCfg: { rootCertPem: string; intermediateCertPem: string };
   before(async () => {
-    rec = await runProgram("onprem");
+    rec = await stackRun("onprem");
     tlsCfg = JSON.parse(stackFile("onprem").config["registry-platform:tls"]) as typeof tlsCfg;
   });
 
