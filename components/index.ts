@@ -3,3 +3,4 @@
  */
 export * from "./providers";
 export * from "./versions";
+export * from "./harbor-config";
