@@ -9,7 +9,7 @@ import {
   parseRetryAfter,
   UNKNOWN,
 } from "../../components/harbor-config/client";
-import { FakeHarbor } from "./support/fake-harbor";
+import { FakeHarbor, noteFaults } from "./support/fake-harbor";
 import { clientOf, rejection, startFake } from "./support/setup";
 import { testPki } from "./support/tls";
 
@@ -85,6 +85,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     assert.strictEqual(p.name, "platform");
     assert.deepStrictEqual(retries, ["HTTP 500", "HTTP 503", "ECONNRESET", "TIMEOUT"]);
     assert.strictEqual(fake.requests.length, 5);
+    noteFaults(fake, 0, "recovered");
   });
 
   it("honours Retry-After on 429 (the wait is at least what Harbor asked for)", async () => {
@@ -94,6 +95,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     await c.get("/projects/99");
     assert.deepStrictEqual(waits.length, 1);
     assert.ok(waits[0] >= 2000, `waited ${waits[0]} ms`);
+    noteFaults(fake, 0, "recovered");
   });
 
   it("a Retry-After beyond the total time bound fails at once with a clear message", async () => {
@@ -106,6 +108,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     );
     assert.match(e.message, /last error: .*HTTP 429/);
     assert.strictEqual(fake.requests.length, 1);
+    noteFaults(fake, 0, "clean error");
   });
 
   it("gives up after maxAttempts with the last error", async () => {
@@ -114,6 +117,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     assert.ok(e instanceof HarborRetryBudgetError);
     assert.match(e.message, /gave up after 3 attempts; last error: .*HTTP 502 BAD_GATEWAY/);
     assert.strictEqual(fake.requests.length, 3);
+    noteFaults(fake, 0, "clean error");
   });
 
   it("bounds the total time (slow responses and backoff included)", async () => {
@@ -126,6 +130,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     assert.ok(e instanceof HarborRetryBudgetError, String(e));
     assert.ok(took < 1200, `took ${took} ms`);
     assert.match(e.message, /total time bound of 700 ms exceeded|no complete response/);
+    noteFaults(fake, 0, "clean error");
   });
 
   it("a POST whose outcome is unknown (dropped after Harbor acted) is not re-sent by request()", async () => {
@@ -141,6 +146,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     assert.strictEqual(e.outcomeUnknown, true);
     assert.strictEqual(fake.writes().length, 1);
     assert.ok(fake.projectByName("a"), "Harbor did create it");
+    noteFaults(fake, 0, "clean error");
   });
 
   it("a POST refused with 429 or 503 is re-sent (Harbor did not act on it)", async () => {
@@ -153,6 +159,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     });
     assert.strictEqual(fake.writes().length, 3);
     assert.strictEqual([...fake.projects.values()].filter((p) => p.name === "b").length, 1);
+    noteFaults(fake, 0, "recovered");
   });
 
   it("a 500 to a POST is surfaced as outcome-unknown, not retried blindly", async () => {
@@ -166,6 +173,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     );
     assert.ok(e instanceof HarborApiError && e.status === 500 && e.outcomeUnknown);
     assert.strictEqual(fake.writes().length, 1);
+    noteFaults(fake, 0, "clean error");
   });
 
   it("createGuarded looks the object up before re-sending a create whose outcome is unknown", async () => {
@@ -180,6 +188,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     );
     assert.strictEqual(r.outcome, "recovered");
     assert.strictEqual(fake.writes().length, 1);
+    noteFaults(fake, 0, "recovered");
   });
 
   it("listAll follows pages", async () => {

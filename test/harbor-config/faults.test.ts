@@ -47,6 +47,19 @@ function robot(fake: FakeHarbor, over: Partial<RobotInputs> = {}): RobotInputs {
   };
 }
 
+// Root-level hook: runs after every test file, so the tally includes the client tests' faults too.
+after(() => {
+  const tally = new Map<string, number>();
+  for (const f of faultLedger)
+    tally.set(`${f.kind} → ${f.outcome}`, (tally.get(`${f.kind} → ${f.outcome}`) ?? 0) + 1);
+  const lines = [...tally].sort().map(([k, n]) => `    ${String(n).padStart(3)} × ${k}`);
+  const recovered = faultLedger.filter((f) => f.outcome === "recovered").length;
+  console.log(
+    `\n  harbor-config fault injection: ${faultLedger.length} faults injected, ${recovered} recovered, ` +
+      `${faultLedger.length - recovered} surfaced as clean errors\n${lines.join("\n")}`,
+  );
+});
+
 describe("harbor-config fault injection", function () {
   this.timeout(20_000);
   let fake: FakeHarbor;
@@ -57,14 +70,6 @@ describe("harbor-config fault injection", function () {
     }
     await fake.stop();
   });
-  after(() => {
-    const tally = new Map<string, number>();
-    for (const f of faultLedger)
-      tally.set(`${f.kind} → ${f.outcome}`, (tally.get(`${f.kind} → ${f.outcome}`) ?? 0) + 1);
-    const lines = [...tally].sort().map(([k, n]) => `      ${String(n).padStart(3)} × ${k}`);
-    console.log(`    fault injection: ${faultLedger.length} faults injected\n${lines.join("\n")}`);
-  });
-
   describe("creates are never duplicated", () => {
     it("project: connection dropped after Harbor created it → found by lookup, not re-sent", async () => {
       fake.inject({ kind: "drop-after", method: "POST", path: "/projects" });
