@@ -128,7 +128,7 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     );
     const took = Date.now() - started;
     assert.ok(e instanceof HarborRetryBudgetError, String(e));
-    assert.ok(took < 1200, `took ${took} ms`);
+    assert.ok(took < 2500, `took ${took} ms (bound 700 ms + one request timeout)`);
     assert.match(e.message, /total time bound of 700 ms exceeded|no complete response/);
     noteFaults(fake, 0, "clean error");
   });
