@@ -6,4 +6,5 @@ export * from "./versions";
 export * from "./storage";
 export * from "./tls";
 export * from "./harbor";
+export * from "./harbor-config";
 export * from "./velero";

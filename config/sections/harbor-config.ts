@@ -29,6 +29,11 @@ export const harborConfigSection = z
           quotaGiB: z.number().int().min(-1).default(-1),
           /** Namespaces that get a pull secret for this project's pull robot. */
           pullSecretNamespaces: z.array(k8sNameSchema).default([]),
+          /**
+           * Make semver release tags (vX.Y.Z) immutable. Default true. Harbor's retention never deletes
+           * immutable artifacts, so releases beyond `retention.keepLatestReleases` are then kept.
+           */
+          immutableReleaseTags: z.boolean().default(true),
         }),
       )
       .default([]),
@@ -64,6 +69,8 @@ export const harborConfigSection = z
           name: projectName,
           type: z.enum(PROXY_CACHE_TYPES),
           url: z.string().regex(/^https:\/\/\S+$/, { message: "an https URL" }),
+          /** Namespaces that get a pull secret for this proxy cache's pull robot. */
+          pullSecretNamespaces: z.array(k8sNameSchema).default([]),
         }),
       )
       .default([]),

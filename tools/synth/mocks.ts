@@ -234,3 +234,6 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     }
   }
 }
+
+// Harbor dynamic resources' mock outputs. Imported last: it registers through the functions above.
+import "./mocks-harbor";

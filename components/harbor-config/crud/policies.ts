@@ -1,0 +1,266 @@
+/**
+ * Project policies.
+ *
+ * `harbor:ImmutableTagRule`: identity = project + tag pattern + repository pattern; an existing rule with the
+ * same selectors is adopted.
+ *
+ * `harbor:RetentionPolicy`: Harbor binds at most one retention policy to a project (project metadata
+ * `retention_id`) and refuses a second one, so an existing policy is always adopted and overwritten. Delete
+ * empties the policy (no rules, no schedule) instead of removing it: Harbor's policy delete leaves the
+ * project's `retention_id` behind, which would block a later create.
+ */
+import { HarborClient } from "../client";
+import {
+  immutableRuleBody,
+  retentionDisabledBody,
+  retentionPolicyBody,
+  RetentionSettings,
+} from "../payloads";
+import { BaseInputs, BY_NAME, Crud, diffInputs, idFromLocation, seg } from "./common";
+import { findProject, requireProject } from "./project";
+
+// ── immutable tag rules ───────────────────────────────────────────────────────────────────────────────────
+
+export interface ImmutableRuleInputs extends BaseInputs {
+  project: string;
+  /** Doublestar tag pattern, e.g. the exact semver release pattern. */
+  tagPattern: string;
+  /** Doublestar repository pattern. Default `**`. */
+  repoPattern: string;
+  disabled: boolean;
+}
+
+export interface ImmutableRuleOutputs extends ImmutableRuleInputs {
+  ruleId: number;
+  adopted: boolean;
+}
+
+interface HarborSelector {
+  kind?: string;
+  decoration?: string;
+  pattern?: string;
+}
+
+interface HarborImmutableRule {
+  id: number;
+  disabled?: boolean;
+  tag_selectors?: HarborSelector[];
+  scope_selectors?: Record<string, HarborSelector[] | undefined>;
+}
+
+function rulesPath(project: string): string {
+  return `/projects/${seg(project)}/immutabletagrules`;
+}
+
+function sameSelectors(r: HarborImmutableRule, tagPattern: string, repoPattern: string): boolean {
+  const tag = r.tag_selectors?.[0];
+  const repo = r.scope_selectors?.repository?.[0];
+  return (
+    tag?.decoration === "matches" &&
+    tag.pattern === tagPattern &&
+    repo?.decoration === "repoMatches" &&
+    repo.pattern === repoPattern
+  );
+}
+
+async function listRules(client: HarborClient, project: string): Promise<HarborImmutableRule[] | undefined> {
+  if (!(await findProject(client, project))) return undefined;
+  return client.listAll<HarborImmutableRule>(rulesPath(project), {}, BY_NAME);
+}
+
+export const immutableRuleCrud: Crud<ImmutableRuleInputs, ImmutableRuleOutputs> = {
+  kind: "harbor:ImmutableTagRule",
+
+  diff(olds, news) {
+    return diffInputs<ImmutableRuleInputs>(
+      olds,
+      news,
+      ["tagPattern", "repoPattern", "disabled"],
+      ["project"],
+    );
+  },
+
+  async create(client, inputs) {
+    await requireProject(client, inputs.project);
+    const lookup = async () => {
+      const rules = (await listRules(client, inputs.project)) ?? [];
+      return rules.find((r) => sameSelectors(r, inputs.tagPattern, inputs.repoPattern));
+    };
+    const body = immutableRuleBody(inputs.tagPattern, inputs.repoPattern, inputs.disabled);
+    const existing = await lookup();
+    let rule: HarborImmutableRule;
+    let adopted = false;
+    if (existing) {
+      rule = existing;
+      adopted = true;
+      if (existing.disabled !== inputs.disabled) {
+        await client.request({
+          method: "PUT",
+          path: `${rulesPath(inputs.project)}/${existing.id}`,
+          headers: BY_NAME,
+          body: { id: existing.id, ...body },
+        });
+      }
+    } else {
+      const res = await client.createGuarded<HarborImmutableRule>(
+        `immutable tag rule ${inputs.tagPattern} in ${inputs.project}`,
+        async () => {
+          const r = await client.request({
+            method: "POST",
+            path: rulesPath(inputs.project),
+            headers: BY_NAME,
+            body,
+          });
+          const id = idFromLocation(r.headers.location);
+          const found = id !== undefined ? { id } : await lookup();
+          if (!found)
+            throw new Error(`immutable tag rule in "${inputs.project}" was created but cannot be found`);
+          return found;
+        },
+        lookup,
+      );
+      rule = res.value;
+    }
+    return { id: String(rule.id), outs: { ...inputs, ruleId: rule.id, adopted } };
+  },
+
+  async read(client, id, props) {
+    const rules = await listRules(client, props.project);
+    const r = rules?.find((x) => x.id === Number(id));
+    if (!r) return {};
+    return {
+      id,
+      props: {
+        ...props,
+        disabled: r.disabled === true,
+        tagPattern: r.tag_selectors?.[0]?.pattern ?? props.tagPattern,
+        repoPattern: r.scope_selectors?.repository?.[0]?.pattern ?? props.repoPattern,
+      },
+    };
+  },
+
+  async update(client, id, olds, news) {
+    const ruleId = Number(id);
+    await client.request({
+      method: "PUT",
+      path: `${rulesPath(news.project)}/${ruleId}`,
+      headers: BY_NAME,
+      body: { id: ruleId, ...immutableRuleBody(news.tagPattern, news.repoPattern, news.disabled) },
+    });
+    return { outs: { ...news, ruleId, adopted: olds.adopted } };
+  },
+
+  async delete(client, id, props) {
+    const rules = await listRules(client, props.project);
+    if (!rules?.some((r) => r.id === Number(id))) return;
+    await client.deleteIfExists(`${rulesPath(props.project)}/${Number(id)}`, BY_NAME);
+  },
+};
+
+// ── tag retention ─────────────────────────────────────────────────────────────────────────────────────────
+
+export interface RetentionInputs extends BaseInputs, RetentionSettings {
+  project: string;
+}
+
+export interface RetentionOutputs extends RetentionInputs {
+  projectId: number;
+  retentionId: number;
+  adopted: boolean;
+}
+
+function settingsOf(i: RetentionInputs): RetentionSettings {
+  return {
+    keepLatestReleases: i.keepLatestReleases,
+    buildTagDays: i.buildTagDays,
+    schedule: i.schedule,
+    foreverTags: i.foreverTags,
+  };
+}
+
+function boundRetentionId(p: { metadata?: Record<string, string> } | undefined): number | undefined {
+  const raw = p?.metadata?.retention_id;
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+export const retentionCrud: Crud<RetentionInputs, RetentionOutputs> = {
+  kind: "harbor:RetentionPolicy",
+
+  diff(olds, news) {
+    return diffInputs<RetentionInputs>(
+      olds,
+      news,
+      ["keepLatestReleases", "buildTagDays", "schedule", "foreverTags"],
+      ["project"],
+    );
+  },
+
+  async create(client, inputs) {
+    const project = await requireProject(client, inputs.project);
+    const projectId = project.project_id;
+    const body = retentionPolicyBody(projectId, settingsOf(inputs));
+    const put = (id: number) => client.request({ method: "PUT", path: `/retentions/${id}`, body });
+
+    const bound = boundRetentionId(project);
+    if (bound !== undefined && (await client.find(`/retentions/${bound}`)) !== undefined) {
+      await put(bound);
+      return { id: String(bound), outs: { ...inputs, projectId, retentionId: bound, adopted: true } };
+    }
+    if (bound !== undefined) {
+      // The project points at a policy that no longer exists: unbind it so that Harbor accepts a new one.
+      await client.request({
+        method: "DELETE",
+        path: `/projects/${projectId}/metadatas/retention_id`,
+        accept: [404],
+      });
+    }
+    const lookup = async () => {
+      const id = boundRetentionId(await findProject(client, projectId));
+      return id === undefined ? undefined : { id };
+    };
+    const { value, outcome } = await client.createGuarded<{ id: number }>(
+      `retention policy of ${inputs.project}`,
+      async () => {
+        const r = await client.request({ method: "POST", path: "/retentions", body });
+        const id = idFromLocation(r.headers.location);
+        const found = id !== undefined ? { id } : await lookup();
+        if (!found)
+          throw new Error(`retention policy of "${inputs.project}" was created but cannot be found`);
+        return found;
+      },
+      lookup,
+    );
+    if (outcome !== "created") await put(value.id);
+    return { id: String(value.id), outs: { ...inputs, projectId, retentionId: value.id, adopted: false } };
+  },
+
+  async read(client, id, props) {
+    const policy = await client.find<{ rules?: unknown[]; trigger?: { settings?: { cron?: string } } }>(
+      `/retentions/${Number(id)}`,
+    );
+    if (!policy || !Array.isArray(policy.rules) || policy.rules.length === 0) return {};
+    const cron = policy.trigger?.settings?.cron;
+    return { id, props: { ...props, schedule: typeof cron === "string" ? cron : props.schedule } };
+  },
+
+  async update(client, id, olds, news) {
+    const retentionId = Number(id);
+    await client.request({
+      method: "PUT",
+      path: `/retentions/${retentionId}`,
+      body: retentionPolicyBody(olds.projectId, settingsOf(news)),
+    });
+    return { outs: { ...news, projectId: olds.projectId, retentionId, adopted: olds.adopted } };
+  },
+
+  async delete(client, id, props) {
+    const project = await findProject(client, props.projectId);
+    if (!project || boundRetentionId(project) !== Number(id)) return;
+    await client.request({
+      method: "PUT",
+      path: `/retentions/${Number(id)}`,
+      body: retentionDisabledBody(props.projectId),
+      accept: [404],
+    });
+  },
+};

@@ -1,0 +1,249 @@
+/**
+ * System-wide singletons. There is exactly one of each in a Harbor, so create always adopts whatever is
+ * configured (`adopted: true` when a schedule or endpoint was already set) and delete resets it.
+ *
+ * - `harbor:GcSchedule`: garbage collection schedule (`/system/gc/schedule`).
+ * - `harbor:PurgeAuditSchedule`: audit log purge schedule (`/system/purgeaudit/schedule`).
+ * - `harbor:AuditLogForwarding`: syslog endpoint audit logs are forwarded to (`/configurations`).
+ */
+import { HarborClient } from "../client";
+import {
+  auditForwardingBody,
+  FALLBACK_AUDIT_EVENT_TYPES,
+  gcScheduleBody,
+  NO_SCHEDULE_BODY,
+  purgeAuditScheduleBody,
+} from "../payloads";
+import { BaseInputs, Crud, diffInputs } from "./common";
+
+interface HarborExecHistory {
+  schedule?: { type?: string; cron?: string };
+  job_parameters?: string;
+}
+
+function isScheduled(h: HarborExecHistory | undefined): boolean {
+  const t = h?.schedule?.type;
+  return typeof t === "string" && t !== "" && t !== "None";
+}
+
+function jobParameters(h: HarborExecHistory | undefined): Record<string, unknown> {
+  try {
+    const p: unknown = JSON.parse(h?.job_parameters ?? "{}");
+    return p !== null && typeof p === "object" ? (p as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Creates or replaces a schedule: POST when none exists, PUT otherwise. Both replace Harbor's single schedule. */
+async function putSchedule(
+  client: HarborClient,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<{ adopted: boolean }> {
+  const current = await client.get<HarborExecHistory | undefined>(path);
+  const adopted = isScheduled(current);
+  // Repeating either request leaves exactly one schedule, so both are safe to retry.
+  await client.request({ method: adopted ? "PUT" : "POST", path, body, retrySafe: true });
+  return { adopted };
+}
+
+// ── garbage collection ────────────────────────────────────────────────────────────────────────────────────
+
+export interface GcInputs extends BaseInputs {
+  /** 6-field cron. */
+  schedule: string;
+  deleteUntagged: boolean;
+  /** GC workers (1-5). */
+  workers: number;
+}
+
+export interface GcOutputs extends GcInputs {
+  adopted: boolean;
+}
+
+const GC_PATH = "/system/gc/schedule";
+
+export const gcCrud: Crud<GcInputs, GcOutputs> = {
+  kind: "harbor:GcSchedule",
+
+  diff(olds, news) {
+    return diffInputs<GcInputs>(olds, news, ["schedule", "deleteUntagged", "workers"], []);
+  },
+
+  async create(client, inputs) {
+    const { adopted } = await putSchedule(
+      client,
+      GC_PATH,
+      gcScheduleBody(inputs.schedule, inputs.deleteUntagged, inputs.workers),
+    );
+    return { id: "gc-schedule", outs: { ...inputs, adopted } };
+  },
+
+  async read(client, id, props) {
+    const h = await client.get<HarborExecHistory | undefined>(GC_PATH);
+    if (!isScheduled(h)) return {};
+    const p = jobParameters(h);
+    return {
+      id,
+      props: {
+        ...props,
+        schedule: h?.schedule?.cron ?? props.schedule,
+        deleteUntagged: typeof p.delete_untagged === "boolean" ? p.delete_untagged : props.deleteUntagged,
+        workers: typeof p.workers === "number" ? p.workers : props.workers,
+      },
+    };
+  },
+
+  async update(client, _id, olds, news) {
+    await client.request({
+      method: "PUT",
+      path: GC_PATH,
+      body: gcScheduleBody(news.schedule, news.deleteUntagged, news.workers),
+    });
+    return { outs: { ...news, adopted: olds.adopted } };
+  },
+
+  async delete(client) {
+    await client.request({ method: "PUT", path: GC_PATH, body: NO_SCHEDULE_BODY, accept: [404] });
+  },
+};
+
+// ── audit log purge ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface PurgeAuditInputs extends BaseInputs {
+  schedule: string;
+  /** Audit log entries older than this are purged. */
+  retentionHours: number;
+  /** Event types to purge; empty = every type Harbor reports (`/auditlog-exts/events`). */
+  eventTypes: string[];
+}
+
+export interface PurgeAuditOutputs extends PurgeAuditInputs {
+  /** The event types actually configured. */
+  purgedEventTypes: string[];
+  adopted: boolean;
+}
+
+const PURGE_PATH = "/system/purgeaudit/schedule";
+
+async function resolveEventTypes(client: HarborClient, wanted: string[]): Promise<string[]> {
+  if (wanted.length > 0) return [...wanted].sort();
+  const res = await client.request<{ event_type?: string }[]>({
+    method: "GET",
+    path: "/auditlog-exts/events",
+    accept: [404],
+  });
+  const listed =
+    res.status === 404 || !Array.isArray(res.body) ? [] : res.body.map((e) => e.event_type ?? "");
+  const types = listed.filter((t) => t !== "");
+  return (types.length > 0 ? types : [...FALLBACK_AUDIT_EVENT_TYPES]).sort();
+}
+
+export const purgeAuditCrud: Crud<PurgeAuditInputs, PurgeAuditOutputs> = {
+  kind: "harbor:PurgeAuditSchedule",
+
+  diff(olds, news) {
+    return diffInputs<PurgeAuditInputs>(olds, news, ["schedule", "retentionHours", "eventTypes"], []);
+  },
+
+  async create(client, inputs) {
+    const purgedEventTypes = await resolveEventTypes(client, inputs.eventTypes);
+    const { adopted } = await putSchedule(
+      client,
+      PURGE_PATH,
+      purgeAuditScheduleBody(inputs.schedule, inputs.retentionHours, purgedEventTypes),
+    );
+    return { id: "purge-audit-schedule", outs: { ...inputs, purgedEventTypes, adopted } };
+  },
+
+  async read(client, id, props) {
+    const h = await client.get<HarborExecHistory | undefined>(PURGE_PATH);
+    if (!isScheduled(h)) return {};
+    const p = jobParameters(h);
+    return {
+      id,
+      props: {
+        ...props,
+        schedule: h?.schedule?.cron ?? props.schedule,
+        retentionHours:
+          typeof p.audit_retention_hour === "number" ? p.audit_retention_hour : props.retentionHours,
+      },
+    };
+  },
+
+  async update(client, _id, olds, news) {
+    const purgedEventTypes = await resolveEventTypes(client, news.eventTypes);
+    await client.request({
+      method: "PUT",
+      path: PURGE_PATH,
+      body: purgeAuditScheduleBody(news.schedule, news.retentionHours, purgedEventTypes),
+    });
+    return { outs: { ...news, purgedEventTypes, adopted: olds.adopted } };
+  },
+
+  async delete(client) {
+    await client.request({ method: "PUT", path: PURGE_PATH, body: NO_SCHEDULE_BODY, accept: [404] });
+  },
+};
+
+// ── audit log forwarding ──────────────────────────────────────────────────────────────────────────────────
+
+export interface AuditForwardingInputs extends BaseInputs {
+  /** syslog endpoint `host:port`. */
+  endpoint: string;
+  /** Stop writing audit logs to Harbor's database (forward only). Default false. */
+  skipDatabase: boolean;
+}
+
+export interface AuditForwardingOutputs extends AuditForwardingInputs {
+  adopted: boolean;
+}
+
+interface ConfigItem<T> {
+  value?: T;
+}
+
+async function currentForwarding(client: HarborClient): Promise<{ endpoint: string; skipDatabase: boolean }> {
+  const c = await client.get<Record<string, ConfigItem<unknown> | undefined> | undefined>("/configurations");
+  const endpoint = c?.audit_log_forward_endpoint?.value;
+  const skip = c?.skip_audit_log_database?.value;
+  return { endpoint: typeof endpoint === "string" ? endpoint : "", skipDatabase: skip === true };
+}
+
+export const auditForwardingCrud: Crud<AuditForwardingInputs, AuditForwardingOutputs> = {
+  kind: "harbor:AuditLogForwarding",
+
+  diff(olds, news) {
+    return diffInputs<AuditForwardingInputs>(olds, news, ["endpoint", "skipDatabase"], []);
+  },
+
+  async create(client, inputs) {
+    const current = await currentForwarding(client);
+    await client.request({
+      method: "PUT",
+      path: "/configurations",
+      body: auditForwardingBody(inputs.endpoint, inputs.skipDatabase),
+    });
+    return { id: "audit-log-forwarding", outs: { ...inputs, adopted: current.endpoint !== "" } };
+  },
+
+  async read(client, id, props) {
+    const current = await currentForwarding(client);
+    if (current.endpoint === "") return {};
+    return { id, props: { ...props, endpoint: current.endpoint, skipDatabase: current.skipDatabase } };
+  },
+
+  async update(client, _id, olds, news) {
+    await client.request({
+      method: "PUT",
+      path: "/configurations",
+      body: auditForwardingBody(news.endpoint, news.skipDatabase),
+    });
+    return { outs: { ...news, adopted: olds.adopted } };
+  },
+
+  async delete(client) {
+    await client.request({ method: "PUT", path: "/configurations", body: auditForwardingBody("", false) });
+  },
+};

@@ -1,0 +1,404 @@
+/**
+ * Pulumi dynamic resources for Harbor. Thin: each provider hands its inputs to a CRUD implementation in
+ * `./crud` with a fresh {@link HarborClient} (one client per operation = one total-time bound).
+ *
+ * The Pulumi engine serializes each provider object (closure serialization) into the state and runs it in a
+ * separate process, so the providers reference only `./crud` and `./client`, which use Node built-ins only.
+ * The provider objects are module-level singletons: Pulumi caches the serialized text per provider object,
+ * so a program serializes each kind once however many resources it declares.
+ *
+ * Secrets: the connection (admin password) is a secret input and a secret output; robot secrets and registry
+ * credentials are listed in `additionalSecretOutputs`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { HarborClient, HarborConnection } from "./client";
+import {
+  auditForwardingCrud,
+  BaseInputs,
+  Crud,
+  gcCrud,
+  immutableRuleCrud,
+  projectCrud,
+  purgeAuditCrud,
+  registryCrud,
+  retentionCrud,
+  robotCrud,
+} from "./crud";
+import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
+
+/** A dynamic provider around a CRUD implementation. `diff` never calls Harbor. */
+export function dynamicProvider<I extends BaseInputs, O extends I>(
+  crud: Crud<I, O>,
+): pulumi.dynamic.ResourceProvider {
+  return {
+    diff: (_id: string, olds: O, news: I) => Promise.resolve(crud.diff(olds, news)),
+    create: (inputs: I) => crud.create(new HarborClient(inputs.connection), inputs),
+    read: (id: string, props: O) => crud.read(new HarborClient(props.connection), id, props),
+    update: (id: string, olds: O, news: I) => crud.update(new HarborClient(news.connection), id, olds, news),
+    delete: (id: string, props: O) => crud.delete(new HarborClient(props.connection), id, props),
+  };
+}
+
+/** The CRUD implementation of every kind, keyed by the `kind` input. */
+export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>> = {
+  [projectCrud.kind]: projectCrud,
+  [robotCrud.kind]: robotCrud,
+  [immutableRuleCrud.kind]: immutableRuleCrud,
+  [retentionCrud.kind]: retentionCrud,
+  [gcCrud.kind]: gcCrud,
+  [purgeAuditCrud.kind]: purgeAuditCrud,
+  [auditForwardingCrud.kind]: auditForwardingCrud,
+  [registryCrud.kind]: registryCrud,
+};
+
+function crudOf(kind: string): Crud<BaseInputs, BaseInputs> {
+  const crud = harborCruds[kind];
+  if (!crud) throw new Error(`unknown Harbor resource kind ${JSON.stringify(kind)}`);
+  return crud;
+}
+
+/** Routes each call to the CRUD implementation of the resource's `kind`. */
+export const kindDispatcher: Crud<BaseInputs, BaseInputs> = {
+  kind: "harbor:*",
+  diff: (olds, news) => crudOf(news.kind).diff(olds, news),
+  create: (client, inputs) => crudOf(inputs.kind).create(client, inputs),
+  read: (client, id, props) => crudOf(props.kind).read(client, id, props),
+  update: (client, id, olds, news) => crudOf(news.kind).update(client, id, olds, news),
+  delete: (client, id, props) => crudOf(props.kind).delete(client, id, props),
+};
+
+/**
+ * The one provider object of every Harbor dynamic resource. One object, not one per kind: Pulumi caches the
+ * serialized text per provider object, and serializing costs about a second each.
+ */
+export const harborProvider: pulumi.dynamic.ResourceProvider = dynamicProvider(kindDispatcher);
+
+/** Every Harbor dynamic resource takes the connection. */
+export interface HarborResourceArgs {
+  /** Harbor URL, admin credentials, CA bundle, retry policy. Always stored as a secret. */
+  connection: pulumi.Input<HarborConnection>;
+}
+
+function options(
+  opts: pulumi.CustomResourceOptions | undefined,
+  secretOutputs: string[],
+): pulumi.CustomResourceOptions {
+  return {
+    ...opts,
+    additionalSecretOutputs: [
+      ...new Set([...(opts?.additionalSecretOutputs ?? []), "connection", ...secretOutputs]),
+    ],
+  };
+}
+
+function secretConnection(c: pulumi.Input<HarborConnection>): pulumi.Output<HarborConnection> {
+  return pulumi.secret(c);
+}
+
+// ── Project ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ProjectArgs extends HarborResourceArgs {
+  /** Project name (identity: a change replaces the project). */
+  name: pulumi.Input<string>;
+  /** Anonymous pull. Default false. */
+  public?: pulumi.Input<boolean>;
+  /** Scan on push. Default true. */
+  scanOnPush?: pulumi.Input<boolean>;
+  /** Block pulls of vulnerable artifacts at or above `severity`. Default true. */
+  preventVulnerable?: pulumi.Input<boolean>;
+  /** Default `high`. */
+  severity?: pulumi.Input<Severity>;
+  /** Require cosign signatures to pull. Default false. */
+  cosign?: pulumi.Input<boolean>;
+  /** Storage quota in GiB, -1 = unlimited. Default -1. */
+  quotaGiB?: pulumi.Input<number>;
+  /** Makes this a proxy-cache project of that registry endpoint (replaces on change). */
+  registryId?: pulumi.Input<number>;
+}
+
+/** A Harbor project (`harbor:Project`). */
+export class Project extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly projectId: pulumi.Output<number>;
+  /** The project existed and was taken over. */
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: projectCrud.kind,
+        connection: secretConnection(args.connection),
+        name: args.name,
+        public: args.public ?? false,
+        scanOnPush: args.scanOnPush ?? true,
+        preventVulnerable: args.preventVulnerable ?? true,
+        severity: args.severity ?? "high",
+        cosign: args.cosign ?? false,
+        quotaGiB: args.quotaGiB ?? -1,
+        registryId: args.registryId,
+        projectId: undefined,
+        adopted: undefined,
+      },
+      options(opts, []),
+    );
+  }
+}
+
+// ── RobotAccount ──────────────────────────────────────────────────────────────────────────────────────────
+
+export interface RobotAccountArgs extends HarborResourceArgs {
+  /** Project name. */
+  project: pulumi.Input<string>;
+  /** Short name; Harbor's login name is `robot$<project>+<name>`. */
+  name: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  /** Permissions in the project. */
+  access: pulumi.Input<RobotAccess[]>;
+  /** Days until expiry; -1 = never. Default -1. */
+  duration?: pulumi.Input<number>;
+  /** Change to refresh the secret. Default "1". */
+  rotation?: pulumi.Input<string>;
+}
+
+/** A project-level robot account (`harbor:RobotAccount`); `secret` is a secret output. */
+export class RobotAccount extends pulumi.dynamic.Resource {
+  declare readonly robotId: pulumi.Output<number>;
+  declare readonly fullName: pulumi.Output<string>;
+  declare readonly secret: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: RobotAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: robotCrud.kind,
+        connection: secretConnection(args.connection),
+        project: args.project,
+        name: args.name,
+        description: args.description ?? "",
+        access: args.access,
+        duration: args.duration ?? -1,
+        rotation: args.rotation ?? "1",
+        robotId: undefined,
+        fullName: undefined,
+        secret: undefined,
+        adopted: undefined,
+      },
+      options(opts, ["secret"]),
+    );
+  }
+}
+
+// ── ImmutableTagRule ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface ImmutableTagRuleArgs extends HarborResourceArgs {
+  project: pulumi.Input<string>;
+  /** Default: semver release tags `vMAJOR.MINOR.PATCH` ({@link RELEASE_TAG_PATTERN}). */
+  tagPattern?: pulumi.Input<string>;
+  /** Default `**` (every repository). */
+  repoPattern?: pulumi.Input<string>;
+  disabled?: pulumi.Input<boolean>;
+}
+
+/** A tag immutability rule (`harbor:ImmutableTagRule`). */
+export class ImmutableTagRule extends pulumi.dynamic.Resource {
+  declare readonly ruleId: pulumi.Output<number>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ImmutableTagRuleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: immutableRuleCrud.kind,
+        connection: secretConnection(args.connection),
+        project: args.project,
+        tagPattern: args.tagPattern ?? RELEASE_TAG_PATTERN,
+        repoPattern: args.repoPattern ?? ALL_REPOSITORIES,
+        disabled: args.disabled ?? false,
+        ruleId: undefined,
+        adopted: undefined,
+      },
+      options(opts, []),
+    );
+  }
+}
+
+// ── RetentionPolicy ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface RetentionPolicyArgs extends HarborResourceArgs {
+  project: pulumi.Input<string>;
+  /** Default 10. */
+  keepLatestReleases?: pulumi.Input<number>;
+  /** Default 14. */
+  buildTagDays?: pulumi.Input<number>;
+  /** 6-field cron. Default `0 0 2 * * *`. */
+  schedule?: pulumi.Input<string>;
+  /** Default `["stable", "lts"]`. */
+  foreverTags?: pulumi.Input<string[]>;
+}
+
+/** The project's tag retention policy (`harbor:RetentionPolicy`), rules per seed §4.5. */
+export class RetentionPolicy extends pulumi.dynamic.Resource {
+  declare readonly retentionId: pulumi.Output<number>;
+  declare readonly projectId: pulumi.Output<number>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: RetentionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: retentionCrud.kind,
+        connection: secretConnection(args.connection),
+        project: args.project,
+        keepLatestReleases: args.keepLatestReleases ?? 10,
+        buildTagDays: args.buildTagDays ?? 14,
+        schedule: args.schedule ?? "0 0 2 * * *",
+        foreverTags: args.foreverTags ?? ["stable", "lts"],
+        retentionId: undefined,
+        projectId: undefined,
+        adopted: undefined,
+      },
+      options(opts, []),
+    );
+  }
+}
+
+// ── system singletons ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface GcScheduleArgs extends HarborResourceArgs {
+  /** 6-field cron. Default weekly, Sunday 03:00 (`0 0 3 * * 0`). */
+  schedule?: pulumi.Input<string>;
+  /** Default true. */
+  deleteUntagged?: pulumi.Input<boolean>;
+  /** Default 1. */
+  workers?: pulumi.Input<number>;
+}
+
+/** Harbor's garbage collection schedule (`harbor:GcSchedule`). */
+export class GcSchedule extends pulumi.dynamic.Resource {
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: GcScheduleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: gcCrud.kind,
+        connection: secretConnection(args.connection),
+        schedule: args.schedule ?? "0 0 3 * * 0",
+        deleteUntagged: args.deleteUntagged ?? true,
+        workers: args.workers ?? 1,
+        adopted: undefined,
+      },
+      options(opts, []),
+    );
+  }
+}
+
+export interface PurgeAuditScheduleArgs extends HarborResourceArgs {
+  /** Default daily 04:00 (`0 0 4 * * *`). */
+  schedule?: pulumi.Input<string>;
+  /** Default 2160 (90 days). */
+  retentionHours?: pulumi.Input<number>;
+  /** Default: every type Harbor reports. */
+  eventTypes?: pulumi.Input<string[]>;
+}
+
+/** Harbor's audit log purge schedule (`harbor:PurgeAuditSchedule`). */
+export class PurgeAuditSchedule extends pulumi.dynamic.Resource {
+  declare readonly purgedEventTypes: pulumi.Output<string[]>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: PurgeAuditScheduleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: purgeAuditCrud.kind,
+        connection: secretConnection(args.connection),
+        schedule: args.schedule ?? "0 0 4 * * *",
+        retentionHours: args.retentionHours ?? 2160,
+        eventTypes: args.eventTypes ?? [],
+        purgedEventTypes: undefined,
+        adopted: undefined,
+      },
+      options(opts, []),
+    );
+  }
+}
+
+export interface AuditLogForwardingArgs extends HarborResourceArgs {
+  /** syslog endpoint `host:port`. */
+  endpoint: pulumi.Input<string>;
+  /** Forward only, keep no audit log in Harbor's database. Default false. */
+  skipDatabase?: pulumi.Input<boolean>;
+}
+
+/** Audit log forwarding to a syslog endpoint (`harbor:AuditLogForwarding`). */
+export class AuditLogForwarding extends pulumi.dynamic.Resource {
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: AuditLogForwardingArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: auditForwardingCrud.kind,
+        connection: secretConnection(args.connection),
+        endpoint: args.endpoint,
+        skipDatabase: args.skipDatabase ?? false,
+        adopted: undefined,
+      },
+      options(opts, []),
+    );
+  }
+}
+
+// ── Registry endpoint ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface RegistryArgs extends HarborResourceArgs {
+  name: pulumi.Input<string>;
+  /** Harbor adapter type (docker-hub, docker-registry, quay, github-ghcr, harbor, ...). Replaces on change. */
+  type: pulumi.Input<string>;
+  url: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  /** Skip TLS verification. Default false. */
+  insecure?: pulumi.Input<boolean>;
+  caCertificate?: pulumi.Input<string>;
+  accessKey?: pulumi.Input<string>;
+  /** Secret output. */
+  accessSecret?: pulumi.Input<string>;
+}
+
+/** An upstream registry endpoint (`harbor:Registry`). */
+export class Registry extends pulumi.dynamic.Resource {
+  declare readonly registryId: pulumi.Output<number>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: RegistryArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: registryCrud.kind,
+        connection: secretConnection(args.connection),
+        name: args.name,
+        type: args.type,
+        url: args.url,
+        description: args.description ?? "",
+        insecure: args.insecure ?? false,
+        caCertificate: args.caCertificate,
+        accessKey: args.accessKey,
+        accessSecret: args.accessSecret === undefined ? undefined : pulumi.secret(args.accessSecret),
+        registryId: undefined,
+        adopted: undefined,
+      },
+      options(opts, ["accessSecret"]),
+    );
+  }
+}

@@ -1,0 +1,386 @@
+/**
+ * Pure builders of the Harbor API v2.0 payloads this capability sends, and of the Kubernetes pull secret.
+ * Shapes follow the swagger definitions (ProjectReq, RobotCreate, ImmutableRule, RetentionPolicy, Schedule,
+ * Registry, Configurations); the tests validate them against those definitions.
+ */
+
+export const SEVERITY_LEVELS = ["none", "low", "medium", "high", "critical"] as const;
+export type Severity = (typeof SEVERITY_LEVELS)[number];
+
+// ── projects ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The project settings we manage. */
+export interface ProjectSettings {
+  name: string;
+  /** Anonymous pull. Default false. */
+  public: boolean;
+  /** Scan every pushed artifact (Trivy). Default true. */
+  scanOnPush: boolean;
+  /** Refuse pulls of artifacts with vulnerabilities at or above `severity`. Default true. */
+  preventVulnerable: boolean;
+  severity: Severity;
+  /** Refuse pulls of artifacts without a cosign signature. Default false. */
+  cosign: boolean;
+  /** Storage quota in GiB; -1 = unlimited. */
+  quotaGiB: number;
+  /** Proxy-cache projects: the id of the upstream registry endpoint. */
+  registryId?: number;
+}
+
+/** Harbor's ProjectMetadata: every value is a string ("true"/"false"). */
+export type ProjectMetadata = Record<string, string>;
+
+export function projectMetadata(s: ProjectSettings): ProjectMetadata {
+  return {
+    public: String(s.public),
+    auto_scan: String(s.scanOnPush),
+    prevent_vul: String(s.preventVulnerable),
+    severity: s.severity,
+    enable_content_trust_cosign: String(s.cosign),
+  };
+}
+
+/** Quota in bytes as Harbor stores it (`storage_limit`, quota `hard.storage`); -1 = unlimited. */
+export function quotaBytes(gib: number): number {
+  return gib < 0 ? -1 : gib * 1024 ** 3;
+}
+
+/** `POST /projects` body (ProjectReq). */
+export function projectCreateBody(s: ProjectSettings): Record<string, unknown> {
+  return {
+    project_name: s.name,
+    metadata: projectMetadata(s),
+    storage_limit: quotaBytes(s.quotaGiB),
+    ...(s.registryId !== undefined ? { registry_id: s.registryId } : {}),
+  };
+}
+
+/** Metadata keys whose desired value differs from `current` (missing keys count as different). */
+export function changedMetadata(
+  current: ProjectMetadata | undefined,
+  desired: ProjectMetadata,
+): ProjectMetadata {
+  const out: ProjectMetadata = {};
+  for (const [k, v] of Object.entries(desired)) {
+    if (current?.[k] !== v) out[k] = v;
+  }
+  return out;
+}
+
+// ── robot accounts ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface RobotAccess {
+  resource: string;
+  action: string;
+}
+
+/** Cluster pull robot: pull images and read artifact metadata (digest resolution). Nothing else. */
+export const PULL_ROBOT_ACCESS: readonly RobotAccess[] = [
+  { resource: "repository", action: "pull" },
+  { resource: "artifact", action: "read" },
+];
+
+/** CI push robot: push and pull, read artifacts, list and add tags (promotion). No delete, no admin. */
+export const PUSH_ROBOT_ACCESS: readonly RobotAccess[] = [
+  { resource: "repository", action: "pull" },
+  { resource: "repository", action: "push" },
+  { resource: "artifact", action: "read" },
+  { resource: "tag", action: "list" },
+  { resource: "tag", action: "create" },
+];
+
+/** Actions a pull-only robot may hold. */
+export const READ_ONLY_ACTIONS: readonly string[] = ["pull", "read", "list"];
+
+export interface RobotSettings {
+  project: string;
+  /** Short name; Harbor names the robot `robot$<project>+<name>` (prefix configurable in Harbor). */
+  name: string;
+  description: string;
+  access: RobotAccess[];
+  /** Days until expiry; -1 = never (rotation is explicit). */
+  duration: number;
+}
+
+function robotPermissions(s: RobotSettings): Record<string, unknown>[] {
+  return [
+    {
+      kind: "project",
+      namespace: s.project,
+      access: s.access.map((a) => ({ resource: a.resource, action: a.action })),
+    },
+  ];
+}
+
+/** `POST /robots` body (RobotCreate): one project-level permission set. */
+export function robotCreateBody(s: RobotSettings): Record<string, unknown> {
+  return {
+    name: s.name,
+    description: s.description,
+    level: "project",
+    disable: false,
+    duration: s.duration,
+    permissions: robotPermissions(s),
+  };
+}
+
+/** `PUT /robots/{id}` body (Robot): Harbor requires the unchanged full name and level. */
+export function robotUpdateBody(fullName: string, s: RobotSettings): Record<string, unknown> {
+  return {
+    name: fullName,
+    description: s.description,
+    level: "project",
+    disable: false,
+    duration: s.duration,
+    permissions: robotPermissions(s),
+  };
+}
+
+/** Sorted `resource:action` strings, for comparing permission sets. */
+export function accessKeys(access: readonly RobotAccess[]): string[] {
+  return [...new Set(access.map((a) => `${a.resource}:${a.action}`))].sort();
+}
+
+/**
+ * Whether a robot's full name (`<prefix><project>+<name>`, prefix `robot$` unless Harbor is configured
+ * otherwise) is `project` + `name`. Used on lists already filtered by project id.
+ */
+export function isRobotNamed(fullName: string, project: string, name: string): boolean {
+  return fullName.endsWith(`${project}+${name}`);
+}
+
+// ── tag patterns (Harbor's doublestar syntax: `*`, `?`, `[0-9]`, `{a,b}`) ──────────────────────────────────
+
+const DIGITS = "{[0-9],[0-9][0-9],[0-9][0-9][0-9]}";
+
+/**
+ * Semver release tags `vMAJOR.MINOR.PATCH` (1-3 digits each) and nothing else. A plain `v*.*.*` would also
+ * match CI build tags (`v1.2.3-20250615-abcdef0`): immutable artifacts are never deleted by tag retention, so
+ * build tags matched by the immutability rule would outlive their retention window.
+ */
+export const RELEASE_TAG_PATTERN = `v${DIGITS}.${DIGITS}.${DIGITS}`;
+/** Major releases `vMAJOR.0.0`. */
+export const MAJOR_RELEASE_TAG_PATTERN = `v${DIGITS}.0.0`;
+/** CI build tags `vX.Y.Z-YYYYMMDD-sha7` and any other pre-release of a semver version. */
+export const BUILD_TAG_PATTERN = "v*.*.*-*";
+/** Every repository of the project. */
+export const ALL_REPOSITORIES = "**";
+
+export interface Selector {
+  kind: "doublestar";
+  decoration: "matches" | "excludes" | "repoMatches" | "repoExcludes";
+  pattern: string;
+  extras?: string;
+}
+
+/** `POST /projects/{p}/immutabletagrules` body (ImmutableRule). */
+export function immutableRuleBody(
+  tagPattern: string,
+  repoPattern: string = ALL_REPOSITORIES,
+  disabled = false,
+): Record<string, unknown> {
+  return {
+    disabled,
+    action: "immutable",
+    template: "immutable_template",
+    tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: tagPattern }],
+    scope_selectors: {
+      repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: repoPattern }],
+    },
+  };
+}
+
+// ── tag retention (seed §4.5) ─────────────────────────────────────────────────────────────────────────────
+
+export interface RetentionSettings {
+  /** Most recent N minor/patch releases kept. Default 10. */
+  keepLatestReleases: number;
+  /** Days CI build tags are kept after their last push. Default 14. */
+  buildTagDays: number;
+  /** 6-field cron of the retention run. Default `0 0 2 * * *`. */
+  schedule: string;
+  /** Channel tags kept forever besides major releases. Default `["stable", "lts"]`. */
+  foreverTags: string[];
+}
+
+export interface RetentionRule {
+  disabled: boolean;
+  action: "retain";
+  template: "always" | "latestPushedK" | "nDaysSinceLastPush";
+  params: Record<string, number>;
+  tag_selectors: Selector[];
+  scope_selectors: { repository: Selector[] };
+}
+
+/** Untagged artifacts are selected by no rule, so every run removes them. */
+const TAGGED_ONLY = JSON.stringify({ untagged: false });
+
+function retainRule(
+  template: RetentionRule["template"],
+  param: number | undefined,
+  tagPattern: string,
+): RetentionRule {
+  return {
+    disabled: false,
+    action: "retain",
+    template,
+    params: param === undefined ? {} : { [template]: param },
+    tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: tagPattern, extras: TAGGED_ONLY }],
+    scope_selectors: {
+      repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: ALL_REPOSITORIES }],
+    },
+  };
+}
+
+/** `{a,b}` for several tags, the tag itself for one. */
+export function anyOf(tags: readonly string[]): string {
+  return tags.length === 1 ? tags[0] : `{${tags.join(",")}}`;
+}
+
+/**
+ * The seed's retention rules (§4.5), in Harbor's OR algorithm (an artifact survives when any rule retains
+ * it; everything else is deleted at each scheduled run):
+ * 1. major releases `vX.0.0`: always;
+ * 2. `stable` / `lts` (channel tags): always;
+ * 3. the most recently pushed N releases `vX.Y.Z`: the latest minor/patch releases;
+ * 4. CI build tags `vX.Y.Z-YYYYMMDD-sha7` (and other pre-releases): pushed within the last D days;
+ * untagged artifacts: matched by no rule (`{"untagged":false}` on every selector), so removed.
+ */
+export function retentionRules(s: RetentionSettings): RetentionRule[] {
+  const rules = [
+    retainRule("always", undefined, MAJOR_RELEASE_TAG_PATTERN),
+    retainRule("latestPushedK", s.keepLatestReleases, RELEASE_TAG_PATTERN),
+    retainRule("nDaysSinceLastPush", s.buildTagDays, BUILD_TAG_PATTERN),
+  ];
+  if (s.foreverTags.length > 0) rules.splice(1, 0, retainRule("always", undefined, anyOf(s.foreverTags)));
+  return rules;
+}
+
+/** `POST /retentions` / `PUT /retentions/{id}` body (RetentionPolicy). */
+export function retentionPolicyBody(projectId: number, s: RetentionSettings): Record<string, unknown> {
+  return {
+    algorithm: "or",
+    rules: retentionRules(s),
+    trigger: { kind: "Schedule", settings: { cron: s.schedule }, references: {} },
+    scope: { level: "project", ref: projectId },
+  };
+}
+
+/** What a deleted retention resource leaves behind: the project's policy without rules or schedule. */
+export function retentionDisabledBody(projectId: number): Record<string, unknown> {
+  return {
+    algorithm: "or",
+    rules: [],
+    trigger: { kind: "Schedule", settings: { cron: "" }, references: {} },
+    scope: { level: "project", ref: projectId },
+  };
+}
+
+// ── system schedules ──────────────────────────────────────────────────────────────────────────────────────
+
+/** `/system/gc/schedule` body (Schedule): a custom cron, untagged artifacts deleted when asked. */
+export function gcScheduleBody(
+  cron: string,
+  deleteUntagged: boolean,
+  workers: number,
+): Record<string, unknown> {
+  return {
+    schedule: { type: "Custom", cron },
+    parameters: { delete_untagged: deleteUntagged, workers, dry_run: false },
+  };
+}
+
+/** `/system/purgeaudit/schedule` body (Schedule). */
+export function purgeAuditScheduleBody(
+  cron: string,
+  retentionHours: number,
+  eventTypes: readonly string[],
+): Record<string, unknown> {
+  return {
+    schedule: { type: "Custom", cron },
+    parameters: {
+      audit_retention_hour: retentionHours,
+      include_event_types: [...eventTypes].sort().join(","),
+      dry_run: false,
+    },
+  };
+}
+
+/** Cancels a system schedule. */
+export const NO_SCHEDULE_BODY: Readonly<Record<string, unknown>> = { schedule: { type: "None", cron: "" } };
+
+/** Audit event types purged when Harbor cannot list them (`/auditlog-exts/events` missing). */
+export const FALLBACK_AUDIT_EVENT_TYPES: readonly string[] = [
+  "create_artifact",
+  "delete_artifact",
+  "pull_artifact",
+];
+
+/** `PUT /configurations` body for audit log forwarding (empty endpoint = off). */
+export function auditForwardingBody(endpoint: string, skipDatabase: boolean): Record<string, unknown> {
+  return { audit_log_forward_endpoint: endpoint, skip_audit_log_database: skipDatabase };
+}
+
+// ── registry endpoints (proxy cache upstreams) ────────────────────────────────────────────────────────────
+
+export interface RegistrySettings {
+  name: string;
+  /** Harbor adapter type: docker-hub, docker-registry, quay, github-ghcr, harbor, ... */
+  type: string;
+  url: string;
+  description: string;
+  insecure: boolean;
+  caCertificate?: string;
+  accessKey?: string;
+  accessSecret?: string;
+}
+
+/** `POST /registries` body (Registry). */
+export function registryCreateBody(s: RegistrySettings): Record<string, unknown> {
+  return {
+    name: s.name,
+    type: s.type,
+    url: s.url,
+    description: s.description,
+    insecure: s.insecure,
+    ...(s.caCertificate ? { ca_certificate: s.caCertificate } : {}),
+    ...(s.accessKey
+      ? { credential: { type: "basic", access_key: s.accessKey, access_secret: s.accessSecret ?? "" } }
+      : {}),
+  };
+}
+
+/** `PUT /registries/{id}` body (RegistryUpdate). */
+export function registryUpdateBody(s: RegistrySettings): Record<string, unknown> {
+  return {
+    name: s.name,
+    url: s.url,
+    description: s.description,
+    insecure: s.insecure,
+    ca_certificate: s.caCertificate ?? "",
+    ...(s.accessKey
+      ? { credential_type: "basic", access_key: s.accessKey, access_secret: s.accessSecret ?? "" }
+      : {}),
+  };
+}
+
+// ── Kubernetes pull secrets ───────────────────────────────────────────────────────────────────────────────
+
+/** `host[:port]` of a URL, as container runtimes key registry credentials. */
+export function registryHostOf(url: string): string {
+  return new URL(url).host;
+}
+
+/**
+ * The `.dockerconfigjson` of a `kubernetes.io/dockerconfigjson` Secret, built as data: robot names contain `$`
+ * (`robot$platform+cluster-pull`), which shell-built secrets mangle.
+ */
+export function dockerConfigJson(host: string, username: string, password: string): string {
+  const auth = Buffer.from(`${username}:${password}`, "utf8").toString("base64");
+  return JSON.stringify({ auths: { [host]: { username, password, auth } } });
+}
+
+/** Name of the pull secret of `project` in each listed namespace: `harbor-<project>-pull` (DNS-safe). */
+export function pullSecretName(project: string): string {
+  return `harbor-${project.replace(/[^a-z0-9.-]/g, "-")}-pull`.slice(0, 253);
+}
