@@ -7,6 +7,7 @@ import {
   CertManagerCertificate,
   createProviders,
   Harbor,
+  HarborConfig,
   NodeTrust,
   pemSha256,
   platformCaBundle,
@@ -198,6 +199,25 @@ export = async () => {
   }
 
   // ── harbor-config (components/harbor-config) ─────────────────────────────────────────────────────────
+  const hc = cfg.harborConfig;
+  const harborConfig = hc.enabled
+    ? new HarborConfig(
+        "harbor-config",
+        {
+          url: harbor.url,
+          adminPassword: harbor.adminPassword,
+          caBundlePem,
+          registryHost: cfg.host,
+          projects: hc.projects,
+          retention: hc.retention,
+          gc: hc.gc,
+          auditLog: hc.auditLog,
+          proxyCaches: hc.proxyCaches,
+          robotRotation: hc.robotRotation,
+        },
+        { dependsOn: [harbor.release], providers: { kubernetes: providers.k8s } },
+      )
+    : undefined;
 
   // ── velero (components/velero) ────────────────────────────────────────────────────────────────────────
   const v = cfg.velero;
@@ -253,6 +273,17 @@ export = async () => {
     harborNamespace: harbor.namespace,
     harborAdminPassword: harbor.adminPassword,
     // ── harbor-config outputs ──
+    ...(harborConfig
+      ? {
+          harborProjects: Object.fromEntries(
+            Object.entries(harborConfig.projects).map(([project, p]) => [
+              project,
+              { pullRobot: p.pullRobotName, pushRobot: p.pushRobotName },
+            ]),
+          ),
+          pullDockerConfigJson: harborConfig.pullDockerConfigJson,
+        }
+      : {}),
     // ── velero outputs ──
     ...(velero
       ? {

@@ -14,6 +14,13 @@ import { projectName, ROOT, synth } from "../synth/synth";
 async function main(which: string, stack: string): Promise<void> {
   if (which === "platform") {
     await synth({ stack });
+  } else if (which === "platform-without-harbor-config") {
+    // Same program with the Harbor API resources off: isolates the one-time closure serialization of the
+    // dynamic provider (Pulumi SDK work) from the rest of the platform's code.
+    const sc = readStackConfig(stackFilePath(ROOT, stack));
+    const key = "registry-platform:harborConfig";
+    const hc = { ...(JSON.parse(sc.config[key] ?? "{}") as Record<string, unknown>), enabled: false };
+    await synth({ stack, stackConfig: { ...sc, config: { ...sc.config, [key]: JSON.stringify(hc) } } });
   } else if (which === "baseline") {
     const sc = readStackConfig(stackFilePath(ROOT, stack));
     await runOnMocks({ project: projectName(), stack, config: sc.config, secretKeys: sc.secretKeys }, () => {
@@ -21,7 +28,7 @@ async function main(which: string, stack: string): Promise<void> {
       return { bucket: b.bucket };
     });
   } else {
-    throw new Error(`unknown variant ${which}; allowed: platform, baseline`);
+    throw new Error(`unknown variant ${which}; allowed: platform, platform-without-harbor-config, baseline`);
   }
   process.stdout.write(`${performance.now().toFixed(1)}\n`);
 }
