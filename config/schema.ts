@@ -7,6 +7,7 @@
  * `requireSecret`.
  */
 import { z } from "zod";
+import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../components/storage/rules";
 import { k8sNameSchema as k8sName } from "./sections/common";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
@@ -18,19 +19,12 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const ROLES = ["primary", "replica"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
-export type LockMode = (typeof LOCK_MODES)[number];
+/** Object Lock modes and archive storage classes: the storage component's own lists are the single source. */
+export { LOCK_MODES };
+export type LockMode = ObjectLockMode;
 
 export const STORAGE_PROVIDERS = ["aws", "s3-compatible"] as const;
 export type StorageProvider = (typeof STORAGE_PROVIDERS)[number];
-
-export const ARCHIVE_CLASSES = [
-  "GLACIER_IR",
-  "GLACIER",
-  "DEEP_ARCHIVE",
-  "STANDARD_IA",
-  "ONEZONE_IA",
-] as const;
 
 export const TLS_MODES = ["self-signed-ca", "byo-intermediate", "byo-certificate", "cert-manager"] as const;
 export type TlsMode = (typeof TLS_MODES)[number];
@@ -99,7 +93,7 @@ export const storageSection = z
           .regex(/^[a-z0-9][a-z0-9/_-]*\/$/, { message: "a key prefix ending in '/', such as archive/" })
           .default("archive/"),
         transitionAfterDays: positiveInt.max(3650).default(30),
-        storageClass: z.enum(ARCHIVE_CLASSES).default("GLACIER_IR"),
+        storageClass: z.enum(ARCHIVE_STORAGE_CLASSES).default("GLACIER_IR"),
       })
       .prefault({}),
     /** Customer-managed KMS key ARN for aws:kms encryption (else AES256). */

@@ -1,44 +1,19 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parsePlatformConfig, PlatformConfig } from "../../config";
-import { ConfigSource } from "../../config/parse";
-import { StackConfig } from "../../tools/synth/stackfile";
+import { ConfigError } from "../../config";
 import { runProgram, stackFile, stackWith } from "../harness";
-
-function source(sc: StackConfig, stack = "t"): ConfigSource {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [k, v] of Object.entries(sc.config)) {
-    if (!k.startsWith("registry-platform:")) continue;
-    const short = k.slice("registry-platform:".length);
-    values[short] = v;
-    if (sc.secretKeys.includes(k)) secretKeys.add(short);
-  }
-  return { project: "registry-platform", stack, values, secretKeys };
-}
-
-function ok(sc: StackConfig, stack = "t"): PlatformConfig {
-  const r = parsePlatformConfig(source(sc, stack));
-  if (!r.ok) assert.fail(r.issues.map((i) => `${i.key}: ${i.found} / ${i.allowed}`).join("\n"));
-  return r.config;
-}
-
-function issues(sc: StackConfig): string[] {
-  const r = parsePlatformConfig(source(sc));
-  assert.ok(!r.ok, "expected the config to be rejected");
-  return r.issues.map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
-}
+import { configIssues, parsedConfig } from "../harness/config";
 
 describe("config: every stack in stacks/ parses", () => {
   for (const s of ["dev", "prod-apne2", "prod-apne1", "onprem"]) {
     it(s, () => {
-      const c = ok(stackFile(s), s);
+      const c = parsedConfig(stackFile(s), s);
       assert.strictEqual(c.stack, s);
     });
   }
 
   it("dev resolves environment defaults: GOVERNANCE 7 days, unprotected, 1 replica, names from project-stack", () => {
-    const c = ok(stackFile("dev"), "dev");
+    const c = parsedConfig(stackFile("dev"), "dev");
     assert.deepStrictEqual(c.storage.backupRetention, { mode: "GOVERNANCE", days: 7 });
     assert.strictEqual(c.protect, false);
     assert.strictEqual(c.isProduction, false);
@@ -51,7 +26,7 @@ describe("config: every stack in stacks/ parses", () => {
   });
 
   it("prod resolves COMPLIANCE, protect, 2 replicas, NetworkPolicy, and keeps the DB password secret", async () => {
-    const c = ok(stackFile("prod-apne2"), "prod-apne2");
+    const c = parsedConfig(stackFile("prod-apne2"), "prod-apne2");
     assert.deepStrictEqual(c.storage.backupRetention, { mode: "COMPLIANCE", days: 35 });
     assert.strictEqual(c.protect, true);
     assert.strictEqual(c.harbor.replicas, 2);
@@ -62,7 +37,7 @@ describe("config: every stack in stacks/ parses", () => {
   });
 
   it("prod defaults the lock mode to COMPLIANCE and 30 days when unset", () => {
-    const c = ok(stackWith("prod-apne2", { storage: { provider: "aws" } }), "p");
+    const c = parsedConfig(stackWith("prod-apne2", { storage: { provider: "aws" } }), "p");
     assert.deepStrictEqual(c.storage.backupRetention, { mode: "COMPLIANCE", days: 30 });
   });
 });
@@ -249,7 +224,7 @@ describe("config: bad input is rejected with the key, the value found and what i
   ];
   for (const t of table) {
     it(t.name, () => {
-      const found = issues(stackWith(t.base ?? "dev", t.changes));
+      const found = configIssues(stackWith(t.base ?? "dev", t.changes));
       for (const re of t.expect)
         assert.ok(
           found.some((f) => re.test(f)),
@@ -259,7 +234,7 @@ describe("config: bad input is rejected with the key, the value found and what i
   }
 
   it("reports every problem at once", () => {
-    const found = issues(
+    const found = configIssues(
       stackWith("dev", {
         environment: "qa",
         host: "BAD",
@@ -270,7 +245,7 @@ describe("config: bad input is rejected with the key, the value found and what i
   });
 
   it("never echoes a secret value, even when it is misplaced", () => {
-    const found = issues(
+    const found = configIssues(
       stackWith("dev", { harborAdminPassword: "S3cr3t-Value-123", harbor: { replicas: { secure: "v1:x" } } }),
     );
     assert.ok(!found.join("\n").includes("S3cr3t-Value-123"));

@@ -1,36 +1,10 @@
 import * as assert from "assert";
-import { parsePlatformConfig, PlatformConfig } from "../../config";
-import { ConfigSource } from "../../config/parse";
-import { StackConfig } from "../../tools/synth/stackfile";
 import { stackFile, stackWith } from "../harness";
-
-function source(sc: StackConfig): ConfigSource {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [k, v] of Object.entries(sc.config)) {
-    if (!k.startsWith("registry-platform:")) continue;
-    const short = k.slice("registry-platform:".length);
-    values[short] = v;
-    if (sc.secretKeys.includes(k)) secretKeys.add(short);
-  }
-  return { project: "registry-platform", stack: "t", values, secretKeys };
-}
-
-function issues(sc: StackConfig): string[] {
-  const r = parsePlatformConfig(source(sc));
-  assert.ok(!r.ok, "expected the config to be rejected");
-  return r.issues.map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
-}
-
-function ok(sc: StackConfig): PlatformConfig {
-  const r = parsePlatformConfig(source(sc));
-  if (!r.ok) assert.fail(r.issues.map((i) => `${i.key}: ${i.found} / ${i.allowed}`).join("\n"));
-  return r.config;
-}
+import { configIssues, parsedConfig } from "../harness/config";
 
 describe("velero config", () => {
   it("defaults: UTC, fs-kopia, the seed's schedules, quarterly drill without an image", () => {
-    const v = ok(stackWith("dev", { velero: {} })).velero;
+    const v = parsedConfig(stackWith("dev", { velero: {} })).velero;
     assert.deepStrictEqual(
       [v.namespace, v.timezone, v.backupMode, v.schedules, v.drillSchedule, v.drillImage],
       [
@@ -45,7 +19,7 @@ describe("velero config", () => {
   });
 
   it("the production stacks ask for the drill CronJob and alerts in Asia/Seoul", () => {
-    const v = ok(stackFile("prod-apne2")).velero;
+    const v = parsedConfig(stackFile("prod-apne2")).velero;
     assert.deepStrictEqual(
       [v.timezone, v.prometheusRule, v.serviceMonitor, v.drillCronJob],
       ["Asia/Seoul", true, true, true],
@@ -54,7 +28,10 @@ describe("velero config", () => {
 
   it("accepts a drill image pinned by digest", () => {
     const img = `registry.example.com/platform/drill:1.0@sha256:${"0123456789abcdef".repeat(4)}`;
-    assert.strictEqual(ok(stackWith("dev", { velero: { drillImage: img } })).velero.drillImage, img);
+    assert.strictEqual(
+      parsedConfig(stackWith("dev", { velero: { drillImage: img } })).velero.drillImage,
+      img,
+    );
   });
 
   const table: { name: string; base?: string; changes: Record<string, unknown>; expect: RegExp }[] = [
@@ -116,7 +93,7 @@ describe("velero config", () => {
   ];
   for (const t of table)
     it(`rejects ${t.name}, naming the key`, () => {
-      const found = issues(stackWith(t.base ?? "dev", t.changes));
+      const found = configIssues(stackWith(t.base ?? "dev", t.changes));
       assert.ok(
         found.some((f) => t.expect.test(f)),
         `no issue matches ${t.expect}; got:\n${found.join("\n")}`,
