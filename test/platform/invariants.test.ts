@@ -5,11 +5,19 @@
  */
 import * as assert from "assert";
 import { redact } from "../../tools/synth/engine";
+import { PlatformMocks } from "../../tools/synth/mocks";
 import { outputsDoc, resourceDocs } from "../../tools/synth/render";
 import { SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
 import { Recorded, runProgram, stackRun } from "../harness";
 
 const STACKS = ["dev", "prod-apne2", "prod-apne1", "onprem"];
+/** Secret outputs of generating resources, as the mock provider computes them. */
+const GENERATED_SECRETS: Record<string, string[]> = {
+  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+  "random:index/randomString:RandomString": ["result"],
+  "tls:index/privateKey:PrivateKey": ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"],
+  "aws:iam/accessKey:AccessKey": ["secret"],
+};
 const PROVIDER_TYPES = /^pulumi:providers:/;
 
 describe("platform invariants (every stack)", function () {
@@ -64,6 +72,30 @@ describe("platform invariants (every stack)", function () {
         const text = JSON.stringify(resourceDocs(rec.result)) + JSON.stringify(outputsDoc(rec.result));
         assert.ok(!text.includes(SECRET_PLACEHOLDER), "secret config placeholder in clear");
         assert.ok(!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text), "private key in clear");
+      });
+
+      it("no generated password, key or access-key secret appears in clear in the synth output", () => {
+        const rec = runs.get(stack)!;
+        const text = JSON.stringify(resourceDocs(rec.result)) + JSON.stringify(outputsDoc(rec.result));
+        const mocks = new PlatformMocks();
+        let checked = 0;
+        for (const r of rec.all) {
+          const fields = GENERATED_SECRETS[r.type];
+          if (!fields) continue;
+          const { state } = mocks.newResource({
+            type: r.type,
+            name: r.name,
+            inputs: rec.inputs(r),
+            custom: true,
+          });
+          for (const f of fields) {
+            const value = state[f];
+            assert.ok(typeof value === "string" && value.length >= 8, `${r.name}.${f} computed`);
+            assert.ok(!text.includes(JSON.stringify(value).slice(1, -1)), `${r.type} ${r.name}.${f} leaked`);
+            checked++;
+          }
+        }
+        assert.ok(checked > 0);
       });
 
       it("stateful resources are protected exactly when the environment says so", () => {
