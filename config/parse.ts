@@ -345,6 +345,20 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
         tls.rootCertPem ? new Described("a value that is not a PEM certificate") : undefined,
         `the root CA certificate (PEM) when tls.mode is "${tls.mode}"`,
       );
+  } else if (tls.mode === "cert-manager") {
+    // A private CA issuer: its root is what nodes and clients must trust (optional for public ACME issuers).
+    if (tls.rootCertPem && !PEM_CHAIN.test(tls.rootCertPem))
+      add(
+        ["tls", "rootCertPem"],
+        new Described("a value that is not a PEM certificate"),
+        "the issuer's root CA certificate (PEM)",
+      );
+    if (tls.intermediateCertPem || tls.serverCertPem)
+      add(
+        ["tls", "mode"],
+        tls.mode,
+        '"byo-intermediate" or "byo-certificate" when intermediate or server PEMs are given',
+      );
   } else if (tls.rootCertPem || tls.intermediateCertPem || tls.serverCertPem) {
     add(["tls", "mode"], tls.mode, '"byo-intermediate" or "byo-certificate" when certificate PEMs are given');
   }
@@ -357,6 +371,12 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
       ["tls", "intermediateValidityYears"],
       tls.intermediateValidityYears,
       `fewer years than tls.rootValidityYears (${tls.rootValidityYears})`,
+    );
+  if (tls.mode === "self-signed-ca" && tls.intermediateValidityYears * 365 <= tls.serverValidityDays)
+    add(
+      ["tls", "serverValidityDays"],
+      tls.serverValidityDays,
+      `fewer days than the intermediate lives (tls.intermediateValidityYears × 365 = ${tls.intermediateValidityYears * 365})`,
     );
   if (tls.earlyRenewalDays >= tls.serverValidityDays)
     add(

@@ -195,6 +195,24 @@ describe("config: bad input is rejected with the key, the value found and what i
       expect: [/tls.serverValidityDays \| 398 \| a number <= 397$/],
     },
     {
+      name: "server certificate outliving a one-year intermediate",
+      changes: { tls: { intermediateValidityYears: 1, serverValidityDays: 397 } },
+      expect: [/^registry-platform:tls.serverValidityDays \| 397 \| fewer days than the intermediate lives/],
+    },
+    {
+      name: "cert-manager with an intermediate PEM",
+      changes: {
+        tls: {
+          mode: "cert-manager",
+          certManager: { issuerName: "ca" },
+          intermediateCertPem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        },
+      },
+      expect: [
+        /^registry-platform:tls.mode \| "cert-manager" \| "byo-intermediate" or "byo-certificate" when intermediate or server PEMs/,
+      ],
+    },
+    {
       name: "cert-manager without issuer",
       changes: { tls: { mode: "cert-manager" } },
       expect: [/tls.certManager \| nothing \| \{ issuerName, issuerKind \} when tls.mode is "cert-manager"/],
@@ -263,5 +281,22 @@ describe("config: invalid config registers nothing", () => {
         return true;
       },
     );
+  });
+});
+
+describe("config: cert-manager with a private CA issuer", () => {
+  it("accepts the issuer's root so nodes can trust it", () => {
+    const root = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const c = parsedConfig(
+      stackWith("dev", {
+        tls: {
+          mode: "cert-manager",
+          certManager: { issuerName: "corp-ca", issuerKind: "ClusterIssuer" },
+          rootCertPem: root,
+        },
+      }),
+    );
+    assert.strictEqual(c.tls.mode, "cert-manager");
+    assert.strictEqual(c.tls.rootCertPem, root);
   });
 });
