@@ -123,6 +123,25 @@ describe("restore drill: command line", () => {
       assert.strictEqual(made, false);
     });
   }
+
+  it("--help prints the usage and exits 0", async () => {
+    let out = "";
+    const code = await main(["--help"], { stdout: (s) => (out += s), stderr: () => undefined });
+    assert.strictEqual(code, 0);
+    assert.match(out, /^usage: drill --stack <name>/);
+  });
+
+  it("an unreadable kubeconfig exits 2 with where it looked", async () => {
+    let err = "";
+    const code = await main(["--stack", "dev"], { stdout: () => undefined, stderr: (s) => (err += s) }, () =>
+      Promise.reject(new Error("ENOENT: no such file or directory, open '/nowhere'")),
+    );
+    assert.strictEqual(code, 2);
+    assert.match(
+      err,
+      /^drill: cannot load the Kubernetes configuration \((KUBECONFIG=.*|~\/\.kube\/config)\): ENOENT/,
+    );
+  });
 });
 
 describe("restore drill against a fake Kubernetes API server", function () {

@@ -169,15 +169,29 @@ export async function main(
   io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
   makeKube: (a: CliArgs) => Promise<KubeApi> = kubeFromEnvironment,
 ): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   let args: CliArgs;
   let kube: KubeApi;
   try {
     args = parseCliArgs(argv);
-    kube = await makeKube(args);
   } catch (e) {
     if (e instanceof ConfigError)
       io.stderr(`invalid stack configuration:\n${e.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}\n`);
     else io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    kube = await makeKube(args);
+  } catch (e) {
+    const where = process.env.KUBECONFIG ? `KUBECONFIG=${process.env.KUBECONFIG}` : "~/.kube/config";
+    io.stderr(
+      e instanceof UsageError
+        ? `${e.message}\n`
+        : `drill: cannot load the Kubernetes configuration (${where}): ${(e as Error).message}\n`,
+    );
     return 2;
   }
   const report = await runDrill(kube, args.options, {
