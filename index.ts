@@ -141,6 +141,7 @@ export = async () => {
       storageClass: cfg.kubernetes.storageClass,
       replicas: h.replicas,
       production: cfg.isProduction,
+      protect: cfg.protect,
       networkPolicy: h.networkPolicy,
       internalTLS: h.internalTLS,
       adminPassword: cfg.secrets.harborAdminPassword,
@@ -250,6 +251,7 @@ export = async () => {
           drillSchedule: v.drillSchedule,
           drillImage: v.drillImage,
           production: cfg.isProduction,
+          protect: cfg.protect,
         },
         { providers: { kubernetes: providers.k8s } },
       )

@@ -139,6 +139,11 @@ export interface HarborArgs {
   replicas?: number;
   /** Production profile: resource requests sized for production, PDBs, spread; requires replicas >= 2. Default false. */
   production?: boolean;
+  /**
+   * `protect` + `retainOnDelete` on the namespace (deleting it would delete the database, Redis and job-log
+   * PVCs). Default: `production`.
+   */
+  protect?: boolean;
   /** NetworkPolicies admitting only the ingress controller namespace and in-namespace traffic. Default: `production`. */
   networkPolicy?: boolean;
   /** TLS between Harbor's components, with certificates from @pulumi/tls. Default false. */

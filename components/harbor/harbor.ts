@@ -97,7 +97,8 @@ export class Harbor extends pulumi.ComponentResource {
           labels: { ...podSecurityLabels(r.podSecurity), "app.kubernetes.io/part-of": "registry-platform" },
         },
       },
-      child,
+      // Deleting the namespace deletes the database, Redis and job-log PVCs with it: protected in production.
+      { ...child, protect: args.protect ?? r.production, retainOnDelete: args.protect ?? r.production },
     );
     const namespace = ns.metadata.name;
 

@@ -61,6 +61,8 @@ export interface VeleroArgs {
   drillImage?: string;
   /** Production stack: `protect` on the namespace. Default false. */
   production?: boolean;
+  /** `protect` + `retainOnDelete` on the namespace (its Backup objects and schedules). Default: `production`. */
+  protect?: boolean;
 }
 
 export class Velero extends pulumi.ComponentResource {
@@ -91,7 +93,11 @@ export class Velero extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, protect: args.production === true },
+      {
+        parent: this,
+        protect: args.protect ?? args.production === true,
+        retainOnDelete: args.protect ?? args.production === true,
+      },
     );
     const namespace = ns.metadata.name;
 

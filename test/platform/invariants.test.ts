@@ -106,6 +106,11 @@ describe("platform invariants (every stack)", function () {
           assert.strictEqual(r.retainOnDelete, prod, `${r.name} retainOnDelete`);
           assert.strictEqual(rec.inputs(r).forceDestroy ?? false, !prod, `${r.name} forceDestroy`);
         }
+        // Namespaces whose deletion would take PVCs or Backup objects with them.
+        for (const name of ["harbor-namespace", "velero-namespace"]) {
+          const ns = rec.one("kubernetes:core/v1:Namespace", name);
+          assert.deepStrictEqual([ns.protect, ns.retainOnDelete], [prod, prod], name);
+        }
       });
     });
   }

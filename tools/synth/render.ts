@@ -62,15 +62,26 @@ export function renderTree(docs: ResourceDoc[]): string {
     children.get(p)!.push(d);
   }
   const lines: string[] = [];
+  // Siblings: providers, then components, then resources; each group by type and name (the JSON files keep
+  // registration order).
+  const rank = (d: ResourceDoc) =>
+    d.type.startsWith("pulumi:providers:") ? 0 : d.type.startsWith("registry-platform:") ? 1 : 2;
   const visit = (parent: string | null, prefix: string) => {
-    const list = children.get(parent) ?? [];
+    const list = [...(children.get(parent) ?? [])].sort(
+      (a, b) => rank(a) - rank(b) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+    );
     list.forEach((d, i) => {
       const last = i === list.length - 1;
       const flags = [d.options?.protect ? "protect" : "", d.options?.retainOnDelete ? "retain" : ""].filter(
         Boolean,
       );
+      const kind = (d.inputs as { kind?: unknown } | null)?.kind;
+      const type =
+        d.type === "pulumi-nodejs:dynamic:Resource" && typeof kind === "string"
+          ? `${d.type} (${kind})`
+          : d.type;
       lines.push(
-        `${prefix}${last ? "└─ " : "├─ "}${d.type}  ${d.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`,
+        `${prefix}${last ? "└─ " : "├─ "}${type}  ${d.name}${flags.length ? `  [${flags.join(", ")}]` : ""}`,
       );
       visit(d.urn, prefix + (last ? "   " : "│  "));
     });
