@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
-import { runProgram, stackFile, stackWith } from "../harness";
+import { runProgram, runProgramFailing, stackFile, stackWith } from "../harness";
 import { configIssues, parsedConfig } from "../harness/config";
 
 describe("config: every stack in stacks/ parses", () => {
@@ -241,8 +241,12 @@ describe("config: bad input is rejected with the key, the value found and what i
     },
   ];
   for (const t of table) {
-    it(t.name, () => {
-      const found = configIssues(stackWith(t.base ?? "dev", t.changes));
+    it(t.name, async () => {
+      const sc = stackWith(t.base ?? "dev", t.changes);
+      const { error, registrations } = await runProgramFailing(t.base ?? "dev", sc);
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.deepStrictEqual(registrations, [], "no resource may be registered on invalid config");
+      const found = configIssues(sc);
       for (const re of t.expect)
         assert.ok(
           found.some((f) => re.test(f)),

@@ -102,6 +102,20 @@ export function stackWith(stack: string, changes: Record<string, unknown>): Stac
 }
 
 /** Runs the whole program for a stack of the repository (or given config) on the mock engine. */
+/** Runs the program expecting it to fail: returns the error and every registration made before it. */
+export async function runProgramFailing(
+  stack: string,
+  stackConfig: StackConfig,
+): Promise<{ error: unknown; registrations: Registration[] }> {
+  const sink: Registration[] = [];
+  try {
+    await synth({ stack, stackConfig, sink });
+  } catch (error) {
+    return { error, registrations: sink };
+  }
+  throw new Error("expected the program to fail");
+}
+
 export async function runProgram(
   stack: string,
   stackConfig?: StackConfig,

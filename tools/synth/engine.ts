@@ -45,6 +45,8 @@ export interface RunOptions {
   secretKeys: string[];
   /** Run as a preview (unknown computed values). Default false. */
   preview?: boolean;
+  /** Where registrations are recorded (lets a caller see them even when the program fails). Default: new. */
+  sink?: Registration[];
 }
 
 type Req = {
@@ -81,7 +83,7 @@ export async function runOnMocks(
     await rt.setMocks(new PlatformMocks(), opts.project, opts.stack, opts.preview ?? false);
     rt.setAllConfig(opts.config, opts.secretKeys);
     const monitor = rt.getMonitor() as unknown as Monitor;
-    const registrations: Registration[] = [];
+    const registrations: Registration[] = opts.sink ?? [];
     let outputs: Record<string, Wire> = {};
     let stackUrn: string | undefined;
 

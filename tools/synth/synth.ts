@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { runOnMocks, SynthResult } from "./engine";
+import { Registration, runOnMocks, SynthResult } from "./engine";
 import { readStackConfig, StackConfig, stackFilePath } from "./stackfile";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -31,6 +31,8 @@ export interface SynthOptions {
   /** Already-parsed config (tests); wins over configFile. */
   stackConfig?: StackConfig;
   preview?: boolean;
+  /** Receives every registration, also when the program fails. */
+  sink?: Registration[];
   root?: string;
 }
 
@@ -44,6 +46,7 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
       config: sc.config,
       secretKeys: sc.secretKeys,
       preview: opts.preview,
+      sink: opts.sink,
     },
     loadProgram(),
   );
