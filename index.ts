@@ -43,6 +43,8 @@ export = async () => {
         secretKey: cfg.secrets.s3SecretKey!,
       }
     : { kind: "aws", region: cfg.region };
+  /** The region the buckets' S3 API signs for: the AWS region, or the S3-compatible endpoint's signing region. */
+  const bucketRegion = storageOnS3Compatible ? cfg.storage.signingRegion : cfg.region;
   const providers = createProviders("platform", {
     storage: storageTarget,
     kubernetes: { context: cfg.kubernetes.context, kubeconfig: cfg.secrets.kubeconfig },
@@ -147,7 +149,7 @@ export = async () => {
       adminPassword: cfg.secrets.harborAdminPassword,
       storage: {
         bucket: storage.registryBucketName,
-        region: storageOnS3Compatible ? cfg.storage.signingRegion : cfg.region,
+        region: bucketRegion,
         endpoint: cfg.storage.endpoint,
         disableRedirect: !cfg.storage.clientsReachEndpoint,
         credentials: storage.registryCredentials,
@@ -228,7 +230,7 @@ export = async () => {
         {
           namespace: v.namespace,
           backupBucket: storage.backupBucketName,
-          region: storageOnS3Compatible ? cfg.storage.signingRegion : cfg.region,
+          region: bucketRegion,
           archivePrefix: cfg.storage.archive.prefix,
           storage: storageOnS3Compatible
             ? {
