@@ -8,44 +8,20 @@ import {
   gcCrud,
   immutableRuleCrud,
   projectCrud,
-  ProjectInputs,
   registryCrud,
   retentionCrud,
   robotCrud,
-  RobotInputs,
 } from "../../components/harbor-config/crud";
-import { PULL_ROBOT_ACCESS, RELEASE_TAG_PATTERN } from "../../components/harbor-config/payloads";
+import { RELEASE_TAG_PATTERN } from "../../components/harbor-config/payloads";
 import { FakeHarbor, faultLedger, noteFaults } from "./support/fake-harbor";
-import { clientOf, connOf, rejection, startFake } from "./support/setup";
-
-function project(fake: FakeHarbor, over: Partial<ProjectInputs> = {}): ProjectInputs {
-  return {
-    kind: "harbor:Project",
-    connection: connOf(fake),
-    name: "platform",
-    public: false,
-    scanOnPush: true,
-    preventVulnerable: true,
-    severity: "high",
-    cosign: false,
-    quotaGiB: -1,
-    ...over,
-  };
-}
-
-function robot(fake: FakeHarbor, over: Partial<RobotInputs> = {}): RobotInputs {
-  return {
-    kind: "harbor:RobotAccount",
-    connection: connOf(fake),
-    project: "platform",
-    name: "cluster-pull",
-    description: "",
-    access: PULL_ROBOT_ACCESS.map((a) => ({ ...a })),
-    duration: -1,
-    rotation: "1",
-    ...over,
-  };
-}
+import {
+  clientOf,
+  connOf,
+  projectInputs as project,
+  rejection,
+  robotInputs as robot,
+  startFake,
+} from "./support/setup";
 
 // Root-level hook: runs after every test file, so the tally includes the client tests' faults too.
 after(() => {

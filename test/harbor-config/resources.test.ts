@@ -29,7 +29,21 @@ import {
   retentionPolicyBody,
 } from "../../components/harbor-config/payloads";
 import { FakeHarbor } from "./support/fake-harbor";
-import { clientOf, connOf, rejection, startFake } from "./support/setup";
+import {
+  clientOf,
+  connOf,
+  projectInputs as baseProjectInputs,
+  rejection,
+  robotInputs as baseRobotInputs,
+  startFake,
+} from "./support/setup";
+
+/** This file's project: a 100 GiB quota. */
+const projectInputs = (fake: FakeHarbor, over: Partial<ProjectInputs> = {}): ProjectInputs =>
+  baseProjectInputs(fake, { quotaGiB: 100, ...over });
+/** This file's pull robot: described as "pull". */
+const robotInputs = (fake: FakeHarbor, over: Partial<RobotInputs> = {}): RobotInputs =>
+  baseRobotInputs(fake, { description: "pull", ...over });
 
 /** The CRUD functions bound to fresh clients of `fake`. */
 function ops<I extends BaseInputs, O extends I>(fake: FakeHarbor, crud: Crud<I, O>) {
@@ -39,35 +53,6 @@ function ops<I extends BaseInputs, O extends I>(fake: FakeHarbor, crud: Crud<I, 
     read: (id: string, p: O) => crud.read(clientOf(fake), id, p),
     update: (id: string, o: O, n: I) => crud.update(clientOf(fake), id, o, n),
     delete: (id: string, p: O) => crud.delete(clientOf(fake), id, p),
-  };
-}
-
-function projectInputs(fake: FakeHarbor, over: Partial<ProjectInputs> = {}): ProjectInputs {
-  return {
-    kind: "harbor:Project",
-    connection: connOf(fake),
-    name: "platform",
-    public: false,
-    scanOnPush: true,
-    preventVulnerable: true,
-    severity: "high",
-    cosign: false,
-    quotaGiB: 100,
-    ...over,
-  };
-}
-
-function robotInputs(fake: FakeHarbor, over: Partial<RobotInputs> = {}): RobotInputs {
-  return {
-    kind: "harbor:RobotAccount",
-    connection: connOf(fake),
-    project: "platform",
-    name: "cluster-pull",
-    description: "pull",
-    access: PULL_ROBOT_ACCESS.map((a) => ({ ...a })),
-    duration: -1,
-    rotation: "1",
-    ...over,
   };
 }
 

@@ -1,5 +1,7 @@
 /** Shared setup of the harbor-config tests: a started fake Harbor per test and connections to it. */
 import { ClientHooks, HarborClient, HarborConnection } from "../../../components/harbor-config/client";
+import { ProjectInputs, RobotInputs } from "../../../components/harbor-config/crud";
+import { PULL_ROBOT_ACCESS } from "../../../components/harbor-config/payloads";
 import { FakeHarbor } from "./fake-harbor";
 import { testPki } from "./tls";
 
@@ -44,4 +46,35 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error> {
     return e as Error;
   }
   throw new Error("expected a rejection");
+}
+
+/** Inputs of a private `platform` project (unlimited quota) on the fake, with overrides. */
+export function projectInputs(fake: FakeHarbor, over: Partial<ProjectInputs> = {}): ProjectInputs {
+  return {
+    kind: "harbor:Project",
+    connection: connOf(fake),
+    name: "platform",
+    public: false,
+    scanOnPush: true,
+    preventVulnerable: true,
+    severity: "high",
+    cosign: false,
+    quotaGiB: -1,
+    ...over,
+  };
+}
+
+/** Inputs of the `platform` project's pull robot on the fake, with overrides. */
+export function robotInputs(fake: FakeHarbor, over: Partial<RobotInputs> = {}): RobotInputs {
+  return {
+    kind: "harbor:RobotAccount",
+    connection: connOf(fake),
+    project: "platform",
+    name: "cluster-pull",
+    description: "",
+    access: PULL_ROBOT_ACCESS.map((a) => ({ ...a })),
+    duration: -1,
+    rotation: "1",
+    ...over,
+  };
 }
