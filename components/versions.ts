@@ -11,6 +11,8 @@ export const versions = {
     app: "2.15.1",
     repository: "https://helm.goharbor.io",
     chartName: "harbor",
+    /** sha256 of the published archive harbor-1.19.1.tgz (checked when the chart comes from a local path). */
+    sha256: "893253e1f849d3c3c8827d030b08c91a5267a60ce86cbad8ef14359b37def04d",
   },
   velero: {
     /** vmware-tanzu/helm-charts velero chart version. */
@@ -18,6 +20,8 @@ export const versions = {
     app: "1.18.1",
     repository: "https://vmware-tanzu.github.io/helm-charts",
     chartName: "velero",
+    /** sha256 of the published archive velero-12.1.0.tgz (checked when the chart comes from a local path). */
+    sha256: "1ab80a78c7af567c66aaeaad512b824a344e32882be45b829267d0b1fef785fd",
     /** velero-plugin-for-aws line built for Velero 1.18 (plugin v1.14.x). */
     pluginForAws: "v1.14.3",
   },
@@ -99,4 +103,33 @@ export const tagPinnedImages = {
     repository: "docker.io/velero/velero-plugin-for-aws",
     tag: versions.velero.pluginForAws,
   },
+} as const satisfies Record<string, TagPinnedImage>;
+
+/**
+ * Harbor's images, exactly as the pinned chart (1.19.1) names them: `docker.io/goharbor/<image>` at the
+ * chart's appVersion tag. TAG ONLY: the chart templates render `repository:tag` (no digest key) and no
+ * public source available to us pairs these tags with digests. The platform sets every one of them
+ * explicitly in the values, so the image mirror rewrites them and `npm run images` lists them.
+ */
+export const harborImages = {
+  nginx: { repository: "docker.io/goharbor/nginx-photon", tag: `v${versions.harbor.app}` },
+  portal: { repository: "docker.io/goharbor/harbor-portal", tag: `v${versions.harbor.app}` },
+  core: { repository: "docker.io/goharbor/harbor-core", tag: `v${versions.harbor.app}` },
+  jobservice: { repository: "docker.io/goharbor/harbor-jobservice", tag: `v${versions.harbor.app}` },
+  registry: { repository: "docker.io/goharbor/registry-photon", tag: `v${versions.harbor.app}` },
+  registryctl: { repository: "docker.io/goharbor/harbor-registryctl", tag: `v${versions.harbor.app}` },
+  trivy: { repository: "docker.io/goharbor/trivy-adapter-photon", tag: `v${versions.harbor.app}` },
+  database: { repository: "docker.io/goharbor/harbor-db", tag: `v${versions.harbor.app}` },
+  redis: { repository: "docker.io/goharbor/redis-photon", tag: `v${versions.harbor.app}` },
+  exporter: { repository: "docker.io/goharbor/harbor-exporter", tag: `v${versions.harbor.app}` },
+} as const satisfies Record<string, TagPinnedImage>;
+
+/**
+ * The Trivy vulnerability databases (OCI artifacts, not images) the Trivy adapter downloads: the chart's
+ * first default repository and the schema tag Trivy asks for. Mirror them to `harbor.trivy.dbRepository` /
+ * `javaDbRepository` for an air-gapped stack.
+ */
+export const trivyDatabases = {
+  db: { repository: "mirror.gcr.io/aquasec/trivy-db", tag: "2" },
+  javaDb: { repository: "mirror.gcr.io/aquasec/trivy-java-db", tag: "1" },
 } as const satisfies Record<string, TagPinnedImage>;

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ConfigError, ConfigIssue, fromZodIssue, keyPath, NAMESPACE, renderValue } from "./errors";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
 import { isSecretKey, SECRET_KEYS, SecretKey } from "./secrets";
+import { artifactIssues } from "./sections/artifacts";
 
 /** Where config comes from: the Pulumi runtime in a real run, a stack file in the synth, an object in tests. */
 export interface ConfigSource {
@@ -431,6 +432,9 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
     add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
+
+  // Chart archives (sha256 checked now) and air-gap rules.
+  out.push(...artifactIssues(c));
   return out;
 }
 

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../components/storage/rules";
 import { k8sNameSchema as k8sName } from "./sections/common";
+import { airGappedSchema, chartsSection, helmSection, imagesSection } from "./sections/artifacts";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
 import { veleroSection } from "./sections/velero";
@@ -195,6 +196,14 @@ export const configSchema = z.strictObject({
   harbor: harborSection,
   harborConfig: harborConfigSection,
   velero: veleroSection,
+  /** Chart sources (`{ harbor?, velero? }`); default: the public repositories pinned in versions.ts. */
+  charts: chartsSection,
+  /** `{ mirror? }`: the registry every image is pulled from. */
+  images: imagesSection,
+  /** The cluster reaches no public host: any public image, chart or database source left is an error. */
+  airGapped: airGappedSchema,
+  /** `{ wait, timeoutSeconds? }` of the Helm releases. */
+  helm: helmSection,
 });
 
 /** The config as written in the stack file, defaults applied (before environment-dependent resolution). */

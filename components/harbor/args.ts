@@ -3,6 +3,8 @@
  * {@link ResolvedHarborArgs} (every default applied) or fails with one error listing every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ChartSource } from "../artifacts/charts";
+import { IMAGE_MIRROR } from "../artifacts/images";
 
 export type HarborExpose = "ingress" | "loadBalancer";
 export type PostgresSslMode = "disable" | "require" | "verify-ca" | "verify-full";
@@ -168,6 +170,18 @@ export interface HarborArgs {
   podSecurity?: PodSecurityLevel;
   /** Helm timeout in seconds. Default 900. */
   timeoutSeconds?: number;
+  /**
+   * Wait for every workload (and Job) of the release to be ready. `false` installs without waiting (a cluster
+   * without workers, or a user who gates on their own checks). Default true.
+   */
+  wait?: boolean;
+  /** Where the chart comes from. Default: the public repository pinned in `versions.ts`. */
+  chart?: ChartSource;
+  /**
+   * Registry (`host[:port][/path]`) every Harbor image is pulled from instead of docker.io:
+   * `docker.io/goharbor/harbor-core` → `<imageMirror>/goharbor/harbor-core`, tags kept. Default: none.
+   */
+  imageMirror?: string;
 }
 
 /** {@link HarborArgs} with every default applied. */
@@ -194,6 +208,9 @@ export interface ResolvedHarborArgs {
   jobserviceLogSize: string;
   podSecurity: PodSecurityLevel;
   timeoutSeconds: number;
+  wait: boolean;
+  chart?: ChartSource;
+  imageMirror?: string;
 }
 
 export class HarborArgsError extends Error {
@@ -260,6 +277,9 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     jobserviceLogSize: args.jobserviceLogSize ?? "1Gi",
     podSecurity: args.podSecurity ?? "restricted",
     timeoutSeconds: args.timeoutSeconds ?? 900,
+    wait: args.wait ?? true,
+    chart: args.chart,
+    imageMirror: args.imageMirror,
   };
 
   for (const [field, v] of [
@@ -285,6 +305,13 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     bad("podSecurity", r.podSecurity, '"restricted" or "baseline"');
   if (!Number.isInteger(r.timeoutSeconds) || r.timeoutSeconds < 60)
     bad("timeoutSeconds", r.timeoutSeconds, "a whole number of seconds >= 60");
+  if (typeof r.wait !== "boolean") bad("wait", r.wait, "true or false");
+  if (r.imageMirror !== undefined && !IMAGE_MIRROR.test(r.imageMirror))
+    bad(
+      "imageMirror",
+      r.imageMirror,
+      "a registry host[:port][/path], such as mirror.example.internal/platform",
+    );
   if (r.adminPassword === CHART_DEFAULT_ADMIN_PASSWORD)
     problems.push("adminPassword: the chart's default admin password is not allowed");
   if (typeof r.adminPassword === "string" && r.adminPassword.length < 8)

@@ -65,5 +65,9 @@ export function harborArgsFromConfig(cfg: PlatformConfig, inputs: HarborInputs):
     trivy: h.trivy,
     metrics: h.metrics,
     jobserviceLogSize: h.jobserviceLogSize,
+    chart: cfg.charts.harbor,
+    imageMirror: cfg.images.mirror,
+    wait: cfg.helm.wait,
+    ...(cfg.helm.timeoutSeconds !== undefined ? { timeoutSeconds: cfg.helm.timeoutSeconds } : {}),
   };
 }

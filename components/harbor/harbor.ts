@@ -7,8 +7,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { releaseChartArgs } from "../artifacts/charts";
+import { checksumOf, CHECKSUM_KEY_ARGS } from "../providers/rollout";
 import { versions } from "../versions";
 import { HarborArgs, ResolvedHarborArgs, resolveHarborArgs } from "./args";
+import { HarborPod, harborPodSecrets } from "./images";
 import {
   harborFullname,
   harborSecretNames,
@@ -134,6 +137,8 @@ export class Harbor extends pulumi.ComponentResource {
     );
 
     const secrets: k8s.core.v1.Secret[] = [];
+    /** Data of each Secret by its name (for the pods' checksum annotations). */
+    const secretData = new Map<string, Record<string, pulumi.Input<string>>>();
     const secret = (
       suffix: string,
       secretName: string,
@@ -154,6 +159,7 @@ export class Harbor extends pulumi.ComponentResource {
         child,
       );
       secrets.push(s);
+      secretData.set(secretName, data);
       return s;
     };
 
@@ -202,20 +208,33 @@ export class Harbor extends pulumi.ComponentResource {
         ),
     );
 
+    // Secrets update in place (the provider's enableSecretMutable): each pod that reads one at start carries
+    // a keyed checksum of their data, so that a renewal or rotation restarts exactly those pods.
+    const checksumKey = password("checksum-key", CHECKSUM_KEY_ARGS);
+    const podChecksums: Partial<Record<HarborPod, pulumi.Output<string>>> = {};
+    for (const [pod, names] of Object.entries(harborPodSecrets(r)) as [HarborPod, string[]][]) {
+      const data: Record<string, pulumi.Input<string>> = {};
+      for (const n of names)
+        for (const [k, v] of Object.entries(secretData.get(n) ?? {})) data[`${n}/${k}`] = v;
+      podChecksums[pod] = checksumOf(checksumKey.result, data);
+    }
+
     const values = harborValues(r, {
       internalDatabasePassword: databasePassword ? pulumi.secret(databasePassword.result) : undefined,
+      podChecksums,
     });
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
         name: r.releaseName,
-        chart: versions.harbor.chartName,
-        version: versions.harbor.chart,
-        repositoryOpts: { repo: versions.harbor.repository },
+        ...releaseChartArgs(versions.harbor, r.chart),
         namespace,
         createNamespace: false,
         values,
         timeout: r.timeoutSeconds,
+        // Helm's own waits: every workload ready and every Job complete, unless the stack turns waits off.
+        skipAwait: !r.wait,
+        waitForJobs: r.wait,
         // No atomic rollback: Harbor migrates its database on start, and rolling the chart back over a
         // migrated schema is worse than a failed release that the next `pulumi up` retries.
         atomic: false,

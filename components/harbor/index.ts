@@ -3,3 +3,4 @@ export * from "./harbor";
 export * from "./names";
 export * from "./network-policy";
 export * from "./values";
+export * from "./images";

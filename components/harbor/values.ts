@@ -10,6 +10,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHarborArgs } from "./args";
+import {
+  harborDeployedImages,
+  HarborImageKey,
+  HarborImageValue,
+  HarborPod,
+  HARBOR_SECRETS_CHECKSUM_ANNOTATION,
+} from "./images";
 import { harborSecretNames, INTERNAL_TLS_COMPONENTS, InternalTlsComponent } from "./names";
 
 /** `resources` of a container (Kubernetes ResourceRequirements subset). */
@@ -29,6 +36,15 @@ export interface DeploymentValues {
   replicas: number;
   podDisruptionBudget: { enabled: boolean; minAvailable: number };
   topologySpreadConstraints: TopologySpreadConstraint[];
+}
+
+/** Pod template annotations of a component (`<component>.podAnnotations`). */
+export type PodAnnotations = Record<string, pulumi.Input<string>>;
+
+/** `image` and `podAnnotations`, set when known. */
+interface PodValues {
+  image?: HarborImageValue;
+  podAnnotations?: PodAnnotations;
 }
 
 export interface PvcValues {
@@ -89,29 +105,32 @@ export interface HarborValues {
   caSecretName?: string;
   caBundleSecretName?: string;
   metrics: { enabled: boolean; serviceMonitor: { enabled: boolean } };
-  nginx?: DeploymentValues & { resources: ContainerResources };
-  portal: DeploymentValues & { resources: ContainerResources };
-  core: DeploymentValues & {
-    resources: ContainerResources;
-    existingSecret: string;
-    secretName: string;
-    existingXsrfSecret: string;
-    existingXsrfSecretKey: "CSRF_KEY";
-  };
-  jobservice: DeploymentValues & {
-    resources: ContainerResources;
-    existingSecret: string;
-    existingSecretKey: "JOBSERVICE_SECRET";
-    jobLoggers: ("file" | "database" | "stdout")[];
-  };
+  nginx?: DeploymentValues & PodValues & { resources: ContainerResources };
+  portal: DeploymentValues & PodValues & { resources: ContainerResources };
+  core: DeploymentValues &
+    PodValues & {
+      resources: ContainerResources;
+      existingSecret: string;
+      secretName: string;
+      existingXsrfSecret: string;
+      existingXsrfSecretKey: "CSRF_KEY";
+    };
+  jobservice: DeploymentValues &
+    PodValues & {
+      resources: ContainerResources;
+      existingSecret: string;
+      existingSecretKey: "JOBSERVICE_SECRET";
+      jobLoggers: ("file" | "database" | "stdout")[];
+    };
   registry: DeploymentValues & {
-    registry: { resources: ContainerResources };
-    controller: { resources: ContainerResources };
+    podAnnotations?: PodAnnotations;
+    registry: { resources: ContainerResources; image?: HarborImageValue };
+    controller: { resources: ContainerResources; image?: HarborImageValue };
     existingSecret: string;
     existingSecretKey: "REGISTRY_HTTP_SECRET";
     credentials: { username: string; existingSecret: string };
   };
-  trivy: {
+  trivy: PodValues & {
     enabled: boolean;
     resources?: ContainerResources;
     skipUpdate?: boolean;
@@ -123,6 +142,7 @@ export interface HarborValues {
   database: {
     type: "internal" | "external";
     internal?: {
+      image?: HarborImageValue;
       password: pulumi.Input<string>;
       resources: ContainerResources;
       initContainer: { permissions: { resources: ContainerResources } };
@@ -138,10 +158,10 @@ export interface HarborValues {
   };
   redis: {
     type: "internal" | "external";
-    internal?: { resources: ContainerResources };
+    internal?: { resources: ContainerResources; image?: HarborImageValue };
     external?: { addr: string; existingSecret?: string };
   };
-  exporter?: { resources: ContainerResources };
+  exporter?: PodValues & { resources: ContainerResources };
 }
 
 /** Username of the registry's htpasswd entry (core and jobservice authenticate to the registry with it). */
@@ -200,6 +220,11 @@ export const RESOURCE_PROFILES: { production: Profile; standard: Profile } = {
 export interface HarborGeneratedValues {
   /** Password of the chart's internal PostgreSQL (`database.internal.password`); required for an internal DB. */
   internalDatabasePassword?: pulumi.Input<string>;
+  /**
+   * Per pod, the checksum of the platform Secrets it reads ({@link harborPodSecrets}), set as the
+   * `registry-platform/secrets-checksum` pod annotation so that an in-place Secret update restarts it.
+   */
+  podChecksums?: Partial<Record<HarborPod, pulumi.Input<string>>>;
 }
 
 /** Builds the chart values. Pure: same arguments, same values. */
@@ -223,6 +248,15 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
   const encrypt = st.encrypt ?? (st.kmsKeyId !== undefined ? true : undefined);
 
   const tlsSecretName: pulumi.Input<string> = r.tls.kind === "pem" ? names.tls : r.tls.secretName;
+  const images = harborDeployedImages(r);
+  const image = (k: HarborImageKey) => (images[k] !== undefined ? { image: images[k] } : {});
+  const checksums = generated.podChecksums ?? {};
+  const pod = (p: HarborPod, k?: HarborImageKey) => ({
+    ...(k !== undefined ? image(k) : {}),
+    ...(checksums[p] !== undefined
+      ? { podAnnotations: { [HARBOR_SECRETS_CHECKSUM_ANNOTATION]: checksums[p] } }
+      : {}),
+  });
 
   const values: HarborValues = {
     expose: {
@@ -290,10 +324,13 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
       ? { caSecretName: names.caBundle, caBundleSecretName: names.caBundle }
       : {}),
     metrics: { enabled: r.metrics.enabled, serviceMonitor: { enabled: r.metrics.serviceMonitor } },
-    ...(r.expose === "loadBalancer" ? { nginx: { ...deployment(), resources: profile.nginx } } : {}),
-    portal: { ...deployment(), resources: profile.portal },
+    ...(r.expose === "loadBalancer"
+      ? { nginx: { ...deployment(), ...pod("nginx", "nginx"), resources: profile.nginx } }
+      : {}),
+    portal: { ...deployment(), ...pod("portal", "portal"), resources: profile.portal },
     core: {
       ...deployment(),
+      ...pod("core", "core"),
       resources: profile.core,
       existingSecret: names.coreKeys,
       secretName: names.tokenService,
@@ -302,6 +339,7 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
     },
     jobservice: {
       ...deployment(),
+      ...pod("jobservice", "jobservice"),
       resources: profile.jobservice,
       existingSecret: names.jobserviceKeys,
       existingSecretKey: "JOBSERVICE_SECRET",
@@ -309,17 +347,20 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
     },
     registry: {
       ...deployment(),
-      registry: { resources: profile.registry },
-      controller: { resources: profile.registryctl },
+      ...pod("registry"),
+      registry: { resources: profile.registry, ...image("registry") },
+      controller: { resources: profile.registryctl, ...image("registryctl") },
       existingSecret: names.registryKeys,
       existingSecretKey: "REGISTRY_HTTP_SECRET",
       credentials: { username: REGISTRY_CREDENTIALS_USERNAME, existingSecret: names.registryCredentials },
     },
-    trivy: trivyValues(r, profile),
-    database: databaseValues(r, profile, names.database, generated.internalDatabasePassword),
+    trivy: r.trivy.enabled
+      ? { ...trivyValues(r, profile), ...pod("trivy", "trivy") }
+      : trivyValues(r, profile),
+    database: databaseValues(r, profile, names.database, generated.internalDatabasePassword, images.database),
     redis:
       r.redis.type === "internal"
-        ? { type: "internal", internal: { resources: profile.redis } }
+        ? { type: "internal", internal: { resources: profile.redis, ...image("redis") } }
         : {
             type: "external",
             external: {
@@ -327,7 +368,9 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
               ...(r.redis.password !== undefined ? { existingSecret: names.redis } : {}),
             },
           },
-    ...(r.metrics.enabled ? { exporter: { resources: profile.exporter } } : {}),
+    ...(r.metrics.enabled
+      ? { exporter: { ...pod("exporter", "exporter"), resources: profile.exporter } }
+      : {}),
   };
   return values;
 }
@@ -359,6 +402,7 @@ function databaseValues(
   profile: Profile,
   secretName: string,
   internalPassword: pulumi.Input<string> | undefined,
+  image: HarborImageValue | undefined,
 ): HarborValues["database"] {
   const db = r.database;
   if (db.type === "external") {
@@ -379,6 +423,7 @@ function databaseValues(
   return {
     type: "internal",
     internal: {
+      ...(image !== undefined ? { image } : {}),
       password: internalPassword,
       resources: profile.database,
       // The chmod init container of the PostgreSQL StatefulSet.

@@ -15,6 +15,7 @@ import { storageArgsFromConfig, storageTargetOf } from "../storage/from-config";
 import { CertManagerCertificate } from "../tls/cert-manager";
 import {
   certManagerArgsFromConfig,
+  nodeTrustArgsFromConfig,
   REGISTRY_CERT_MANAGER_SECRET,
   registryTlsArgsFromConfig,
 } from "../tls/from-config";
@@ -87,18 +88,8 @@ export class RegistryPlatform extends pulumi.ComponentResource {
     this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
     const caBundlePem = platformCaBundle(this.tls, cfg.tls.rootCertPem);
     this.caBundlePem = caBundlePem;
-    if (cfg.tls.nodeTrust && caBundlePem) {
-      new NodeTrust(
-        `${name}-node-trust`,
-        {
-          namespace: cfg.kubernetes.systemNamespace,
-          registryHost: cfg.host,
-          extraHosts: cfg.tls.extraSans,
-          caBundlePem,
-        },
-        k8s,
-      );
-    }
+    const nodeTrustArgs = nodeTrustArgsFromConfig(cfg, caBundlePem);
+    if (nodeTrustArgs) new NodeTrust(`${name}-node-trust`, nodeTrustArgs, k8s);
 
     this.harbor = new Harbor(
       `${name}-harbor`,

@@ -59,6 +59,13 @@ export function kubernetesProviderArgs(target: KubernetesTarget): k8s.ProviderAr
     ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
     // Server-side apply: field managers make preview diffs and drift visible, as platform engineers expect.
     enableServerSideApply: true,
+    // Secret and ConfigMap data changes (certificate renewal, CA, robot and credential rotation, an extra SAN)
+    // update the object in place instead of deleting and recreating it: without these the provider treats
+    // `data` as immutable, and an object with a fixed name is deleted before its replacement exists (the
+    // ingress is without its certificate meanwhile). Pods that read such data at start carry a checksum
+    // annotation of it (see `rollout.ts`), so an in-place change still rolls them.
+    enableSecretMutable: true,
+    enableConfigMapMutable: true,
   };
 }
 

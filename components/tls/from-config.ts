@@ -2,7 +2,9 @@
  * The TLS capability's wiring from the validated platform config. Pure; the platform component calls it.
  */
 import type { PlatformConfig } from "../../config";
+import type * as pulumi from "@pulumi/pulumi";
 import type { CertManagerCertificateArgs } from "./cert-manager";
+import type { NodeTrustArgs } from "./node-trust";
 import { RegistryTlsArgs, registryTlsSource } from "./registry-tls";
 
 /** The TLS secret cert-manager fills in cert-manager mode (Harbor's ingress names it). */
@@ -42,5 +44,20 @@ export function certManagerArgsFromConfig(
     dnsNames: [cfg.host, ...cfg.tls.extraSans],
     issuer: { name: cm.issuerName, kind: cm.issuerKind, group: cm.issuerGroup },
     keyAlgorithm: cfg.tls.keyAlgorithm,
+  };
+}
+
+/** The node-trust DaemonSet's arguments, or `undefined` when `tls.nodeTrust` is off or there is no CA bundle. */
+export function nodeTrustArgsFromConfig(
+  cfg: PlatformConfig,
+  caBundlePem: pulumi.Input<string> | undefined,
+): NodeTrustArgs | undefined {
+  if (!cfg.tls.nodeTrust || caBundlePem === undefined) return undefined;
+  return {
+    namespace: cfg.kubernetes.systemNamespace,
+    registryHost: cfg.host,
+    extraHosts: cfg.tls.extraSans,
+    caBundlePem,
+    imageMirror: cfg.images.mirror,
   };
 }

@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { isRegistryHostName } from "./certs";
+import { mirrorImageRef } from "../artifacts/images";
 import { imageRef, images } from "../versions";
 
 /** containerd's hosts directory on the node. */
@@ -99,6 +100,14 @@ export function nodeTrustInstallScript(): string {
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** The DaemonSet's images (pinned by digest), under the image mirror when one is given. */
+export function nodeTrustImages(imageMirror?: string): { installCa: string; pause: string } {
+  return {
+    installCa: mirrorImageRef(imageRef(images.busybox), imageMirror),
+    pause: mirrorImageRef(imageRef(images.pause), imageMirror),
+  };
+}
+
 export interface NodeTrustArgs {
   /** Namespace of the DaemonSet and ConfigMap. */
   namespace: string;
@@ -113,6 +122,11 @@ export interface NodeTrustArgs {
   caBundlePem: pulumi.Input<string>;
   /** More hosts served by the same CA (peer registries, aliases). Default `[]`. */
   extraHosts?: string[];
+  /**
+   * Registry (`host[:port][/path]`) the images are pulled from instead of docker.io and registry.k8s.io
+   * (`<imageMirror>/library/busybox:…@sha256:…`); digests kept. Default: none.
+   */
+  imageMirror?: string;
 }
 
 /** All hosts, validated: the registry host first, no duplicates. */
@@ -155,7 +169,9 @@ export function nodeTrustDaemonSetSpec(p: {
   configMapName: pulumi.Input<string>;
   hosts: string[];
   caBundleSha256: pulumi.Input<string>;
+  imageMirror?: string;
 }): k8s.types.input.apps.v1.DaemonSetSpec {
+  const image = nodeTrustImages(p.imageMirror);
   const selector = {
     "app.kubernetes.io/name": NODE_TRUST_APP,
     "app.kubernetes.io/instance": p.instance,
@@ -182,7 +198,7 @@ export function nodeTrustDaemonSetSpec(p: {
         initContainers: [
           {
             name: "install-ca",
-            image: imageRef(images.busybox),
+            image: image.installCa,
             imagePullPolicy: "IfNotPresent",
             command: ["/bin/sh", "-c", nodeTrustInstallScript(), "node-trust", ...p.hosts],
             securityContext: { ...hardened, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
@@ -196,7 +212,7 @@ export function nodeTrustDaemonSetSpec(p: {
         containers: [
           {
             name: "pause",
-            image: imageRef(images.pause),
+            image: image.pause,
             imagePullPolicy: "IfNotPresent",
             securityContext: { ...hardened, runAsUser: 65535, runAsGroup: 65535, runAsNonRoot: true },
             resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "16Mi" } },
@@ -265,6 +281,7 @@ export class NodeTrust extends pulumi.ComponentResource {
           configMapName: config.metadata.name,
           hosts,
           caBundleSha256: this.caBundleSha256,
+          imageMirror: args.imageMirror,
         }),
       },
       { parent: this },

@@ -51,5 +51,9 @@ export function veleroArgsFromConfig(cfg: PlatformConfig, inputs: VeleroInputs):
     drillImage: v.drillImage,
     production: cfg.isProduction,
     protect: cfg.protect,
+    chart: cfg.charts.velero,
+    imageMirror: cfg.images.mirror,
+    wait: cfg.helm.wait,
+    timeoutSeconds: cfg.helm.timeoutSeconds,
   };
 }

@@ -5,6 +5,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ChartSource, releaseChartArgs } from "../artifacts/charts";
+import { mirrorImageRef } from "../artifacts/images";
+import { checksumOf, CHECKSUM_KEY_ARGS } from "../providers/rollout";
 import { versions } from "../versions";
 import { drillCronJobSpec, DRILL_CLUSTER_RULES } from "./drill-cronjob";
 import {
@@ -63,6 +67,17 @@ export interface VeleroArgs {
   production?: boolean;
   /** `protect` + `retainOnDelete` on the namespace (its Backup objects and schedules). Default: `production`. */
   protect?: boolean;
+  /** Where the chart comes from. Default: the public repository pinned in `versions.ts`. */
+  chart?: ChartSource;
+  /**
+   * Registry (`host[:port][/path]`) Velero's images (server, aws plugin, and the drill image) are pulled
+   * from, digests kept. Default: none.
+   */
+  imageMirror?: string;
+  /** Wait for Velero's workloads and Jobs to be ready. Default true. */
+  wait?: boolean;
+  /** Helm timeout in seconds. Default 600. */
+  timeoutSeconds?: number;
 }
 
 export class Velero extends pulumi.ComponentResource {
@@ -102,6 +117,7 @@ export class Velero extends pulumi.ComponentResource {
     const namespace = ns.metadata.name;
 
     let credentials: Parameters<typeof veleroValues>[0]["credentials"];
+    let credentialsChecksum: pulumi.Output<string> | undefined;
     const deps: pulumi.Resource[] = [ns];
     if (args.credentials.kind === "static") {
       const c = args.credentials;
@@ -119,6 +135,10 @@ export class Velero extends pulumi.ComponentResource {
       );
       deps.push(secret);
       credentials = { kind: "secret", secretName: secret.metadata.name };
+      // The Secret updates in place (enableSecretMutable); a keyed checksum of it on the pods restarts the
+      // server and node agents when the keys rotate.
+      const key = new random.RandomPassword(`${name}-checksum-key`, CHECKSUM_KEY_ARGS, { parent: this });
+      credentialsChecksum = checksumOf(key.result, { cloud: ini });
     } else {
       credentials = { kind: "irsa", roleArn: args.credentials.roleArn };
     }
@@ -136,20 +156,23 @@ export class Velero extends pulumi.ComponentResource {
       harborNamespace: args.harborNamespace,
       harborDatabase: args.harborDatabase.type,
       backupMode: args.backupMode,
+      imageMirror: args.imageMirror,
+      credentialsChecksum,
     });
+    const wait = args.wait ?? true;
 
     const release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
         name: VELERO_RELEASE_NAME,
         namespace,
-        chart: versions.velero.chartName,
-        version: versions.velero.chart,
-        repositoryOpts: { repo: versions.velero.repository },
+        ...releaseChartArgs(versions.velero, args.chart),
         createNamespace: false,
         values,
         // Waits for Velero's own pods only; nothing in this release refers to Harbor's objects.
-        timeout: 600,
+        timeout: args.timeoutSeconds ?? 600,
+        skipAwait: !wait,
+        waitForJobs: wait,
       },
       { parent: this, dependsOn: deps },
     );
@@ -185,7 +208,7 @@ export class Velero extends pulumi.ComponentResource {
         {
           metadata: { name: "restore-drill", namespace },
           spec: drillCronJobSpec({
-            image: args.drillImage,
+            image: mirrorImageRef(args.drillImage, args.imageMirror),
             schedule: args.drillSchedule,
             timezone: args.timezone,
             serviceAccountName: "restore-drill",

@@ -4,6 +4,7 @@
  * Nothing here registers a resource.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mirrorImageRef, mirrorRepository } from "../artifacts/images";
 import { images, imageRefOf, tagPinnedImages } from "../versions";
 
 // ── chart value types (the subset we set) ───────────────────────────────────────────────────────────────
@@ -78,6 +79,12 @@ export interface AlertRule {
 export interface VeleroChartValues {
   image: { repository: string; tag: string; digest: string; pullPolicy: "IfNotPresent" };
   initContainers: InitContainerValue[];
+  /** Pod annotations of the server and the node agent (the chart applies `podAnnotations` to both). */
+  podAnnotations?: Record<string, pulumi.Input<string>>;
+  /** The pre-install/pre-upgrade Job applying Velero's CRDs runs the Velero image (no kubectl image). */
+  upgradeCRDs: true;
+  /** The only other hook that would need the chart's kubectl image (from registry.k8s.io) stays off. */
+  cleanUpCRDs: false;
   podSecurityContext?: { fsGroup: number };
   metrics: {
     enabled: boolean;
@@ -350,6 +357,29 @@ function b64(s: string): string {
   return Buffer.from(s, "utf8").toString("base64");
 }
 
+// ── images ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Velero's images, under the image mirror when one is given: the server (also the node agent and the CRD
+ * upgrade Job; pinned by digest) and the velero-plugin-for-aws init container.
+ */
+export function veleroImages(imageMirror?: string): {
+  server: { repository: string; tag: string; digest: string };
+  pluginForAws: string;
+} {
+  return {
+    server: {
+      repository: mirrorRepository(images.velero.repository, imageMirror),
+      tag: images.velero.tag,
+      digest: images.velero.digest,
+    },
+    pluginForAws: mirrorImageRef(imageRefOf(tagPinnedImages.veleroPluginForAws), imageMirror),
+  };
+}
+
+/** Pod annotation: keyed checksum of the credentials Secret (restarts Velero when the keys rotate). */
+export const CREDENTIALS_CHECKSUM_ANNOTATION = "registry-platform/credentials-checksum";
+
 // ── the whole values object ────────────────────────────────────────────────────────────────────────────
 
 export type VeleroStorageTarget =
@@ -365,6 +395,10 @@ export interface ValuesInputs extends ScheduleInputs {
     { kind: "secret"; secretName: pulumi.Input<string> } | { kind: "irsa"; roleArn: pulumi.Input<string> };
   serviceMonitor: boolean;
   prometheusRule: boolean;
+  /** Registry (`host[:port][/path]`) the images are pulled from; digests kept. Default: none. */
+  imageMirror?: string;
+  /** Checksum of the credentials Secret's data, set as a pod annotation (see providers/rollout). */
+  credentialsChecksum?: pulumi.Input<string>;
 }
 
 /** The velero chart values for the platform. */
@@ -391,23 +425,23 @@ export function veleroValues(v: ValuesInputs): VeleroChartValues {
     validationFrequency: "1m",
     config: { ...config },
   });
-  const plugin = tagPinnedImages.veleroPluginForAws;
+  const img = veleroImages(v.imageMirror);
   const irsa = v.credentials.kind === "irsa";
   return {
-    image: {
-      repository: images.velero.repository,
-      tag: images.velero.tag,
-      digest: images.velero.digest,
-      pullPolicy: "IfNotPresent",
-    },
+    image: { ...img.server, pullPolicy: "IfNotPresent" },
     initContainers: [
       {
         name: "velero-plugin-for-aws",
-        image: imageRefOf(plugin),
+        image: img.pluginForAws,
         imagePullPolicy: "IfNotPresent",
         volumeMounts: [{ mountPath: "/target", name: "plugins" }],
       },
     ],
+    ...(v.credentialsChecksum !== undefined
+      ? { podAnnotations: { [CREDENTIALS_CHECKSUM_ANNOTATION]: v.credentialsChecksum } }
+      : {}),
+    upgradeCRDs: true,
+    cleanUpCRDs: false,
     // IRSA: the projected web-identity token must be readable by the non-root server process.
     ...(irsa ? { podSecurityContext: { fsGroup: 65534 } } : {}),
     metrics: {

@@ -100,8 +100,17 @@ describe("harbor: Harbor component, dev profile", () => {
     const rel = rec.one(T.release);
     const i = rec.inputs(rel);
     const dbPassword = generated("harbor-database-password", 32);
+    // The pods' secret checksums (HMACs under the generated checksum key; see test/providers/mutable).
+    const podChecksums = Object.fromEntries(
+      ["core", "jobservice", "registry", "trivy", "exporter"].map((p) => [
+        p,
+        i.values[p].podAnnotations["registry-platform/secrets-checksum"] as string,
+      ]),
+    );
+    for (const c of Object.values(podChecksums)) assert.match(c, /^[0-9a-f]{64}$/);
     const expected = harborValues(resolveHarborArgs("harbor", profileArgs("dev")), {
       internalDatabasePassword: dbPassword,
+      podChecksums,
     });
     assert.deepStrictEqual(i.values, JSON.parse(JSON.stringify(expected)));
     assert.deepStrictEqual(rec.secrets(rel), ["values.database.internal.password"]);
@@ -193,6 +202,7 @@ describe("harbor: Harbor component, dev profile", () => {
       "harbor-registry-secret": [16, false],
       "harbor-registry-password": [32, false],
       "harbor-database-password": [32, false],
+      "harbor-checksum-key": [32, false],
     });
     const admin = rec.inputs(rec.one(T.password, "harbor-admin-password"));
     assert.strictEqual(admin.overrideSpecial, "-_.!%+=");
@@ -234,7 +244,7 @@ describe("harbor: Harbor component, dev profile", () => {
   it("every child is parented to the component; Kubernetes children use the given provider", () => {
     const c = rec.one(T.component);
     const kids = children(rec);
-    assert.strictEqual(kids.length, 22);
+    assert.strictEqual(kids.length, 23);
     for (const r of kids) {
       assert.strictEqual(rec.parentOf(r)?.urn, c.urn, `${r.name} parent`);
       if (r.type.startsWith("kubernetes:"))
@@ -398,7 +408,7 @@ describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, gi
 describe("harbor: Harbor component, fault paths", () => {
   it("preview registers the same resources without failing", async () => {
     const rec = await run("dev", true);
-    assert.strictEqual(children(rec).length, 22);
+    assert.strictEqual(children(rec).length, 23);
     assert.strictEqual(rec.outputs.host, "registry.dev.example.internal");
   });
 

@@ -161,6 +161,7 @@ describe("harbor: values for the dev profile", () => {
     assert.deepStrictEqual(v.database, {
       type: "internal",
       internal: {
+        image: { repository: "docker.io/goharbor/harbor-db", tag: "v2.15.1" },
         password: DB_PASSWORD,
         resources: RESOURCE_PROFILES.standard.database,
         initContainer: { permissions: { resources: { requests: { cpu: "10m", memory: "32Mi" } } } },
@@ -169,7 +170,10 @@ describe("harbor: values for the dev profile", () => {
     assert.deepStrictEqual(v.persistence.persistentVolumeClaim.database, { size: "5Gi" });
     assert.deepStrictEqual(v.redis, {
       type: "internal",
-      internal: { resources: RESOURCE_PROFILES.standard.redis },
+      internal: {
+        resources: RESOURCE_PROFILES.standard.redis,
+        image: { repository: "docker.io/goharbor/redis-photon", tag: "v2.15.1" },
+      },
     });
     assert.deepStrictEqual(v.persistence.persistentVolumeClaim.redis, { size: "1Gi" });
   });
@@ -177,6 +181,7 @@ describe("harbor: values for the dev profile", () => {
   it("Trivy online with the chart's DB repositories, metrics on without ServiceMonitor, no internal TLS", () => {
     assert.deepStrictEqual(v.trivy, {
       enabled: true,
+      image: { repository: "docker.io/goharbor/trivy-adapter-photon", tag: "v2.15.1" },
       resources: RESOURCE_PROFILES.standard.trivy,
       skipUpdate: false,
       offlineScan: false,
@@ -216,7 +221,10 @@ describe("harbor: values for the prod profile", () => {
       requests: { cpu: "500m", memory: "1Gi" },
       limits: { cpu: "2", memory: "2Gi" },
     });
-    assert.deepStrictEqual(v.exporter, { resources: { requests: { cpu: "50m", memory: "128Mi" } } });
+    assert.deepStrictEqual(v.exporter, {
+      image: { repository: "docker.io/goharbor/harbor-exporter", tag: "v2.15.1" },
+      resources: { requests: { cpu: "50m", memory: "128Mi" } },
+    });
   });
 
   it("job logs go to the database (no RWO PVC shared by two pods) and updates roll", () => {
@@ -340,6 +348,7 @@ describe("harbor: values for the onprem profile", () => {
   it("Trivy air-gapped: offline scan, DB and Java DB only from the internal mirror", () => {
     assert.deepStrictEqual(v.trivy, {
       enabled: true,
+      image: { repository: "docker.io/goharbor/trivy-adapter-photon", tag: "v2.15.1" },
       resources: RESOURCE_PROFILES.production.trivy,
       skipUpdate: false,
       skipJavaDBUpdate: false,

@@ -44,12 +44,20 @@ describe("Velero component on the mock engine: static keys, internal database", 
     ({ rec, out } = await run(args));
   });
 
-  it("is a registry-platform:velero:Velero whose children all use the given provider", () => {
+  it("is a registry-platform:velero:Velero whose Kubernetes children all use the given provider", () => {
     const comp = rec.one("registry-platform:velero:Velero", "velero");
     for (const r of rec.all.filter((x) => x.custom && x.type !== "pulumi:providers:kubernetes")) {
       assert.strictEqual(rec.parentOf(r)?.urn, comp.urn, `${r.type} ${r.name} parent`);
-      assert.strictEqual(rec.providerOf(r)?.name, "k", `${r.type} ${r.name} provider`);
+      if (r.type.startsWith("kubernetes:"))
+        assert.strictEqual(rec.providerOf(r)?.name, "k", `${r.type} ${r.name} provider`);
     }
+    // The one other child: the key of the credentials checksum annotation.
+    assert.deepStrictEqual(
+      rec.all
+        .filter((x) => x.custom && !x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:"))
+        .map((x) => [x.type, x.name]),
+      [["random:index/randomPassword:RandomPassword", "velero-checksum-key"]],
+    );
   });
 
   it("creates the namespace privileged for the node agent", () => {
@@ -109,7 +117,12 @@ describe("Velero component on the mock engine: static keys, internal database", 
   it("nothing waits on Harbor: the release depends only on its namespace and credentials", () => {
     const reg = rec.one("kubernetes:helm.sh/v3:Release", "velero-release");
     const deps = reg.dependencies.map((u) => rec.byUrn(u).type).sort();
-    assert.deepStrictEqual(deps, ["kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret"]);
+    assert.deepStrictEqual(deps, [
+      "kubernetes:core/v1:Namespace",
+      "kubernetes:core/v1:Secret",
+      // The credentials checksum annotation's key.
+      "random:index/randomPassword:RandomPassword",
+    ]);
     assert.ok(!rec.all.some((r) => /harbor/i.test(r.type)));
   });
 
