@@ -128,8 +128,20 @@ export const PUBLIC_HOST_SUFFIXES: readonly string[] = [
  */
 export function hostOf(ref: string): string {
   const url = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)/i.exec(ref);
-  const first = ref.split("/")[0];
-  const host = url ? url[1] : isHostSegment(first) ? first : "docker.io";
+  const segments = ref.split("/");
+  const first = segments[0];
+  // A single segment is a bare registry (a mirror such as `mirror.internal:5000`) when it has a dot or is
+  // localhost; otherwise it is a Docker Hub image (`busybox:1`).
+  const bare = /^([^:@]+)(:\d+)?$/.exec(first);
+  const host = url
+    ? url[1]
+    : segments.length > 1
+      ? isHostSegment(first)
+        ? first
+        : "docker.io"
+      : bare && (bare[1].includes(".") || bare[1] === "localhost")
+        ? first
+        : "docker.io";
   return host.replace(/:\d+$/, "").toLowerCase();
 }
 

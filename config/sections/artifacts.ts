@@ -19,9 +19,16 @@ const sha256Hex = z
 export const chartSourceSchema = z.union(
   [
     z.strictObject({ path: z.string().min(1), sha256: sha256Hex.optional() }),
-    z.strictObject({ repository: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/) }),
     z.strictObject({
-      oci: z.string().regex(/^oci:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*\/?$/),
+      repository: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
+        message: "an http(s) URL of a chart repository, such as https://charts.example.internal/stable",
+      }),
+    }),
+    z.strictObject({
+      oci: z.string().regex(/^oci:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*\/?$/, {
+        message:
+          "an OCI registry path the charts were pushed to, such as oci://registry.example.internal/charts",
+      }),
     }),
   ],
   { error: CHART_SOURCE_SHAPES },
