@@ -8,6 +8,8 @@ import {
   HarborArgsError,
   harborFullname,
   harborNetworkPolicies,
+  harborPodSecrets,
+  HARBOR_SECRETS_CHECKSUM_ANNOTATION,
   harborSecretNames,
   harborValues,
   HarborValues,
@@ -619,6 +621,76 @@ describe("harbor: argument defaults and validation", () => {
         "database.size",
         "jobserviceLogSize",
       ],
+    );
+  });
+});
+
+describe("harbor: images and pod checksum annotations", () => {
+  const MIRROR = "mirror.example.internal/platform";
+
+  it("every rendered component's image is set, under the mirror when one is given (tags kept)", () => {
+    const edge = valuesOf("edge", (a) => ({ ...a, imageMirror: MIRROR })) as any;
+    const imgs = [
+      edge.nginx.image,
+      edge.portal.image,
+      edge.core.image,
+      edge.jobservice.image,
+      edge.registry.registry.image,
+      edge.registry.controller.image,
+      edge.database.internal?.image,
+    ].filter((x) => x !== undefined);
+    assert.ok(imgs.length >= 6);
+    for (const i of imgs) {
+      assert.ok(i.repository.startsWith(`${MIRROR}/goharbor/`), i.repository);
+      assert.strictEqual(i.tag, "v2.15.1");
+    }
+    // Components not rendered get no image: ingress needs no nginx, metrics off needs no exporter.
+    const dev = valuesOf("dev") as any;
+    assert.strictEqual(dev.nginx, undefined);
+    assert.strictEqual(edge.exporter, undefined);
+    assert.deepStrictEqual(dev.core.image, { repository: "docker.io/goharbor/harbor-core", tag: "v2.15.1" });
+  });
+
+  it("the Secrets each pod reads follow the chart's templates", () => {
+    const dev = harborPodSecrets(resolveHarborArgs("h", profileArgs("dev")));
+    assert.deepStrictEqual(Object.keys(dev).sort(), ["core", "exporter", "jobservice", "registry", "trivy"]);
+    assert.ok(dev.registry!.includes("harbor-s3-credentials"));
+    assert.ok(!dev.core!.includes("harbor-s3-credentials"));
+    assert.ok(
+      !Object.values(dev).some((s) => s.includes("harbor-tls")),
+      "the ingress certificate rolls no pod",
+    );
+    const edge = harborPodSecrets(resolveHarborArgs("h", profileArgs("edge")));
+    assert.deepStrictEqual(edge.portal, ["edge-harbor-portal-internal-tls"]);
+    assert.ok(edge.core!.includes("edge-harbor-redis-password"));
+    assert.ok(edge.core!.includes("edge-harbor-core-internal-tls"));
+  });
+
+  it("checksums become podAnnotations of the pods they belong to", () => {
+    const v = valuesOf("dev", (a) => a) as any;
+    assert.strictEqual(v.core.podAnnotations, undefined);
+    const w = harborValues(resolveHarborArgs("harbor", profileArgs("dev")), {
+      internalDatabasePassword: DB_PASSWORD,
+      podChecksums: { core: "c", registry: "r", trivy: "t" },
+    }) as any;
+    assert.deepStrictEqual(w.core.podAnnotations, { [HARBOR_SECRETS_CHECKSUM_ANNOTATION]: "c" });
+    assert.deepStrictEqual(w.registry.podAnnotations, { [HARBOR_SECRETS_CHECKSUM_ANNOTATION]: "r" });
+    assert.deepStrictEqual(w.trivy.podAnnotations, { [HARBOR_SECRETS_CHECKSUM_ANNOTATION]: "t" });
+    assert.strictEqual(w.jobservice.podAnnotations, undefined);
+  });
+
+  it("refuses a mirror that is not host[:port][/path] and a non-boolean wait", () => {
+    assert.throws(
+      () =>
+        resolveHarborArgs("h", {
+          ...profileArgs("dev"),
+          imageMirror: "https://mirror",
+          wait: "yes" as unknown as boolean,
+        }),
+      (e: unknown) =>
+        e instanceof HarborArgsError &&
+        e.problems.some((p) => p.startsWith('imageMirror: found "https://mirror"')) &&
+        e.problems.some((p) => p.startsWith('wait: found "yes"; allowed: true or false')),
     );
   });
 });

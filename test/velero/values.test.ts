@@ -14,6 +14,7 @@ import {
   ValuesInputs,
 } from "../../components/velero";
 import { ROOT } from "../harness";
+import { images } from "../../components/versions";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures", "velero");
 const schema = JSON.parse(fs.readFileSync(path.join(FIXTURES, "values.schema.json"), "utf8"));
@@ -311,6 +312,10 @@ describe("velero values: the chart's JSON schema (chart 12.1.0, merged over its 
       },
     ],
     [
+      "image mirror + credentials checksum annotation",
+      { ...base, imageMirror: "mirror.example.internal/platform", credentialsChecksum: "ab".repeat(32) },
+    ],
+    [
       "aws + IRSA + external database",
       {
         ...base,
@@ -331,6 +336,24 @@ describe("velero values: the chart's JSON schema (chart 12.1.0, merged over its 
       schemaErrors(v).some((e) => e.startsWith("/configuration/backupStorageLocation must be array")),
       schemaErrors(v).join("\n"),
     );
+  });
+});
+
+describe("velero values: images and hooks", () => {
+  it("server (by digest) and plugin under the mirror; no hook needs the chart's kubectl image", () => {
+    const v = veleroValues({ ...base, imageMirror: "mirror.example.internal/platform" });
+    assert.deepStrictEqual(
+      [v.image.repository, v.image.tag, v.image.digest],
+      ["mirror.example.internal/platform/velero/velero", "v1.18.1", images.velero.digest],
+    );
+    assert.strictEqual(
+      v.initContainers[0].image,
+      "mirror.example.internal/platform/velero/velero-plugin-for-aws:v1.14.3",
+    );
+    // upgradeCRDs runs the Velero image; cleanUpCRDs and namespace labels (the kubectl Jobs) stay off.
+    assert.deepStrictEqual([v.upgradeCRDs, v.cleanUpCRDs], [true, false]);
+    assert.strictEqual((v as unknown as Record<string, unknown>).namespace, undefined);
+    assert.strictEqual(veleroValues(base).podAnnotations, undefined);
   });
 });
 
