@@ -9,10 +9,15 @@ export * from "./harbor";
 export * from "./harbor-config";
 export * from "./velero";
 export * from "./platform";
+export * from "./artifacts";
+export { platformImages, platformCharts, platformDatabases } from "./artifacts/platform";
+export type { PlatformImage, PlatformChart, PlatformDatabase } from "./artifacts/platform";
+export { checksumOf, dataChecksum, CHECKSUM_KEY_ARGS } from "./providers/rollout";
 export { storageTargetOf, bucketRegionOf, storageArgsFromConfig } from "./storage/from-config";
 export {
   registryTlsArgsFromConfig,
   certManagerArgsFromConfig,
+  nodeTrustArgsFromConfig,
   REGISTRY_CERT_MANAGER_SECRET,
 } from "./tls/from-config";
 export { harborArgsFromConfig } from "./harbor/from-config";
