@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- inputs are provider-shaped JSON; tests index into them freely */
 /**
  * Test harness: runs the real program (or any component code) on the mock engine, records every
  * registration, and offers typed lookups for assertions on values, parents, providers and secrets.

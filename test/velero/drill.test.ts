@@ -174,7 +174,6 @@ describe("restore drill against a fake Kubernetes API server", function () {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report is JSON the test indexes freely
   function jsonOf(out: string): any {
     const m = /```json\n([\s\S]*)```\n$/.exec(out);
     assert.ok(m, out);

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are JSON checked by ajv */
 /**
  * A fake Harbor API v2.0 for tests: HTTPS with a certificate from a test CA, Basic auth, in-memory state, the
  * endpoints harbor-config calls, request bodies validated (ajv) against definitions derived from Harbor's
