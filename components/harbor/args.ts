@@ -3,6 +3,7 @@
  * {@link ResolvedHarborArgs} (every default applied) or fails with one error listing every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_HARBOR_RELEASE_NAME } from "./names";
 
 export type HarborExpose = "ingress" | "loadBalancer";
 export type PostgresSslMode = "disable" | "require" | "verify-ca" | "verify-full";
@@ -229,7 +230,7 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
   const replicas = args.replicas ?? (production ? 2 : 1);
   const r: ResolvedHarborArgs = {
     namespace: args.namespace ?? "harbor",
-    releaseName: args.releaseName ?? "harbor",
+    releaseName: args.releaseName ?? DEFAULT_HARBOR_RELEASE_NAME,
     host: args.host,
     expose: args.expose ?? "ingress",
     ingressClass: args.ingressClass ?? "nginx",

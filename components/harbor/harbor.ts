@@ -10,6 +10,7 @@ import * as tls from "@pulumi/tls";
 import { versions } from "../versions";
 import { HarborArgs, ResolvedHarborArgs, resolveHarborArgs } from "./args";
 import {
+  HARBOR_ADMIN_PASSWORD_KEY,
   harborFullname,
   harborSecretNames,
   harborServiceNames,
@@ -157,7 +158,7 @@ export class Harbor extends pulumi.ComponentResource {
       return s;
     };
 
-    secret("admin-password-secret", names.adminPassword, { HARBOR_ADMIN_PASSWORD: adminPassword });
+    secret("admin-password-secret", names.adminPassword, { [HARBOR_ADMIN_PASSWORD_KEY]: adminPassword });
     secret("secret-key-secret", names.secretKey, { secretKey: secretKey.result });
     secret("core-keys-secret", names.coreKeys, { secret: coreSecret.result, CSRF_KEY: xsrfKey.result });
     secret(

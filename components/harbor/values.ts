@@ -10,7 +10,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHarborArgs } from "./args";
-import { harborSecretNames, INTERNAL_TLS_COMPONENTS, InternalTlsComponent } from "./names";
+import {
+  HARBOR_ADMIN_PASSWORD_KEY,
+  harborSecretNames,
+  INTERNAL_TLS_COMPONENTS,
+  InternalTlsComponent,
+} from "./names";
 
 /** `resources` of a container (Kubernetes ResourceRequirements subset). */
 export interface ContainerResources {
@@ -73,7 +78,7 @@ export interface HarborValues {
     };
   };
   existingSecretAdminPassword: string;
-  existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD";
+  existingSecretAdminPasswordKey: typeof HARBOR_ADMIN_PASSWORD_KEY;
   existingSecretSecretKey: string;
   internalTLS: {
     enabled: boolean;
@@ -269,7 +274,7 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
       },
     },
     existingSecretAdminPassword: names.adminPassword,
-    existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD",
+    existingSecretAdminPasswordKey: HARBOR_ADMIN_PASSWORD_KEY,
     existingSecretSecretKey: names.secretKey,
     internalTLS: r.internalTLS
       ? {

@@ -14,7 +14,18 @@ import {
   VeleroBackup,
 } from "../../tools/drill/drill";
 import { main, parseCliArgs } from "../../tools/drill/cli";
-import { ADMIN_PASSWORD, DIGEST, FakeKube, FakeOptions, TOKEN } from "./fake-kube";
+import { DEFAULT_DRILL_OPTIONS } from "../../tools/drill/drill";
+import { harborAdminSecret, harborSecretNames } from "../../components/harbor";
+import { stackRun } from "../harness";
+import {
+  ADMIN_PASSWORD,
+  componentHarborValues,
+  DIGEST,
+  FakeKube,
+  FakeOptions,
+  harborNamespaceSecrets,
+  TOKEN,
+} from "./fake-kube";
 
 describe("restore drill: pure helpers", () => {
   it("parses durations", () => {
@@ -93,6 +104,43 @@ describe("restore drill: pure helpers", () => {
       ]),
       { ready: 1, total: 2, waiting: ["b"] },
     );
+  });
+});
+
+describe("restore drill: where Harbor's admin password is", () => {
+  it("the fake API serves the chart's real layout: harbor-core has no HARBOR_ADMIN_PASSWORD with existingSecretAdminPassword", () => {
+    const secrets = harborNamespaceSecrets(componentHarborValues(), "pw");
+    assert.ok(secrets.has("harbor-core"));
+    assert.ok(!("HARBOR_ADMIN_PASSWORD" in secrets.get("harbor-core")!));
+    assert.deepStrictEqual(Object.keys(secrets.get("harbor-admin-password")!), ["HARBOR_ADMIN_PASSWORD"]);
+    // Without existingSecretAdminPassword the chart would put it into harbor-core (proves the model is conditional).
+    const chartDefaults = { ...componentHarborValues(), existingSecretAdminPassword: "" };
+    assert.ok("HARBOR_ADMIN_PASSWORD" in harborNamespaceSecrets(chartDefaults, "pw").get("harbor-core")!);
+  });
+
+  it("defaults to the Harbor component's own admin Secret (one source: components/harbor)", () => {
+    assert.deepStrictEqual(harborAdminSecret(), {
+      name: "harbor-admin-password",
+      key: "HARBOR_ADMIN_PASSWORD",
+    });
+    assert.strictEqual(DEFAULT_DRILL_OPTIONS.adminSecret, harborAdminSecret().name);
+    assert.strictEqual(DEFAULT_DRILL_OPTIONS.adminSecretKey, harborAdminSecret().key);
+    assert.strictEqual(harborAdminSecret("edge").name, harborSecretNames("edge").adminPassword);
+  });
+
+  it("the in-cluster CronJob of prod-apne2 reads the Secret the Harbor component really creates", async () => {
+    const rec = await stackRun("prod-apne2");
+    const cron = rec.inputs(rec.one("kubernetes:batch/v1:CronJob"));
+    const args: string[] = cron.spec.jobTemplate.spec.template.spec.containers[0].args;
+    const name = args[args.indexOf("--admin-secret") + 1];
+    const key = args[args.indexOf("--admin-secret-key") + 1];
+    const secret = rec
+      .byType("kubernetes:core/v1:Secret")
+      .map((r) => rec.inputs(r))
+      .find((i) => i.metadata.name === name);
+    assert.ok(secret, `no Secret ${name} is created`);
+    assert.strictEqual(secret.metadata.namespace, args[args.indexOf("--harbor-namespace") + 1]);
+    assert.ok(key in secret.stringData, `Secret ${name} has no key ${key}`);
   });
 });
 

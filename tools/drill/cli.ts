@@ -20,7 +20,7 @@ import { reportJson, reportMarkdown } from "./report";
 export const USAGE = `usage: drill --stack <name> [--backup <name>] [--keep]
              [--velero-namespace <ns>] [--harbor-namespace <ns>] [--context <name>] [--in-cluster]
              [--restore-timeout 30m] [--ready-timeout 20m] [--poll-interval 10s]
-             [--core-service harbor-core:80] [--admin-secret harbor-core] [--admin-secret-key HARBOR_ADMIN_PASSWORD]
+             [--core-service ${DEFAULT_DRILL_OPTIONS.coreService}] [--admin-secret ${DEFAULT_DRILL_OPTIONS.adminSecret}] [--admin-secret-key ${DEFAULT_DRILL_OPTIONS.adminSecretKey}]
              [--max-artifact-drift 0] [--json] [--out <dir>]`;
 
 export interface CliArgs {
