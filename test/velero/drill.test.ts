@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,10 +14,10 @@ import {
   scratchNamespaceName,
   VeleroBackup,
 } from "../../tools/drill/drill";
-import { main, parseCliArgs } from "../../tools/drill/cli";
+import { findKubeconfig, main, parseCliArgs, SERVICE_ACCOUNT_TOKEN } from "../../tools/drill/cli";
 import { DEFAULT_DRILL_OPTIONS } from "../../tools/drill/drill";
 import { harborAdminSecret, harborSecretNames } from "../../components/harbor";
-import { stackRun } from "../harness";
+import { ROOT, stackRun } from "../harness";
 import {
   ADMIN_PASSWORD,
   componentHarborValues,
@@ -179,6 +180,54 @@ describe("restore drill: command line", () => {
     assert.match(out, /^usage: drill --stack <name>/);
   });
 
+  it("without any kubeconfig: exit 2, says none was found and where it looked (the real CLI)", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "drill-home-"));
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "dist", "tools", "drill", "cli.js"), "--stack", "dev"],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, HOME: home },
+      },
+    );
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, /HTTP protocol is not allowed/);
+    assert.match(r.stderr, /^drill: no kubeconfig found; looked at: /);
+    assert.match(r.stderr, /\$KUBECONFIG \(not set\)/);
+    assert.ok(r.stderr.includes(path.join(home, ".kube", "config")), r.stderr);
+    assert.match(r.stderr, /in-cluster service account \(KUBERNETES_SERVICE_HOST not set\)/);
+    assert.strictEqual(r.stderr.trim().split("\n").length, 1, r.stderr);
+  });
+
+  it("looks for a kubeconfig in client-node's order and says why each place did not count", () => {
+    const none = () => false;
+    assert.deepStrictEqual(findKubeconfig({ KUBECONFIG: "/a:/b" }, none), {
+      kind: "kubeconfig",
+      where: "KUBECONFIG=/a:/b",
+    });
+    assert.deepStrictEqual(
+      findKubeconfig({ HOME: "/h" }, (f) => f === "/h/.kube/config"),
+      {
+        kind: "kubeconfig",
+        where: "/h/.kube/config",
+      },
+    );
+    assert.deepStrictEqual(
+      findKubeconfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }, (f) => f === SERVICE_ACCOUNT_TOKEN),
+      {
+        kind: "in-cluster",
+      },
+    );
+    assert.deepStrictEqual(findKubeconfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }, none), {
+      kind: "none",
+      looked: [
+        "$KUBECONFIG (not set)",
+        "$HOME/.kube/config ($HOME not set)",
+        `the in-cluster service account (${SERVICE_ACCOUNT_TOKEN}: no such file)`,
+      ],
+    });
+  });
+
   it("an unreadable kubeconfig exits 2 with where it looked", async () => {
     let err = "";
     const code = await main(["--stack", "dev"], { stdout: () => undefined, stderr: (s) => (err += s) }, () =>
@@ -187,7 +236,7 @@ describe("restore drill: command line", () => {
     assert.strictEqual(code, 2);
     assert.match(
       err,
-      /^drill: cannot load the Kubernetes configuration \((KUBECONFIG=.*|~\/\.kube\/config)\): ENOENT/,
+      /^drill: cannot load the Kubernetes configuration \((KUBECONFIG=.*|.*\.kube\/config|no kubeconfig found; .*)\): ENOENT/,
     );
   });
 });

@@ -130,13 +130,47 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
   };
 }
 
+/** The service account token a pod gets (client-node's in-cluster fallback needs it). */
+export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/**
+ * Where the Kubernetes configuration comes from, in client-node's order: `$KUBECONFIG`, `$HOME/.kube/config`,
+ * the pod's service account. `none` lists each place looked at and why it did not count: without this,
+ * client-node silently falls back to `http://localhost:8080` and fails with an unrelated TLS message.
+ */
+export function findKubeconfig(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = fs.existsSync,
+): { kind: "kubeconfig"; where: string } | { kind: "in-cluster" } | { kind: "none"; looked: string[] } {
+  if (env.KUBECONFIG) return { kind: "kubeconfig", where: `KUBECONFIG=${env.KUBECONFIG}` };
+  const looked = ["$KUBECONFIG (not set)"];
+  if (env.HOME) {
+    const file = path.join(env.HOME, ".kube", "config");
+    if (exists(file)) return { kind: "kubeconfig", where: file };
+    looked.push(`${file} (no such file)`);
+  } else looked.push("$HOME/.kube/config ($HOME not set)");
+  if (!env.KUBERNETES_SERVICE_HOST)
+    looked.push("the in-cluster service account (KUBERNETES_SERVICE_HOST not set)");
+  else if (!exists(SERVICE_ACCOUNT_TOKEN))
+    looked.push(`the in-cluster service account (${SERVICE_ACCOUNT_TOKEN}: no such file)`);
+  else return { kind: "in-cluster" };
+  return { kind: "none", looked };
+}
+
 /** A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). */
 export async function kubeFromEnvironment(a: { context?: string; inCluster: boolean }): Promise<KubeApi> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
   const kc = new KubeConfig();
   if (a.inCluster) kc.loadFromCluster();
-  else kc.loadFromDefault();
+  else {
+    const found = findKubeconfig();
+    if (found.kind === "none")
+      throw new UsageError(
+        `drill: no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config), or run in a pod with --in-cluster`,
+      );
+    kc.loadFromDefault();
+  }
   if (a.context) kc.setCurrentContext(a.context);
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new UsageError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
@@ -186,7 +220,13 @@ export async function main(
   try {
     kube = await makeKube(args);
   } catch (e) {
-    const where = process.env.KUBECONFIG ? `KUBECONFIG=${process.env.KUBECONFIG}` : "~/.kube/config";
+    const found = findKubeconfig();
+    const where =
+      args.inCluster || found.kind === "in-cluster"
+        ? "the in-cluster service account"
+        : found.kind === "kubeconfig"
+          ? found.where
+          : `no kubeconfig found; looked at: ${found.looked.join(", ")}`;
     io.stderr(
       e instanceof UsageError
         ? `${e.message}\n`
