@@ -32,17 +32,27 @@ function replaceSecure(v: unknown, found: { any: boolean }): unknown {
   return v;
 }
 
-/** Parses stack file text. Throws with the file name on malformed YAML. */
+/** A stack file that is missing or unreadable as stack config: a user error, reported in one line. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** Parses stack file text. Throws a one-line {@link StackFileError} with the file name on malformed YAML. */
 export function parseStackConfig(text: string, file: string): StackConfig {
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid YAML: ${(e as Error).message}`);
+    // The yaml library's message is "<what> at line L, column C:" followed by a code frame.
+    const first = (e as Error).message.split("\n")[0].replace(/:\s*$/, "");
+    throw new StackFileError(`${file}: not valid YAML: ${first}`);
   }
   const cfg = (doc as { config?: unknown } | null)?.config ?? {};
   if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg))
-    throw new Error(`${file}: "config" must be a map`);
+    throw new StackFileError(`${file}: "config" must be a map`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(cfg as Record<string, unknown>)) {
@@ -58,8 +68,18 @@ export function stackFilePath(root: string, stack: string): string {
   return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
 }
 
+/** Reads and parses a stack file; a missing or unreadable file is a {@link StackFileError}. */
 export function readStackConfig(file: string): StackConfig {
-  return parseStackConfig(fs.readFileSync(file, "utf8"), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new StackFileError(
+      code === "ENOENT" ? `${file} does not exist` : `${file}: cannot be read (${code ?? String(e)})`,
+    );
+  }
+  return parseStackConfig(text, file);
 }
 
 /** Stack names that have a file in `<root>/stacks`. */
