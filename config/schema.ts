@@ -152,6 +152,13 @@ export const tlsSection = z
       .optional(),
     /** Node trust DaemonSet writing containerd's certs.d on every node. Default on. */
     nodeTrust: z.boolean().default(true),
+    /**
+     * Extra CA bundles (PEM, each may hold several certificates) Harbor's components trust for their own
+     * outgoing TLS, besides the platform CA: the RDS CA for `harbor.database.sslmode: verify-full`, a
+     * corporate proxy's CA, an S3 endpoint's private CA. Merged into the bundle behind Harbor's
+     * `caBundleSecretName` (and Velero's S3-compatible `caCert`). Default none.
+     */
+    extraCaBundles: z.array(z.string().min(1)).default([]),
   })
   .prefault({});
 

@@ -6,7 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { parsePlatformConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { parsedConfig } from "../harness/config";
 import { HarborConfig, HarborConfigArgs, harborConfigPlan } from "../../components/harbor-config/component";
 import {
   PULL_ROBOT_ACCESS,
@@ -23,16 +24,7 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const COMPONENT = "registry-platform:harbor-config:HarborConfig";
 
 function config(sc: StackConfig, stack: string): PlatformConfig {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [k, v] of Object.entries(sc.config)) {
-    if (!k.startsWith("registry-platform:")) continue;
-    values[k.slice("registry-platform:".length)] = v;
-    if (sc.secretKeys.includes(k)) secretKeys.add(k.slice("registry-platform:".length));
-  }
-  const r = parsePlatformConfig({ project: "registry-platform", stack, values, secretKeys });
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return r.config;
+  return parsedConfig(sc, stack);
 }
 
 /** The program's mapping: cfg.harborConfig → HarborConfigArgs (URL and admin password from the Harbor component). */

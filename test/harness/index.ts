@@ -108,7 +108,8 @@ export async function runProgramFailing(
 ): Promise<{ error: unknown; registrations: Registration[] }> {
   const sink: Registration[] = [];
   try {
-    await synth({ stack, stackConfig, sink });
+    // No offline stand-ins: the program sees the config as a real engine would hand it over.
+    await synth({ stack, stackConfig, sink, standIns: false });
   } catch (error) {
     return { error, registrations: sink };
   }

@@ -11,7 +11,7 @@ import { ROOT } from "../harness";
 const CLI = path.join(ROOT, "dist", "tools", "synth", "cli.js");
 
 describe("synth: stack files", () => {
-  it("turns objects into JSON, secure values into secret placeholders", () => {
+  it("turns objects into JSON, secure values (not decryptable offline) into marked secret stand-ins", () => {
     const sc = parseStackConfig(
       [
         "config:",
@@ -27,7 +27,7 @@ describe("synth: stack files", () => {
     assert.deepStrictEqual(sc.config, {
       "registry-platform:environment": "dev",
       "registry-platform:storage": '{"recoveryWindowDays":7}',
-      "registry-platform:s3SecretKey": SECRET_PLACEHOLDER,
+      "registry-platform:s3SecretKey": `${SECRET_PLACEHOLDER}registry-platform:s3SecretKey`,
       "aws:region": "us-east-1",
     });
     assert.deepStrictEqual(sc.secretKeys, ["registry-platform:s3SecretKey"]);

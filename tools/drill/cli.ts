@@ -11,7 +11,7 @@ import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";
 import { ConfigError, formatIssue } from "../../config/errors";
 import { ConfigSource, parsePlatformConfig } from "../../config/parse";
-import { readStackConfig, stackFilePath } from "../synth/stackfile";
+import { readStackConfig, stackConfigSource, stackFilePath, withOfflineStandIns } from "../synth/stackfile";
 import { ROOT } from "../synth/synth";
 import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
 import { HttpKube, KubeApi } from "./kube";
@@ -74,16 +74,12 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
       throw new UsageError(`--stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+`);
     const file = stackFilePath(root, stack);
     if (!fs.existsSync(file)) throw new UsageError(`--stack ${stack}: no file ${path.relative(root, file)}`);
-    const sc = readStackConfig(file);
-    const values: Record<string, string> = {};
-    const secretKeys = new Set<string>();
-    for (const [k, val] of Object.entries(sc.config)) {
-      if (!k.startsWith("registry-platform:")) continue;
-      const short = k.slice("registry-platform:".length);
-      values[short] = val;
-      if (sc.secretKeys.includes(k)) secretKeys.add(short);
-    }
-    const src: ConfigSource = { project: "registry-platform", stack, values, secretKeys };
+    // The drill only needs namespaces and the context: secrets it cannot read offline get stand-ins.
+    const { stackConfig } = withOfflineStandIns(readStackConfig(file), "registry-platform", stack);
+    const src: ConfigSource = {
+      ...stackConfigSource(stackConfig, "registry-platform", stack),
+      allowStandIns: true,
+    };
     const r = parsePlatformConfig(src);
     if (!r.ok) throw new ConfigError(r.issues);
     velero ??= r.config.velero.namespace;

@@ -110,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!args.quiet) process.stdout.write(`${renderTree(docs)}\n\n`);
+    if (result.standIns.length > 0)
+      process.stdout.write(
+        `offline stand-ins (not real secrets; a real deployment sets them with pulumi config set --secret): ${result.standIns.join(", ")}\n`,
+      );
     process.stdout.write(
       `synth ${args.stack}: ${docs.length} resources in ${ms.toFixed(0)} ms → ${path.relative(process.cwd(), dir) || dir}\n`,
     );
