@@ -15,6 +15,7 @@ import {
   RegistryTls,
   registryTlsSource,
   StorageTarget,
+  trustBundle,
   Velero,
   SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT,
 } from "./components";
@@ -160,6 +161,8 @@ export = async () => {
         ? { kind: "pem", certChainPem: registryTls.serverCertChainPem, keyPem: registryTls.serverKeyPem }
         : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
       caBundlePem,
+      // Extra CAs Harbor trusts for its own outgoing TLS (RDS verify-full, proxies, S3 endpoints).
+      trustedCaBundlePem: trustBundle(undefined, cfg.tls.extraCaBundles),
       database:
         h.database.type === "internal"
           ? { type: "internal", size: h.database.size, storageClass: cfg.kubernetes.storageClass }
@@ -236,7 +239,10 @@ export = async () => {
             ? {
                 kind: "s3-compatible",
                 endpoint: cfg.storage.endpoint!,
-                caBundlePem: cfg.storage.endpointUsesPlatformCa ? caBundlePem : undefined,
+                caBundlePem: trustBundle(
+                  cfg.storage.endpointUsesPlatformCa ? caBundlePem : undefined,
+                  cfg.tls.extraCaBundles,
+                ),
               }
             : { kind: "aws" },
           credentials: storage.veleroRoleArn

@@ -155,6 +155,13 @@ export interface HarborArgs {
   tls: HarborTlsArgs;
   /** The platform CA (PEM): trusted by core, jobservice, registry and Trivy, and offered for download in the portal. */
   caBundlePem?: pulumi.Input<string>;
+  /**
+   * Extra CA certificates (PEM) Harbor's components trust for their own outgoing TLS besides `caBundlePem`:
+   * the RDS CA for an external database with `sslmode: verify-full`, a corporate proxy's CA, an S3 endpoint's
+   * private CA. Merged with `caBundlePem` into `<fullname>-trusted-ca-bundle` behind `caBundleSecretName`;
+   * the portal's CA download (`caSecretName`) stays the platform CA alone. Default: none.
+   */
+  trustedCaBundlePem?: pulumi.Input<string>;
   /** Default `{ type: "internal", size: "5Gi" }`. */
   database?: HarborDatabaseArgs;
   /** Default `{ type: "internal", size: "1Gi" }`. */
@@ -188,6 +195,7 @@ export interface ResolvedHarborArgs {
   storage: HarborStorageArgs;
   tls: HarborTlsArgs;
   caBundlePem?: pulumi.Input<string>;
+  trustedCaBundlePem?: pulumi.Input<string>;
   database: HarborDatabaseArgs;
   redis: HarborRedisArgs;
   trivy: HarborTrivyArgs;
@@ -244,6 +252,7 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     storage: args.storage,
     tls: args.tls,
     caBundlePem: args.caBundlePem,
+    trustedCaBundlePem: args.trustedCaBundlePem,
     database: args.database ?? { type: "internal", size: "5Gi" },
     redis: args.redis ?? { type: "internal", size: "1Gi" },
     trivy: {

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { pemBundle } from "../tls/certs";
 import { versions } from "../versions";
 import { HarborArgs, ResolvedHarborArgs, resolveHarborArgs } from "./args";
 import {
@@ -180,6 +181,12 @@ export class Harbor extends pulumi.ComponentResource {
     if (r.storage.endpointCaBundlePem !== undefined)
       secret("storage-ca-bundle-secret", names.storageCaBundle, { "ca.crt": r.storage.endpointCaBundlePem });
     if (r.caBundlePem !== undefined) secret("ca-bundle-secret", names.caBundle, { "ca.crt": r.caBundlePem });
+    if (r.trustedCaBundlePem !== undefined)
+      secret("trusted-ca-bundle-secret", names.trustedCaBundle, {
+        "ca.crt": pulumi
+          .all([r.caBundlePem ?? "", r.trustedCaBundlePem])
+          .apply(([platform, extra]) => pemBundle(platform, extra)),
+      });
     if (r.tls.kind === "pem")
       secret(
         "tls-secret",

@@ -54,8 +54,10 @@ export function harborSecretNames(releaseName: string) {
     s3Credentials: `${f}-s3-credentials`,
     /** `ca.crt` of the S3 endpoint's CA → `persistence.imageChartStorage.caBundleSecretName`. */
     storageCaBundle: `${f}-storage-ca-bundle`,
-    /** `ca.crt` of the platform CA → `caBundleSecretName` and `caSecretName`. */
+    /** `ca.crt` of the platform CA → `caSecretName` (portal download), and `caBundleSecretName` without extras. */
     caBundle: `${f}-ca-bundle`,
+    /** `ca.crt`: the platform CA + `trustedCaBundlePem` → `caBundleSecretName` (when extra CAs are given). */
+    trustedCaBundle: `${f}-trusted-ca-bundle`,
     /** `kubernetes.io/tls` for the ingress / nginx → `expose.tls.secret.secretName` (tls.kind "pem"). */
     tls: `${f}-tls`,
     /** `password` → `database.external.existingSecret`. */
