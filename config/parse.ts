@@ -547,6 +547,40 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
     seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
   });
 
+  // Trivy pulls its DB mirrors without credentials (chart 1.19.1 has no setting for them): a mirror in this
+  // registry must sit in a public project this config declares.
+  if (h.trivy.enabled && hc.enabled) {
+    const byProject = new Map<string, string[]>();
+    for (const k of ["dbRepository", "javaDbRepository"] as const) {
+      const repo = h.trivy[k];
+      if (!repo) continue;
+      const [registry, project] = repo.split("/");
+      const host = registry.replace(/:443$/, "");
+      if (host !== c.host && !tls.extraSans.includes(host)) continue;
+      byProject.set(project, [...(byProject.get(project) ?? []), `${repo} (harbor.trivy.${k})`]);
+      const declared = hc.projects.some((p) => p.name === project);
+      if (!declared)
+        add(
+          ["harbor", "trivy", k],
+          repo,
+          `a repository in a project of harborConfig.projects with public: true (Trivy pulls it without credentials; "${project}" is ${
+            hc.proxyCaches.some((p) => p.name === project)
+              ? "a proxy-cache project, which is private"
+              : "not declared"
+          })`,
+        );
+    }
+    hc.projects.forEach((p, i) => {
+      const repos = byProject.get(p.name);
+      if (repos && !p.public)
+        add(
+          ["harborConfig", "projects", i, "public"],
+          false,
+          `true: Trivy pulls ${repos.join(" and ")} from this registry without credentials (the chart gives it none), so the mirror project must be public (readable by anyone who reaches the registry)`,
+        );
+    });
+  }
+
   // Velero.
   const v = c.velero;
   if (v.enabled && v.drillCronJob && !v.drillImage)
