@@ -139,6 +139,7 @@ export = async () => {
       namespace: h.namespace,
       host: cfg.host,
       expose: h.expose,
+      extraHosts: cfg.tls.extraSans,
       ingressClass: cfg.kubernetes.ingressClass,
       ingressControllerNamespace: cfg.kubernetes.ingressControllerNamespace,
       storageClass: cfg.kubernetes.storageClass,

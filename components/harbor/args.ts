@@ -130,6 +130,13 @@ export interface HarborArgs {
   host: string;
   /** `ingress` (default) or `loadBalancer` (the chart's nginx behind a LoadBalancer Service). */
   expose?: HarborExpose;
+  /**
+   * More host names routed to Harbor besides `host` (the stack's `tls.extraSans`; they must be on the
+   * certificate). With `ingress`, an Ingress of the component's own routes them (the chart's takes one host).
+   * `externalURL` stays `https://<host>`: token realms and redirects name the main host, so clients of an
+   * extra name must reach the main host too. Default none.
+   */
+  extraHosts?: string[];
   /** Ingress class of the existing ingress controller. Default `nginx`. */
   ingressClass?: string;
   /** Namespace of the ingress controller, admitted by the NetworkPolicy. Default `ingress-nginx`. */
@@ -184,6 +191,7 @@ export interface ResolvedHarborArgs {
   releaseName: string;
   host: string;
   expose: HarborExpose;
+  extraHosts: string[];
   ingressClass: string;
   ingressControllerNamespace: string;
   storageClass?: string;
@@ -241,6 +249,7 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     releaseName: args.releaseName ?? DEFAULT_HARBOR_RELEASE_NAME,
     host: args.host,
     expose: args.expose ?? "ingress",
+    extraHosts: args.extraHosts ?? [],
     ingressClass: args.ingressClass ?? "nginx",
     ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
     storageClass: args.storageClass,
@@ -286,6 +295,11 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     bad("storageClass", r.storageClass, "a StorageClass name");
   if (typeof r.host !== "string" || !DNS_NAME.test(r.host))
     bad("host", r.host, "a lowercase DNS name such as registry.example.com (no scheme, no port)");
+  r.extraHosts.forEach((h, i) => {
+    if (typeof h !== "string" || !DNS_NAME.test(h)) bad(`extraHosts[${i}]`, h, "a lowercase DNS name");
+    else if (h === r.host) bad(`extraHosts[${i}]`, h, "names other than host");
+    else if (r.extraHosts.indexOf(h) !== i) bad(`extraHosts[${i}]`, h, "each name once");
+  });
   if (r.expose !== "ingress" && r.expose !== "loadBalancer")
     bad("expose", r.expose, '"ingress" or "loadBalancer"');
   if (!Number.isInteger(r.replicas) || r.replicas < 1 || r.replicas > 20)

@@ -18,6 +18,7 @@ import {
   INTERNAL_TLS_COMPONENTS,
   InternalTlsComponent,
 } from "./names";
+import { extraHostsIngress } from "./ingress";
 import { harborNetworkPolicies, podSecurityLabels } from "./network-policy";
 import { harborValues, REGISTRY_CREDENTIALS_USERNAME } from "./values";
 
@@ -233,6 +234,14 @@ export class Harbor extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [ns, ...secrets, ...policies] },
     );
+
+    // Extra host names (tls.extraSans): routed like the main host by an Ingress of our own.
+    const extra = extraHostsIngress(r, namespace, r.tls.kind === "pem" ? names.tls : r.tls.secretName);
+    if (extra)
+      new k8s.networking.v1.Ingress(`${name}-extra-hosts-ingress`, extra, {
+        parent: this,
+        dependsOn: [this.release],
+      });
 
     const host = r.host;
     this.namespace = namespace;
