@@ -159,6 +159,29 @@ describe("synth: CLI", function () {
   });
 });
 
+describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
+  const run = (file: string, args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, "dist", "tools", ...file.split("/")), ...args], {
+      encoding: "utf8",
+    });
+
+  it("plan-diff: 64 without arguments, 2 when a synth output is missing (one line)", () => {
+    assert.strictEqual(run("synth/diff.js", []).status, 64);
+    const r = run("synth/diff.js", ["/nonexistent-before", "/nonexistent-after"]);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^plan-diff: ENOENT: .*nonexistent-before\/resources\.json' \(run npm run synth first\)\n$/,
+    );
+  });
+
+  it("bench: 64 on an unknown argument, one line, before any measurement", () => {
+    const r = run("bench/cli.js", ["--bogus"]);
+    assert.strictEqual(r.status, 64, r.stderr);
+    assert.strictEqual(r.stderr, "bench: unknown argument --bogus; usage: bench [--runs N] [--stack S]\n");
+  });
+});
+
 describe("synth: plan diff", () => {
   const res = (name: string, inputs: unknown, protect = false): ResourceDoc => ({
     urn: `urn:pulumi:s::p::t::${name}`,

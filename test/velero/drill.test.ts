@@ -154,20 +154,25 @@ describe("restore drill: command line", () => {
     );
   });
 
-  for (const [name, argv, re] of [
-    ["unknown flag", ["--stack", "dev", "--colour", "blue"], /Unknown option '--colour'/],
-    ["unknown stack", ["--stack", "nope"], /--stack nope: no file stacks\/Pulumi\.nope\.yaml/],
-    ["no namespaces", [], /give --stack, or both --velero-namespace and --harbor-namespace/],
-    ["bad duration", ["--stack", "dev", "--poll-interval", "soon"], /--poll-interval: not a duration/],
-  ] as [string, string[], RegExp][]) {
-    it(`exits 2 on ${name}, without touching the cluster`, async () => {
+  for (const [name, argv, re, status] of [
+    ["unknown flag", ["--stack", "dev", "--colour", "blue"], /Unknown option '--colour'/, 64],
+    [
+      "unknown stack",
+      ["--stack", "nope"],
+      /--stack nope: no file stacks\/Pulumi\.nope\.yaml \(stacks: dev, onprem, prod-apne1, prod-apne2\)/,
+      2,
+    ],
+    ["no namespaces", [], /give --stack, or both --velero-namespace and --harbor-namespace/, 64],
+    ["bad duration", ["--stack", "dev", "--poll-interval", "soon"], /--poll-interval: not a duration/, 64],
+  ] as [string, string[], RegExp, number][]) {
+    it(`exits ${status} on ${name}, without touching the cluster`, async () => {
       let err = "";
       let made = false;
       const code = await main(argv, { stdout: () => undefined, stderr: (s) => (err += s) }, () => {
         made = true;
         throw new Error("must not connect");
       });
-      assert.strictEqual(code, 2);
+      assert.strictEqual(code, status);
       assert.match(err, re);
       assert.strictEqual(made, false);
     });

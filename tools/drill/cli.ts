@@ -4,14 +4,21 @@
  * Restores a Velero backup of the registry namespace into `<ns>-drill-<timestamp>`, checks the restored
  * Harbor and prints a report (Markdown, then the same as JSON). The kubeconfig comes from the environment
  * ($KUBECONFIG or ~/.kube/config; the stack's `kubernetes.context` when set), or the pod's service account
- * with `--in-cluster`. Exit status: 0 drill passed, 1 drill failed, 2 bad arguments or config.
+ * with `--in-cluster`. Exit status: 0 drill passed, 1 drill failed, 2 the stack, its config or the Kubernetes
+ * configuration is wrong or missing, 64 the command line is malformed.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";
 import { ConfigError, formatIssue } from "../../config/errors";
 import { ConfigSource, parsePlatformConfig } from "../../config/parse";
-import { readStackConfig, stackConfigSource, stackFilePath, withOfflineStandIns } from "../synth/stackfile";
+import {
+  listStacks,
+  readStackConfig,
+  stackConfigSource,
+  stackFilePath,
+  withOfflineStandIns,
+} from "../synth/stackfile";
 import { ROOT } from "../synth/synth";
 import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
 import { HttpKube, KubeApi } from "./kube";
@@ -32,7 +39,14 @@ export interface CliArgs {
   out?: string;
 }
 
+/** The command line is malformed: exit 64. */
 class UsageError extends Error {}
+
+/** The stack, its config or the Kubernetes configuration is wrong or missing: exit 2. */
+class InputError extends Error {}
+
+/** Exit statuses of the drill CLI. */
+export const EXIT = { pass: 0, failed: 1, input: 2, usage: 64 } as const;
 
 /** Parses the command line; namespaces and context come from the stack's validated config unless given. */
 export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
@@ -73,7 +87,10 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
     if (!/^[A-Za-z0-9._-]+$/.test(stack))
       throw new UsageError(`--stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+`);
     const file = stackFilePath(root, stack);
-    if (!fs.existsSync(file)) throw new UsageError(`--stack ${stack}: no file ${path.relative(root, file)}`);
+    if (!fs.existsSync(file))
+      throw new InputError(
+        `--stack ${stack}: no file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ")})`,
+      );
     // The drill only needs namespaces and the context: secrets it cannot read offline get stand-ins.
     const { stackConfig } = withOfflineStandIns(readStackConfig(file), "registry-platform", stack);
     const src: ConfigSource = {
@@ -162,14 +179,14 @@ export async function kubeFromEnvironment(a: { context?: string; inCluster: bool
   else {
     const found = findKubeconfig();
     if (found.kind === "none")
-      throw new UsageError(
+      throw new InputError(
         `drill: no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config), or run in a pod with --in-cluster`,
       );
     kc.loadFromDefault();
   }
   if (a.context) kc.setCurrentContext(a.context);
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new UsageError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
+  if (!cluster) throw new InputError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
   const opts: {
     ca?: Buffer;
     cert?: Buffer;
@@ -201,7 +218,7 @@ export async function main(
 ): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout(`${USAGE}\n`);
-    return 0;
+    return EXIT.pass;
   }
   let args: CliArgs;
   let kube: KubeApi;
@@ -211,7 +228,7 @@ export async function main(
     if (e instanceof ConfigError)
       io.stderr(`invalid stack configuration:\n${e.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}\n`);
     else io.stderr(`${(e as Error).message}\n`);
-    return 2;
+    return e instanceof UsageError ? EXIT.usage : EXIT.input;
   }
   try {
     kube = await makeKube(args);
@@ -224,11 +241,11 @@ export async function main(
           ? found.where
           : `no kubeconfig found; looked at: ${found.looked.join(", ")}`;
     io.stderr(
-      e instanceof UsageError
+      e instanceof InputError
         ? `${e.message}\n`
         : `drill: cannot load the Kubernetes configuration (${where}): ${(e as Error).message}\n`,
     );
-    return 2;
+    return EXIT.input;
   }
   const report = await runDrill(kube, args.options, {
     now: () => new Date(),
@@ -246,7 +263,7 @@ export async function main(
     fs.writeFileSync(`${base}.json`, json);
     io.stderr(`report written to ${base}.md and ${base}.json\n`);
   }
-  return report.result === "pass" ? 0 : 1;
+  return report.result === "pass" ? EXIT.pass : EXIT.failed;
 }
 
 if (require.main === module) {
