@@ -65,8 +65,6 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (e) {
-  process.stderr.write(
-    `${e instanceof UsageError ? (e as Error).message : String((e as Error).stack ?? e)}\n`,
-  );
+  process.stderr.write(`${e instanceof UsageError ? e.message : String((e as Error).stack ?? e)}\n`);
   process.exit(e instanceof UsageError ? 64 : 1);
 }
