@@ -239,6 +239,11 @@ export interface RetentionPolicyArgs extends HarborResourceArgs {
   schedule?: pulumi.Input<string>;
   /** Default `["stable", "lts"]`. */
   foreverTags?: pulumi.Input<string[]>;
+  /**
+   * The project's release tags are immutable: releases are retained `always` instead of the latest
+   * `keepLatestReleases` (Harbor's retention never deletes immutable artifacts). Default false.
+   */
+  releasesImmutable?: pulumi.Input<boolean>;
 }
 
 /** The project's tag retention policy (`harbor:RetentionPolicy`), rules per seed §4.5. */
@@ -259,6 +264,7 @@ export class RetentionPolicy extends pulumi.dynamic.Resource {
         buildTagDays: args.buildTagDays ?? 14,
         schedule: args.schedule ?? "0 0 2 * * *",
         foreverTags: args.foreverTags ?? ["stable", "lts"],
+        releasesImmutable: args.releasesImmutable ?? false,
         retentionId: undefined,
         projectId: undefined,
         adopted: undefined,

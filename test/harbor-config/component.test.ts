@@ -154,6 +154,8 @@ describe("harbor-config component (mock engine)", function () {
       ],
       ["platform", 10, 14, "0 0 2 * * *", ["stable", "lts"]],
     );
+    // Release tags are immutable (the default), so the policy retains every release instead of the latest N.
+    assert.strictEqual(retention.releasesImmutable, true);
     assert.strictEqual(
       prod.inputs(prod.one(DYNAMIC, "harbor-config-platform-immutable-releases")).tagPattern,
       RELEASE_TAG_PATTERN,
@@ -319,12 +321,28 @@ describe("harbor-config component (mock engine)", function () {
           url: "https://x",
           adminPassword: "p",
           projects: [{ name: "a" }, { name: "a", quotaGiB: -5 }],
-          proxyCaches: [{ name: "a", type: "docker-hub", url: "http://insecure" }],
+          proxyCaches: [
+            { name: "a", type: "docker-hub", url: "http://insecure" },
+            { name: "b", type: "quay", url: "https://quay.io/?tab=x" },
+            { name: "c", type: "harbor", url: "https://robot:pw@peer.example.com" },
+          ],
         }),
       (e: Error) =>
         /projects\[1\]: project name "a" is used twice/.test(e.message) &&
         /projects\[1\]\.quotaGiB/.test(e.message) &&
-        /proxyCaches\[0\]\.url: an https URL/.test(e.message),
+        /proxyCaches\[0\]\.url: an https URL/.test(e.message) &&
+        /proxyCaches\[1\]\.url: found "https:\/\/quay\.io\/\?tab=x"; allowed: .* without query/.test(
+          e.message,
+        ) &&
+        /proxyCaches\[2\]\.url: found/.test(e.message),
+    );
+    // A trailing slash is fine: it is sent and compared the way Harbor stores it (normalized).
+    assert.doesNotThrow(() =>
+      harborConfigPlan({
+        url: "https://x",
+        adminPassword: "p",
+        proxyCaches: [{ name: "a", type: "docker-hub", url: "https://registry-1.docker.io/" }],
+      }),
     );
   });
 });
