@@ -30,7 +30,6 @@ import * as https from "https";
 import * as net from "net";
 import type { AddressInfo, Socket } from "net";
 import * as path from "path";
-import { ROOT } from "../../harness";
 
 export type FaultKind = "status" | "drop-before" | "drop-after" | "slow" | "slow-after";
 
@@ -94,14 +93,21 @@ interface RobotRec {
 }
 
 const API = "/api/v2.0";
-const FIXTURE = path.join(ROOT, "test", "fixtures", "harbor-config", "harbor-api-definitions.json");
+/** The swagger definitions, found from this file up (it runs from test/ under ts or dist/test/ as JS). */
+function fixture(): string {
+  const rel = path.join("test", "fixtures", "harbor-config", "harbor-api-definitions.json");
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
+    if (path.dirname(dir) === dir) throw new Error(`${rel} not found above ${__dirname}`);
+  }
+}
 
 let ajv: Ajv | undefined;
 
 function validator(def: string): ValidateFunction {
   if (!ajv) {
     ajv = new Ajv({ allErrors: true, strict: true });
-    ajv.addSchema(JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as object);
+    ajv.addSchema(JSON.parse(fs.readFileSync(fixture(), "utf8")) as object);
   }
   const v = ajv.getSchema(`harbor-api-definitions.json#/definitions/${def}`);
   if (!v) throw new Error(`no definition ${def} in the fixture`);
@@ -191,7 +197,8 @@ export class FakeHarbor {
     this.defineRoutes();
   }
 
-  async start(): Promise<this> {
+  /** Listens on `host:port` (default 127.0.0.1, a free port) and sets {@link url}. */
+  async start(port = 0, host = "127.0.0.1"): Promise<this> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
     this.server = this.tls
       ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler)
@@ -202,9 +209,12 @@ export class FakeHarbor {
     });
     // A client that aborts a TLS handshake (wrong CA) is not an error of the server.
     this.server.on("tlsClientError", () => undefined);
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    const port = (this.server.address() as AddressInfo).port;
-    this.url = `${this.tls ? "https" : "http"}://127.0.0.1:${port}`;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const bound = (this.server.address() as AddressInfo).port;
+    this.url = `${this.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${bound}`;
     return this;
   }
 
@@ -230,6 +240,22 @@ export class FakeHarbor {
 
   clearLog(): void {
     this.requests.length = 0;
+  }
+
+  /** Names and counts of what the fake holds (served at `GET /__fake/state`, outside `/api/v2.0`). */
+  summary(): Record<string, unknown> {
+    return {
+      projects: [...this.projects.values()].map((p) => p.name).sort(),
+      robots: [...this.robots.values()].map((x) => x.name).sort(),
+      immutableRules: this.immutableRules.size,
+      retentionPolicies: [...this.retentions.values()].filter((x) => (x.rules ?? []).length > 0).length,
+      registries: [...this.registries.values()].map((x) => x.name as string).sort(),
+      gcSchedule: this.gcSchedule?.cron ?? null,
+      purgeSchedule: this.purgeSchedule?.cron ?? null,
+      auditLogForwardEndpoint: this.configurations.audit_log_forward_endpoint,
+      requests: this.requests.length,
+      schemaErrors: [...this.schemaErrors],
+    };
   }
 
   projectByName(name: string): ProjectRec | undefined {
@@ -470,6 +496,9 @@ export class FakeHarbor {
 
   private defineRoutes(): void {
     const r = (m: string, re: RegExp, h: Handler) => this.routes.push([m, re, h]);
+
+    // not Harbor's: what the fake holds, for tests outside this process (fake-harbor-server.ts)
+    r("GET", /^\/__fake\/state$/, () => ({ status: 200, body: this.summary() }));
 
     // projects
     r("GET", /^\/projects\/([^/]+)$/, ({ params, headers }) => {
