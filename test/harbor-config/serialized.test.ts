@@ -31,6 +31,10 @@ import { connOf, projectInputs, rejection, startFake } from "./support/setup";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
 
+/** Inputs need a connection only to be compared: a fake Harbor that is never started. */
+const fakeless = () =>
+  ({ url: "https://127.0.0.1:1", username: "admin", password: "pw" }) as unknown as FakeHarbor;
+
 /** What the engine's dynamic-provider host does with the `__provider` text (require-from-string). */
 export function compileProviderText(text: string): {
   handler: () => Provider;
@@ -105,6 +109,21 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
       ["fs", "path"],
       "Node built-ins, then the implementation by absolute path",
     );
+  });
+
+  it("a state holding an older provider text (the serialized client) shows one change, then none", async () => {
+    const olds = {
+      ...projectInputs(fakeless()),
+      projectId: 1,
+      adopted: false,
+      __provider: "exports.handler = ...",
+    };
+    const news = { ...projectInputs(fakeless()), __provider: HARBOR_PROVIDER_TEXT };
+    assert.deepStrictEqual(await provider.diff("1", olds, news), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff("1", { ...olds, __provider: HARBOR_PROVIDER_TEXT }, news), {
+      changes: false,
+      replaces: [],
+    });
   });
 
   it("loads the implementation from this checkout (the working directory is the package)", () => {
