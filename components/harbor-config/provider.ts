@@ -1,0 +1,83 @@
+/**
+ * The Harbor provider's implementation: what runs in the engine's dynamic-provider process for every Harbor
+ * resource. It is NOT serialized into the stack state: the state holds only the small loader of
+ * `./provider-loader.ts`, which finds this module in the installed package and requires it (see the README,
+ * "How the provider code reaches the engine").
+ *
+ * Node built-ins only (through `./client` and `./crud`): it runs outside the program, without
+ * `@pulumi/pulumi` loaded.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { HarborClient } from "./client";
+import {
+  auditForwardingCrud,
+  BaseInputs,
+  Crud,
+  gcCrud,
+  immutableRuleCrud,
+  projectCrud,
+  purgeAuditCrud,
+  registryCrud,
+  retentionCrud,
+  robotCrud,
+} from "./crud";
+
+/** The CRUD implementation of every kind, keyed by the `kind` input. */
+export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>> = {
+  [projectCrud.kind]: projectCrud,
+  [robotCrud.kind]: robotCrud,
+  [immutableRuleCrud.kind]: immutableRuleCrud,
+  [retentionCrud.kind]: retentionCrud,
+  [gcCrud.kind]: gcCrud,
+  [purgeAuditCrud.kind]: purgeAuditCrud,
+  [auditForwardingCrud.kind]: auditForwardingCrud,
+  [registryCrud.kind]: registryCrud,
+};
+
+function crudOf(kind: string): Crud<BaseInputs, BaseInputs> {
+  const crud = harborCruds[kind];
+  if (!crud) throw new Error(`unknown Harbor resource kind ${JSON.stringify(kind)}`);
+  return crud;
+}
+
+/** Routes each call to the CRUD implementation of the resource's `kind`. */
+export const kindDispatcher: Crud<BaseInputs, BaseInputs> = {
+  kind: "harbor:*",
+  diff: (olds, news) => crudOf(news.kind).diff(olds, news),
+  create: (client, inputs) => crudOf(inputs.kind).create(client, inputs),
+  read: (client, id, props) => crudOf(props.kind).read(client, id, props),
+  update: (client, id, olds, news) => crudOf(news.kind).update(client, id, olds, news),
+  delete: (client, id, props) => crudOf(props.kind).delete(client, id, props),
+};
+
+/** Input the engine stores next to a dynamic resource's inputs: the serialized provider text. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * A dynamic provider around a CRUD implementation, one fresh {@link HarborClient} per operation (one total
+ * time bound). `diff` never calls Harbor.
+ *
+ * `diff` also reports a change when the stored provider text differs from the new one: the update then
+ * stores the new text. This is how a stack whose state still carries an older, larger provider text (the
+ * whole client, before the loader) sheds it on the next `pulumi up`; the update sends only what differs.
+ */
+export function dynamicProvider<I extends BaseInputs, O extends I>(
+  crud: Crud<I, O>,
+): pulumi.dynamic.ResourceProvider {
+  return {
+    diff: (_id: string, olds: O, news: I) => {
+      const result = crud.diff(olds, news);
+      const before = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
+      const after = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
+      const providerChanged = typeof before === "string" && typeof after === "string" && before !== after;
+      return Promise.resolve({ ...result, changes: result.changes || providerChanged });
+    },
+    create: (inputs: I) => crud.create(new HarborClient(inputs.connection), inputs),
+    read: (id: string, props: O) => crud.read(new HarborClient(props.connection), id, props),
+    update: (id: string, olds: O, news: I) => crud.update(new HarborClient(news.connection), id, olds, news),
+    delete: (id: string, props: O) => crud.delete(new HarborClient(props.connection), id, props),
+  };
+}
+
+/** The provider of every Harbor resource kind (dispatch on `kind`). */
+export const harborProviderImpl: pulumi.dynamic.ResourceProvider = dynamicProvider(kindDispatcher);
