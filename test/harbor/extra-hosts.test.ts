@@ -24,11 +24,11 @@ describe("harbor: tls.extraSans are routed by an Ingress for the extra hosts", f
   it("prod-apne2 routes registry.example.com like the main host, with the same certificate", async () => {
     const rec: Recorded = await stackRun("prod-apne2");
     const r = rec.one(INGRESS);
-    assert.strictEqual(r.name, "harbor-extra-hosts-ingress");
+    assert.strictEqual(r.name, "registry-harbor-extra-hosts-ingress");
     assert.strictEqual(rec.parentOf(r)?.type, "registry-platform:harbor:Harbor");
     assert.strictEqual(
       rec.providerOf(r)?.name,
-      rec.providerOf(rec.one("kubernetes:helm.sh/v3:Release", "harbor-release"))?.name,
+      rec.providerOf(rec.one("kubernetes:helm.sh/v3:Release", "registry-harbor-release"))?.name,
     );
     const i = rec.inputs(r);
     assert.strictEqual(i.metadata.name, "harbor-ingress-extra-hosts");

@@ -14,7 +14,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
 
 function values(rec: Recorded): Record<string, any> {
-  return rec.inputs(rec.one(RELEASE, "harbor-release")).values as Record<string, any>;
+  return rec.inputs(rec.one(RELEASE, "registry-harbor-release")).values as Record<string, any>;
 }
 
 function secretNamed(rec: Recorded, name: string) {
@@ -69,7 +69,7 @@ describe("harbor: extra trusted CA bundles (tls.extraCaBundles)", function () {
     assert.strictEqual(pemBlocks(bundle).length, pemBlocks(platform).length + 2);
     assert.strictEqual(trusted.parent, rec.one("registry-platform:harbor:Harbor").urn);
     assert.ok(
-      rec.one(RELEASE, "harbor-release").dependencies.includes(trusted.urn),
+      rec.one(RELEASE, "registry-harbor-release").dependencies.includes(trusted.urn),
       "the release waits for it",
     );
     assert.strictEqual(rec.inputs(trusted).metadata.namespace, "harbor");
@@ -88,7 +88,7 @@ describe("harbor: extra trusted CA bundles (tls.extraCaBundles)", function () {
       "onprem",
       stackWith("onprem", { tls: { ...tls, extraCaBundles: [proxy.certPem] } }),
     );
-    const velero = rec.inputs(rec.one(RELEASE, /^velero/)).values;
+    const velero = rec.inputs(rec.one(RELEASE, /velero-release$/)).values;
     const ca = Buffer.from(velero.configuration.backupStorageLocation[0].caCert, "base64").toString("utf8");
     assert.ok(ca.endsWith(proxy.certPem), "the extra CA is in the BSL caCert");
     assert.ok(ca.startsWith("-----BEGIN CERTIFICATE-----"), "the platform CA comes first");
