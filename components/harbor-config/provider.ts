@@ -54,6 +54,20 @@ export const kindDispatcher: Crud<BaseInputs, BaseInputs> = {
 const PROVIDER_KEY = "__provider";
 
 /**
+ * `v` without `undefined` members (deep). The engine's dynamic-provider host sends results as protobuf
+ * Structs, which refuse `undefined` ("Unexpected struct type"): an absent field must be left out.
+ */
+export function withoutUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x: unknown) => withoutUndefined(x)) as T;
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x !== undefined) out[k] = withoutUndefined(x);
+  }
+  return out as T;
+}
+
+/**
  * A dynamic provider around a CRUD implementation, one fresh {@link HarborClient} per operation (one total
  * time bound). `diff` never calls Harbor.
  *
@@ -72,9 +86,18 @@ export function dynamicProvider<I extends BaseInputs, O extends I>(
       const providerChanged = typeof before === "string" && typeof after === "string" && before !== after;
       return Promise.resolve({ ...result, changes: result.changes || providerChanged });
     },
-    create: (inputs: I) => crud.create(new HarborClient(inputs.connection), inputs),
-    read: (id: string, props: O) => crud.read(new HarborClient(props.connection), id, props),
-    update: (id: string, olds: O, news: I) => crud.update(new HarborClient(news.connection), id, olds, news),
+    create: async (inputs: I) => {
+      const { id, outs } = await crud.create(new HarborClient(inputs.connection), inputs);
+      return { id, outs: withoutUndefined(outs) };
+    },
+    read: async (id: string, props: O) => {
+      const r = await crud.read(new HarborClient(props.connection), id, props);
+      return r.props === undefined ? r : { ...r, props: withoutUndefined(r.props) };
+    },
+    update: async (id: string, olds: O, news: I) => {
+      const { outs } = await crud.update(new HarborClient(news.connection), id, olds, news);
+      return { outs: withoutUndefined(outs) };
+    },
     delete: (id: string, props: O) => crud.delete(new HarborClient(props.connection), id, props),
   };
 }

@@ -171,6 +171,48 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
   failureCases(() => provider);
 });
 
+/** `Struct.fromJavaScript` of the google-protobuf that the engine's dynamic-provider host uses for results. */
+function engineStruct(): { fromJavaScript(v: unknown): unknown } {
+  const from = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const file = require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [from] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the host's own protobuf module
+  return (require(file) as { Struct: { fromJavaScript(v: unknown): unknown } }).Struct;
+}
+
+describe("harbor-config: results the engine's host can send (protobuf Struct)", function () {
+  this.timeout(60_000);
+  let fake: FakeHarbor;
+  beforeEach(async () => (fake = await startFake()));
+  afterEach(() => fake.stop());
+
+  it("create, read and update results of an endpoint without CA or credentials convert (no undefined values)", async () => {
+    // Found on the real engine: a refresh failed with "Unexpected struct type" (read returned undefined fields).
+    const Struct = engineStruct();
+    const inputs = {
+      kind: "harbor:Registry",
+      connection: connOf(fake),
+      name: "quay-upstream",
+      type: "quay",
+      url: "https://quay.io/",
+      description: "",
+      insecure: false,
+    };
+    const created = await harborProviderImpl.create(inputs);
+    Struct.fromJavaScript(created.outs);
+    const read = await harborProviderImpl.read!(created.id, created.outs);
+    Struct.fromJavaScript(read.props);
+    const updated = await harborProviderImpl.update!(created.id, read.props, {
+      ...inputs,
+      accessKey: "k",
+      accessSecret: "s",
+    });
+    Struct.fromJavaScript(updated.outs);
+    const cleared = await harborProviderImpl.update!(created.id, updated.outs, inputs);
+    Struct.fromJavaScript(cleared.outs);
+    Struct.fromJavaScript((await harborProviderImpl.read!(created.id, cleared.outs)).props);
+  });
+});
+
 describe("harbor-config: the implementation closure-serialized as pulumi.dynamic.Resource does", function () {
   this.timeout(120_000);
   let provider: Provider;

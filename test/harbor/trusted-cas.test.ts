@@ -88,7 +88,7 @@ describe("harbor: extra trusted CA bundles (tls.extraCaBundles)", function () {
       "onprem",
       stackWith("onprem", { tls: { ...tls, extraCaBundles: [proxy.certPem] } }),
     );
-    const velero = rec.inputs(rec.one(RELEASE, /^registry-velero/)).values;
+    const velero = rec.inputs(rec.one(RELEASE, /velero-release$/)).values;
     const ca = Buffer.from(velero.configuration.backupStorageLocation[0].caCert, "base64").toString("utf8");
     assert.ok(ca.endsWith(proxy.certPem), "the extra CA is in the BSL caCert");
     assert.ok(ca.startsWith("-----BEGIN CERTIFICATE-----"), "the platform CA comes first");
