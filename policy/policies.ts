@@ -185,9 +185,22 @@ export function registriesFromConfig(cfg: RegistriesConfig): string[] {
   return list;
 }
 
+export const BUCKET_CHECKS = ["versioning", "objectLock", "encryption", "publicAccessBlock"] as const;
+export type BucketCheck = (typeof BUCKET_CHECKS)[number];
+
+export interface BucketExemption {
+  /** Regular expression of the bucket's resource name. */
+  name: string;
+  /** Why (shown nowhere else: the config is the record). */
+  reason: string;
+  /** The checks waived; default all. */
+  checks?: BucketCheck[];
+  /** Regular expression of the stacks it applies to; default all. */
+  stacks?: string;
+}
+
 export interface BucketConfig {
-  /** Regular expressions of resource names exempt from the bucket rules, each with its reason. */
-  exemptBuckets?: { name: string; reason: string }[];
+  exemptBuckets?: BucketExemption[];
 }
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -227,24 +240,32 @@ export const s3BucketProtection: StackValidationPolicy = {
         type: "array",
         items: {
           type: "object",
-          properties: { name: { type: "string" }, reason: { type: "string" } },
+          properties: {
+            name: { type: "string" },
+            reason: { type: "string" },
+            checks: { type: "array", items: { type: "string", enum: [...BUCKET_CHECKS] } },
+            stacks: { type: "string" },
+          },
           required: ["name", "reason"],
         },
         default: [],
         description:
-          "resource-name regular expressions exempt from the rules, with the reason (e.g. S3 access-log targets cannot use Object Lock)",
+          "buckets (resource-name regular expressions) exempt from some or all checks, with the reason, optionally only in some stacks (e.g. S3 access-log targets cannot use Object Lock; MinIO has no public access block)",
       },
     },
   },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     const cfg = args.getConfig<BucketConfig>();
-    const exempt = (cfg.exemptBuckets ?? []).map((e) => new RegExp(e.name));
     const rs = args.resources;
     for (const b of rs.filter((r) => r.type === BUCKET || r.type === BUCKET_V2)) {
-      if (exempt.some((re) => re.test(b.name))) continue;
+      const waived = new Set<BucketCheck>();
+      for (const e of cfg.exemptBuckets ?? [])
+        if (new RegExp(e.name).test(b.name) && (!e.stacks || new RegExp(e.stacks).test(stackOfUrn(b.urn))))
+          for (const c of e.checks ?? BUCKET_CHECKS) waived.add(c);
       const conf = configuring(rs, b);
       const has = (pred: (r: PolicyResource) => boolean) => conf.some(pred);
       if (
+        !waived.has("versioning") &&
         !has(
           (r) => VERSIONING.has(r.type) && at(r.props, ["versioningConfiguration", "status"]) === "Enabled",
         )
@@ -255,17 +276,19 @@ export const s3BucketProtection: StackValidationPolicy = {
         );
       const lockOnBucket = plain(b.props.objectLockEnabled) === true;
       if (
+        !waived.has("objectLock") &&
         !lockOnBucket &&
         !has((r) => (r.type === LOCK || r.type === LOCK_V2) && plain(r.props.objectLockEnabled) === "Enabled")
       )
         report(`bucket ${b.name}: Object Lock is not enabled (objectLockEnabled: true at creation)`, b.urn);
-      if (!has((r) => SSE.has(r.type)))
+      if (!waived.has("encryption") && !has((r) => SSE.has(r.type)))
         report(
           `bucket ${b.name}: no default encryption (add a BucketServerSideEncryptionConfiguration)`,
           b.urn,
         );
       const pab = conf.find((r) => r.type === PAB);
       const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+      if (waived.has("publicAccessBlock")) continue;
       if (!pab) report(`bucket ${b.name}: no public access block`, b.urn);
       else {
         const off = flags.filter((f) => plain(pab.props[f]) !== true);

@@ -206,6 +206,27 @@ describe("pack: s3-bucket-protection", () => {
   });
 });
 
+describe("pack: s3-bucket-protection exemptions", () => {
+  const run = (rs: Res[], cfg = {}) => runStackPolicy(s3BucketProtection, stackResources(rs), cfg);
+  it("waives only the listed checks", async () => {
+    const v = await run(bucketStack({ lock: false, sse: false }), {
+      exemptBuckets: [{ name: "^data-", reason: "r", checks: ["objectLock"] }],
+    });
+    assert.deepStrictEqual(
+      v.map((x) => x.message),
+      ["bucket data-bucket: no default encryption (add a BucketServerSideEncryptionConfiguration)"],
+    );
+  });
+  it("applies a stack-scoped exemption only in matching stacks", async () => {
+    const cfg = {
+      exemptBuckets: [{ name: "^data-", reason: "r", checks: ["publicAccessBlock"], stacks: "^onprem$" }],
+    };
+    assert.strictEqual((await run(bucketStack({ pab: null }), cfg)).length, 1);
+    const onprem = bucketStack({ pab: null }).map((r) => ({ ...r, stack: "onprem" }));
+    assert.deepStrictEqual(await run(onprem, cfg), []);
+  });
+});
+
 describe("pack: no-insecure-tls-in-production", () => {
   const res = (
     props: Record<string, unknown>,
