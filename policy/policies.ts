@@ -39,7 +39,7 @@ const HELM_VALUES_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:
 
 /** A value as the policy sees it: secrets are unwrapped (we read, never print, them). */
 function plain(v: unknown): unknown {
-  return v instanceof Secret ? plain((v as Secret).value) : v;
+  return v instanceof Secret ? plain(v.value) : v;
 }
 
 function at(obj: unknown, path: readonly string[]): unknown {

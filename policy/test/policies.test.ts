@@ -191,9 +191,9 @@ describe("pack: s3-bucket-protection", () => {
       { pab: { restrictPublicBuckets: false } },
       /leaves restrictPublicBuckets off/,
     ],
-  ] as const)
+  ] as [string, Parameters<typeof bucketStack>[0], RegExp][])
     it(`reports ${name} on the bucket`, async () => {
-      const v = await run(bucketStack(opts as any));
+      const v = await run(bucketStack(opts));
       assert.strictEqual(v.length, 1, JSON.stringify(v));
       assert.match(v[0].message, why);
       assert.match(v[0].urn!, /data-bucket$/);

@@ -122,13 +122,7 @@ describe("e2e: generated ClusterPolicies on a real API server with Kyverno's CRD
   OPTIONS.forEach((o, i) =>
     it(`accepts every policy of option set ${i + 1} (${o.failureAction}, ${o.signatures?.attestor.kind} signatures) with strict field validation`, async () => {
       for (const p of clusterPolicies(o)) {
-        const created = await objects.create(
-          p as unknown as k8s.KubernetesObject,
-          undefined,
-          "All",
-          "registry-platform-e2e",
-          undefined,
-        );
+        const created = await objects.create(p, undefined, "All", "registry-platform-e2e", undefined);
         assert.strictEqual(created.metadata?.name, p.metadata.name);
         // Strict: a field the CRD schema does not know is an error, not silently pruned.
         const strict = fetchStrict(p);
@@ -137,7 +131,7 @@ describe("e2e: generated ClusterPolicies on a real API server with Kyverno's CRD
     }),
   );
 
-  it("a misspelled field is refused (the check can fail)", async () => {
+  it("a misspelled field is refused (the check can fail)", () => {
     const p = clusterPolicies(OPTIONS[0])[0] as unknown as { spec: Record<string, unknown> };
     const bad = { ...p, spec: { ...p.spec, validationFailureActoin: "Enforce" } };
     assert.notStrictEqual(fetchStrict(bad), 201);
