@@ -8,6 +8,7 @@ import { ConfigError, ConfigIssue, fromZodIssue, keyPath, NAMESPACE, renderValue
 import { pemIssues } from "./pem";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
 import { isOfflineStandIn, isSecretKey, SECRET_KEYS, SecretKey, setSecretCommand } from "./secrets";
+import { policyIssues } from "./sections/policy";
 
 /** Where config comes from: the Pulumi runtime in a real run, a stack file in the synth, an object in tests. */
 export interface ConfigSource {
@@ -587,6 +588,9 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
     add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
+  // Image policy.
+  for (const i of policyIssues(c.policy, { isProduction: prod, host: c.host, harborProjects: hc.projects }))
+    add(i.path, i.described !== undefined ? new Described(i.described) : i.found, i.allowed);
   return out;
 }
 

@@ -11,6 +11,7 @@ import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../componen
 import { k8sNameSchema as k8sName } from "./sections/common";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
+import { policySection } from "./sections/policy";
 import { veleroSection } from "./sections/velero";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -202,6 +203,7 @@ export const configSchema = z.strictObject({
   harbor: harborSection,
   harborConfig: harborConfigSection,
   velero: veleroSection,
+  policy: policySection,
 });
 
 /** The config as written in the stack file, defaults applied (before environment-dependent resolution). */
