@@ -24,7 +24,7 @@ function isHostSegment(segment: string): boolean {
 }
 
 /** Parses `[host[:port]/]path[:tag][@sha256:...]`; Docker Hub's implicit host and `library/` are made explicit. */
-export function parseImageRef(ref: string): ImageRefParts {
+export function splitImageRef(ref: string): ImageRefParts {
   let rest = ref.trim();
   let digest: string | undefined;
   const at = rest.indexOf("@");
@@ -71,13 +71,13 @@ export function isUnderMirror(ref: string, mirror: string): boolean {
  */
 export function mirrorRepository(repository: string, mirror?: string): string {
   if (!mirror || isUnderMirror(repository, mirror)) return repository;
-  return `${mirror.replace(/\/+$/, "")}/${parseImageRef(repository).path}`;
+  return `${mirror.replace(/\/+$/, "")}/${splitImageRef(repository).path}`;
 }
 
 /** A full reference under the mirror, its tag and digest kept (so a digest-pinned image stays pinned). */
 export function mirrorImageRef(ref: string, mirror?: string): string {
   if (!mirror || isUnderMirror(ref, mirror)) return ref;
-  const p = parseImageRef(ref);
+  const p = splitImageRef(ref);
   return `${mirror.replace(/\/+$/, "")}/${p.path}${p.tag !== undefined ? `:${p.tag}` : ""}${p.digest ? `@${p.digest}` : ""}`;
 }
 

@@ -8,32 +8,32 @@ import {
   isUnderMirror,
   mirrorImageRef,
   mirrorRepository,
-  parseImageRef,
+  splitImageRef,
 } from "../../components/artifacts";
 
 const D = "sha256:" + "ab".repeat(32);
 
 describe("artifacts: image references", () => {
   it("parses host, path, tag and digest; Docker Hub's implicit host and library/ made explicit", () => {
-    assert.deepStrictEqual(parseImageRef("busybox"), { host: "docker.io", path: "library/busybox" });
-    assert.deepStrictEqual(parseImageRef("velero/velero:v1.18.1"), {
+    assert.deepStrictEqual(splitImageRef("busybox"), { host: "docker.io", path: "library/busybox" });
+    assert.deepStrictEqual(splitImageRef("velero/velero:v1.18.1"), {
       host: "docker.io",
       path: "velero/velero",
       tag: "v1.18.1",
     });
-    assert.deepStrictEqual(parseImageRef(`registry.k8s.io/pause:3.10@${D}`), {
+    assert.deepStrictEqual(splitImageRef(`registry.k8s.io/pause:3.10@${D}`), {
       host: "registry.k8s.io",
       path: "pause",
       tag: "3.10",
       digest: D,
     });
-    assert.deepStrictEqual(parseImageRef(`localhost:5000/a/b@${D}`), {
+    assert.deepStrictEqual(splitImageRef(`localhost:5000/a/b@${D}`), {
       host: "localhost:5000",
       path: "a/b",
       digest: D,
     });
-    assert.throws(() => parseImageRef("a@sha256:short"), /the digest is not sha256:<64 hex>/);
-    assert.throws(() => parseImageRef("a//b"), /not an image reference/);
+    assert.throws(() => splitImageRef("a@sha256:short"), /the digest is not sha256:<64 hex>/);
+    assert.throws(() => splitImageRef("a//b"), /not an image reference/);
   });
 
   it("rewrites under the mirror keeping path, tag and digest; leaves references already under it", () => {
