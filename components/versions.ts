@@ -140,3 +140,58 @@ export const trivyDatabases = {
   db: { repository: "mirror.gcr.io/aquasec/trivy-db", tag: "2" },
   javaDb: { repository: "mirror.gcr.io/aquasec/trivy-java-db", tag: "1" },
 } as const satisfies Record<string, TagPinnedImage>;
+
+/** An image as the Kyverno chart takes it: `registry` and `repository` apart, tag. */
+export interface RegistryImage {
+  registry: string;
+  repository: string;
+  tag: string;
+}
+
+/**
+ * Kyverno's images as the pinned chart (3.9.0) renders them by default: `<registry>/<repository>:<appVersion>`.
+ * TAG ONLY (see `versions.kyverno`). The policy component sets them in the values only under an image
+ * mirror; `npm run images` lists them always (`test` runs only under `helm test`).
+ */
+export const kyvernoImages = {
+  /** admissionController.initContainer.image */
+  admissionInit: {
+    registry: "reg.kyverno.io",
+    repository: "kyverno/kyvernopre",
+    tag: `v${versions.kyverno.app}`,
+  },
+  /** admissionController.container.image */
+  admission: { registry: "reg.kyverno.io", repository: "kyverno/kyverno", tag: `v${versions.kyverno.app}` },
+  /** backgroundController.image */
+  background: {
+    registry: "reg.kyverno.io",
+    repository: "kyverno/background-controller",
+    tag: `v${versions.kyverno.app}`,
+  },
+  /** cleanupController.image */
+  cleanup: {
+    registry: "reg.kyverno.io",
+    repository: "kyverno/cleanup-controller",
+    tag: `v${versions.kyverno.app}`,
+  },
+  /** reportsController.image */
+  reports: {
+    registry: "reg.kyverno.io",
+    repository: "kyverno/reports-controller",
+    tag: `v${versions.kyverno.app}`,
+  },
+  /** crds.migration.image: the post-upgrade hook migrating stored resources. */
+  migration: {
+    registry: "reg.kyverno.io",
+    repository: "kyverno/kyverno-cli",
+    tag: `v${versions.kyverno.app}`,
+  },
+  /** webhooksCleanup.image: the pre-delete hooks removing the webhooks. */
+  webhooksCleanup: {
+    registry: "ghcr.io",
+    repository: "kyverno/readiness-checker",
+    tag: `v${versions.kyverno.app}`,
+  },
+  /** test.image: the pods `helm test` runs (the chart's default tag is `latest`; pinned here). */
+  test: { registry: "ghcr.io", repository: "kyverno/readiness-checker", tag: `v${versions.kyverno.app}` },
+} as const satisfies Record<string, RegistryImage>;

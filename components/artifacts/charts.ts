@@ -19,8 +19,8 @@ export interface PinnedChart {
   chart: string;
   /** The public HTTP(S) chart repository. */
   repository: string;
-  /** sha256 (hex) of the published archive `<chartName>-<chart>.tgz`. */
-  sha256: string;
+  /** sha256 (hex) of the published archive `<chartName>-<chart>.tgz`, where it is pinned. */
+  sha256?: string;
 }
 
 /** One chart's source (config `registry-platform:charts.<chart>`). */
@@ -166,12 +166,15 @@ export function checkChartArchive(
       found: `an archive of the chart ${JSON.stringify(info.name)}`,
       allowed: `a packaged chart of ${pinned.chartName}`,
     };
-  const expected = source.sha256 ?? (info.version === pinned.chart ? pinned.sha256 : undefined);
+  const isPinned = info.version === pinned.chart;
+  const expected = source.sha256 ?? (isPinned ? pinned.sha256 : undefined);
   if (expected === undefined)
     return {
       ok: false,
       field: "sha256",
-      found: `nothing (the archive is ${pinned.chartName} ${info.version ?? "of unknown version"}, not the pinned ${pinned.chart}; its sha256 is ${info.sha256})`,
+      found: isPinned
+        ? `nothing (no published digest of ${pinned.chartName} ${pinned.chart} is pinned in versions.ts; the archive's sha256 is ${info.sha256})`
+        : `nothing (the archive is ${pinned.chartName} ${info.version ?? "of unknown version"}, not the pinned ${pinned.chart}; its sha256 is ${info.sha256})`,
       allowed: "the sha256 of the archive you mean to install (64 hex)",
     };
   if (expected.toLowerCase() !== info.sha256)

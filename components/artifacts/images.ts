@@ -109,6 +109,9 @@ export const PUBLIC_HOSTS: readonly string[] = [
   "vmware-tanzu.github.io",
   "kyverno.github.io",
   "charts.jetstack.io",
+  "reg.kyverno.io",
+  "rekor.sigstore.dev",
+  "fulcio.sigstore.dev",
 ];
 
 /** Public host suffixes (any subdomain). */

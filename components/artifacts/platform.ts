@@ -6,6 +6,7 @@
  */
 import type { PlatformConfig } from "../../config";
 import { harborDeployedImages, HarborImageKey } from "../harbor/images";
+import { kyvernoImagesUnder } from "../policy/values";
 import { nodeTrustImages } from "../tls/node-trust";
 import { veleroImages } from "../velero/values";
 import { trivyDatabases, versions } from "../versions";
@@ -75,6 +76,24 @@ export function platformImages(cfg: PlatformConfig): PlatformImage[] {
         image: mirrorImageRef(cfg.velero.drillImage, mirror),
       });
   }
+  if (cfg.policy.enabled) {
+    const up = kyvernoImagesUnder();
+    const pull = kyvernoImagesUnder(mirror);
+    const ref = (i: { registry: string; repository: string; tag: string }) =>
+      `${i.registry}/${i.repository}:${i.tag}`;
+    const uses: Record<keyof typeof up, string> = {
+      admissionInit: "admission controller init container",
+      admission: "admission controller",
+      background: "background controller",
+      cleanup: "cleanup controller",
+      reports: "reports controller",
+      migration: "CRD migration hook (post-upgrade)",
+      webhooksCleanup: "webhook cleanup hooks (pre-delete)",
+      test: "test pods (helm test only)",
+    };
+    for (const k of Object.keys(up) as (keyof typeof up)[])
+      out.push({ component: "policy", use: `Kyverno ${uses[k]}`, source: ref(up[k]), image: ref(pull[k]) });
+  }
   if (cfg.tls.nodeTrust && (cfg.tls.mode !== "cert-manager" || cfg.tls.rootCertPem)) {
     const up = nodeTrustImages();
     const pull = nodeTrustImages(mirror);
@@ -119,11 +138,11 @@ export function platformDatabases(cfg: PlatformConfig): PlatformDatabase[] {
 
 export interface PlatformChart {
   /** Config key of its source (`charts.harbor`). */
-  key: "harbor" | "velero";
+  key: ChartKey;
   name: string;
   version: string;
-  /** sha256 of the published archive. */
-  sha256: string;
+  /** sha256 of the published archive, where pinned. */
+  sha256?: string;
   /** The public repository it is published in. */
   upstream: string;
   /** `default` (the public repository), `repository`, `oci` or `path`. */
@@ -134,12 +153,20 @@ export interface PlatformChart {
   release: ReleaseChartArgs;
 }
 
-function chartOf(key: "harbor" | "velero", pinned: PinnedChart, source?: ChartSource): PlatformChart {
+/** The charts the platform installs, by their `registry-platform:charts` key. */
+export const PINNED_CHARTS = {
+  harbor: versions.harbor,
+  velero: versions.velero,
+  kyverno: versions.kyverno,
+} as const satisfies Record<string, PinnedChart>;
+export type ChartKey = keyof typeof PINNED_CHARTS;
+
+function chartOf(key: ChartKey, pinned: PinnedChart, source?: ChartSource): PlatformChart {
   return {
     key,
     name: pinned.chartName,
     version: pinned.chart,
-    sha256: pinned.sha256,
+    ...(pinned.sha256 !== undefined ? { sha256: pinned.sha256 } : {}),
     upstream: pinned.repository,
     kind:
       source === undefined ? "default" : "path" in source ? "path" : "oci" in source ? "oci" : "repository",
@@ -153,5 +180,6 @@ export function platformCharts(cfg: PlatformConfig): PlatformChart[] {
   return [
     chartOf("harbor", versions.harbor, cfg.charts.harbor),
     ...(cfg.velero.enabled ? [chartOf("velero", versions.velero, cfg.charts.velero)] : []),
+    ...(cfg.policy.enabled ? [chartOf("kyverno", versions.kyverno, cfg.charts.kyverno)] : []),
   ];
 }

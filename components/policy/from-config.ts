@@ -60,5 +60,9 @@ export function imagePolicyArgsFromConfig(
       : {}),
     caBundlePem: inputs.caBundlePem,
     protect: cfg.protect,
+    chart: cfg.charts.kyverno,
+    imageMirror: cfg.images.mirror,
+    wait: cfg.helm.wait,
+    timeoutSeconds: cfg.helm.timeoutSeconds,
   };
 }

@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ChartSource, releaseChartArgs } from "../artifacts/charts";
 import { versions } from "../versions";
 import { clusterPolicies, FailureAction, FailurePolicy, SignatureVerification } from "./cluster-policies";
 import { KYVERNO_RELEASE_NAME, kyvernoValues } from "./values";
@@ -39,6 +40,14 @@ export interface ImagePolicyArgs {
   caBundlePem?: pulumi.Input<string>;
   /** `protect` + `retainOnDelete` on the namespace. Default false. */
   protect?: boolean;
+  /** Where the Kyverno chart comes from. Default: the public repository pinned in `versions.ts`. */
+  chart?: ChartSource;
+  /** Registry (`host[:port][/path]`) Kyverno's images are pulled from. Default: the chart's registries. */
+  imageMirror?: string;
+  /** Wait for Kyverno's workloads and Jobs to be ready. Default true. */
+  wait?: boolean;
+  /** Helm timeout in seconds. Default 600. */
+  timeoutSeconds?: number;
 }
 
 export class ImagePolicy extends pulumi.ComponentResource {
@@ -92,9 +101,7 @@ export class ImagePolicy extends pulumi.ComponentResource {
       {
         name: KYVERNO_RELEASE_NAME,
         namespace,
-        chart: versions.kyverno.chartName,
-        version: versions.kyverno.chart,
-        repositoryOpts: { repo: versions.kyverno.repository },
+        ...releaseChartArgs(versions.kyverno, args.chart),
         createNamespace: false,
         values: kyvernoValues({
           production: args.production,
@@ -103,8 +110,11 @@ export class ImagePolicy extends pulumi.ComponentResource {
           excludedNamespaces: excluded,
           caBundlePem: args.caBundlePem,
           pullSecretNames,
+          imageMirror: args.imageMirror,
         }),
-        timeout: 600,
+        timeout: args.timeoutSeconds ?? 600,
+        skipAwait: args.wait === false,
+        waitForJobs: args.wait !== false,
       },
       { parent: this, dependsOn: deps },
     );

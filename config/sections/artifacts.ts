@@ -2,8 +2,8 @@ import * as path from "path";
 import { z } from "zod";
 import { checkChartArchive } from "../../components/artifacts/charts";
 import { hostOf, IMAGE_MIRROR, isPublicHost, isUnderMirror } from "../../components/artifacts/images";
-import { platformCharts, platformImages } from "../../components/artifacts/platform";
-import { versions } from "../../components/versions";
+import { PINNED_CHARTS, platformCharts, platformImages } from "../../components/artifacts/platform";
+import { DEFAULT_REKOR_URL } from "../../components/policy/from-config";
 import { ConfigIssue, keyPath, renderValue } from "../errors";
 import type { PlatformConfig } from "../parse";
 
@@ -42,6 +42,8 @@ export const chartsSection = z
   .strictObject({
     harbor: chartSourceSchema.optional(),
     velero: chartSourceSchema.optional(),
+    /** The image policy's Kyverno chart (`policy.enabled`). */
+    kyverno: chartSourceSchema.optional(),
   })
   .prefault({});
 
@@ -92,9 +94,7 @@ export function artifactIssues(c: PlatformConfig, cwd: string = process.cwd()): 
   for (const ch of platformCharts(c)) {
     const src = c.charts[ch.key];
     if (src === undefined || !("path" in src)) continue;
-    const r = checkChartArchive(ch.key === "harbor" ? versions.harbor : versions.velero, src, (p) =>
-      path.resolve(cwd, p),
-    );
+    const r = checkChartArchive(PINNED_CHARTS[ch.key], src, (p) => path.resolve(cwd, p));
     if (!r.ok) add(["charts", ch.key, r.field], r.found, r.allowed);
   }
 
@@ -154,6 +154,17 @@ export function artifactIssues(c: PlatformConfig, cwd: string = process.cwd()): 
         renderValue(v),
         `a repository inside the air gap, not a public host, ${gap}`,
       );
+  const sig = c.policy.enabled ? c.policy.signatures : undefined;
+  if (sig) {
+    // Keyless verification defaults to the public Rekor; a key needs none unless one is named.
+    const rekor = sig.rekorUrl ?? (sig.keyless ? DEFAULT_REKOR_URL : undefined);
+    if (rekor !== undefined && isPublicHost(hostOf(rekor)))
+      add(
+        ["policy", "signatures", "rekorUrl"],
+        sig.rekorUrl !== undefined ? renderValue(sig.rekorUrl) : `nothing (keyless verification uses ${rekor})`,
+        `a Rekor transparency log inside the air gap ${gap}`,
+      );
+  }
   c.harborConfig.proxyCaches.forEach((p, i) => {
     if (isPublicHost(hostOf(p.url)))
       add(

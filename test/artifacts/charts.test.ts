@@ -139,8 +139,9 @@ describe("artifacts: chart sources", () => {
     },
     {
       name: "a chart the platform does not install",
-      charts: { kyverno: { repository: "https://c.example.internal" } },
-      expect: /^registry-platform:charts\.kyverno \| an unknown key \| one of the keys harbor, velero$/,
+      charts: { certManager: { repository: "https://c.example.internal" } },
+      expect:
+        /^registry-platform:charts\.certManager \| an unknown key \| one of the keys harbor, velero, kyverno$/,
     },
   ];
   for (const t of bad)

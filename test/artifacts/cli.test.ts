@@ -20,7 +20,7 @@ function run(argv: string[]): { code: number; out: string; err: string } {
 }
 
 describe("npm run images", () => {
-  it("--json: every image the stack deploys, the Trivy databases and both charts with their sha256", () => {
+  it("--json: every image the stack deploys, the Trivy databases and the charts with their sha256", () => {
     const r = run(["--stack", "onprem", "--json"]);
     assert.strictEqual(r.code, 0, r.err);
     const rep = JSON.parse(r.out) as ImagesReport;
@@ -28,7 +28,11 @@ describe("npm run images", () => {
     assert.strictEqual(rep.airGapped, true);
     assert.strictEqual(rep.mirror, "mirror.dc1.corp.internal/platform");
     assert.deepStrictEqual(rep.images, platformImages(parsedConfig(stackFile("onprem"), "onprem")));
-    assert.strictEqual(rep.images.length, 13);
+    assert.strictEqual(rep.images.length, 21);
+    assert.deepStrictEqual(
+      [...new Set(rep.images.map((i) => i.component))],
+      ["harbor", "velero", "policy", "node-trust"],
+    );
     for (const i of rep.images) assert.ok(i.image.startsWith("mirror.dc1.corp.internal/platform/"), i.image);
     assert.deepStrictEqual(
       rep.images
@@ -60,6 +64,7 @@ describe("npm run images", () => {
           "oci",
           "oci://mirror.dc1.corp.internal/charts/velero",
         ],
+        ["kyverno", "3.9.0", undefined, "oci", "oci://mirror.dc1.corp.internal/charts/kyverno"],
       ],
     );
   });
@@ -69,7 +74,7 @@ describe("npm run images", () => {
     assert.strictEqual(r.code, 0, r.err);
     assert.match(
       r.out,
-      /^stack onprem: 13 images, 2 Trivy databases, 2 charts; image mirror mirror\.dc1\.corp\.internal\/platform; air-gapped$/m,
+      /^stack onprem: 21 images, 2 Trivy databases, 3 charts; image mirror mirror\.dc1\.corp\.internal\/platform; air-gapped$/m,
     );
     assert.match(
       r.out,
@@ -94,7 +99,7 @@ describe("npm run images", () => {
       fs.writeFileSync(file, stringify(doc));
       const r = run(["--stack", "onprem", "--config-file", file, "--json"]);
       assert.strictEqual(r.code, 0, r.err);
-      assert.strictEqual((JSON.parse(r.out) as ImagesReport).images.length, 13);
+      assert.strictEqual((JSON.parse(r.out) as ImagesReport).images.length, 21);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -125,7 +130,12 @@ describe("npm run images", () => {
     }
     assert.strictEqual(run([]).code, 64);
     assert.strictEqual(run(["--stack", "../x"]).code, 64);
-    assert.strictEqual(run(["--stack", "nope"]).code, 64);
+    const nope = run(["--stack", "nope"]);
+    assert.strictEqual(nope.code, 2);
+    assert.match(
+      nope.err,
+      /no stack "nope": stacks\/Pulumi\.nope\.yaml does not exist \(stacks: dev, onprem, /,
+    );
     assert.strictEqual(run(["--bogus"]).code, 64);
     assert.strictEqual(run(["--help"]).code, 0);
   });

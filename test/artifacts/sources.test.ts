@@ -48,7 +48,7 @@ function imagesIn(v: unknown, at = ""): [string, string][] {
     const p = at ? `${at}.${k}` : k;
     if (k === "image" && typeof x === "string") return [[p, x]];
     if (k === "image" && typeof x === "object" && x !== null && typeof x.repository === "string")
-      return [[p, x.repository]];
+      return [[p, typeof x.registry === "string" ? `${x.registry}/${x.repository}` : x.repository]];
     return imagesIn(x, p);
   });
 }

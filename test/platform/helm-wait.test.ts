@@ -1,5 +1,5 @@
 /**
- * Issue 8 item 6: `registry-platform:helm` = `{ wait, timeoutSeconds }` → the Harbor and Velero releases'
+ * Issue 8 item 6: `registry-platform:helm` = `{ wait, timeoutSeconds }` → the Harbor, Velero (and Kyverno) releases'
  * `skipAwait` / `waitForJobs` / `timeout`, so a cluster without workers can deploy.
  */
 import * as assert from "assert";
@@ -10,7 +10,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 function waits(rec: Recorded): Record<string, [unknown, unknown, unknown]> {
   return Object.fromEntries(
-    ["registry-harbor-release", "registry-velero-release"].map((n) => {
+    ["registry-harbor-release", "registry-velero-release", "registry-policy-release"].map((n) => {
       const i = rec.inputs(rec.one(RELEASE, n));
       return [n, [i.skipAwait, i.waitForJobs, i.timeout]];
     }),
@@ -20,18 +20,20 @@ function waits(rec: Recorded): Record<string, [unknown, unknown, unknown]> {
 describe("helm: release waits", function () {
   this.timeout(120000);
 
-  it("default: both releases wait for readiness and jobs, Harbor 900 s, Velero 600 s", async () => {
+  it("default: the releases wait for readiness and jobs, Harbor 900 s, Velero and Kyverno 600 s", async () => {
     assert.deepStrictEqual(waits(await stackRun("dev")), {
       "registry-harbor-release": [false, true, 900],
       "registry-velero-release": [false, true, 600],
+      "registry-policy-release": [false, true, 600],
     });
   });
 
-  it("wait: false skips the await (no workers needed); timeoutSeconds applies to both", async () => {
+  it("wait: false skips the await (no workers needed); timeoutSeconds applies to every release", async () => {
     const rec = await runProgram("dev", stackWith("dev", { helm: { wait: false, timeoutSeconds: 120 } }));
     assert.deepStrictEqual(waits(rec), {
       "registry-harbor-release": [true, false, 120],
       "registry-velero-release": [true, false, 120],
+      "registry-policy-release": [true, false, 120],
     });
   });
 
@@ -40,6 +42,7 @@ describe("helm: release waits", function () {
     assert.deepStrictEqual(waits(rec), {
       "registry-harbor-release": [false, true, 1800],
       "registry-velero-release": [false, true, 1800],
+      "registry-policy-release": [false, true, 1800],
     });
   });
 

@@ -3,38 +3,49 @@
  *
  * Lists every image, Trivy database and chart the stack deploys, with the reference the cluster pulls (under
  * `registry-platform:images.mirror`) and each chart's published sha256: what to copy into an air gap. Reads
- * the stack file only (no engine, no credentials); secrets are neither needed nor read. Invalid config:
- * exit 2 with every problem.
+ * the stack file only (no engine, no credentials); secrets are neither needed nor read (missing ones get the
+ * offline synth's stand-ins). Exit 0 listed; 2 unknown stack, missing or malformed file, invalid config (every
+ * problem listed); 64 bad arguments.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";
 import { ConfigError } from "../../config/errors";
-import { ConfigSource, parsePlatformConfig } from "../../config/parse";
-import { isSecretKey } from "../../config/secrets";
-import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
+import { parsePlatformConfig } from "../../config/parse";
+import {
+  listStacks,
+  readStackConfig,
+  StackConfig,
+  stackConfigSource,
+  stackFilePath,
+  withOfflineStandIns,
+} from "../synth/stackfile";
 import { projectName, ROOT } from "../synth/synth";
 import { imagesReport, renderImagesReport } from "./report";
 
 const USAGE = "usage: images --stack <name> [--config-file <path>] [--json]";
-const NS = "registry-platform:";
 
-class UsageError extends Error {}
-
-function sourceOf(sc: StackConfig, stack: string): ConfigSource {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [k, v] of Object.entries(sc.config)) {
-    if (!k.startsWith(NS)) continue;
-    values[k.slice(NS.length)] = v;
-    if (sc.secretKeys.includes(k)) secretKeys.add(k.slice(NS.length));
-  }
-  return { project: projectName(), stack, values, secretKeys };
-}
+/** Exit statuses, as in every CLI of the project. */
+export const EXIT = { ok: 0, config: 2, usage: 64 } as const;
 
 /** Where the CLI writes (process.stdout / stderr, or a test's buffer). */
 export interface Sink {
   write(text: string): unknown;
+}
+
+class UsageError extends Error {}
+
+/** The stack file's config, or an error naming the file and the stacks that exist. */
+function readStack(stack: string, configFile: string | undefined): StackConfig {
+  const stacks = `stacks: ${listStacks(ROOT).join(", ")}`;
+  const file = configFile ?? stackFilePath(ROOT, stack);
+  if (!fs.existsSync(file))
+    throw new Error(
+      configFile !== undefined
+        ? `--config-file ${file} does not exist (${stacks})`
+        : `no stack "${stack}": ${path.relative(ROOT, file)} does not exist (${stacks}; or give --config-file <path>)`,
+    );
+  return readStackConfig(file);
 }
 
 export function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): number {
@@ -53,52 +64,37 @@ export function main(argv: string[], out: Sink = process.stdout, err: Sink = pro
     }).values;
     if (v.help) {
       out.write(`${USAGE}\n`);
-      return 0;
+      return EXIT.ok;
     }
     if (!v.stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9._-]+$/.test(v.stack))
       throw new UsageError(`--stack: found ${JSON.stringify(v.stack)}; allowed: [A-Za-z0-9._-]+`);
   } catch (e) {
     err.write(`images: ${(e as Error).message}\n${USAGE}\n`);
-    return 64;
+    return EXIT.usage;
   }
   const stack = v.stack;
-  const file = v["config-file"] ? path.resolve(v["config-file"]) : stackFilePath(ROOT, stack);
-  if (!fs.existsSync(file)) {
-    err.write(`images: no stack file ${file}\n`);
-    return 64;
+  let sc: StackConfig;
+  try {
+    sc = readStack(stack, v["config-file"] ? path.resolve(v["config-file"]) : undefined);
+  } catch (e) {
+    err.write(`images: ${(e as Error).message}\n`);
+    return EXIT.config;
   }
-  const parsed = parsePlatformConfig(sourceOf(readStackConfig(file), stack));
-  // The listing needs no secret: a secret key that is missing is not a problem here.
-  const issues = parsed.ok ? [] : parsed.issues.filter((i) => !isSecretKey(i.key.slice(NS.length)));
-  if (!parsed.ok && issues.length > 0) {
-    err.write(`images ${stack}: ${new ConfigError(issues).message}\n`);
-    return 2;
-  }
+  // The listing needs no secret: missing ones get the offline synth's marked stand-ins.
+  const project = projectName();
+  const { stackConfig } = withOfflineStandIns(sc, project, stack);
+  const parsed = parsePlatformConfig({
+    ...stackConfigSource(stackConfig, project, stack),
+    allowStandIns: true,
+  });
   if (!parsed.ok) {
-    // Only secrets are missing: parse again with placeholders for them.
-    const src = sourceOf(readStackConfig(file), stack);
-    const values = { ...src.values };
-    const secretKeys = new Set(src.secretKeys);
-    for (const i of parsed.issues) {
-      const k = i.key.slice(NS.length);
-      values[k] = "placeholder";
-      secretKeys.add(k);
-    }
-    const again = parsePlatformConfig({ ...src, values, secretKeys });
-    if (!again.ok) {
-      err.write(`images ${stack}: ${new ConfigError(again.issues).message}\n`);
-      return 2;
-    }
-    return write(again.config);
+    err.write(`images ${stack}: ${new ConfigError(parsed.issues).message}\n`);
+    return EXIT.config;
   }
-  return write(parsed.config);
-
-  function write(cfg: Parameters<typeof imagesReport>[0]): number {
-    const report = imagesReport(cfg);
-    out.write(v.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderImagesReport(report)}\n`);
-    return 0;
-  }
+  const report = imagesReport(parsed.config);
+  out.write(v.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderImagesReport(report)}\n`);
+  return EXIT.ok;
 }
 
 if (require.main === module) process.exit(main(process.argv.slice(2)));

@@ -73,6 +73,9 @@ export function renderImagesReport(r: ImagesReport): string {
   lines.push("");
   lines.push("charts (the published archive and its sha256):");
   for (const c of r.charts)
-    lines.push(`  ${c.name} ${c.version}  ${c.upstream}  sha256 ${c.sha256}`, `      ->  ${chartTarget(c)}`);
+    lines.push(
+      `  ${c.name} ${c.version}  ${c.upstream}  ${c.sha256 ? `sha256 ${c.sha256}` : "(no published sha256 pinned)"}`,
+      `      ->  ${chartTarget(c)}`,
+    );
   return lines.join("\n");
 }
