@@ -62,7 +62,15 @@ export const HARBOR_SECRETS_CHECKSUM_ANNOTATION = "registry-platform/secrets-che
  */
 export function harborPodSecrets(r: ResolvedHarborArgs): Partial<Record<HarborPod, string[]>> {
   const n = harborSecretNames(r.releaseName);
-  const ca = r.caBundlePem !== undefined ? [n.caBundle] : [];
+  // `caBundleSecretName` (core, jobservice, registry, trivy, exporter): the trusted bundle when extra CAs are
+  // given, else the platform CA; `caSecretName` (core's CA download): the platform CA.
+  const ca =
+    r.trustedCaBundlePem !== undefined
+      ? [n.trustedCaBundle]
+      : r.caBundlePem !== undefined
+        ? [n.caBundle]
+        : [];
+  const download = r.caBundlePem !== undefined ? [n.caBundle] : [];
   const db = r.database.type === "external" ? [n.database] : [];
   const redis = r.redis.type === "external" && r.redis.password !== undefined ? [n.redis] : [];
   const itls = (c: "core" | "jobservice" | "registry" | "portal" | "trivy") =>
@@ -75,7 +83,7 @@ export function harborPodSecrets(r: ResolvedHarborArgs): Partial<Record<HarborPo
       n.tokenService,
       n.jobserviceKeys,
       n.registryCredentials,
-      ...ca,
+      ...new Set([...ca, ...download]),
       ...db,
       ...redis,
       ...itls("core"),

@@ -693,3 +693,16 @@ describe("harbor: images and pod checksum annotations", () => {
     );
   });
 });
+
+describe("harbor: pod Secrets with extra trusted CAs", () => {
+  it("core reads the platform CA (download) and the trusted bundle; the others the trusted bundle", () => {
+    const r = resolveHarborArgs("h", { ...profileArgs("dev"), trustedCaBundlePem: "EXTRA" });
+    const p = harborPodSecrets(r);
+    const n = harborSecretNames(r.releaseName);
+    assert.ok(p.core!.includes(n.caBundle) && p.core!.includes(n.trustedCaBundle));
+    for (const pod of ["jobservice", "registry", "trivy", "exporter"] as const) {
+      assert.ok(p[pod]!.includes(n.trustedCaBundle), pod);
+      assert.ok(!p[pod]!.includes(n.caBundle), pod);
+    }
+  });
+});
