@@ -161,7 +161,9 @@ export function artifactIssues(c: PlatformConfig, cwd: string = process.cwd()): 
     if (rekor !== undefined && isPublicHost(hostOf(rekor)))
       add(
         ["policy", "signatures", "rekorUrl"],
-        sig.rekorUrl !== undefined ? renderValue(sig.rekorUrl) : `nothing (keyless verification uses ${rekor})`,
+        sig.rekorUrl !== undefined
+          ? renderValue(sig.rekorUrl)
+          : `nothing (keyless verification uses ${rekor})`,
         `a Rekor transparency log inside the air gap ${gap}`,
       );
   }
