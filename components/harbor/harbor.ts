@@ -3,7 +3,9 @@
  * otherwise generate (pinned in Pulumi state with @pulumi/random / @pulumi/tls), the Secrets the values
  * reference, NetworkPolicies, and the `helm.v3.Release` of the pinned Harbor chart.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
@@ -72,7 +74,7 @@ export class Harbor extends pulumi.ComponentResource {
   /** The Harbor namespace. */
   public readonly namespace: pulumi.Output<string>;
   /** The Helm release. */
-  public readonly release: k8s.helm.v3.Release;
+  public readonly release: helmv3.Release;
   public readonly releaseName: pulumi.Output<string>;
   /** `https://<host>`; resolves once the release is deployed. */
   public readonly url: pulumi.Output<string>;
@@ -89,7 +91,7 @@ export class Harbor extends pulumi.ComponentResource {
     const names = harborSecretNames(r.releaseName);
     const child = { parent: this };
 
-    const ns = new k8s.core.v1.Namespace(
+    const ns = new corev1.Namespace(
       `${name}-namespace`,
       {
         metadata: {
@@ -133,14 +135,14 @@ export class Harbor extends pulumi.ComponentResource {
       child,
     );
 
-    const secrets: k8s.core.v1.Secret[] = [];
+    const secrets: corev1.Secret[] = [];
     const secret = (
       suffix: string,
       secretName: string,
       data: Record<string, pulumi.Input<string>>,
       type = "Opaque",
     ) => {
-      const s = new k8s.core.v1.Secret(
+      const s = new corev1.Secret(
         `${name}-${suffix}`,
         {
           metadata: {
@@ -195,7 +197,7 @@ export class Harbor extends pulumi.ComponentResource {
 
     const policies = harborNetworkPolicies(r).map(
       (p) =>
-        new k8s.networking.v1.NetworkPolicy(
+        new networkingv1.NetworkPolicy(
           `${name}-netpol-${p.name.slice(harborFullname(r.releaseName).length + 1)}`,
           { metadata: { name: p.name, namespace }, spec: p.spec },
           child,
@@ -205,7 +207,7 @@ export class Harbor extends pulumi.ComponentResource {
     const values = harborValues(r, {
       internalDatabasePassword: databasePassword ? pulumi.secret(databasePassword.result) : undefined,
     });
-    this.release = new k8s.helm.v3.Release(
+    this.release = new helmv3.Release(
       `${name}-release`,
       {
         name: r.releaseName,

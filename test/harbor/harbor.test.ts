@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import {
   GENERATED_SECRETS,
@@ -41,7 +41,7 @@ function generated(name: string, length: number, alphabet = ALNUM): string {
 async function run(profile: ProfileName, preview = false): Promise<Recorded> {
   return runComponent(
     () => {
-      const kubernetes = new k8s.Provider("p", {});
+      const kubernetes = new k8sProvider.Provider("p", {});
       const h = new Harbor("harbor", profileArgs(profile, secretInputs()), { providers: { kubernetes } });
       return {
         namespace: h.namespace,
@@ -406,7 +406,7 @@ describe("harbor: Harbor component, fault paths", () => {
     await assert.rejects(
       async () => {
         await runComponent(() => {
-          const kubernetes = new k8s.Provider("p", {});
+          const kubernetes = new k8sProvider.Provider("p", {});
           new Harbor(
             "bad",
             {

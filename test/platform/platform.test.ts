@@ -3,8 +3,8 @@
  * providers from the caller, every capability a child named after the platform.
  */
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as awsProvider from "@pulumi/aws/provider";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as fs from "fs";
 import * as path from "path";
 import { parsePlatformConfig, PlatformConfig } from "../../config";
@@ -36,8 +36,8 @@ describe("RegistryPlatform (library use)", function () {
   it("creates every capability as a child named after it, through the caller's providers", async () => {
     const rec = await runComponent(() => {
       const providers = {
-        aws: new aws.Provider("caller-aws", { region: "ap-northeast-2" }),
-        k8s: new k8s.Provider("caller-k8s", {}),
+        aws: new awsProvider.Provider("caller-aws", { region: "ap-northeast-2" }),
+        k8s: new k8sProvider.Provider("caller-k8s", {}),
       };
       const p = new RegistryPlatform("lib", { config: devConfig(), providers });
       return { host: p.outputs.registryHost, admin: p.outputs.harborAdminPassword };

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
+import * as awsProvider from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import {
   awsProviderArgs,
@@ -65,7 +65,7 @@ describe("storage component: AWS production-like (COMPLIANCE, CMK, protect, IRSA
   let rec: Recorded;
   before(async () => {
     rec = await runComponent(() => {
-      const p = new aws.Provider("p", { region: "ap-northeast-2" });
+      const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
       const s = new RegistryStorage(
         "st",
         {
@@ -285,7 +285,7 @@ describe("storage component: dev-like (GOVERNANCE, forceDestroy, unprotected, st
   let rec: Recorded;
   before(async () => {
     rec = await runComponent(() => {
-      const p = new aws.Provider("p", { region: "ap-northeast-2" });
+      const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
       return outputsOf(
         new RegistryStorage(
           "dev",
@@ -359,7 +359,7 @@ describe("storage component: S3-compatible endpoint (MinIO / Ceph RGW)", () => {
         accessKey: pulumi.secret("admin-access"),
         secretKey: pulumi.secret("admin-secret"),
       };
-      const p = new aws.Provider("p", awsProviderArgs(target, {}));
+      const p = new awsProvider.Provider("p", awsProviderArgs(target, {}));
       return outputsOf(
         new RegistryStorage(
           "op",
