@@ -11,8 +11,8 @@ import {
   INTERNAL_CERT_VALIDITY_HOURS,
   resolveHarborArgs,
   TOKEN_CERT_VALIDITY_HOURS,
-  versions,
-} from "../../components";
+} from "../../components/harbor";
+import { versions } from "../../components/versions";
 import { fakePem, fakeString } from "../../tools/synth/mocks";
 import { Registration } from "../../tools/synth/engine";
 import { Recorded, runComponent } from "../harness";

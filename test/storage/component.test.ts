@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as awsProvider from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
+import { awsProviderArgs, StorageTarget } from "../../components/providers";
 import {
-  awsProviderArgs,
   backupLifecycleRules,
   COMPONENT_TAG,
   irsaTrustPolicy,
@@ -10,10 +10,9 @@ import {
   registryIamPolicy,
   registryLifecycleRules,
   RegistryStorage,
-  StorageTarget,
   tlsOnlyBucketPolicy,
   veleroIamPolicy,
-} from "../../components";
+} from "../../components/storage";
 import { MOCK_ACCOUNT_ID } from "../../tools/synth/mocks";
 import { Recorded, runComponent } from "../harness";
 

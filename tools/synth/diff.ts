@@ -104,20 +104,24 @@ function readDir(dir: string): { resources: ResourceDoc[]; outputs: unknown } {
   return { resources: read("resources.json") as ResourceDoc[], outputs: read("outputs.json") };
 }
 
-if (require.main === module) {
-  const [before, after] = process.argv.slice(2);
-  if (!before || !after) {
+/** `plan-diff <before-dir> <after-dir>`: prints the Markdown diff; returns the exit status. */
+export function main(argv: string[]): number {
+  const [before, after] = argv;
+  if (!before || !after || argv.length > 2) {
     process.stderr.write(
       "usage: plan-diff <before-dir> <after-dir>   (each holds resources.json + outputs.json)\n",
     );
-    process.exit(64);
+    return 64;
   }
   try {
     process.stdout.write(
       planDiffMarkdown(path.basename(path.resolve(after)), readDir(before), readDir(after)),
     );
+    return 0;
   } catch (e) {
     process.stderr.write(`plan-diff: ${(e as Error).message}\n`);
-    process.exit(1);
+    return 1;
   }
 }
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));
