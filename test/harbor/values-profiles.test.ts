@@ -1,5 +1,4 @@
 /** Harbor values of the onprem and edge profiles, object names, argument defaults and validation. */
-/* eslint-disable @typescript-eslint/no-explicit-any -- values are walked as plain JSON */
 import * as assert from "assert";
 import {
   CHART_DEFAULT_ADMIN_PASSWORD,
