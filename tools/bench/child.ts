@@ -49,7 +49,7 @@ async function run(
     program: programEnd,
     registrations: total,
     total,
-    serialization: serialization.ms,
+    serialization: await serialization.isolated(),
     closures: serialization.calls,
     closureBytes: serialization.bytes,
     resources: result.registrations.length,

@@ -75,7 +75,7 @@ export function render(
   const medians = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, medianSample(v)]));
   const lines = [
     `stack ${stack}: median of ${runs} fresh node processes per variant; wall ms since process start at the end of`,
-    `each stage (serialization: time closure serialization was running, inside program + registrations)`,
+    `each stage; serial.: closure serialization of dynamic providers, re-run alone after the run (not in total)`,
     `  ${"variant".padEnd(14)} require program registr. | total  serial. closures (KB)  resources  totals`,
   ];
   for (const [variant, m] of Object.entries(medians)) {

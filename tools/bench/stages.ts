@@ -3,8 +3,9 @@
  * - require: process start → the program and the SDK modules it imports are loaded;
  * - program: the program function runs (resource constructors; SDK resource classes load lazily here);
  * - registrations: the program returned → the mock engine acknowledged every registration;
- * - serialization: time during which Pulumi's closure serialization (of dynamic providers) was running,
- *   loading its modules included. It overlaps the program and registrations stages.
+ * - serialization: Pulumi's closure serialization of the program's dynamic providers. During the run it
+ *   overlaps the program and registrations stages (it is asynchronous), so after the run each closure is
+ *   serialized again, alone, and that time is reported: the cost of serialization in isolation.
  */
 import Module from "module";
 
@@ -15,7 +16,7 @@ export interface Sample {
   registrations: number;
   /** = registrations' end. */
   total: number;
-  /** ms during which at least one closure serialization was in progress. */
+  /** ms to serialize the run's closures again, one after another, after the run (not part of `total`). */
   serialization: number;
   /** Closures serialized, and their total text size in bytes. */
   closures: number;
@@ -29,52 +30,48 @@ interface ClosureModule {
 }
 
 export interface SerializationClock {
-  ms: number;
   calls: number;
   bytes: number;
+  /** Serializes every closure of the run again, one after another; resolves to the ms it took. */
+  isolated(): Promise<number>;
 }
 
 /**
- * Times `@pulumi/pulumi`'s closure serialization from outside: the SDK loads its `serializeClosure` module on
- * first use (`require` at call time), so a `Module._load` hook sees it and wraps `serializeFunction`.
+ * Watches `@pulumi/pulumi`'s closure serialization from outside: the SDK loads its `serializeClosure` module
+ * on first use (`require` at call time), so a `Module._load` hook sees it and wraps `serializeFunction`.
  */
 export function watchClosureSerialization(): SerializationClock {
-  const clock: SerializationClock = { ms: 0, calls: 0, bytes: 0 };
-  let active = 0;
-  let since = 0;
-  const enter = () => {
-    if (active++ === 0) since = performance.now();
-  };
-  const leave = () => {
-    if (--active === 0) clock.ms += performance.now() - since;
+  const seen: { serialize: ClosureModule["serializeFunction"]; args: unknown[] }[] = [];
+  const clock: SerializationClock = {
+    calls: 0,
+    bytes: 0,
+    isolated: async () => {
+      const t0 = performance.now();
+      for (const { serialize, args } of seen) await serialize(...args);
+      return performance.now() - t0;
+    },
   };
   const patched = new WeakSet<object>();
   type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
   const M = Module as unknown as { _load: Load };
   const load: Load = M._load.bind(M);
   M._load = (request, parent, isMain) => {
-    if (!request.endsWith("closure/serializeClosure")) return load(request, parent, isMain);
-    enter();
-    try {
-      const mod = load(request, parent, isMain) as ClosureModule;
-      if (!patched.has(mod)) {
-        patched.add(mod);
-        const serialize = mod.serializeFunction;
-        mod.serializeFunction = (...args: unknown[]) => {
-          enter();
-          clock.calls++;
-          const p = serialize(...args);
-          p.then(
-            (r) => (clock.bytes += Buffer.byteLength(r.text)),
-            () => undefined,
-          ).finally(leave);
-          return p;
-        };
-      }
-      return mod;
-    } finally {
-      leave();
-    }
+    const mod = load(request, parent, isMain);
+    if (!request.endsWith("closure/serializeClosure") || patched.has(mod as object)) return mod;
+    patched.add(mod as object);
+    const m = mod as ClosureModule;
+    const serialize = m.serializeFunction;
+    m.serializeFunction = (...args: unknown[]) => {
+      clock.calls++;
+      seen.push({ serialize, args });
+      const p = serialize(...args);
+      p.then(
+        (r) => (clock.bytes += Buffer.byteLength(r.text)),
+        () => undefined,
+      );
+      return p;
+    };
+    return mod;
   };
   return clock;
 }
