@@ -9,7 +9,7 @@
  *
  * Only the dynamic providers hold the admin credentials (a secret connection input); workloads get robots.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { HarborConnection, RetryPolicy } from "./client";
 import {
@@ -273,7 +273,7 @@ export class HarborConfig extends pulumi.ComponentResource {
           .apply(([h, user, pass]) => dockerConfigJson(h, user, pass)),
       );
       const pullSecrets = namespaces.map((ns) => {
-        new k8s.core.v1.Secret(
+        new corev1.Secret(
           childName(name, projectName, "pull-secret", ns),
           {
             metadata: {

@@ -3,7 +3,9 @@
  * otherwise generate (pinned in Pulumi state with @pulumi/random / @pulumi/tls), the Secrets the values
  * reference, NetworkPolicies, and the `helm.v3.Release` of the pinned Harbor chart.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
@@ -78,7 +80,7 @@ export class Harbor extends pulumi.ComponentResource {
   /** The Harbor namespace. */
   public readonly namespace: pulumi.Output<string>;
   /** The Helm release. */
-  public readonly release: k8s.helm.v3.Release;
+  public readonly release: helmv3.Release;
   public readonly releaseName: pulumi.Output<string>;
   /** `https://<host>`; resolves once the release is deployed. */
   public readonly url: pulumi.Output<string>;
@@ -95,7 +97,7 @@ export class Harbor extends pulumi.ComponentResource {
     const names = harborSecretNames(r.releaseName);
     const child = { parent: this };
 
-    const ns = new k8s.core.v1.Namespace(
+    const ns = new corev1.Namespace(
       `${name}-namespace`,
       {
         metadata: {
@@ -139,7 +141,7 @@ export class Harbor extends pulumi.ComponentResource {
       child,
     );
 
-    const secrets: k8s.core.v1.Secret[] = [];
+    const secrets: corev1.Secret[] = [];
     /** Data of each Secret by its name (for the pods' checksum annotations). */
     const secretData = new Map<string, Record<string, pulumi.Input<string>>>();
     const secret = (
@@ -148,7 +150,7 @@ export class Harbor extends pulumi.ComponentResource {
       data: Record<string, pulumi.Input<string>>,
       type = "Opaque",
     ) => {
-      const s = new k8s.core.v1.Secret(
+      const s = new corev1.Secret(
         `${name}-${suffix}`,
         {
           metadata: {
@@ -210,7 +212,7 @@ export class Harbor extends pulumi.ComponentResource {
 
     const policies = harborNetworkPolicies(r).map(
       (p) =>
-        new k8s.networking.v1.NetworkPolicy(
+        new networkingv1.NetworkPolicy(
           `${name}-netpol-${p.name.slice(harborFullname(r.releaseName).length + 1)}`,
           { metadata: { name: p.name, namespace }, spec: p.spec },
           child,
@@ -232,7 +234,7 @@ export class Harbor extends pulumi.ComponentResource {
       internalDatabasePassword: databasePassword ? pulumi.secret(databasePassword.result) : undefined,
       podChecksums,
     });
-    this.release = new k8s.helm.v3.Release(
+    this.release = new helmv3.Release(
       `${name}-release`,
       {
         name: r.releaseName,
@@ -257,7 +259,7 @@ export class Harbor extends pulumi.ComponentResource {
     // Extra host names (tls.extraSans): routed like the main host by an Ingress of our own.
     const extra = extraHostsIngress(r, namespace, r.tls.kind === "pem" ? names.tls : r.tls.secretName);
     if (extra)
-      new k8s.networking.v1.Ingress(`${name}-extra-hosts-ingress`, extra, {
+      new networkingv1.Ingress(`${name}-extra-hosts-ingress`, extra, {
         parent: this,
         dependsOn: [this.release],
       });

@@ -26,7 +26,7 @@ import { veleroArgsFromConfig } from "../velero/from-config";
 import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../velero/values";
 import { ImagePolicy } from "../policy/image-policy";
 import { imagePolicyArgsFromConfig } from "../policy/from-config";
-import { PlatformOutputs } from "./outputs";
+import { PlatformOutputs, ProjectRobots } from "./outputs";
 
 export interface RegistryPlatformArgs {
   /** The validated stack config (`parsePlatformConfig` / `loadPlatformConfig`). */
@@ -48,7 +48,12 @@ export function platformTags(cfg: PlatformConfig): Record<string, string> {
   };
 }
 
-export class RegistryPlatform extends pulumi.ComponentResource {
+/**
+ * The whole platform of one stack. Besides the capability components (`storage`, `tls`, `harbor`,
+ * `harborConfig`, `velero`), every field of the stack output contract ({@link PlatformOutputs}) is a typed
+ * property, e.g. `platform.registryUrl`, `platform.harborAdminPassword` (secret); `outputs` holds them all.
+ */
+export class RegistryPlatform extends pulumi.ComponentResource implements PlatformOutputs {
   public readonly storage: RegistryStorage;
   /** Absent in cert-manager mode. */
   public readonly tls?: RegistryTls;
@@ -61,8 +66,27 @@ export class RegistryPlatform extends pulumi.ComponentResource {
   public readonly imagePolicy?: ImagePolicy;
   /** The platform CA bundle (public), if any. */
   public readonly caBundlePem?: pulumi.Output<string>;
-  /** The stack output contract. */
+  /** The stack output contract (the typed properties below, as one object). */
   public readonly outputs: PlatformOutputs;
+
+  // The output contract, one property each (documented on PlatformOutputs); assigned from `outputs`.
+  public readonly environment!: string;
+  public readonly region!: string;
+  public readonly role!: string;
+  public readonly registryHost!: string;
+  public readonly registryUrl!: string;
+  public readonly registryBucket!: pulumi.Output<string>;
+  public readonly backupBucket!: pulumi.Output<string>;
+  public readonly storageRegion!: pulumi.Output<string>;
+  public readonly storageEndpoint?: pulumi.Output<string>;
+  public readonly registryCaSha256?: pulumi.Output<string>;
+  public readonly harborNamespace!: pulumi.Output<string>;
+  public readonly harborAdminPassword!: pulumi.Output<string>;
+  public readonly harborProjects?: Record<string, ProjectRobots>;
+  public readonly pullDockerConfigJson?: Record<string, pulumi.Output<string>>;
+  public readonly veleroNamespace?: pulumi.Output<string>;
+  public readonly veleroSchedules?: Record<string, string>;
+  public readonly veleroBackupLocations?: { default: string; archive: string };
 
   constructor(name: string, args: RegistryPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:platform:RegistryPlatform", name, {}, opts);
@@ -134,6 +158,7 @@ export class RegistryPlatform extends pulumi.ComponentResource {
     this.imagePolicy = policyArgs ? new ImagePolicy(`${name}-policy`, policyArgs, k8s) : undefined;
 
     this.outputs = platformOutputs(cfg, this);
+    Object.assign(this, this.outputs);
     this.registerOutputs({ outputs: this.outputs });
   }
 }

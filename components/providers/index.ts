@@ -2,8 +2,8 @@
  * Explicit providers for one stack: the AWS provider (real AWS in the stack's region, or an S3-compatible
  * endpoint) and the Kubernetes provider. Every resource of the platform names one of them.
  */
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as awsProvider from "@pulumi/aws/provider";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Where buckets live. */
@@ -28,7 +28,7 @@ export type StorageTarget =
 export function awsProviderArgs(
   target: StorageTarget,
   defaultTags: Record<string, string>,
-): aws.ProviderArgs {
+): awsProvider.ProviderArgs {
   if (target.kind === "aws") {
     return { region: target.region, defaultTags: { tags: defaultTags } };
   }
@@ -53,7 +53,7 @@ export interface KubernetesTarget {
   kubeconfig?: pulumi.Input<string>;
 }
 
-export function kubernetesProviderArgs(target: KubernetesTarget): k8s.ProviderArgs {
+export function kubernetesProviderArgs(target: KubernetesTarget): k8sProvider.ProviderArgs {
   return {
     ...(target.context ? { context: target.context } : {}),
     ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
@@ -70,8 +70,8 @@ export function kubernetesProviderArgs(target: KubernetesTarget): k8s.ProviderAr
 }
 
 export interface PlatformProviders {
-  aws: aws.Provider;
-  k8s: k8s.Provider;
+  aws: awsProvider.Provider;
+  k8s: k8sProvider.Provider;
 }
 
 /** Creates both providers, named `<name>-aws` and `<name>-k8s` (children of `opts.parent`, if given). */
@@ -81,7 +81,7 @@ export function createProviders(
   opts?: pulumi.CustomResourceOptions,
 ): PlatformProviders {
   return {
-    aws: new aws.Provider(`${name}-aws`, awsProviderArgs(args.storage, args.tags), opts),
-    k8s: new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.kubernetes), opts),
+    aws: new awsProvider.Provider(`${name}-aws`, awsProviderArgs(args.storage, args.tags), opts),
+    k8s: new k8sProvider.Provider(`${name}-k8s`, kubernetesProviderArgs(args.kubernetes), opts),
   };
 }

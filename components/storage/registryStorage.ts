@@ -3,7 +3,9 @@
  * least-privilege credentials for Harbor's registry and Velero. The logic lives in the pure functions of
  * `./args`, `./rules` and `./policies`; this constructor only wires resources.
  */
-import * as aws from "@pulumi/aws";
+import * as s3 from "@pulumi/aws/s3";
+import * as iam from "@pulumi/aws/iam";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as pulumi from "@pulumi/pulumi";
 import {
   COMPONENT_TAG,
@@ -55,9 +57,9 @@ interface BucketSpec {
 }
 
 interface HardenedBucket {
-  bucket: aws.s3.Bucket;
+  bucket: s3.Bucket;
   /** Public access block(s) of the bucket: a bucket policy is put after them (S3 rejects concurrent edits). */
-  publicAccessBlocks: aws.s3.BucketPublicAccessBlock[];
+  publicAccessBlocks: s3.BucketPublicAccessBlock[];
 }
 
 const json = (doc: PolicyDocument) => JSON.stringify(doc);
@@ -152,8 +154,8 @@ export class RegistryStorage extends pulumi.ComponentResource {
     });
 
     if (logs) {
-      const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-      const logPolicy = new aws.s3.BucketPolicy(
+      const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
+      const logPolicy = new s3.BucketPolicy(
         `${name}-log-policy`,
         {
           bucket: logs.bucket.bucket,
@@ -175,7 +177,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
         ["registry", registry, a.registryBucketName],
         ["backup", backup, a.backupBucketName],
       ] as const)
-        new aws.s3.BucketLogging(
+        new s3.BucketLogging(
           `${name}-${kind}-logging`,
           { bucket: b.bucket.bucket, targetBucket: logs.bucket.bucket, targetPrefix: `${bucketName}/` },
           this.dataOpts(a, { dependsOn: [logPolicy] }),
@@ -204,7 +206,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
       );
       if (a.irsa) {
         const irsa = a.irsa;
-        const role = new aws.iam.Role(
+        const role = new iam.Role(
           `${name}-velero-role`,
           {
             description: "Velero (IRSA): backup bucket access",
@@ -221,7 +223,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        new aws.iam.RolePolicy(
+        new iam.RolePolicy(
           `${name}-velero-role-policy`,
           { role: role.name, policy: veleroPolicy },
           { parent: this },
@@ -264,7 +266,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
   private hardenedBucket(name: string, a: ResolvedStorageArgs, s: BucketSpec): HardenedBucket {
     const f = a.features;
     const prefix = `${name}-${s.kind}`;
-    const bucket = new aws.s3.Bucket(
+    const bucket = new s3.Bucket(
       `${prefix}-bucket`,
       {
         bucket: s.bucketName,
@@ -275,7 +277,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
       this.dataOpts(a),
     );
     const versioning = s.versioning
-      ? new aws.s3.BucketVersioning(
+      ? new s3.BucketVersioning(
           `${prefix}-versioning`,
           { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
           this.dataOpts(a),
@@ -283,7 +285,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
       : undefined;
     if (s.objectLock)
       // Declared even without a rule: a default retention added out of band shows up as drift and is removed.
-      new aws.s3.BucketObjectLockConfiguration(
+      new s3.BucketObjectLockConfiguration(
         `${prefix}-object-lock`,
         {
           bucket: bucket.bucket,
@@ -293,19 +295,19 @@ export class RegistryStorage extends pulumi.ComponentResource {
         this.dataOpts(a, { dependsOn: versioning ? [versioning] : [] }),
       );
     if (s.encryption)
-      new aws.s3.BucketServerSideEncryptionConfiguration(
+      new s3.BucketServerSideEncryptionConfiguration(
         `${prefix}-encryption`,
         { bucket: bucket.bucket, rules: [s.encryption] },
         this.dataOpts(a),
       );
-    new aws.s3.BucketLifecycleConfiguration(
+    new s3.BucketLifecycleConfiguration(
       `${prefix}-lifecycle`,
       { bucket: bucket.bucket, rules: s.lifecycle },
       this.dataOpts(a, { dependsOn: versioning ? [versioning] : [] }),
     );
     const pab = f.publicAccessBlock
       ? [
-          new aws.s3.BucketPublicAccessBlock(
+          new s3.BucketPublicAccessBlock(
             `${prefix}-public-access-block`,
             {
               bucket: bucket.bucket,
@@ -319,13 +321,13 @@ export class RegistryStorage extends pulumi.ComponentResource {
         ]
       : [];
     if (f.ownershipControls)
-      new aws.s3.BucketOwnershipControls(
+      new s3.BucketOwnershipControls(
         `${prefix}-ownership-controls`,
         { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
         this.dataOpts(a),
       );
     if (s.policy)
-      new aws.s3.BucketPolicy(
+      new s3.BucketPolicy(
         `${prefix}-policy`,
         { bucket: bucket.bucket, policy: s.policy(bucket.arn) },
         this.dataOpts(a, { dependsOn: pab }),
@@ -341,17 +343,13 @@ export class RegistryStorage extends pulumi.ComponentResource {
     policy: pulumi.Input<string>,
   ): S3Credentials {
     const tags = { ...a.tags, [COMPONENT_TAG]: who };
-    const user = new aws.iam.User(
-      `${name}-${who}-user`,
-      { path: "/registry-platform/", tags },
-      { parent: this },
-    );
-    const userPolicy = new aws.iam.UserPolicy(
+    const user = new iam.User(`${name}-${who}-user`, { path: "/registry-platform/", tags }, { parent: this });
+    const userPolicy = new iam.UserPolicy(
       `${name}-${who}-user-policy`,
       { user: user.name, policy },
       { parent: this },
     );
-    const key = new aws.iam.AccessKey(
+    const key = new iam.AccessKey(
       `${name}-${who}-access-key`,
       { user: user.name },
       { parent: this, dependsOn: [userPolicy] },

@@ -3,7 +3,7 @@
  * `tls.mode: cert-manager`). cert-manager writes a `kubernetes.io/tls` secret (`tls.crt`, `tls.key`, and
  * `ca.crt` when the issuer knows it) and renews it in the cluster; Pulumi only declares the request.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import { isCertDnsName, TlsKeyAlgorithm } from "./certs";
 
@@ -103,7 +103,7 @@ export class CertManagerCertificate extends pulumi.ComponentResource {
     const problems = certManagerCertificateProblems(args);
     if (problems.length > 0)
       throw new Error(`CertManagerCertificate ${name}: invalid arguments:\n  ${problems.join("\n  ")}`);
-    const cert = new k8s.apiextensions.CustomResource(
+    const cert = new apiextensions.CustomResource(
       `${name}-certificate`,
       {
         apiVersion: "cert-manager.io/v1",

@@ -7,7 +7,9 @@
  * files. containerd reads certs.d on every pull (no restart) when its CRI registry `config_path` points
  * there (the containerd 2.x default; set explicitly on containerd 1.x, as EKS and most distributions do).
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { isRegistryHostName } from "./certs";
@@ -170,7 +172,7 @@ export function nodeTrustDaemonSetSpec(p: {
   hosts: string[];
   caBundleSha256: pulumi.Input<string>;
   imageMirror?: string;
-}): k8s.types.input.apps.v1.DaemonSetSpec {
+}): k8sInput.apps.v1.DaemonSetSpec {
   const image = nodeTrustImages(p.imageMirror);
   const selector = {
     "app.kubernetes.io/name": NODE_TRUST_APP,
@@ -246,7 +248,7 @@ export class NodeTrust extends pulumi.ComponentResource {
 
     const ns =
       (args.createNamespace ?? true)
-        ? new k8s.core.v1.Namespace(
+        ? new corev1.Namespace(
             `${name}-namespace`,
             {
               metadata: {
@@ -263,7 +265,7 @@ export class NodeTrust extends pulumi.ComponentResource {
     const namespace = ns ? ns.metadata.name : pulumi.output(args.namespace);
 
     const bundle = pulumi.output(args.caBundlePem);
-    const config = new k8s.core.v1.ConfigMap(
+    const config = new corev1.ConfigMap(
       `${name}-config`,
       {
         metadata: { name: `${name}-ca`, namespace, labels },
@@ -272,7 +274,7 @@ export class NodeTrust extends pulumi.ComponentResource {
       { parent: this },
     );
     this.caBundleSha256 = bundle.apply(pemSha256);
-    const ds = new k8s.apps.v1.DaemonSet(
+    const ds = new appsv1.DaemonSet(
       `${name}-daemonset`,
       {
         metadata: { name, namespace, labels },

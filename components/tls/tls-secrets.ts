@@ -7,7 +7,7 @@
  *   must trust an endpoint issued by the platform CA.
  * Both are whole-secret values in Pulumi (the provider marks Secret `stringData` secret as well).
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface TlsSecretsArgs {
@@ -43,7 +43,7 @@ export class TlsSecrets extends pulumi.ComponentResource {
       "app.kubernetes.io/managed-by": "pulumi",
       ...(args.labels ?? {}),
     };
-    const tlsSecret = new k8s.core.v1.Secret(
+    const tlsSecret = new corev1.Secret(
       `${name}-tls`,
       {
         metadata: { name: args.tlsSecretName ?? "registry-tls", namespace: args.namespace, labels },
@@ -58,7 +58,7 @@ export class TlsSecrets extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const caSecret = new k8s.core.v1.Secret(
+    const caSecret = new corev1.Secret(
       `${name}-ca`,
       {
         metadata: { name: args.caSecretName ?? "registry-ca-bundle", namespace: args.namespace, labels },

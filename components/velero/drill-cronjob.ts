@@ -2,7 +2,7 @@
  * The in-cluster restore drill (SPEC R5.6): a CronJob running the same drill as `npm run drill`, from an
  * image built from this repository, with the service account's token instead of a kubeconfig.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8sInput from "@pulumi/kubernetes/types/input";
 
 /**
  * What the drill does through the API server, cluster-wide because the scratch namespace's name is only
@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
  * namespace and one ConfigMap of restore resource modifiers, create a NetworkPolicy in the scratch
  * namespace, list pods, read Harbor's admin secret, and talk to Harbor through the service proxy.
  */
-export const DRILL_CLUSTER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+export const DRILL_CLUSTER_RULES: k8sInput.rbac.v1.PolicyRule[] = [
   { apiGroups: ["velero.io"], resources: ["backups"], verbs: ["get", "list"] },
   { apiGroups: ["velero.io"], resources: ["restores"], verbs: ["get", "list", "create", "delete"] },
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "create", "delete"] },
@@ -34,7 +34,7 @@ export interface DrillCronJobInputs {
 }
 
 /** The CronJob spec: one run at a time, never retried (a failed drill is a result, not a glitch). */
-export function drillCronJobSpec(d: DrillCronJobInputs): k8s.types.input.batch.v1.CronJobSpec {
+export function drillCronJobSpec(d: DrillCronJobInputs): k8sInput.batch.v1.CronJobSpec {
   return {
     schedule: d.schedule,
     timeZone: d.timezone,

@@ -3,7 +3,10 @@
  * credentials, the pinned chart with typed values (plugin, backup storage locations, node agent, schedules,
  * metrics, alerts) and, optionally, the in-cluster restore drill CronJob.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ChartSource, releaseChartArgs } from "../artifacts/charts";
@@ -102,7 +105,7 @@ export class Velero extends pulumi.ComponentResource {
   constructor(name: string, args: VeleroArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:velero:Velero", name, {}, opts);
 
-    const ns = new k8s.core.v1.Namespace(
+    const ns = new corev1.Namespace(
       `${name}-namespace`,
       {
         metadata: {
@@ -131,7 +134,7 @@ export class Velero extends pulumi.ComponentResource {
       const ini = pulumi
         .all([c.accessKeyId, c.secretAccessKey])
         .apply(([id, key]) => awsCredentialsIni(id, key));
-      const secret = new k8s.core.v1.Secret(
+      const secret = new corev1.Secret(
         `${name}-credentials`,
         {
           metadata: { name: `${VELERO_RELEASE_NAME}-credentials`, namespace },
@@ -168,7 +171,7 @@ export class Velero extends pulumi.ComponentResource {
     });
     const wait = args.wait ?? true;
 
-    const release = new k8s.helm.v3.Release(
+    const release = new helmv3.Release(
       `${name}-release`,
       {
         name: VELERO_RELEASE_NAME,
@@ -191,17 +194,17 @@ export class Velero extends pulumi.ComponentResource {
         this,
       );
     } else if (args.drillCronJob && args.drillImage) {
-      const sa = new k8s.core.v1.ServiceAccount(
+      const sa = new corev1.ServiceAccount(
         `${name}-drill`,
         { metadata: { name: "restore-drill", namespace } },
         { parent: this },
       );
-      const role = new k8s.rbac.v1.ClusterRole(
+      const role = new rbacv1.ClusterRole(
         `${name}-drill`,
         { metadata: { name: `${args.namespace}-restore-drill` }, rules: DRILL_CLUSTER_RULES },
         { parent: this },
       );
-      new k8s.rbac.v1.ClusterRoleBinding(
+      new rbacv1.ClusterRoleBinding(
         `${name}-drill`,
         {
           metadata: { name: `${args.namespace}-restore-drill` },
@@ -210,7 +213,7 @@ export class Velero extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const cron = new k8s.batch.v1.CronJob(
+      const cron = new batchv1.CronJob(
         `${name}-drill`,
         {
           metadata: { name: "restore-drill", namespace },

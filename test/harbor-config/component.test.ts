@@ -3,7 +3,8 @@
  * the program maps them (see components/harbor-config/README.md), plus the stored provider text run
  * against the fake Harbor.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { PlatformConfig } from "../../config";
@@ -54,8 +55,8 @@ async function run(
   tweak?.(args);
   return runComponent(
     () => {
-      const kubernetes = new k8s.Provider("p", {});
-      const release = new k8s.helm.v3.Release(
+      const kubernetes = new k8sProvider.Provider("p", {});
+      const release = new helmv3.Release(
         "harbor",
         { chart: "harbor", version: "1.19.1" },
         { provider: kubernetes },

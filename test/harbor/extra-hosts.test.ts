@@ -4,7 +4,7 @@
  * extra hosts with the chart's paths, backends and TLS secret.
  */
 import * as assert from "assert";
-import { Harbor, HarborArgsError, resolveHarborArgs } from "../../components";
+import { Harbor, HarborArgsError, resolveHarborArgs } from "../../components/harbor";
 import { Recorded, runComponent, stackRun } from "../harness";
 import { profileArgs } from "./profiles";
 

@@ -3,31 +3,26 @@
  * providers from the caller, every capability a child named after the platform.
  */
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as awsProvider from "@pulumi/aws/provider";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as fs from "fs";
 import * as path from "path";
-import { parsePlatformConfig, PlatformConfig } from "../../config";
-import { RegistryPlatform } from "../../components";
+import { PlatformConfig, platformConfig, RegistryPlatform } from "../../components";
 import { ROOT, runComponent } from "../harness";
 
 const TOKEN = "registry-platform:platform:RegistryPlatform";
 
-/** A dev platform's config, as another program would build it (values as Pulumi stores them). */
+/** A dev platform's config, as another program would build it: typed values, no stack file. */
 function devConfig(): PlatformConfig {
-  const parsed = parsePlatformConfig({
-    project: "registry-platform",
-    stack: "lib",
-    values: {
+  return platformConfig(
+    {
       environment: "dev",
       region: "ap-northeast-2",
       host: "registry.lib.example.internal",
-      harborConfig: JSON.stringify({ projects: [{ name: "apps" }] }),
+      harborConfig: { projects: [{ name: "apps" }] },
     },
-    secretKeys: new Set(),
-  });
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.key).join(", "));
-  return parsed.config;
+    { project: "registry-platform", stack: "lib" },
+  );
 }
 
 describe("RegistryPlatform (library use)", function () {
@@ -36,8 +31,8 @@ describe("RegistryPlatform (library use)", function () {
   it("creates every capability as a child named after it, through the caller's providers", async () => {
     const rec = await runComponent(() => {
       const providers = {
-        aws: new aws.Provider("caller-aws", { region: "ap-northeast-2" }),
-        k8s: new k8s.Provider("caller-k8s", {}),
+        aws: new awsProvider.Provider("caller-aws", { region: "ap-northeast-2" }),
+        k8s: new k8sProvider.Provider("caller-k8s", {}),
       };
       const p = new RegistryPlatform("lib", { config: devConfig(), providers });
       return { host: p.outputs.registryHost, admin: p.outputs.harborAdminPassword };
@@ -71,6 +66,49 @@ describe("RegistryPlatform (library use)", function () {
     );
     assert.strictEqual(rec.outputs.host, "registry.lib.example.internal");
     assert.ok(rec.outputSecrets().includes("admin"));
+  });
+
+  it("exposes the output contract as typed properties, equal to `outputs`", async () => {
+    let p: RegistryPlatform | undefined;
+    const rec = await runComponent(() => {
+      p = new RegistryPlatform("typed", { config: devConfig() });
+      const q = p;
+      return {
+        url: q.registryUrl,
+        bucket: q.registryBucket,
+        backup: q.backupBucket,
+        ns: q.harborNamespace,
+        admin: q.harborAdminPassword,
+        pull: q.harborProjects!.apps.pullRobot,
+        push: q.harborProjects!.apps.pushRobot!,
+        dockerconfig: q.pullDockerConfigJson!.apps,
+        ca: q.caBundlePem!,
+        caSha: q.registryCaSha256!,
+        velero: q.veleroNamespace!,
+      };
+    });
+    assert.ok(p);
+    const contract = Object.keys(p.outputs).sort();
+    for (const k of contract)
+      assert.strictEqual(
+        (p as unknown as Record<string, unknown>)[k],
+        (p.outputs as unknown as Record<string, unknown>)[k],
+        k,
+      );
+    assert.deepStrictEqual(
+      [p.environment, p.region, p.role, p.registryHost],
+      ["dev", "ap-northeast-2", "primary", "registry.lib.example.internal"],
+    );
+    assert.strictEqual(p.storageEndpoint, undefined);
+    assert.deepStrictEqual(p.veleroBackupLocations, { default: "default", archive: "archive" });
+    const o = rec.outputs;
+    assert.strictEqual(o.url, "https://registry.lib.example.internal");
+    assert.strictEqual(o.bucket, "registry-platform-lib-registry");
+    assert.strictEqual(o.backup, "registry-platform-lib-backup");
+    assert.strictEqual(o.pull, "robot$apps+cluster-pull");
+    assert.strictEqual(o.push, "robot$apps+ci-push");
+    assert.match(o.caSha, /^[0-9a-f]{64}$/);
+    assert.deepStrictEqual(rec.outputSecrets().sort(), ["admin", "dockerconfig"]);
   });
 
   it("creates its own providers as children when none are given", async () => {

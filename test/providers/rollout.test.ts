@@ -3,7 +3,8 @@
  */
 import * as assert from "assert";
 import { createHmac } from "crypto";
-import { dataChecksum, kubernetesProviderArgs } from "../../components";
+import { kubernetesProviderArgs } from "../../components/providers";
+import { dataChecksum } from "../../components/providers/rollout";
 
 describe("providers: kubernetes provider arguments", () => {
   it("server-side apply, and Secrets and ConfigMaps mutable in place", () => {

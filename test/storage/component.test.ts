@@ -1,8 +1,6 @@
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import * as awsProvider from "@pulumi/aws/provider";
 import {
-  awsProviderArgs,
   backupLifecycleRules,
   COMPONENT_TAG,
   irsaTrustPolicy,
@@ -10,62 +8,18 @@ import {
   registryIamPolicy,
   registryLifecycleRules,
   RegistryStorage,
-  StorageTarget,
   tlsOnlyBucketPolicy,
   veleroIamPolicy,
-} from "../../components";
+} from "../../components/storage";
 import { MOCK_ACCOUNT_ID } from "../../tools/synth/mocks";
 import { Recorded, runComponent } from "../harness";
-
-const T = {
-  component: "registry-platform:storage:RegistryStorage",
-  bucket: "aws:s3/bucket:Bucket",
-  versioning: "aws:s3/bucketVersioning:BucketVersioning",
-  lock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  policy: "aws:s3/bucketPolicy:BucketPolicy",
-  logging: "aws:s3/bucketLogging:BucketLogging",
-  user: "aws:iam/user:User",
-  userPolicy: "aws:iam/userPolicy:UserPolicy",
-  key: "aws:iam/accessKey:AccessKey",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-};
-
-const KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/ABC123";
-const arn = (b: string) => `arn:aws:s3:::${b}`;
-
-/** The component's outputs as stack outputs (undefined ones left out). */
-function outputsOf(s: RegistryStorage): Record<string, unknown> {
-  const all: Record<string, unknown> = {
-    registryBucketName: s.registryBucketName,
-    registryBucketArn: s.registryBucketArn,
-    backupBucketName: s.backupBucketName,
-    backupBucketArn: s.backupBucketArn,
-    logBucketName: s.logBucketName,
-    region: s.region,
-    endpoint: s.endpoint,
-    registryCredentials: s.registryCredentials,
-    veleroCredentials: s.veleroCredentials,
-    veleroRoleArn: s.veleroRoleArn,
-  };
-  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
-}
-
-/** Every registration except the provider and the component itself. */
-function children(rec: Recorded) {
-  return rec.all.filter((r) => r.type !== T.component && !r.type.startsWith("pulumi:providers:"));
-}
+import { arn, children, KEY, OIDC, outputsOf, T } from "./component-support";
 
 describe("storage component: AWS production-like (COMPLIANCE, CMK, protect, IRSA, snapshots)", () => {
   let rec: Recorded;
   before(async () => {
     rec = await runComponent(() => {
-      const p = new aws.Provider("p", { region: "ap-northeast-2" });
+      const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
       const s = new RegistryStorage(
         "st",
         {
@@ -278,166 +232,5 @@ describe("storage component: AWS production-like (COMPLIANCE, CMK, protect, IRSA
       ],
     );
     assert.strictEqual(o.endpoint, undefined);
-  });
-});
-
-describe("storage component: dev-like (GOVERNANCE, forceDestroy, unprotected, static Velero keys)", () => {
-  let rec: Recorded;
-  before(async () => {
-    rec = await runComponent(() => {
-      const p = new aws.Provider("p", { region: "ap-northeast-2" });
-      return outputsOf(
-        new RegistryStorage(
-          "dev",
-          {
-            target: { kind: "aws", region: "ap-northeast-2" },
-            registryBucketName: "dev-registry",
-            backupBucketName: "dev-backup",
-            logBucketName: "dev-logs",
-            recoveryWindowDays: 7,
-            backupRetention: { mode: "GOVERNANCE", days: 7 },
-            forceDestroy: true,
-          },
-          { providers: { aws: p } },
-        ),
-      );
-    });
-  });
-
-  it("forceDestroy on every bucket, nothing protected", () => {
-    assert.deepStrictEqual(
-      rec.byType(T.bucket).map((b): unknown => rec.inputs(b).forceDestroy),
-      [true, true, true],
-    );
-    for (const r of rec.all) assert.ok(!r.protect && !r.retainOnDelete, r.name);
-  });
-
-  it("GOVERNANCE 7-day retention on the backup bucket; 7-day recovery window on the registry bucket", () => {
-    assert.deepStrictEqual(rec.inputs(rec.one(T.lock, "dev-backup-object-lock")).rule, {
-      defaultRetention: { mode: "GOVERNANCE", days: 7 },
-    });
-    assert.strictEqual(rec.inputs(rec.one(T.lock, "dev-registry-object-lock")).rule, undefined);
-    assert.deepStrictEqual(
-      rec.inputs(rec.one(T.lifecycle, "dev-registry-lifecycle")).rules[0].noncurrentVersionExpiration,
-      { noncurrentDays: 7 },
-    );
-  });
-
-  it("aws:kms with the AWS-managed key: no key id, no KMS statement in IAM policies", () => {
-    assert.deepStrictEqual(rec.inputs(rec.one(T.sse, "dev-backup-encryption")).rules[0], {
-      applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" },
-      bucketKeyEnabled: true,
-    });
-    for (const r of rec.byType(T.userPolicy)) assert.ok(!rec.inputs(r).policy.includes("kms:"), r.name);
-  });
-
-  it("velero: IAM user + key, backup bucket only, no EC2; credentials are secret outputs", () => {
-    assert.deepStrictEqual(
-      JSON.parse(rec.inputs(rec.one(T.userPolicy, "dev-velero-user-policy")).policy),
-      veleroIamPolicy({ bucketArn: arn("dev-backup"), snapshots: false }),
-    );
-    assert.strictEqual(rec.byType(T.role).length, 0);
-    assert.match(rec.outputs.veleroCredentials.accessKeyId, /^AKIA/);
-    assert.notStrictEqual(
-      rec.outputs.veleroCredentials.accessKeyId,
-      rec.outputs.registryCredentials.accessKeyId,
-    );
-    const secret = rec.outputSecrets();
-    for (const p of ["veleroCredentials.accessKeyId", "veleroCredentials.secretAccessKey"])
-      assert.ok(secret.includes(p), p);
-    assert.strictEqual(rec.outputs.veleroRoleArn, undefined);
-  });
-});
-
-describe("storage component: S3-compatible endpoint (MinIO / Ceph RGW)", () => {
-  let rec: Recorded;
-  before(async () => {
-    rec = await runComponent(() => {
-      const target: StorageTarget = {
-        kind: "s3-compatible",
-        endpoint: "https://minio.dc1.example:9000",
-        accessKey: pulumi.secret("admin-access"),
-        secretKey: pulumi.secret("admin-secret"),
-      };
-      const p = new aws.Provider("p", awsProviderArgs(target, {}));
-      return outputsOf(
-        new RegistryStorage(
-          "op",
-          {
-            target,
-            registryBucketName: "dc1-registry",
-            backupBucketName: "dc1-backup",
-            logBucketName: "ignored-on-s3-compatible",
-            backupRetention: { mode: "COMPLIANCE", days: 30 },
-            protect: true,
-            registryCredentials: {
-              accessKeyId: pulumi.secret("harbor-ak"),
-              secretAccessKey: pulumi.secret("harbor-sk"),
-            },
-          },
-          { providers: { aws: p } },
-        ),
-      );
-    });
-  });
-
-  it("creates only what the S3 API of MinIO/Ceph supports, all through the passed endpoint provider", () => {
-    const types = [...new Set(children(rec).map((r) => r.type))].sort();
-    assert.deepStrictEqual(types, [T.bucket, T.lifecycle, T.lock, T.policy, T.sse, T.versioning].sort());
-    assert.strictEqual(rec.byType(T.bucket).length, 2);
-    for (const r of children(rec)) assert.strictEqual(rec.providerOf(r)?.name, "p", r.name);
-    assert.deepStrictEqual(
-      rec.inputs(rec.one("pulumi:providers:aws", "p")).endpoints,
-      '[{"s3":"https://minio.dc1.example:9000"}]',
-    );
-  });
-
-  it("keeps Object Lock, versioning, noncurrent expiry, SSE-S3 and the TLS-only policy; protected", () => {
-    assert.deepStrictEqual(rec.inputs(rec.one(T.lock, "op-backup-object-lock")).rule, {
-      defaultRetention: { mode: "COMPLIANCE", days: 30 },
-    });
-    assert.deepStrictEqual(
-      rec.inputs(rec.one(T.lifecycle, "op-registry-lifecycle")).rules,
-      registryLifecycleRules({ recoveryWindowDays: 30 }),
-    );
-    assert.deepStrictEqual(
-      rec.inputs(rec.one(T.lifecycle, "op-backup-lifecycle")).rules,
-      backupLifecycleRules({ retentionDays: 30 }),
-    );
-    assert.strictEqual(
-      rec.inputs(rec.one(T.sse, "op-registry-encryption")).rules[0].applyServerSideEncryptionByDefault
-        .sseAlgorithm,
-      "AES256",
-    );
-    assert.deepStrictEqual(
-      JSON.parse(rec.inputs(rec.one(T.policy, "op-backup-policy")).policy),
-      tlsOnlyBucketPolicy(arn("dc1-backup")),
-    );
-    for (const r of children(rec)) assert.ok(r.protect && r.retainOnDelete, r.name);
-  });
-
-  it("credentials come from config (registry: given; velero: the target's own) and stay secret", () => {
-    const o = rec.outputs;
-    assert.deepStrictEqual(o.registryCredentials, { accessKeyId: "harbor-ak", secretAccessKey: "harbor-sk" });
-    assert.deepStrictEqual(o.veleroCredentials, {
-      accessKeyId: "admin-access",
-      secretAccessKey: "admin-secret",
-    });
-    const secret = rec.outputSecrets();
-    for (const p of [
-      "registryCredentials.accessKeyId",
-      "registryCredentials.secretAccessKey",
-      "veleroCredentials.accessKeyId",
-      "veleroCredentials.secretAccessKey",
-    ])
-      assert.ok(secret.includes(p), p);
-  });
-
-  it("outputs the endpoint and the signing region; no log bucket, no role", () => {
-    const o = rec.outputs;
-    assert.strictEqual(o.endpoint, "https://minio.dc1.example:9000");
-    assert.strictEqual(o.region, "us-east-1");
-    assert.strictEqual(o.logBucketName, undefined);
-    assert.strictEqual(o.veleroRoleArn, undefined);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { irsaTrustPolicy } from "../../components";
+import { irsaTrustPolicy } from "../../components/storage";
 import { Recorded, stackRun } from "../harness";
 
 const BUCKET = "aws:s3/bucket:Bucket";

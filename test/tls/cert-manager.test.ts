@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import {
   CertManagerCertificate,
@@ -74,7 +74,7 @@ describe("tls: cert-manager Certificate", () => {
 
   it("registers a cert-manager.io/v1 Certificate in the namespace, through the given provider", async () => {
     const rec = await runComponent(() => {
-      const p = new k8s.Provider("p", {});
+      const p = new k8sProvider.Provider("p", {});
       const c = new CertManagerCertificate("harbor-cert", base, { providers: { kubernetes: p } });
       return { secretName: c.secretName };
     });
@@ -103,7 +103,7 @@ describe("tls: cert-manager Certificate", () => {
 describe("tls: TlsSecrets (R2.3)", () => {
   it("kubernetes.io/tls secret with chain, key and CA; CA bundle secret with ca.crt; both secret in state", async () => {
     const rec = await runComponent(() => {
-      const p = new k8s.Provider("p", {});
+      const p = new k8sProvider.Provider("p", {});
       const s = new TlsSecrets(
         "harbor",
         {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import {
   CA_SHA_ANNOTATION,
   configVolumeItems,
@@ -29,7 +29,7 @@ const T = {
 
 async function run(args: Partial<NodeTrustArgs> = {}): Promise<Recorded> {
   return runComponent(() => {
-    const p = new k8s.Provider("p", {});
+    const p = new k8sProvider.Provider("p", {});
     const nt = new NodeTrust(
       "node-trust",
       { namespace: "registry-system", registryHost: "registry.example.com", caBundlePem: CA1, ...args },

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { Velero, VeleroArgs } from "../../components/velero";
 import { Recorded, runComponent } from "../harness";
@@ -29,7 +29,7 @@ const args: VeleroArgs = {
 async function run(a: VeleroArgs): Promise<{ rec: Recorded; out: Record<string, unknown> }> {
   let out: Record<string, unknown> = {};
   const rec = await runComponent(() => {
-    const k = new k8s.Provider("k", {});
+    const k = new k8sProvider.Provider("k", {});
     const v = new Velero("velero", a, { providers: { kubernetes: k } });
     out = { scheduleNames: v.scheduleNames, bsl: v.backupStorageLocations };
     return { namespace: v.namespace, release: v.release };

@@ -1,57 +1,105 @@
 /**
- * One benchmark sample, run in a fresh Node process: `node child.js <variant> <stack>`.
- * Every variant imports the same SDKs and uses the same mock engine; `platform` runs the real program for the
- * stack, `baseline` loads the SDK modules the platform uses (the SDKs load submodules lazily) and registers a
- * single bucket. Prints the wall time since process start in ms.
+ * One benchmark sample, run in a fresh Node process: `node child.js <variant> <stack>`, variants:
+ * - `platform`: the real program on the stack's config;
+ * - `projects-<N>`: the same with `harborConfig.projects` replaced by N generated projects;
+ * - `baseline`: loads the SDK submodules the platform uses (they load resource classes lazily, so it touches
+ *   them) and registers a single bucket on the same mock engine.
+ * Prints one JSON line: a {@link Sample}.
  */
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as s3 from "@pulumi/aws/s3";
+import * as iam from "@pulumi/aws/iam";
+import * as awsProvider from "@pulumi/aws/provider";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { runOnMocks } from "../synth/engine";
-import { readStackConfig, stackFilePath } from "../synth/stackfile";
-import { projectName, ROOT, synth } from "../synth/synth";
+import { runOnMocks, SynthResult } from "../synth/engine";
+import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
+import { loadProgram, projectName, ROOT } from "../synth/synth";
+import { Sample, watchClosureSerialization } from "./stages";
+import { withProjects } from "./variants";
 
-async function main(which: string, stack: string): Promise<void> {
-  if (which === "platform") {
-    await synth({ stack });
-  } else if (which === "platform-without-harbor-config") {
-    // Same program with the Harbor API resources off: isolates the one-time closure serialization of the
-    // dynamic provider (Pulumi SDK work) from the rest of the platform's code.
-    const sc = readStackConfig(stackFilePath(ROOT, stack));
-    const key = "registry-platform:harborConfig";
-    const hc = { ...(JSON.parse(sc.config[key] ?? "{}") as Record<string, unknown>), enabled: false };
-    await synth({ stack, stackConfig: { ...sc, config: { ...sc.config, [key]: JSON.stringify(hc) } } });
-  } else if (which === "baseline") {
-    // Touch the SDK submodules the platform's components use, so both variants pay the same SDK import cost.
+// The SDK loads its closure serializer on first use, so the hook only has to be in place before the program.
+const serialization = watchClosureSerialization();
+
+async function run(
+  stack: string,
+  sc: StackConfig,
+  program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
+  required: number,
+): Promise<Sample> {
+  let programEnd = 0;
+  const result: SynthResult = await runOnMocks(
+    { project: projectName(), stack, config: sc.config, secretKeys: sc.secretKeys },
+    async () => {
+      const outputs = await program();
+      programEnd = performance.now();
+      return outputs;
+    },
+  );
+  const total = performance.now();
+  return {
+    require: required,
+    program: programEnd,
+    registrations: total,
+    total,
+    serialization: await serialization.isolated(),
+    closures: serialization.calls,
+    closureBytes: serialization.bytes,
+    resources: result.registrations.length,
+  };
+}
+
+export async function sample(variant: string, stack: string): Promise<Sample> {
+  const sc = readStackConfig(stackFilePath(ROOT, stack));
+  if (variant === "baseline") {
+    // Touch the SDK classes the platform's components use, so both variants pay the same SDK import cost.
     const surface: unknown[] = [
-      aws.s3.Bucket,
-      aws.iam.Role,
-      k8s.core.v1.Secret,
-      k8s.apps.v1.DaemonSet,
-      k8s.batch.v1.CronJob,
-      k8s.helm.v3.Release,
-      k8s.networking.v1.NetworkPolicy,
-      k8s.rbac.v1.ClusterRole,
-      k8s.apiextensions.CustomResource,
+      awsProvider.Provider,
+      s3.Bucket,
+      iam.Role,
+      corev1.Secret,
+      appsv1.DaemonSet,
+      batchv1.CronJob,
+      helmv3.Release,
+      networkingv1.NetworkPolicy,
+      rbacv1.ClusterRole,
+      apiextensions.CustomResource,
       tls.PrivateKey,
       random.RandomPassword,
       pulumi.dynamic.Resource,
     ];
     if (surface.some((x) => typeof x !== "function")) throw new Error("SDK surface not loaded");
-    const sc = readStackConfig(stackFilePath(ROOT, stack));
-    await runOnMocks({ project: projectName(), stack, config: sc.config, secretKeys: sc.secretKeys }, () => {
-      const b = new aws.s3.Bucket("one", { bucket: "one-bucket" });
-      return { bucket: b.bucket };
-    });
-  } else {
-    throw new Error(`unknown variant ${which}; allowed: platform, platform-without-harbor-config, baseline`);
+    return run(
+      stack,
+      sc,
+      () => {
+        const b = new s3.Bucket("one", { bucket: "one-bucket" });
+        return { bucket: b.bucket };
+      },
+      performance.now(),
+    );
   }
-  process.stdout.write(`${performance.now().toFixed(1)}\n`);
+  const projects = /^projects-(\d+)$/.exec(variant);
+  if (variant !== "platform" && !projects)
+    throw new Error(`unknown variant ${variant}; allowed: platform, projects-<N>, baseline`);
+  const program = loadProgram();
+  const required = performance.now();
+  return run(stack, projects ? withProjects(sc, Number(projects[1])) : sc, program, required);
 }
 
-main(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2").catch((e) => {
-  process.stderr.write(`${String(e)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  sample(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2").then(
+    (s) => process.stdout.write(`${JSON.stringify(s)}\n`),
+    (e) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

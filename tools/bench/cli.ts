@@ -1,70 +1,57 @@
+#!/usr/bin/env node
 /**
- * `npm run bench [-- --runs N --stack S]`: median wall time (process start → synth done) of the platform's
- * synth of a stack against a one-bucket program on the same mock engine and SDK imports, in fresh Node
- * processes, alternating them. Target: ratio ≤ 1.3. A third variant turns the Harbor API resources off, to
- * show the share of Pulumi's closure serialization of their dynamic provider.
+ * `npm run bench [-- --runs N --stack S --only ratio|scaling]`: runs each variant in fresh Node processes
+ * (alternating them), prints the median stage breakdown and checks the targets (see report.ts). Exit status:
+ * 0 every target met, 1 a target missed, 64 bad arguments.
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
+import { render, SCALING_PROJECTS } from "./report";
+import type { Sample } from "./stages";
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+const USAGE = "usage: bench [--runs N] [--stack S] [--only ratio|scaling]";
 
-function sample(which: string, stack: string): number {
-  const out = execFileSync(process.execPath, [path.join(__dirname, "child.js"), which, stack], {
+function sample(variant: string, stack: string): Sample {
+  const out = execFileSync(process.execPath, [path.join(__dirname, "child.js"), variant, stack], {
     encoding: "utf8",
   });
-  return Number(out.trim().split("\n").pop());
+  return JSON.parse(out.trim().split("\n").pop() ?? "") as Sample;
 }
 
-const USAGE = "usage: bench [--runs N] [--stack S]";
-
-/** A malformed command line: exit 64 with one line. */
-class UsageError extends Error {}
-
-function main(argv: string[]): void {
-  let runs = 7;
+export function parseArgs(argv: string[]): { runs: number; stack: string; variants: string[] } {
+  let runs = 5;
   let stack = "prod-apne2";
+  let only: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--runs") runs = Number(argv[++i]);
     else if (argv[i] === "--stack") stack = argv[++i] ?? "";
-    else throw new UsageError(`bench: unknown argument ${argv[i]}; ${USAGE}`);
+    else if (argv[i] === "--only") only = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
   }
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new UsageError(`bench: --runs: allowed: a whole number >= 1; ${USAGE}`);
-  if (!/^[A-Za-z0-9._-]+$/.test(stack))
-    throw new UsageError(`bench: --stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+`);
-  const platform: number[] = [];
-  const withoutHc: number[] = [];
-  const baseline: number[] = [];
-  sample("baseline", stack); // warm the file cache
-  for (let i = 0; i < runs; i++) {
-    baseline.push(sample("baseline", stack));
-    platform.push(sample("platform", stack));
-    withoutHc.push(sample("platform-without-harbor-config", stack));
-  }
-  const p = median(platform);
-  const b = median(baseline);
-  const ratio = p / b;
-  const w = median(withoutHc);
-  process.stdout.write(
-    [
-      `stack ${stack}, ${runs} runs each (fresh node process per run, wall ms from process start)`,
-      `  baseline (one bucket): median ${b.toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(", ")}]`,
-      `  platform synth:        median ${p.toFixed(0)} ms  [${platform.map((x) => x.toFixed(0)).join(", ")}]`,
-      `  platform synth without the Harbor API resources: median ${w.toFixed(0)} ms  [${withoutHc.map((x) => x.toFixed(0)).join(", ")}]`,
-      `  ratio ${ratio.toFixed(2)} (target <= 1.30) ${ratio <= 1.3 ? "OK" : "OVER TARGET"}; without the Harbor API resources ${(w / b).toFixed(2)}`,
-    ].join("\n") + "\n",
-  );
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: allowed: a whole number >= 1\n${USAGE}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new Error(`--stack: allowed: [A-Za-z0-9._-]+\n${USAGE}`);
+  const ratio = ["baseline", "platform"];
+  const scaling = [`projects-${SCALING_PROJECTS.few}`, `projects-${SCALING_PROJECTS.many}`];
+  if (only !== undefined && only !== "ratio" && only !== "scaling")
+    throw new Error(`--only: found ${JSON.stringify(only)}; allowed: ratio, scaling\n${USAGE}`);
+  const variants = only === "ratio" ? ratio : only === "scaling" ? scaling : [...ratio, ...scaling];
+  return { runs, stack, variants };
 }
 
-// Exit status: 0 measured, 1 a synth failed, 64 the command line is malformed.
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  process.stderr.write(`${e instanceof UsageError ? e.message : String((e as Error).stack ?? e)}\n`);
-  process.exit(e instanceof UsageError ? 64 : 1);
+export function main(argv: string[]): number {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 64;
+  }
+  const all: Record<string, Sample[]> = Object.fromEntries(args.variants.map((v) => [v, []]));
+  sample("baseline", args.stack); // warm the file cache
+  for (let i = 0; i < args.runs; i++) for (const v of args.variants) all[v].push(sample(v, args.stack));
+  const { text, ok } = render(args.stack, args.runs, all);
+  process.stdout.write(text);
+  return ok ? 0 : 1;
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -104,13 +104,14 @@ function readDir(dir: string): { resources: ResourceDoc[]; outputs: unknown } {
   return { resources: read("resources.json") as ResourceDoc[], outputs: read("outputs.json") };
 }
 
-if (require.main === module) {
-  const [before, after] = process.argv.slice(2);
-  if (!before || !after) {
+/** `plan-diff <before-dir> <after-dir>`: prints the Markdown diff; returns the exit status. */
+export function main(argv: string[]): number {
+  const [before, after] = argv;
+  if (!before || !after || argv.length > 2) {
     process.stderr.write(
       "usage: plan-diff <before-dir> <after-dir>   (each holds resources.json + outputs.json)\n",
     );
-    process.exit(64);
+    return 64;
   }
   // Exit status: 0 diff written, 1 anything else failed, 2 a synth output is missing or unreadable,
   // 64 the command line is malformed.
@@ -119,12 +120,15 @@ if (require.main === module) {
     sides = [readDir(before), readDir(after)];
   } catch (e) {
     process.stderr.write(`plan-diff: ${(e as Error).message.split("\n")[0]} (run npm run synth first)\n`);
-    process.exit(2);
+    return 2;
   }
   try {
     process.stdout.write(planDiffMarkdown(path.basename(path.resolve(after)), sides[0], sides[1]));
+    return 0;
   } catch (e) {
     process.stderr.write(`plan-diff: ${(e as Error).message}\n`);
-    process.exit(1);
+    return 1;
   }
 }
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));

@@ -1,0 +1,84 @@
+/**
+ * The benchmark's verdict (exit status) and its generated variants; the timings themselves are not tested.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { parseArgs } from "../../tools/bench/cli";
+import { checks, median, render } from "../../tools/bench/report";
+import type { Sample } from "../../tools/bench/stages";
+import { withProjects } from "../../tools/bench/variants";
+import { parsedConfig } from "../harness/config";
+import { ROOT, stackFile } from "../harness";
+
+function sample(total: number, extra: Partial<Sample> = {}): Sample {
+  const base = { require: total / 2, program: (total * 3) / 4, registrations: total, total };
+  return { ...base, serialization: 0, closures: 0, closureBytes: 0, resources: 1, ...extra };
+}
+
+describe("bench", () => {
+  it("median of odd and even counts", () => {
+    assert.strictEqual(median([3, 1, 2]), 2);
+    assert.strictEqual(median([4, 1, 3, 2]), 2.5);
+  });
+
+  it("passes when platform/baseline <= 1.3 and 200 projects / 5 <= 2", () => {
+    const r = render("s", 1, {
+      baseline: [sample(1000)],
+      platform: [sample(1300)],
+      "projects-5": [sample(1300)],
+      "projects-200": [sample(2600)],
+    });
+    assert.ok(r.ok, r.text);
+    assert.match(r.text, /ratio: platform \/ baseline = 1\.30 \(target <= 1\.30\) OK/);
+    assert.match(r.text, /scaling: projects-200 \/ projects-5 = 2\.00 \(target <= 2\.00\) OK/);
+  });
+
+  it("fails (non-zero exit) when a target is missed, and shows every stage", () => {
+    const r = render("s", 3, {
+      baseline: [sample(1000), sample(900), sample(1100)],
+      platform: [
+        sample(2500, { serialization: 800, closures: 1, closureBytes: 85 * 1024 }),
+        sample(2400),
+        sample(2600),
+      ],
+    });
+    assert.ok(!r.ok);
+    assert.match(r.text, /ratio: platform \/ baseline = 2\.50 .*OVER TARGET/);
+    assert.match(r.text, /require program registr\. \| total  serial\./);
+    assert.match(
+      r.text,
+      /platform\s+1250\s+1875\s+2500 \|\s+2500\s+0\s+0 \(\s+0\)\s+1\s+\[2500, 2400, 2600\]/,
+    );
+    assert.deepStrictEqual(
+      checks({ "projects-5": sample(1000), "projects-200": sample(2001) }).map((c) => [c.name, c.ok]),
+      [["scaling", false]],
+    );
+  });
+
+  it("the projects variant is valid config with N projects", () => {
+    const sc = withProjects(stackFile("prod-apne2"), 200);
+    const cfg = parsedConfig(sc);
+    assert.strictEqual(cfg.harborConfig.projects.length, 200);
+    assert.ok(cfg.harborConfig.enabled);
+  });
+
+  it("arguments: defaults, --only, and usage errors", () => {
+    assert.deepStrictEqual(parseArgs([]), {
+      runs: 5,
+      stack: "prod-apne2",
+      variants: ["baseline", "platform", "projects-5", "projects-200"],
+    });
+    assert.deepStrictEqual(parseArgs(["--only", "scaling", "--runs", "3"]).variants, [
+      "projects-5",
+      "projects-200",
+    ]);
+    assert.throws(() => parseArgs(["--runs", "0"]), /--runs: allowed: a whole number >= 1/);
+    assert.throws(() => parseArgs(["--only", "x"]), /--only: found "x"; allowed: ratio, scaling/);
+    const r = spawnSync(process.execPath, [path.join(ROOT, "dist", "tools", "bench", "cli.js"), "--bogus"], {
+      encoding: "utf8",
+    });
+    assert.strictEqual(r.status, 64);
+    assert.match(r.stderr, /unknown argument --bogus/);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * The package as a product: `npm pack` (its `prepack` build) → install the tarball into a scratch consumer
+ * with its own @pulumi/pulumi, offline → type-check the README's "Use as a library" example against the
+ * package's types → run it on the consumer's mock engine.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import { builtinModules } from "module";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../harness";
+import { MOCK_RUNNER, placePackages, readLock, readmeLibraryExample, run, runtimeClosure } from "./consumer";
+
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  name: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  bin: Record<string, string>;
+};
+
+/** Type checks the consumer adds to the README example: public types are importable and not `any`. */
+const CHECKS = `import * as pulumi from "@pulumi/pulumi";
+import type { HarborConfigArgs, PlatformConfigValues, PlatformOutputs, RegistryStorageArgs, VeleroArgs } from "registry-platform";
+import { registryBucket, registryUrl } from "./index";
+type IsAny<T> = 0 extends 1 & T ? true : false;
+export const typed: [IsAny<PlatformOutputs["registryBucket"]>, IsAny<PlatformConfigValues["environment"]>] = [false, false];
+export const url: string = registryUrl;
+export const bucket: pulumi.Output<string> = registryBucket;
+export type Args = [HarborConfigArgs, RegistryStorageArgs, VeleroArgs];
+`;
+
+describe("package: npm pack → offline install into a consumer → tsc → mock engine", function () {
+  this.timeout(240000);
+  let tmp: string;
+  let tarball: string;
+  let consumer: string;
+  let installed: string;
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "registry-platform-pack-"));
+    consumer = path.join(tmp, "consumer");
+    installed = path.join(consumer, "node_modules", manifest.name);
+    run(NPM, ["pack", "--pack-destination", tmp], { cwd: ROOT });
+    const tgz = fs.readdirSync(tmp).filter((f) => f.endsWith(".tgz"));
+    assert.strictEqual(tgz.length, 1, `npm pack wrote ${tgz.join(", ")}`);
+    tarball = path.join(tmp, tgz[0]);
+  });
+
+  after(() => {
+    if (tmp && !process.env.KEEP_PACK_TEST) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("ships the library, the program, the CLIs and READMEs: no tests, stacks, CI, sources or maps", () => {
+    const files = run("tar", ["-tzf", tarball])
+      .stdout.split("\n")
+      .filter((f) => f !== "")
+      .map((f) => f.replace(/^package\//, ""));
+    const bad = files.filter(
+      (f) =>
+        /^(test|stacks|\.ci|tools|scripts|out)\//.test(f) ||
+        /^dist\/(test|tools\/bench)\//.test(f) ||
+        /\.(map|tsbuildinfo)$/.test(f) ||
+        (f.endsWith(".ts") && !f.endsWith(".d.ts")) ||
+        /^(tsconfig|eslint|\.prettier|\.mocharc|package-lock)/.test(f),
+    );
+    assert.deepStrictEqual(bad, []);
+    for (const f of ["package.json", "README.md", "dist/components/index.js", "dist/components/index.d.ts"])
+      assert.ok(files.includes(f), f);
+    for (const b of Object.values(manifest.bin)) assert.ok(files.includes(b), b);
+    for (const c of ["storage", "tls", "harbor", "harbor-config", "velero"])
+      assert.ok(files.includes(`components/${c}/README.md`), c);
+    // No stale output: every compiled file has its source.
+    const stale = files
+      .filter((f) => f.startsWith("dist/") && f.endsWith(".js"))
+      .filter((f) => !fs.existsSync(path.join(ROOT, f.slice("dist/".length).replace(/\.js$/, ".ts"))));
+    assert.deepStrictEqual(stale, []);
+  });
+
+  it("installs offline into a consumer with its own @pulumi/pulumi, peers resolved, no nested copy", () => {
+    fs.mkdirSync(consumer);
+    const lock = readLock();
+    const peers = Object.keys(manifest.peerDependencies).filter(
+      (p) => !manifest.peerDependenciesMeta[p]?.optional,
+    );
+    placePackages(
+      consumer,
+      runtimeClosure(lock, [...Object.keys(manifest.dependencies), ...peers, "@types/node"]),
+    );
+    const pulumiVersion = lock["node_modules/@pulumi/pulumi"].version!;
+    fs.writeFileSync(
+      path.join(consumer, "package.json"),
+      JSON.stringify({
+        name: "consumer",
+        version: "1.0.0",
+        private: true,
+        dependencies: { "@pulumi/pulumi": pulumiVersion },
+        devDependencies: { "@types/node": lock["node_modules/@types/node"].version },
+      }),
+    );
+    run(NPM, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], {
+      cwd: consumer,
+    });
+    const deps = (
+      JSON.parse(fs.readFileSync(path.join(consumer, "package.json"), "utf8")) as {
+        dependencies: Record<string, string>;
+      }
+    ).dependencies;
+    assert.match(deps[manifest.name], /^file:.*\.tgz$/);
+    assert.ok(fs.existsSync(path.join(installed, "dist", "components", "index.js")));
+    assert.ok(!fs.existsSync(path.join(installed, "node_modules", "@pulumi")), "a nested @pulumi/* copy");
+    for (const p of peers)
+      assert.ok(fs.existsSync(path.join(consumer, "node_modules", p, "package.json")), p);
+  });
+
+  it("every import of the installed package resolves inside it, to a dependency, a peer or a Node built-in", () => {
+    const allowed = new Set([
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+    ]);
+    const problems: string[] = [];
+    const walk = (dir: string): void => {
+      for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, d.name);
+        if (d.isDirectory()) walk(f);
+        else if (/\.(js|d\.ts)$/.test(d.name)) {
+          const text = fs
+            .readFileSync(f, "utf8")
+            .replace(/\/\*[\s\S]*?\*\//g, "")
+            .replace(/^\s*\/\/.*$/gm, "");
+          for (const m of text.matchAll(/(?:require\(|from |import\()"([^"]+)"/g)) {
+            const spec = m[1];
+            if (spec.startsWith(".")) {
+              const base = path.resolve(path.dirname(f), spec);
+              if (![".js", ".d.ts", "/index.js", ".json", ""].some((x) => fs.existsSync(base + x)))
+                problems.push(`${path.relative(installed, f)}: ${spec}`);
+            } else {
+              const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+              if (!allowed.has(pkg) && !builtinModules.includes(spec.replace(/^node:/, "")))
+                problems.push(`${path.relative(installed, f)}: ${spec}`);
+            }
+          }
+        }
+      }
+    };
+    walk(path.join(installed, "dist"));
+    assert.deepStrictEqual(problems, []);
+  });
+
+  it("type-checks the README's library example against the package's types", () => {
+    fs.writeFileSync(path.join(consumer, "index.ts"), readmeLibraryExample());
+    fs.writeFileSync(path.join(consumer, "checks.ts"), CHECKS);
+    fs.writeFileSync(
+      path.join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "node16",
+          moduleResolution: "node16",
+          strict: true,
+          skipLibCheck: true,
+          types: ["node"],
+          outDir: "out",
+        },
+        files: ["index.ts", "checks.ts"],
+      }),
+    );
+    run(process.execPath, [TSC, "-p", consumer], { cwd: consumer });
+    assert.ok(fs.existsSync(path.join(consumer, "out", "index.js")));
+  });
+
+  it("runs the example on the consumer's mock engine: the platform, its children, outputs and secrets", () => {
+    fs.writeFileSync(path.join(consumer, "run.js"), MOCK_RUNNER);
+    const out = run(process.execPath, ["run.js"], { cwd: consumer }).stdout.trim().split("\n").pop()!;
+    const s = JSON.parse(out) as {
+      registryUrl: string;
+      bucket: string;
+      adminLength: number;
+      adminIsSecret: boolean;
+      samePulumi: boolean;
+      closureBytes: number;
+      registered: { type: string; name: string }[];
+    };
+    assert.strictEqual(s.registryUrl, "https://registry.example.internal");
+    assert.strictEqual(s.bucket, "consumer-dev-registry");
+    assert.strictEqual(s.adminLength, 32);
+    assert.ok(s.adminIsSecret);
+    assert.ok(s.samePulumi, "the package and the consumer load the same @pulumi/pulumi");
+    const types = new Set(s.registered.map((r) => r.type));
+    for (const t of [
+      "registry-platform:platform:RegistryPlatform",
+      "registry-platform:storage:RegistryStorage",
+      "registry-platform:harbor:Harbor",
+      "registry-platform:harbor-config:HarborConfig",
+      "aws:s3/bucket:Bucket",
+      "kubernetes:helm.sh/v3:Release",
+    ])
+      assert.ok(types.has(t), t);
+    assert.ok(s.registered.length >= 50, `${s.registered.length} registrations`);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The benchmark's targets and report, pure: medians per stage of each variant and the verdict.
+ * - ratio: the platform's synth of the stack / a one-bucket program on the same engine and SDKs ≤ 1.3;
+ * - scaling: the synth with 200 Harbor projects / the synth with 5 ≤ 2.
+ */
+import type { Sample } from "./stages";
+
+export const TARGETS = { ratio: 1.3, scaling: 2 } as const;
+export const SCALING_PROJECTS = { few: 5, many: 200 } as const;
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median of every field over the samples of one variant. */
+export function medianSample(samples: Sample[]): Sample {
+  const field = (k: keyof Sample) => median(samples.map((s) => s[k]));
+  return {
+    require: field("require"),
+    program: field("program"),
+    registrations: field("registrations"),
+    total: field("total"),
+    serialization: field("serialization"),
+    closures: field("closures"),
+    closureBytes: field("closureBytes"),
+    resources: field("resources"),
+  };
+}
+
+export interface Check {
+  name: keyof typeof TARGETS;
+  what: string;
+  value: number;
+  target: number;
+  ok: boolean;
+}
+
+export function checks(m: Record<string, Sample | undefined>): Check[] {
+  const out: Check[] = [];
+  const ratio = (a?: Sample, b?: Sample) => (a && b ? a.total / b.total : undefined);
+  const r = ratio(m.platform, m.baseline);
+  if (r !== undefined)
+    out.push({
+      name: "ratio",
+      what: "platform / baseline",
+      value: r,
+      target: TARGETS.ratio,
+      ok: r <= TARGETS.ratio,
+    });
+  const few = `projects-${SCALING_PROJECTS.few}`;
+  const many = `projects-${SCALING_PROJECTS.many}`;
+  const s = ratio(m[many], m[few]);
+  if (s !== undefined)
+    out.push({
+      name: "scaling",
+      what: `${many} / ${few}`,
+      value: s,
+      target: TARGETS.scaling,
+      ok: s <= TARGETS.scaling,
+    });
+  return out;
+}
+
+const ms = (x: number) => `${x.toFixed(0)}`.padStart(6);
+
+/** The report: per variant the median end of each stage (wall ms since process start), then the checks. */
+export function render(
+  stack: string,
+  runs: number,
+  all: Record<string, Sample[]>,
+): { text: string; ok: boolean } {
+  const medians = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, medianSample(v)]));
+  const lines = [
+    `stack ${stack}: median of ${runs} fresh node processes per variant; wall ms since process start at the end of`,
+    `each stage; serial.: closure serialization of dynamic providers, re-run alone after the run (not in total)`,
+    `  ${"variant".padEnd(14)} require program registr. | total  serial. closures (KB)  resources  totals`,
+  ];
+  for (const [variant, m] of Object.entries(medians)) {
+    const totals = all[variant].map((s) => s.total.toFixed(0)).join(", ");
+    lines.push(
+      `  ${variant.padEnd(14)} ${ms(m.require)}  ${ms(m.program)}  ${ms(m.registrations)} | ${ms(m.total)} ${ms(m.serialization)}` +
+        `  ${String(m.closures).padStart(3)} (${(m.closureBytes / 1024).toFixed(0).padStart(4)})  ${String(m.resources).padStart(9)}  [${totals}]`,
+    );
+  }
+  const cs = checks(medians);
+  for (const c of cs)
+    lines.push(
+      `  ${c.name}: ${c.what} = ${c.value.toFixed(2)} (target <= ${c.target.toFixed(2)}) ${c.ok ? "OK" : "OVER TARGET"}`,
+    );
+  return { text: lines.join("\n") + "\n", ok: cs.every((c) => c.ok) };
+}
