@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ConfigError, ConfigIssue, fromZodIssue, keyPath, NAMESPACE, renderValue } from "./errors";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
 import { isSecretKey, SECRET_KEYS, SecretKey } from "./secrets";
+import { replicationChecks } from "./sections/replication";
 
 /** Where config comes from: the Pulumi runtime in a real run, a stack file in the synth, an object in tests. */
 export interface ConfigSource {
@@ -424,6 +425,19 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
     if (prev) add(["harborConfig", "proxyCaches", i, "name"], p.name, `a name not already used by ${prev}`);
     seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
   });
+
+  // Geo-replication.
+  out.push(
+    ...replicationChecks(c.replication, {
+      project: c.project,
+      stack: c.stack,
+      role: c.role,
+      storageProvider: st.provider,
+      harborConfigEnabled: hc.enabled,
+      projects: hc.projects.map((p) => p.name),
+      proxyCaches: hc.proxyCaches.map((p) => p.name),
+    }),
+  );
 
   // Velero.
   const v = c.velero;

@@ -11,6 +11,7 @@ import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../componen
 import { k8sNameSchema as k8sName } from "./sections/common";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
+import { replicationSection } from "./sections/replication";
 import { veleroSection } from "./sections/velero";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -195,6 +196,7 @@ export const configSchema = z.strictObject({
   harbor: harborSection,
   harborConfig: harborConfigSection,
   velero: veleroSection,
+  replication: replicationSection,
 });
 
 /** The config as written in the stack file, defaults applied (before environment-dependent resolution). */

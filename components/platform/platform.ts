@@ -10,6 +10,8 @@ import { harborConfigArgsFromConfig } from "../harbor-config/from-config";
 import { Harbor } from "../harbor/harbor";
 import { harborArgsFromConfig } from "../harbor/from-config";
 import { createProviders, PlatformProviders } from "../providers";
+import { harborTrustedCaBundle, replicationPeersArgsFromConfig } from "../replication/from-config";
+import { ReplicationPeers } from "../replication/peers";
 import { RegistryStorage } from "../storage/registryStorage";
 import { storageArgsFromConfig, storageTargetOf } from "../storage/from-config";
 import { CertManagerCertificate } from "../tls/cert-manager";
@@ -54,6 +56,8 @@ export class RegistryPlatform extends pulumi.ComponentResource {
   public readonly harborConfig?: HarborConfig;
   /** Absent when `velero.enabled` is false. */
   public readonly velero?: Velero;
+  /** A primary's replicas (StackReferences, S3 backup replication); absent without peers. */
+  public readonly replicationPeers?: ReplicationPeers;
   /** The platform CA bundle (public), if any. */
   public readonly caBundlePem?: pulumi.Output<string>;
   /** The stack output contract. */
@@ -83,6 +87,18 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       aws,
     );
 
+    // Geo-replication: a primary reads its replicas first; their CAs join Harbor's trusted bundle.
+    const peersArgs = replicationPeersArgsFromConfig(
+      cfg,
+      {
+        backupBucketName: this.storage.backupBucketName,
+        backupBucketArn: this.storage.backupBucketArn,
+        resource: this.storage,
+      },
+      tags,
+    );
+    this.replicationPeers = peersArgs ? new ReplicationPeers(`${name}-replication`, peersArgs, aws) : undefined;
+
     const tlsArgs = registryTlsArgsFromConfig(cfg);
     this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
     const caBundlePem = platformCaBundle(this.tls, cfg.tls.rootCertPem);
@@ -108,7 +124,7 @@ export class RegistryPlatform extends pulumi.ComponentResource {
         tls: this.tls
           ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
           : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
-        caBundlePem,
+        caBundlePem: harborTrustedCaBundle(caBundlePem, this.replicationPeers),
       }),
       k8s,
     );

@@ -29,8 +29,8 @@ export function parsedConfig(sc: StackConfig, stack = "t"): PlatformConfig {
 }
 
 /** The problems of a config that must be rejected, as `key | found | allowed`. */
-export function configIssues(sc: StackConfig): string[] {
-  const r = parsePlatformConfig(configSource(sc));
+export function configIssues(sc: StackConfig, stack = "t"): string[] {
+  const r = parsePlatformConfig(configSource(sc, stack));
   assert.ok(!r.ok, "expected the config to be rejected");
   return r.issues.map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
 }

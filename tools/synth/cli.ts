@@ -1,8 +1,10 @@
 /**
- * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--quiet]`
+ * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--peer-outputs <dir>] [--quiet]`
  *
  * Writes `<out>/<stack>/resources.json` and `outputs.json` (secrets as "[secret]") and prints the resource
  * tree. Invalid config: exit status 2, every problem on stderr, no output files left behind.
+ * `StackReference`s (a primary reading its replicas) are answered from `<peer-outputs>/<stack>/outputs.json`,
+ * by default the `--out` directory: synthesize the replicas first.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,10 +16,13 @@ interface Args {
   stack: string;
   configFile?: string;
   out: string;
+  /** Where earlier synths of referenced stacks are. Default: `out`. */
+  peerOutputs?: string;
   quiet: boolean;
 }
 
-const USAGE = "usage: synth --stack <name> [--config-file <path>] [--out <dir>] [--quiet]";
+const USAGE =
+  "usage: synth --stack <name> [--config-file <path>] [--out <dir>] [--peer-outputs <dir>] [--quiet]";
 
 export function parseArgs(argv: string[]): Args {
   const a: Partial<Args> = { out: path.join(ROOT, "out"), quiet: false };
@@ -31,6 +36,7 @@ export function parseArgs(argv: string[]): Args {
     if (k === "--stack") a.stack = next();
     else if (k === "--config-file") a.configFile = path.resolve(next());
     else if (k === "--out") a.out = path.resolve(next());
+    else if (k === "--peer-outputs") a.peerOutputs = path.resolve(next());
     else if (k === "--quiet") a.quiet = true;
     else throw new Error(`unknown argument ${k}\n${USAGE}`);
   }
@@ -57,7 +63,11 @@ export async function main(argv: string[]): Promise<number> {
   for (const f of files) fs.rmSync(f, { force: true });
   const started = process.hrtime.bigint();
   try {
-    const result = await synth({ stack: args.stack, configFile: args.configFile });
+    const result = await synth({
+      stack: args.stack,
+      configFile: args.configFile,
+      peerOutputsDir: args.peerOutputs ?? args.out,
+    });
     const docs = resourceDocs(result);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(files[0], JSON.stringify(docs, null, 2) + "\n");
