@@ -25,6 +25,7 @@ import {
   robotCrud,
 } from "./crud";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
+import { systemRobotCrud } from "../replication/harbor/system-robot";
 
 /** A dynamic provider around a CRUD implementation. `diff` never calls Harbor. */
 export function dynamicProvider<I extends BaseInputs, O extends I>(
@@ -49,6 +50,8 @@ export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>>
   [purgeAuditCrud.kind]: purgeAuditCrud,
   [auditForwardingCrud.kind]: auditForwardingCrud,
   [registryCrud.kind]: registryCrud,
+  // Geo-replication (components/replication): served by the same provider object.
+  [systemRobotCrud.kind]: systemRobotCrud,
 };
 
 function crudOf(kind: string): Crud<BaseInputs, BaseInputs> {

@@ -10,8 +10,14 @@ import { harborConfigArgsFromConfig } from "../harbor-config/from-config";
 import { Harbor } from "../harbor/harbor";
 import { harborArgsFromConfig } from "../harbor/from-config";
 import { createProviders, PlatformProviders } from "../providers";
-import { harborTrustedCaBundle, replicationPeersArgsFromConfig } from "../replication/from-config";
+import {
+  harborTrustedCaBundle,
+  replicationOutputs,
+  replicationPeersArgsFromConfig,
+  replicationTargetArgsFromConfig,
+} from "../replication/from-config";
 import { ReplicationPeers } from "../replication/peers";
+import { ReplicationTarget } from "../replication/target";
 import { RegistryStorage } from "../storage/registryStorage";
 import { storageArgsFromConfig, storageTargetOf } from "../storage/from-config";
 import { CertManagerCertificate } from "../tls/cert-manager";
@@ -58,6 +64,8 @@ export class RegistryPlatform extends pulumi.ComponentResource {
   public readonly velero?: Velero;
   /** A primary's replicas (StackReferences, S3 backup replication); absent without peers. */
   public readonly replicationPeers?: ReplicationPeers;
+  /** A replica's replication robot and published contract; absent on a primary. */
+  public readonly replicationTarget?: ReplicationTarget;
   /** The platform CA bundle (public), if any. */
   public readonly caBundlePem?: pulumi.Output<string>;
   /** The stack output contract. */
@@ -140,6 +148,20 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
       : undefined;
 
+    const targetArgs = replicationTargetArgsFromConfig(cfg, {
+      harborUrl: this.harbor.url,
+      adminPassword: this.harbor.adminPassword,
+      caBundlePem,
+      backupBucketName: this.storage.backupBucketName,
+      backupBucketArn: this.storage.backupBucketArn,
+    });
+    this.replicationTarget = targetArgs
+      ? new ReplicationTarget(`${name}-replication-target`, targetArgs, {
+          ...aws,
+          dependsOn: [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])],
+        })
+      : undefined;
+
     const veleroArgs = veleroArgsFromConfig(cfg, {
       backupBucket: this.storage.backupBucketName,
       veleroRoleArn: this.storage.veleroRoleArn,
@@ -155,7 +177,7 @@ export class RegistryPlatform extends pulumi.ComponentResource {
 
 /** The output contract from the platform's children. */
 function platformOutputs(cfg: PlatformConfig, p: RegistryPlatform): PlatformOutputs {
-  const { storage, harbor, harborConfig, velero, caBundlePem } = p;
+  const { storage, harbor, harborConfig, velero, caBundlePem, replicationPeers, replicationTarget } = p;
   return {
     environment: cfg.environment,
     region: cfg.region,
@@ -181,6 +203,7 @@ function platformOutputs(cfg: PlatformConfig, p: RegistryPlatform): PlatformOutp
           pullDockerConfigJson: harborConfig.pullDockerConfigJson,
         }
       : {}),
+    ...replicationOutputs(replicationPeers, replicationTarget),
     ...(velero
       ? {
           veleroNamespace: velero.namespace,

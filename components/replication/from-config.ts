@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
 import { mergeCaBundles, replicationPlan } from "./plan";
 import type { ReplicationPeers, ReplicationPeersArgs } from "./peers";
+import type { ReplicationTargetArgs } from "./target";
 
 /** The regular (non-proxy-cache) Harbor projects of a stack: what replication can carry. */
 export function replicableProjects(cfg: PlatformConfig): string[] {
@@ -57,4 +58,86 @@ export function harborTrustedCaBundle(
 ): pulumi.Output<string> | undefined {
   if (!peers) return own;
   return pulumi.all([own ?? "", peers.caBundlePems]).apply(([o, ps]) => mergeCaBundles([o, ...ps]));
+}
+
+/** {@link ReplicationTargetArgs} of a replica; `undefined` on a primary. */
+export function replicationTargetArgsFromConfig(
+  cfg: PlatformConfig,
+  inputs: {
+    harborUrl: pulumi.Input<string>;
+    adminPassword: pulumi.Input<string>;
+    caBundlePem?: pulumi.Output<string>;
+    backupBucketName: pulumi.Input<string>;
+    backupBucketArn: pulumi.Input<string>;
+  },
+): ReplicationTargetArgs | undefined {
+  if (cfg.role !== "replica") return undefined;
+  const robot = cfg.replication.robot;
+  return {
+    harbor: { url: inputs.harborUrl, adminPassword: inputs.adminPassword, caBundlePem: inputs.caBundlePem },
+    registryUrl: `https://${cfg.host}`,
+    caBundlePem: inputs.caBundlePem,
+    robot: {
+      name: robot?.name ?? "replication",
+      projects: robot?.projects ?? replicableProjects(cfg),
+      allowDeletion: robot?.allowDeletion ?? false,
+      rotation: cfg.harborConfig.robotRotation,
+    },
+    ...(cfg.storage.provider === "aws"
+      ? {
+          backupBucket: {
+            bucket: inputs.backupBucketName,
+            bucketArn: inputs.backupBucketArn,
+            region: cfg.region,
+            sseKms: cfg.storage.kms,
+            ...(cfg.storage.kmsKeyArn ? { kmsKeyArn: cfg.storage.kmsKeyArn } : {}),
+            objectLock: cfg.storage.backupRetention,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Per peer of a primary, in the stack outputs: where it pushes and how. */
+export interface ReplicationPeerOutput {
+  stack: string;
+  registryUrl: pulumi.Output<string>;
+  /** Harbor registry endpoint name. */
+  endpoint: string;
+  /** Harbor replication policy names. */
+  policies: string[];
+  projects: string[];
+  /** The backup bucket is S3-replicated into the peer's. */
+  backupReplication: boolean;
+}
+
+/** The replication part of the output contract (see README "Outputs"). */
+export function replicationOutputs(
+  peers: ReplicationPeers | undefined,
+  target: { target: pulumi.Output<unknown>; robotSecret: pulumi.Output<string> } | undefined,
+): {
+  replicationPeers?: Record<string, ReplicationPeerOutput>;
+  replicationTarget?: pulumi.Output<unknown>;
+  replicationRobotSecret?: pulumi.Output<string>;
+} {
+  return {
+    ...(peers
+      ? {
+          replicationPeers: Object.fromEntries(
+            Object.entries(peers.peers).map(([k, p]) => [
+              k,
+              {
+                stack: p.plan.stack,
+                registryUrl: p.target.apply((t) => t.registryUrl),
+                endpoint: p.plan.endpointName,
+                policies: p.plan.policies.map((x) => x.name),
+                projects: p.plan.projects,
+                backupReplication: p.plan.backupReplication !== undefined,
+              },
+            ]),
+          ),
+        }
+      : {}),
+    ...(target ? { replicationTarget: target.target, replicationRobotSecret: target.robotSecret } : {}),
+  };
 }

@@ -78,6 +78,15 @@ export interface SourceBucket {
   kmsKeyArn?: string;
 }
 
+/** `prod-apne1` → `ProdApne1` (IAM statement ids are alphanumeric). */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
+}
+
 function dnsSuffix(arn: string): string {
   return arn.startsWith("arn:aws-cn:") ? "amazonaws.com.cn" : "amazonaws.com";
 }
@@ -190,7 +199,7 @@ export function replicationRolePolicy(
       if (d.kmsKeyArn && !/:alias\/aws\/s3$/.test(d.kmsKeyArn))
         statements.push(
           kmsUseStatement(
-            `EncryptReplicasFor${d.name.replace(/[^A-Za-z0-9]/g, "")}`,
+            `EncryptReplicasFor${pascalCase(d.name)}`,
             DESTINATION_KMS_ACTIONS,
             { arn: d.kmsKeyArn, region: d.region },
             d.bucketArn,

@@ -53,3 +53,10 @@ registerDynamicOutputs("harbor:PurgeAuditSchedule", (_name, inputs: State) => ({
 }));
 
 registerDynamicOutputs("harbor:AuditLogForwarding", () => ({ adopted: false }));
+
+registerDynamicOutputs("harbor:SystemRobotAccount", (name, inputs: State) => ({
+  robotId: fakeId(`system-robot::${name}`),
+  fullName: `robot$${String(inputs.name)}`,
+  secret: fakeString(`system-robot-secret::${name}::${String(inputs.rotation)}`, 32, ALNUM),
+  adopted: false,
+}));

@@ -1,0 +1,279 @@
+/**
+ * Geo-replication through the whole program on the mock engine (SPEC R6): the replica publishes its contract,
+ * the primary reads it with a StackReference per peer and replicates its backup bucket into each peer's.
+ */
+import * as assert from "assert";
+import { PeerStackOutputs } from "../../tools/synth/engine";
+import { peersFromRuns, Recorded, runProgram, runProgramFailing, stackRun, stackWith } from "../harness";
+
+const REF = "pulumi:pulumi:StackReference";
+const ROBOT = "harbor:SystemRobotAccount";
+const DYN = "pulumi-nodejs:dynamic:Resource";
+const APNE1 = "organization/registry-platform/prod-apne1";
+const APNE3 = "organization/registry-platform/prod-apne3";
+
+/** Another replica, derived from prod-apne1's outputs: its own URL, CA, robot, bucket and key. */
+function apne3From(apne1: PeerStackOutputs): PeerStackOutputs {
+  const t = apne1.outputs.replicationTarget as Record<string, any>;
+  return {
+    outputs: {
+      ...apne1.outputs,
+      region: "ap-northeast-3",
+      replicationTarget: {
+        ...t,
+        registryUrl: "https://registry.apne3.example.com",
+        caBundlePem: "-----BEGIN CERTIFICATE-----\nQVBORTMgQ0E=\n-----END CERTIFICATE-----\n",
+        robotName: "robot$replication-apne3",
+        backupBucket: {
+          ...t.backupBucket,
+          bucket: "registry-platform-prod-apne3-backup",
+          bucketArn: "arn:aws:s3:::registry-platform-prod-apne3-backup",
+          region: "ap-northeast-3",
+          kmsKeyArn: "arn:aws:kms:ap-northeast-3:123456789012:key/apne3",
+        },
+      },
+      replicationRobotSecret: "apne3-robot-secret",
+    },
+    secretOutputNames: apne1.secretOutputNames,
+  };
+}
+
+const twoPeers = {
+  replication: {
+    peers: [
+      { stack: APNE1, trigger: { eventBased: true } },
+      { stack: APNE3, projects: ["platform"], backupReplication: { replicationTime: true } },
+    ],
+  },
+};
+
+describe("replication: the replica (prod-apne1)", function () {
+  this.timeout(120000);
+  let rec: Recorded;
+  before(async () => {
+    rec = await stackRun("prod-apne1");
+  });
+
+  it("reads no peer and replicates nothing", () => {
+    assert.deepStrictEqual(rec.byType(REF), []);
+    assert.deepStrictEqual(rec.byType("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), []);
+    assert.strictEqual(rec.outputs.replicationPeers, undefined);
+  });
+
+  it("creates one system-level robot with push rights on exactly its projects, after them", () => {
+    const robots = rec.byType(DYN).filter((r) => rec.inputs(r).kind === ROBOT);
+    assert.strictEqual(robots.length, 1);
+    const robot = robots[0];
+    assert.strictEqual(robot.name, "registry-replication-target-robot");
+    assert.strictEqual(rec.parentOf(robot)?.type, "registry-platform:replication:ReplicationTarget");
+    const i = rec.inputs(robot);
+    assert.strictEqual(i.name, "replication");
+    const push = [
+      { resource: "repository", action: "pull" },
+      { resource: "repository", action: "push" },
+      { resource: "artifact", action: "read" },
+      { resource: "tag", action: "list" },
+      { resource: "tag", action: "create" },
+    ];
+    assert.deepStrictEqual(i.permissions, [
+      { project: "apps", access: push },
+      { project: "platform", access: push },
+    ]);
+    assert.deepStrictEqual(rec.secrets(robot), ["connection"]);
+    assert.ok(robot.additionalSecretOutputs.includes("secret"));
+    // The projects exist first: the robot waits for every HarborConfig child (and the Harbor release).
+    const project = rec.one(DYN, "registry-harbor-config-apps-project");
+    assert.ok(robot.dependencies.includes(project.urn), "robot must depend on the projects");
+  });
+
+  it("publishes the contract: URL, CA, robot, projects, WORM backup bucket; the robot secret is a secret", () => {
+    const t = rec.outputs.replicationTarget;
+    assert.strictEqual(t.version, 1);
+    assert.strictEqual(t.role, "replica");
+    assert.strictEqual(t.registryUrl, "https://registry.apne1.example.com");
+    assert.strictEqual(t.caBundlePem, rec.outputs.caBundlePem);
+    assert.strictEqual(t.robotName, "robot$replication");
+    assert.deepStrictEqual(t.projects, ["apps", "platform"]);
+    assert.strictEqual(t.allowsDeletion, false);
+    assert.deepStrictEqual(t.backupBucket, {
+      provider: "aws",
+      bucket: "registry-platform-prod-apne1-backup",
+      bucketArn: "arn:aws:s3:::registry-platform-prod-apne1-backup",
+      region: "ap-northeast-1",
+      accountId: "123456789012",
+      sseKms: true,
+      kmsKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:alias/registry-platform",
+      versioning: "Enabled",
+      objectLock: { mode: "COMPLIANCE", days: 35 },
+    });
+    assert.ok(rec.outputSecrets().includes("replicationRobotSecret"));
+    assert.ok(!rec.outputSecrets().some((p) => p.startsWith("replicationTarget")));
+    assert.match(rec.outputs.replicationRobotSecret, /^[A-Za-z0-9]{32}$/);
+  });
+});
+
+describe("replication: a primary with two peers", function () {
+  this.timeout(180000);
+  let rec: Recorded;
+  let apne1: Recorded;
+  before(async () => {
+    apne1 = await stackRun("prod-apne1");
+    rec = await runProgram(
+      "prod-apne2",
+      stackWith("prod-apne2", twoPeers),
+      false,
+      peersFromRuns({ "prod-apne1": apne1, "prod-apne3": apne3From(apne1.asPeer()) }),
+    );
+  });
+
+  it("reads each peer with one StackReference under the ReplicationPeers component", () => {
+    const refs = rec.byType(REF);
+    assert.deepStrictEqual(
+      refs.map((r) => [r.name, rec.inputs(r).name, r.read, rec.parentOf(r)?.type]),
+      [
+        ["registry-replication-prod-apne1", APNE1, true, "registry-platform:replication:ReplicationPeers"],
+        ["registry-replication-prod-apne3", APNE3, true, "registry-platform:replication:ReplicationPeers"],
+      ],
+    );
+  });
+
+  it("replicates the backup bucket into exactly the peers' buckets, re-encrypted with their keys", () => {
+    const cfg = rec.inputs(rec.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig"));
+    const role = rec.one("aws:iam/role:Role", "registry-replication-backup-role");
+    assert.strictEqual(cfg.bucket, "registry-platform-prod-apne2-backup");
+    assert.match(cfg.role, /^arn:aws:iam::123456789012:role\/registry-replication-backup-role-[0-9a-f]{7}$/);
+    assert.deepStrictEqual(
+      cfg.rules.map((r: any) => [
+        r.id,
+        r.priority,
+        r.destination.bucket,
+        r.destination.encryptionConfiguration.replicaKmsKeyId,
+        r.deleteMarkerReplication.status,
+        r.destination.metrics.status,
+        r.destination.replicationTime?.status,
+      ]),
+      [
+        [
+          "to-prod-apne1",
+          1,
+          "arn:aws:s3:::registry-platform-prod-apne1-backup",
+          "arn:aws:kms:ap-northeast-1:123456789012:alias/registry-platform",
+          "Disabled",
+          "Enabled",
+          undefined,
+        ],
+        [
+          "to-prod-apne3",
+          2,
+          "arn:aws:s3:::registry-platform-prod-apne3-backup",
+          "arn:aws:kms:ap-northeast-3:123456789012:key/apne3",
+          "Disabled",
+          "Enabled",
+          "Enabled",
+        ],
+      ],
+    );
+    const policy = JSON.parse(
+      rec.inputs(rec.one("aws:iam/rolePolicy:RolePolicy", "registry-replication-backup-role-policy")).policy,
+    );
+    const replicate = policy.Statement.find((s: any) => s.Sid === "ReplicateIntoPeerBuckets");
+    assert.deepStrictEqual(replicate.Action, ["s3:ReplicateObject", "s3:ReplicateTags"]);
+    assert.deepStrictEqual(replicate.Resource, [
+      "arn:aws:s3:::registry-platform-prod-apne1-backup/*",
+      "arn:aws:s3:::registry-platform-prod-apne3-backup/*",
+    ]);
+    const source = policy.Statement.filter((s: any) => s.Sid.startsWith("Source"));
+    assert.deepStrictEqual(
+      source.map((s: any) => s.Resource),
+      [
+        "arn:aws:s3:::registry-platform-prod-apne2-backup",
+        "arn:aws:s3:::registry-platform-prod-apne2-backup/*",
+      ],
+    );
+    const trust = JSON.parse(rec.inputs(role).assumeRolePolicy);
+    assert.deepStrictEqual(trust.Statement[0].Condition.ArnLike, {
+      "aws:SourceArn": "arn:aws:s3:::registry-platform-prod-apne2-backup",
+    });
+  });
+
+  it("the replication configuration waits for the source bucket's versioning", () => {
+    const cfg = rec.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    const versioning = rec.one(
+      "aws:s3/bucketVersioning:BucketVersioning",
+      "registry-storage-backup-versioning",
+    );
+    assert.ok(cfg.dependencies.includes(versioning.urn));
+    assert.strictEqual(rec.providerOf(cfg)?.name, "registry-aws");
+  });
+
+  it("Harbor trusts its own CA and every peer's (caBundleSecretName)", () => {
+    const bundle = rec.inputs(rec.one("kubernetes:core/v1:Secret", "registry-harbor-ca-bundle-secret"))
+      .stringData["ca.crt"] as string;
+    assert.ok(bundle.startsWith(rec.outputs.caBundlePem.trim()), "own CA first");
+    assert.ok(bundle.includes(apne1.outputs.caBundlePem.trim().split("\n").slice(1, 3).join("\n")));
+    assert.ok(bundle.includes("QVBORTMgQ0E="));
+  });
+
+  it("exports each peer's endpoint, policies and backup replication", () => {
+    assert.deepStrictEqual(rec.outputs.replicationPeers, {
+      "prod-apne1": {
+        stack: APNE1,
+        registryUrl: "https://registry.apne1.example.com",
+        endpoint: "peer-prod-apne1",
+        policies: ["to-prod-apne1"],
+        projects: ["apps", "platform"],
+        backupReplication: true,
+      },
+      "prod-apne3": {
+        stack: APNE3,
+        registryUrl: "https://registry.apne3.example.com",
+        endpoint: "peer-prod-apne3",
+        policies: ["to-prod-apne3"],
+        projects: ["platform"],
+        backupReplication: true,
+      },
+    });
+    assert.strictEqual(rec.outputs.replicationTarget, undefined);
+  });
+});
+
+describe("replication: what a primary refuses from a peer", function () {
+  this.timeout(120000);
+  let apne1: PeerStackOutputs;
+  before(async () => {
+    apne1 = (await stackRun("prod-apne1")).asPeer();
+  });
+  const primary = stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1, deletion: true }] } });
+
+  it("a missing output fails naming the peer stack and the output", async () => {
+    const { error } = await runProgramFailing(
+      "prod-apne2",
+      primary,
+      peersFromRuns({ "prod-apne1": { outputs: { role: "primary" }, secretOutputNames: [] } }),
+    );
+    assert.match(
+      String(error),
+      /Required output 'replicationTarget' does not exist on stack 'organization\/registry-platform\/prod-apne1'/,
+    );
+  });
+
+  it("a peer whose robot may not delete, lacking a project, fails naming the peer and each field", async () => {
+    const t = apne1.outputs.replicationTarget as Record<string, any>;
+    const { error } = await runProgramFailing(
+      "prod-apne2",
+      primary,
+      peersFromRuns({
+        "prod-apne1": {
+          outputs: { ...apne1.outputs, replicationTarget: { ...t, projects: ["platform"] } },
+          secretOutputNames: apne1.secretOutputNames,
+        },
+      }),
+    );
+    assert.match(String(error), /peer stack organization\/registry-platform\/prod-apne1: /);
+    assert.match(String(error), /output replicationTarget.projects lacks "apps"/);
+    assert.match(
+      String(error),
+      /output replicationTarget.allowsDeletion is false; replicating deletions needs/,
+    );
+  });
+});
