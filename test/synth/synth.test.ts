@@ -49,6 +49,10 @@ describe("synth: CLI", function () {
   });
 
   it("writes resources.json and outputs.json with secrets redacted", () => {
+    // prod-apne2 reads its replica prod-apne1 (StackReference): synthesize the replica first, into the same dir.
+    execFileSync(process.execPath, [CLI, "--stack", "prod-apne1", "--out", out, "--quiet"], {
+      encoding: "utf8",
+    });
     const stdout = execFileSync(process.execPath, [CLI, "--stack", "prod-apne2", "--out", out], {
       encoding: "utf8",
     });

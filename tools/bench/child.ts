@@ -1,7 +1,7 @@
 /**
  * One benchmark sample, run in a fresh Node process: `node child.js <variant> <stack>`.
  * Every variant imports the same SDKs and uses the same mock engine; `platform` runs the real program for the
- * stack, `baseline` loads the SDK modules the platform uses (the SDKs load submodules lazily) and registers a
+ * stack (`platform-peers-<n>`: with n replication peers), `baseline` loads the SDK modules the platform uses (the SDKs load submodules lazily) and registers a
  * single bucket. Prints the wall time since process start in ms.
  */
 import * as aws from "@pulumi/aws";
@@ -10,19 +10,35 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { runOnMocks } from "../synth/engine";
-import { readStackConfig, stackFilePath } from "../synth/stackfile";
+import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
 import { projectName, ROOT, synth } from "../synth/synth";
 
-async function main(which: string, stack: string): Promise<void> {
+/** `<stack>`'s config with `n` replication peers `organization/<project>/bench-peer-<i>`. */
+function withPeers(stack: string, n: number): StackConfig {
+  const sc = readStackConfig(stackFilePath(ROOT, stack));
+  const peers = Array.from({ length: n }, (_, i) => ({
+    stack: `organization/${projectName()}/bench-peer-${i + 1}`,
+    trigger: { eventBased: true, reconcileSchedule: "0 30 4 * * *" },
+  }));
+  return { ...sc, config: { ...sc.config, "registry-platform:replication": JSON.stringify({ peers }) } };
+}
+
+async function main(which: string, stack: string, peerOutputsDir?: string): Promise<void> {
+  const peersVariant = /^platform-peers-(\d+)$/.exec(which);
   if (which === "platform") {
-    await synth({ stack });
+    await synth({ stack, peerOutputsDir });
+  } else if (peersVariant) {
+    await synth({ stack, stackConfig: withPeers(stack, Number(peersVariant[1])), peerOutputsDir });
   } else if (which === "platform-without-harbor-config") {
     // Same program with the Harbor API resources off: isolates the one-time closure serialization of the
     // dynamic provider (Pulumi SDK work) from the rest of the platform's code.
     const sc = readStackConfig(stackFilePath(ROOT, stack));
     const key = "registry-platform:harborConfig";
     const hc = { ...(JSON.parse(sc.config[key] ?? "{}") as Record<string, unknown>), enabled: false };
-    await synth({ stack, stackConfig: { ...sc, config: { ...sc.config, [key]: JSON.stringify(hc) } } });
+    // Without the Harbor API, replication is off too (it needs it).
+    const rest: Record<string, string> = { ...sc.config, [key]: JSON.stringify(hc) };
+    delete rest["registry-platform:replication"];
+    await synth({ stack, stackConfig: { ...sc, config: rest } });
   } else if (which === "baseline") {
     // Touch the SDK submodules the platform's components use, so both variants pay the same SDK import cost.
     const surface: unknown[] = [
@@ -46,12 +62,14 @@ async function main(which: string, stack: string): Promise<void> {
       return { bucket: b.bucket };
     });
   } else {
-    throw new Error(`unknown variant ${which}; allowed: platform, platform-without-harbor-config, baseline`);
+    throw new Error(
+      `unknown variant ${which}; allowed: platform, platform-without-harbor-config, platform-peers-<n>, baseline`,
+    );
   }
   process.stdout.write(`${performance.now().toFixed(1)}\n`);
 }
 
-main(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2").catch((e) => {
+main(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2", process.argv[4]).catch((e) => {
   process.stderr.write(`${String(e)}\n`);
   process.exit(1);
 });
