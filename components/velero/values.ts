@@ -175,6 +175,14 @@ export function locationPrefix(prefix: string): string {
   return p;
 }
 
+/** `velero` + `prod-apne2` → `velero/prod-apne2`; no scope → the prefix itself. */
+export function scopedPrefix(prefix: string, scope: string | undefined): string {
+  if (scope === undefined) return prefix;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(scope))
+    throw new Error(`the location scope "${scope}" is not one path segment of [A-Za-z0-9._-]`);
+  return `${prefix}/${scope}`;
+}
+
 // ── Harbor's internal PostgreSQL ───────────────────────────────────────────────────────────────────────
 
 /**
@@ -359,6 +367,8 @@ export interface ValuesInputs extends ScheduleInputs {
   backupBucket: pulumi.Input<string>;
   region: string;
   archivePrefix: string;
+  /** Sub-prefix of both locations (`velero/<scope>`, `<archive>/<scope>`); see `VeleroArgs.locationScope`. */
+  locationScope?: string;
   storage: VeleroStorageTarget;
   /** `secret`: the name of the credentials Secret; `irsa`: the role ARN for the service account. */
   credentials:
@@ -424,8 +434,8 @@ export function veleroValues(v: ValuesInputs): VeleroChartValues {
     },
     configuration: {
       backupStorageLocation: [
-        location(DEFAULT_LOCATION, DEFAULT_PREFIX, true),
-        location(ARCHIVE_LOCATION, locationPrefix(v.archivePrefix), false),
+        location(DEFAULT_LOCATION, scopedPrefix(DEFAULT_PREFIX, v.locationScope), true),
+        location(ARCHIVE_LOCATION, scopedPrefix(locationPrefix(v.archivePrefix), v.locationScope), false),
       ],
       volumeSnapshotLocation: [],
       uploaderType: "kopia",
