@@ -25,6 +25,7 @@ import {
   robotCrud,
 } from "./crud";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
+import { replicationPolicyCrud } from "../replication/harbor/policy";
 import { systemRobotCrud } from "../replication/harbor/system-robot";
 
 /** A dynamic provider around a CRUD implementation. `diff` never calls Harbor. */
@@ -52,6 +53,7 @@ export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>>
   [registryCrud.kind]: registryCrud,
   // Geo-replication (components/replication): served by the same provider object.
   [systemRobotCrud.kind]: systemRobotCrud,
+  [replicationPolicyCrud.kind]: replicationPolicyCrud,
 };
 
 function crudOf(kind: string): Crud<BaseInputs, BaseInputs> {

@@ -16,6 +16,7 @@ import {
   replicationPeersArgsFromConfig,
   replicationTargetArgsFromConfig,
 } from "../replication/from-config";
+import { HarborReplication } from "../replication/harbor-replication";
 import { ReplicationPeers } from "../replication/peers";
 import { ReplicationTarget } from "../replication/target";
 import { RegistryStorage } from "../storage/registryStorage";
@@ -66,6 +67,8 @@ export class RegistryPlatform extends pulumi.ComponentResource {
   public readonly replicationPeers?: ReplicationPeers;
   /** A replica's replication robot and published contract; absent on a primary. */
   public readonly replicationTarget?: ReplicationTarget;
+  /** A primary's Harbor registry endpoints and push policies, one set per peer; absent without peers. */
+  public readonly harborReplication?: HarborReplication;
   /** The platform CA bundle (public), if any. */
   public readonly caBundlePem?: pulumi.Output<string>;
   /** The stack output contract. */
@@ -105,7 +108,9 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       },
       tags,
     );
-    this.replicationPeers = peersArgs ? new ReplicationPeers(`${name}-replication`, peersArgs, aws) : undefined;
+    this.replicationPeers = peersArgs
+      ? new ReplicationPeers(`${name}-replication`, peersArgs, aws)
+      : undefined;
 
     const tlsArgs = registryTlsArgsFromConfig(cfg);
     this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
@@ -148,6 +153,20 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
       : undefined;
 
+    // The config guarantees the Harbor API is on wherever replication is configured.
+    const harborApi = {
+      url: this.harbor.url,
+      adminPassword: this.harbor.adminPassword,
+      caBundlePem,
+    };
+    const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
+    this.harborReplication = this.replicationPeers
+      ? new HarborReplication(
+          `${name}-harbor-replication`,
+          { harbor: harborApi, peers: Object.values(this.replicationPeers.peers) },
+          { parent: this, dependsOn: afterHarborConfig },
+        )
+      : undefined;
     const targetArgs = replicationTargetArgsFromConfig(cfg, {
       harborUrl: this.harbor.url,
       adminPassword: this.harbor.adminPassword,
@@ -158,7 +177,7 @@ export class RegistryPlatform extends pulumi.ComponentResource {
     this.replicationTarget = targetArgs
       ? new ReplicationTarget(`${name}-replication-target`, targetArgs, {
           ...aws,
-          dependsOn: [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])],
+          dependsOn: afterHarborConfig,
         })
       : undefined;
 

@@ -34,8 +34,8 @@ export interface PolicySpec {
    * `dest_namespace`: empty, so every repository keeps its path (`<project>/<repo>`) on the peer — the peer
    * holds projects of the same names (its own config), and `dest_namespace_replace_count` 0 replaces nothing.
    */
-  destNamespace: "";
-  destNamespaceReplaceCount: 0;
+  destNamespace: string;
+  destNamespaceReplaceCount: number;
 }
 
 export interface PeerInput {
@@ -98,8 +98,8 @@ export function replicationPlan(
       speed: p.speed,
       copyByChunk: p.copyByChunk,
       enabled: p.enabled,
-      destNamespace: "" as const,
-      destNamespaceReplaceCount: 0 as const,
+      destNamespace: "",
+      destNamespaceReplaceCount: 0,
     };
     const schedule = p.trigger.reconcileSchedule;
     const policies: PolicySpec[] = p.trigger.eventBased

@@ -56,6 +56,15 @@ describe("replication: the replica (prod-apne1)", function () {
 
   it("reads no peer and replicates nothing", () => {
     assert.deepStrictEqual(rec.byType(REF), []);
+    const kinds = rec.byType(DYN).map((r) => rec.inputs(r).kind as string);
+    assert.ok(!kinds.includes("harbor:ReplicationPolicy"));
+    assert.deepStrictEqual(
+      rec
+        .byType(DYN)
+        .filter((r) => rec.inputs(r).kind === "harbor:Registry")
+        .map((r) => rec.inputs(r).type),
+      ["docker-hub"],
+    );
     assert.deepStrictEqual(rec.byType("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), []);
     assert.strictEqual(rec.outputs.replicationPeers, undefined);
   });
@@ -135,6 +144,86 @@ describe("replication: a primary with two peers", function () {
         ["registry-replication-prod-apne3", APNE3, true, "registry-platform:replication:ReplicationPeers"],
       ],
     );
+  });
+
+  const kindOf = (kind: string) => rec.byType(DYN).filter((r) => rec.inputs(r).kind === kind);
+
+  it("creates exactly one Harbor endpoint and one push policy per peer, with the peer's URL, CA and robot", () => {
+    const endpoints = kindOf("harbor:Registry").filter((r) => rec.inputs(r).type === "harbor");
+    const policies = kindOf("harbor:ReplicationPolicy");
+    assert.deepStrictEqual(
+      endpoints.map((e) => e.name),
+      ["registry-harbor-replication-prod-apne1-endpoint", "registry-harbor-replication-prod-apne3-endpoint"],
+    );
+    assert.deepStrictEqual(
+      policies.map((e) => e.name),
+      ["registry-harbor-replication-to-prod-apne1", "registry-harbor-replication-to-prod-apne3"],
+    );
+    const apne3 = apne3From(apne1.asPeer()).outputs.replicationTarget as Record<string, any>;
+    const expected = [
+      [apne1.outputs.replicationTarget, apne1.outputs.replicationRobotSecret, "prod-apne1"],
+      [apne3, "apne3-robot-secret", "prod-apne3"],
+    ] as const;
+    endpoints.forEach((e, i) => {
+      const [t, secret, peer] = expected[i];
+      const inputs = rec.inputs(e);
+      assert.deepStrictEqual(
+        {
+          name: inputs.name,
+          type: inputs.type,
+          url: inputs.url,
+          insecure: inputs.insecure,
+          caCertificate: inputs.caCertificate,
+          accessKey: inputs.accessKey,
+          accessSecret: inputs.accessSecret,
+        },
+        {
+          name: `peer-${peer}`,
+          type: "harbor",
+          url: t.registryUrl,
+          insecure: false,
+          caCertificate: t.caBundlePem,
+          accessKey: t.robotName,
+          accessSecret: secret,
+        },
+      );
+      assert.deepStrictEqual(rec.secrets(e).sort(), ["accessSecret", "connection"]);
+      assert.strictEqual(rec.parentOf(e)?.type, "registry-platform:replication:HarborReplication");
+    });
+    const [p1, p3] = policies.map((p) => rec.inputs(p));
+    assert.deepStrictEqual(
+      { ...p1, connection: undefined, kind: undefined, __provider: undefined },
+      {
+        connection: undefined,
+        kind: undefined,
+        __provider: undefined,
+        name: "to-prod-apne1",
+        description: "Push apps, platform to organization/registry-platform/prod-apne1 (registry-platform)",
+        destRegistryId: p1.destRegistryId,
+        filters: { name: "{apps,platform}/**" },
+        trigger: { type: "event_based" },
+        deletion: false,
+        override: true,
+        enabled: true,
+        speed: -1,
+        copyByChunk: true,
+        destNamespace: "",
+        destNamespaceReplaceCount: 0,
+      },
+    );
+    assert.deepStrictEqual(p3.filters, { name: "platform/**" });
+    // A policy points at its peer's endpoint: Pulumi deletes it before the endpoint when the peer goes away.
+    policies.forEach((p, i) => assert.ok(p.dependencies.includes(endpoints[i].urn)));
+    assert.strictEqual(typeof p1.destRegistryId, "number");
+  });
+
+  it("Harbor resources wait for Harbor and its projects", () => {
+    const project = rec.one(DYN, "registry-harbor-config-apps-project");
+    for (const r of [
+      ...kindOf("harbor:ReplicationPolicy"),
+      ...kindOf("harbor:Registry").filter((x) => x.name.includes("replication")),
+    ])
+      assert.ok(r.dependencies.includes(project.urn), `${r.name} must wait for the projects`);
   });
 
   it("replicates the backup bucket into exactly the peers' buckets, re-encrypted with their keys", () => {

@@ -60,3 +60,8 @@ registerDynamicOutputs("harbor:SystemRobotAccount", (name, inputs: State) => ({
   secret: fakeString(`system-robot-secret::${name}::${String(inputs.rotation)}`, 32, ALNUM),
   adopted: false,
 }));
+
+registerDynamicOutputs("harbor:ReplicationPolicy", (name) => ({
+  policyId: fakeId(`replication-policy::${name}`),
+  adopted: false,
+}));

@@ -5,6 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HarborConnection } from "../../harbor-config/client";
 import { harborProvider } from "../../harbor-config/dynamic";
+import type { PolicyFilters, PolicyTrigger } from "../plan";
+import { replicationPolicyCrud } from "./policy";
 import { RobotPermission, systemRobotCrud } from "./system-robot";
 
 function harborOptions(
@@ -58,6 +60,62 @@ export class SystemRobotAccount extends pulumi.dynamic.Resource {
         adopted: undefined,
       },
       harborOptions(opts, ["secret"]),
+    );
+  }
+}
+
+export interface ReplicationPolicyArgs {
+  connection: pulumi.Input<HarborConnection>;
+  /** Policy name (Harbor-unique). Replaces on change. */
+  name: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  /** Harbor id of the peer's registry endpoint. */
+  destRegistryId: pulumi.Input<number>;
+  filters: pulumi.Input<PolicyFilters>;
+  trigger: pulumi.Input<PolicyTrigger>;
+  /** Replicate deletions. Default false. */
+  deletion?: pulumi.Input<boolean>;
+  /** Overwrite existing artifacts on the peer. Default true. */
+  override?: pulumi.Input<boolean>;
+  /** Default true. */
+  enabled?: pulumi.Input<boolean>;
+  /** KB/s per task, -1 unlimited. Default -1. */
+  speed?: pulumi.Input<number>;
+  /** Default true. */
+  copyByChunk?: pulumi.Input<boolean>;
+  /** Default "" (repositories keep their path) and 0. */
+  destNamespace?: pulumi.Input<string>;
+  destNamespaceReplaceCount?: pulumi.Input<number>;
+}
+
+/** A push replication policy to a registry endpoint (`harbor:ReplicationPolicy`). */
+export class ReplicationPolicy extends pulumi.dynamic.Resource {
+  declare readonly policyId: pulumi.Output<number>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ReplicationPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      harborProvider,
+      name,
+      {
+        kind: replicationPolicyCrud.kind,
+        connection: pulumi.secret(args.connection),
+        name: args.name,
+        description: args.description ?? "",
+        destRegistryId: args.destRegistryId,
+        filters: args.filters,
+        trigger: args.trigger,
+        deletion: args.deletion ?? false,
+        override: args.override ?? true,
+        enabled: args.enabled ?? true,
+        speed: args.speed ?? -1,
+        copyByChunk: args.copyByChunk ?? true,
+        destNamespace: args.destNamespace ?? "",
+        destNamespaceReplaceCount: args.destNamespaceReplaceCount ?? 0,
+        policyId: undefined,
+        adopted: undefined,
+      },
+      harborOptions(opts, []),
     );
   }
 }
