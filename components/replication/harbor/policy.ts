@@ -14,7 +14,7 @@ export interface ReplicationPolicyOutputs extends ReplicationPolicyInputs {
   adopted: boolean;
 }
 
-const SETTINGS: readonly (keyof ReplicationPolicySettings & string)[] = [
+const SETTINGS: readonly (keyof ReplicationPolicySettings)[] = [
   "description",
   "destRegistryId",
   "destNamespace",
