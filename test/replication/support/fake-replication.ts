@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are Harbor-shaped JSON */
 /**
  * Replication endpoints of the fake Harbor (test/harbor-config/support/fake-harbor.ts): system-level robots
  * and replication policies, answering as Harbor v2.15 does per its API definitions —
