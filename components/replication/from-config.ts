@@ -146,9 +146,11 @@ export function replicationOutputs(
  * The sub-prefix of Velero's backup locations in a stack that takes part in S3 backup replication (an AWS
  * replica, or an AWS primary replicating its backups): the stack name. The replica's bucket then holds its own
  * backups under `velero/<replica>` and each primary's replicated ones under `velero/<primary>`: neither Velero
- * sees (nor overwrites, nor syncs) the other's backups or kopia repository. `undefined` elsewhere.
+ * sees (nor overwrites, nor syncs) the other's backups or kopia repository. `undefined` elsewhere, unless
+ * `replication.backupScope` says otherwise (it keeps the prefix when a role changes).
  */
 export function backupLocationScope(cfg: PlatformConfig): string | undefined {
+  if (cfg.replication.backupScope !== undefined) return cfg.replication.backupScope;
   if (cfg.storage.provider !== "aws") return undefined;
   const replicates =
     cfg.role === "primary" && cfg.replication.peers.some((p) => p.backupReplication.enabled !== false);

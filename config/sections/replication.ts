@@ -103,6 +103,15 @@ export const replicationSection = z
     peers: z.array(replicationPeer).default([]),
     /** On a replica: the replication robot. Rejected on a primary. Defaults apply on every replica. */
     robot: replicationRobot.optional(),
+    /**
+     * Sub-prefix of Velero's backup locations (`velero/<scope>`, `archive/<scope>`). Default: the stack name
+     * on an AWS replica or an AWS primary replicating its backups, none otherwise. Set it to keep the prefix
+     * when the role changes (promoting a replica), or Velero no longer sees the earlier backups.
+     */
+    backupScope: z
+      .string()
+      .regex(STACK_NAME_SEGMENT, { message: "one path segment of [A-Za-z0-9._-], such as prod-apne1" })
+      .optional(),
   })
   .prefault({});
 

@@ -31,6 +31,12 @@ describe("replication: Velero locations in S3 backup replication", function () {
       scope("onprem", { replication: { peers: [{ stack: "organization/registry-platform/dr" }] } }),
       undefined,
     );
+    // A replica promoted to primary without peers keeps its prefix when told to.
+    assert.strictEqual(scope("prod-apne1", { role: "primary", replication: {} }), undefined);
+    assert.strictEqual(
+      scope("prod-apne1", { role: "primary", replication: { backupScope: "prod-apne1" } }),
+      "prod-apne1",
+    );
   });
 
   it("scopedPrefix appends one path segment and refuses anything else", () => {
