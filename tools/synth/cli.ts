@@ -84,9 +84,24 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`synth ${args.stack}: ${e.message}\n`);
       return 2;
     }
+    const peer = peerProblem(e);
+    if (peer) {
+      process.stderr.write(`synth ${args.stack}: ${peer}\n`);
+      return 2;
+    }
     process.stderr.write(`synth ${args.stack} failed: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
+}
+
+/**
+ * A peer stack's outputs that are missing (no earlier synth of the peer, or an output it does not have), as one
+ * line without the SDK's wrapping ("error serializing property …", "failed to read resource …").
+ */
+export function peerProblem(e: unknown): string | undefined {
+  const msg = e instanceof Error ? e.message : String(e);
+  const m = /(peer stack \S+: .*|Required output '[^']+' does not exist on stack '[^']+'\.?)/.exec(msg);
+  return m ? m[1].split("\n")[0] : undefined;
 }
 
 if (require.main === module) {
