@@ -5,7 +5,10 @@ import * as assert from "assert";
 import { Recorded, stackRun } from "../harness";
 
 function values(rec: Recorded): Record<string, any> {
-  return rec.inputs(rec.one("kubernetes:helm.sh/v3:Release", "registry-velero-release")).values as Record<string, any>;
+  return rec.inputs(rec.one("kubernetes:helm.sh/v3:Release", "registry-velero-release")).values as Record<
+    string,
+    any
+  >;
 }
 
 describe("velero wiring", function () {
@@ -34,7 +37,10 @@ describe("velero wiring", function () {
     );
     // The archive lifecycle rule of the backup bucket covers the archive location's prefix.
     const lifecycle = rec.inputs(
-      rec.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "registry-storage-backup-lifecycle"),
+      rec.one(
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "registry-storage-backup-lifecycle",
+      ),
     );
     assert.match(JSON.stringify(lifecycle.rules), /"prefix":"archive\/"/);
   });
