@@ -12,6 +12,7 @@ import { k8sNameSchema as k8sName } from "./sections/common";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
 import { replicationSection } from "./sections/replication";
+import { policySection } from "./sections/policy";
 import { veleroSection } from "./sections/velero";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -153,6 +154,13 @@ export const tlsSection = z
       .optional(),
     /** Node trust DaemonSet writing containerd's certs.d on every node. Default on. */
     nodeTrust: z.boolean().default(true),
+    /**
+     * Extra CA bundles (PEM, each may hold several certificates) Harbor's components trust for their own
+     * outgoing TLS, besides the platform CA: the RDS CA for `harbor.database.sslmode: verify-full`, a
+     * corporate proxy's CA, an S3 endpoint's private CA. Merged into the bundle behind Harbor's
+     * `caBundleSecretName` (and Velero's S3-compatible `caCert`). Default none.
+     */
+    extraCaBundles: z.array(z.string().min(1)).default([]),
   })
   .prefault({});
 
@@ -197,6 +205,7 @@ export const configSchema = z.strictObject({
   harborConfig: harborConfigSection,
   velero: veleroSection,
   replication: replicationSection,
+  policy: policySection,
 });
 
 /** The config as written in the stack file, defaults applied (before environment-dependent resolution). */

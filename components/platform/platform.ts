@@ -11,10 +11,10 @@ import { Harbor } from "../harbor/harbor";
 import { harborArgsFromConfig } from "../harbor/from-config";
 import { createProviders, PlatformProviders } from "../providers";
 import {
-  harborTrustedCaBundle,
   replicationOutputs,
   replicationPeersArgsFromConfig,
   replicationTargetArgsFromConfig,
+  withPeerCas,
 } from "../replication/from-config";
 import { HarborReplication } from "../replication/harbor-replication";
 import { ReplicationPeers } from "../replication/peers";
@@ -32,6 +32,8 @@ import { platformCaBundle, RegistryTls } from "../tls/registry-tls";
 import { Velero } from "../velero";
 import { veleroArgsFromConfig } from "../velero/from-config";
 import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../velero/values";
+import { ImagePolicy } from "../policy/image-policy";
+import { imagePolicyArgsFromConfig } from "../policy/from-config";
 import { PlatformOutputs } from "./outputs";
 
 export interface RegistryPlatformArgs {
@@ -69,6 +71,8 @@ export class RegistryPlatform extends pulumi.ComponentResource {
   public readonly replicationTarget?: ReplicationTarget;
   /** A primary's Harbor registry endpoints and push policies, one set per peer; absent without peers. */
   public readonly harborReplication?: HarborReplication;
+  /** Kyverno and the image ClusterPolicies; absent when `policy.enabled` is false. */
+  public readonly imagePolicy?: ImagePolicy;
   /** The platform CA bundle (public), if any. */
   public readonly caBundlePem?: pulumi.Output<string>;
   /** The stack output contract. */
@@ -98,7 +102,7 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       aws,
     );
 
-    // Geo-replication: a primary reads its replicas first; their CAs join Harbor's trusted bundle.
+    // Geo-replication: a primary reads its replicas first; their CAs join the CAs Harbor trusts.
     const peersArgs = replicationPeersArgsFromConfig(
       cfg,
       {
@@ -131,14 +135,17 @@ export class RegistryPlatform extends pulumi.ComponentResource {
 
     this.harbor = new Harbor(
       `${name}-harbor`,
-      harborArgsFromConfig(cfg, {
-        registryBucket: this.storage.registryBucketName,
-        registryCredentials: this.storage.registryCredentials,
-        tls: this.tls
-          ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
-          : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
-        caBundlePem: harborTrustedCaBundle(caBundlePem, this.replicationPeers),
-      }),
+      withPeerCas(
+        harborArgsFromConfig(cfg, {
+          registryBucket: this.storage.registryBucketName,
+          registryCredentials: this.storage.registryCredentials,
+          tls: this.tls
+            ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
+            : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
+          caBundlePem,
+        }),
+        this.replicationPeers,
+      ),
       k8s,
     );
     const certManagerArgs = certManagerArgsFromConfig(cfg, this.harbor.namespace);
@@ -188,6 +195,12 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       caBundlePem,
     });
     this.velero = veleroArgs ? new Velero(`${name}-velero`, veleroArgs, k8s) : undefined;
+
+    const policyArgs = imagePolicyArgsFromConfig(cfg, {
+      pullDockerConfigJson: this.harborConfig?.pullDockerConfigJson,
+      caBundlePem,
+    });
+    this.imagePolicy = policyArgs ? new ImagePolicy(`${name}-policy`, policyArgs, k8s) : undefined;
 
     this.outputs = platformOutputs(cfg, this);
     this.registerOutputs({ outputs: this.outputs });

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
-import { mergeCaBundles, replicationPlan } from "./plan";
+import type { HarborArgs } from "../harbor/args";
+import { pemBundle } from "../tls/certs";
+import { replicationPlan } from "./plan";
 import type { ReplicationPeers, ReplicationPeersArgs } from "./peers";
 import type { ReplicationTargetArgs } from "./target";
 
@@ -49,15 +51,19 @@ export function replicationPeersArgsFromConfig(
 }
 
 /**
- * The CA bundle this stack's Harbor trusts (`caBundleSecretName`: core and jobservice): its own CA, plus every
- * peer's CA, so that replication to a peer with a private CA verifies TLS (`insecure: false`).
+ * Harbor's args with every peer's CA added to the CAs Harbor trusts for its outgoing TLS
+ * (`trustedCaBundlePem`: merged with the platform CA behind `caBundleSecretName`, read by core and jobservice),
+ * so that replication to a peer with a private CA verifies TLS (`insecure: false`). The portal's CA download
+ * stays the platform CA.
  */
-export function harborTrustedCaBundle(
-  own: pulumi.Output<string> | undefined,
-  peers: ReplicationPeers | undefined,
-): pulumi.Output<string> | undefined {
-  if (!peers) return own;
-  return pulumi.all([own ?? "", peers.caBundlePems]).apply(([o, ps]) => mergeCaBundles([o, ...ps]));
+export function withPeerCas(args: HarborArgs, peers: ReplicationPeers | undefined): HarborArgs {
+  if (!peers) return args;
+  return {
+    ...args,
+    trustedCaBundlePem: pulumi
+      .all([args.trustedCaBundlePem ?? "", peers.caBundlePems])
+      .apply(([extra, ps]) => pemBundle(extra, ...ps)),
+  };
 }
 
 /** {@link ReplicationTargetArgs} of a replica; `undefined` on a primary. */

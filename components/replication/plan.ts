@@ -156,18 +156,3 @@ export const REPLICATION_ROBOT_DELETE_ACCESS = [
   { resource: "artifact", action: "delete" },
   { resource: "tag", action: "delete" },
 ] as const;
-
-/** A PEM bundle of distinct certificates (the stack's own CA first, then each peer's). */
-export function mergeCaBundles(bundles: readonly (string | undefined)[]): string {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const b of bundles) {
-    for (const m of (b ?? "").match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) {
-      const key = m.replace(/\s+/g, "");
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(m);
-    }
-  }
-  return out.length > 0 ? `${out.join("\n")}\n` : "";
-}

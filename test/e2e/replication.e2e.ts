@@ -2,8 +2,9 @@
  * End-to-end (real Pulumi engine, file backend): geo-replication between two stacks of one project.
  *
  * What runs for real: the Pulumi CLI 3.274.1 and its engine, a file backend, `StackReference` reading the
- * replica's REAL state (secret output included), the Harbor dynamic provider as the engine runs it (serialized,
- * in the dynamic-provider plugin) against the fake Harbor over TLS on loopback (with the replication routes),
+ * replica's REAL state (secret output included), the Harbor dynamic provider as the engine runs it (its loader
+ * in the state, the implementation from this checkout's dist/, in the dynamic-provider plugin) against the fake
+ * Harbor over TLS on loopback (with the replication routes),
  * and the aws stand-in plugin (echo, with getCallerIdentity). What is NOT here: the whole platform stacks
  * (prod-apne1/prod-apne2 need a Kubernetes API and the e2e harness of test/e2e/support): the program deploys
  * the replication components on their own — the replica's `ReplicationTarget`, the primary's `ReplicationPeers`
@@ -168,7 +169,11 @@ describe("e2e: geo-replication on the real engine (file backend)", function () {
       "name: registry-platform\nruntime: nodejs\nmain: program.js\ndescription: e2e of geo-replication\n",
     );
     fs.writeFileSync(path.join(project, "program.js"), programText());
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
+    // The SDKs from this checkout's node_modules; registry-platform itself as an installed package, which is
+    // where the Harbor provider's loader (its resources' __provider) finds the implementation (dist/).
+    fs.mkdirSync(path.join(project, "node_modules"));
+    fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(project, "node_modules", "@pulumi"));
+    fs.symlinkSync(ROOT, path.join(project, "node_modules", "registry-platform"));
     env = {
       ...process.env,
       PATH: `${path.dirname(PULUMI)}${path.delimiter}${process.env.PATH ?? ""}`,

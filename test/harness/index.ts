@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- inputs are provider-shaped JSON; tests index into them freely */
 /**
  * Test harness: runs the real program (or any component code) on the mock engine, records every
  * registration, and offers typed lookups for assertions on values, parents, providers and secrets.
@@ -148,7 +147,8 @@ export async function runProgramFailing(
   const sink: Registration[] = [];
   const peers = stackReferences ?? (await replicaRuns(stackConfig));
   try {
-    await synth({ stack, stackConfig, sink, stackReferences: peers });
+    // No offline stand-ins: the program sees the config as a real engine would hand it over.
+    await synth({ stack, stackConfig, sink, standIns: false, stackReferences: peers });
   } catch (error) {
     return { error, registrations: sink };
   }

@@ -171,7 +171,10 @@ describe("replication config", () => {
 
   for (const t of table) {
     it(`rejects ${t.name}, naming the key`, () => {
-      const issues = configIssues(stackWith(t.base ?? "prod-apne2", t.changes), t.stack);
+      const issues = configIssues(
+        stackWith(t.base ?? "prod-apne2", t.changes),
+        t.stack ? { stack: t.stack } : {},
+      );
       for (const re of t.expect)
         assert.ok(
           issues.some((i) => re.test(i)),

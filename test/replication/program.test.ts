@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { PeerStackOutputs } from "../../tools/synth/engine";
 import { peersFromRuns, Recorded, runProgram, runProgramFailing, stackRun, stackWith } from "../harness";
+import { withSecret } from "../harness/config";
 
 const REF = "pulumi:pulumi:StackReference";
 const ROBOT = "harbor:SystemRobotAccount";
@@ -295,12 +296,18 @@ describe("replication: a primary with two peers", function () {
     assert.strictEqual(rec.providerOf(cfg)?.name, "registry-aws");
   });
 
-  it("Harbor trusts its own CA and every peer's (caBundleSecretName)", () => {
-    const bundle = rec.inputs(rec.one("kubernetes:core/v1:Secret", "registry-harbor-ca-bundle-secret"))
-      .stringData["ca.crt"] as string;
-    assert.ok(bundle.startsWith(rec.outputs.caBundlePem.trim()), "own CA first");
-    assert.ok(bundle.includes(apne1.outputs.caBundlePem.trim().split("\n").slice(1, 3).join("\n")));
-    assert.ok(bundle.includes("QVBORTMgQ0E="));
+  it("Harbor trusts its own CA and every peer's (caBundleSecretName); the portal's download stays its own CA", () => {
+    const secret = (n: string) =>
+      rec.inputs(rec.one("kubernetes:core/v1:Secret", n)).stringData["ca.crt"] as string;
+    const trusted = secret("registry-harbor-trusted-ca-bundle-secret");
+    const body = (pem: string) => pem.trim().split("\n").slice(1, 3).join("\n");
+    assert.ok(trusted.includes(body(rec.outputs.caBundlePem)), "own CA");
+    assert.ok(trusted.includes(body(apne1.outputs.caBundlePem)), "prod-apne1's CA");
+    assert.ok(trusted.includes("QVBORTMgQ0E="), "prod-apne3's CA");
+    // (The mock engine's prod-apne1 and prod-apne2 CAs are the same fake PEM: prod-apne3's tells them apart.)
+    assert.ok(!secret("registry-harbor-ca-bundle-secret").includes("QVBORTMgQ0E="));
+    const values = rec.inputs(rec.one("kubernetes:helm.sh/v3:Release", "registry-harbor-release")).values;
+    assert.match(values.caBundleSecretName, /trusted-ca-bundle$/);
   });
 
   it("exports each peer's endpoint, policies and backup replication", () => {
@@ -332,7 +339,12 @@ describe("replication: what a primary refuses from a peer", function () {
   before(async () => {
     apne1 = (await stackRun("prod-apne1")).asPeer();
   });
-  const primary = stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1, deletion: true }] } });
+  // As a real engine hands the config over: the DB password set (no offline stand-ins in failing runs).
+  const primary = withSecret(
+    stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1, deletion: true }] } }),
+    "harborDatabasePassword",
+    "db-password",
+  );
 
   it("a missing output fails naming the peer stack and the output", async () => {
     const { error } = await runProgramFailing(

@@ -51,22 +51,33 @@ export function preparePeerOutputs(stack: string, template: string, n: number): 
   return dir;
 }
 
+const USAGE = "usage: bench [--runs N] [--stack S] [--peers N,M,... [--replica R]]";
+
+/** A malformed command line: exit 64 with one line. */
+class UsageError extends Error {}
+
 function main(argv: string[]): void {
   let runs = 7;
   let stack = "prod-apne2";
   let peers: number[] = [];
   let replica = "prod-apne1";
-  const usage = "usage: bench [--runs N] [--stack S] [--peers N,M,... [--replica R]]";
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--runs") runs = Number(argv[++i]);
-    else if (argv[i] === "--stack") stack = argv[++i];
+    else if (argv[i] === "--stack") stack = argv[++i] ?? "";
     else if (argv[i] === "--peers") peers = (argv[++i] ?? "").split(",").map(Number);
-    else if (argv[i] === "--replica") replica = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]}; ${usage}`);
+    else if (argv[i] === "--replica") replica = argv[++i] ?? "";
+    else throw new UsageError(`bench: unknown argument ${argv[i]}; ${USAGE}`);
   }
-  if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs: allowed: a whole number >= 1");
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError(`bench: --runs: allowed: a whole number >= 1; ${USAGE}`);
+  for (const [flag, v] of [
+    ["--stack", stack],
+    ["--replica", replica],
+  ] as const)
+    if (!/^[A-Za-z0-9._-]+$/.test(v))
+      throw new UsageError(`bench: ${flag}: found ${JSON.stringify(v)}; allowed: [A-Za-z0-9._-]+`);
   if (peers.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error("--peers: allowed: whole numbers >= 1, comma-separated (e.g. 1,5)");
+    throw new UsageError(`bench: --peers: allowed: whole numbers >= 1, comma-separated (e.g. 1,5); ${USAGE}`);
   const peerOutputs = preparePeerOutputs(stack, replica, Math.max(0, ...peers));
   try {
     if (peers.length > 0) benchPeers(runs, stack, peers, peerOutputs);
@@ -123,4 +134,10 @@ function benchPlatform(runs: number, stack: string, peerOutputs: string): void {
   );
 }
 
-main(process.argv.slice(2));
+// Exit status: 0 measured, 1 a synth failed, 64 the command line is malformed.
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`${e instanceof UsageError ? e.message : String((e as Error).stack ?? e)}\n`);
+  process.exit(e instanceof UsageError ? 64 : 1);
+}

@@ -1,10 +1,10 @@
 /**
- * Dynamic resources of the replication capability, served by the one Harbor provider object of
- * `components/harbor-config/dynamic.ts` (dispatch on `kind`; one serialization per program).
+ * Dynamic resources of the replication capability, served by the Harbor provider of
+ * `components/harbor-config` (`HarborResource`: the state carries its fixed loader; dispatch on `kind`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { HarborConnection } from "../../harbor-config/client";
-import { harborProvider } from "../../harbor-config/dynamic";
+import { HarborResource } from "../../harbor-config/dynamic";
 import type { PolicyFilters, PolicyTrigger } from "../plan";
 import { replicationPolicyCrud } from "./policy";
 import { RobotPermission, systemRobotCrud } from "./system-robot";
@@ -36,7 +36,7 @@ export interface SystemRobotAccountArgs {
 }
 
 /** A system-level robot with project permissions (`harbor:SystemRobotAccount`); `secret` is secret. */
-export class SystemRobotAccount extends pulumi.dynamic.Resource {
+export class SystemRobotAccount extends HarborResource {
   declare readonly robotId: pulumi.Output<number>;
   declare readonly fullName: pulumi.Output<string>;
   declare readonly secret: pulumi.Output<string>;
@@ -44,7 +44,6 @@ export class SystemRobotAccount extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SystemRobotAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: systemRobotCrud.kind,
@@ -89,13 +88,12 @@ export interface ReplicationPolicyArgs {
 }
 
 /** A push replication policy to a registry endpoint (`harbor:ReplicationPolicy`). */
-export class ReplicationPolicy extends pulumi.dynamic.Resource {
+export class ReplicationPolicy extends HarborResource {
   declare readonly policyId: pulumi.Output<number>;
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ReplicationPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: replicationPolicyCrud.kind,
