@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ConfigError, ConfigIssue, fromZodIssue, keyPath, NAMESPACE, renderValue } from "./errors";
 import { pemIssues } from "./pem";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
+import { replicationChecks } from "./sections/replication";
 import { isOfflineStandIn, isSecretKey, SECRET_KEYS, SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
@@ -549,6 +550,18 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
     seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
   });
 
+  // Geo-replication.
+  out.push(
+    ...replicationChecks(c.replication, {
+      project: c.project,
+      stack: c.stack,
+      role: c.role,
+      storageProvider: st.provider,
+      harborConfigEnabled: hc.enabled,
+      projects: hc.projects.map((p) => p.name),
+      proxyCaches: hc.proxyCaches.map((p) => p.name),
+    }),
+  );
   // Trivy pulls its DB mirrors without credentials (chart 1.19.1 has no setting for them): a mirror in this
   // registry must sit in a public project this config declares.
   if (h.trivy.enabled && hc.enabled) {

@@ -12,6 +12,7 @@ import { k8sNameSchema as k8sName } from "./sections/common";
 import { airGappedSchema, chartsSection, helmSection, imagesSection } from "./sections/artifacts";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
+import { replicationSection } from "./sections/replication";
 import { policySection } from "./sections/policy";
 import { veleroSection } from "./sections/velero";
 
@@ -212,6 +213,7 @@ export const configSchema = z.strictObject({
   airGapped: airGappedSchema,
   /** `{ wait, timeoutSeconds? }` of the Helm releases. */
   helm: helmSection,
+  replication: replicationSection,
   policy: policySection,
 });
 

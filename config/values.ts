@@ -87,7 +87,15 @@ export function platformConfig(
     secretKeys,
   };
   const r = parsePlatformConfig(src, (k) => pulumi.secret(pulumi.output(secrets[k] ?? "")));
+  // Values given in code: no `pulumi config set` commands; a missing secret goes under `secrets`.
+  const inCode = (i: ConfigIssue): ConfigIssue => ({
+    key: i.key,
+    found: i.found,
+    allowed: i.missingSecret ? `${i.allowed}, given as secrets.${i.missingSecret}` : i.allowed,
+  });
   if (!r.ok || issues.length > 0)
-    throw new ConfigError([...issues, ...(r.ok ? [] : r.issues)].sort((a, b) => a.key.localeCompare(b.key)));
+    throw new ConfigError(
+      [...issues, ...(r.ok ? [] : r.issues.map(inCode))].sort((a, b) => a.key.localeCompare(b.key)),
+    );
   return r.config;
 }

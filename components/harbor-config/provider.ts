@@ -21,6 +21,8 @@ import {
   retentionCrud,
   robotCrud,
 } from "./crud";
+import { replicationPolicyCrud } from "../replication/harbor/policy";
+import { systemRobotCrud } from "../replication/harbor/system-robot";
 
 /** The CRUD implementation of every kind, keyed by the `kind` input. */
 export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>> = {
@@ -32,6 +34,9 @@ export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>>
   [purgeAuditCrud.kind]: purgeAuditCrud,
   [auditForwardingCrud.kind]: auditForwardingCrud,
   [registryCrud.kind]: registryCrud,
+  // Geo-replication (components/replication/harbor): served by the same provider.
+  [systemRobotCrud.kind]: systemRobotCrud,
+  [replicationPolicyCrud.kind]: replicationPolicyCrud,
 };
 
 function crudOf(kind: string): Crud<BaseInputs, BaseInputs> {

@@ -3,6 +3,7 @@
  * Secret values (admin password, pull dockerconfigjson) are Pulumi secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ReplicationPeerOutput } from "../replication/from-config";
 
 /** Pull/push robot names of one Harbor project. */
 export interface ProjectRobots {
@@ -34,6 +35,12 @@ export interface PlatformOutputs {
   harborProjects?: Record<string, ProjectRobots>;
   /** Secret, per project: the `.dockerconfigjson` of its pull robot. */
   pullDockerConfigJson?: Record<string, pulumi.Output<string>>;
+  /** Primaries: per peer stack, the Harbor endpoint and policies and whether backups are S3-replicated. */
+  replicationPeers?: Record<string, ReplicationPeerOutput>;
+  /** Replicas: what primaries read (`ReplicationTargetContract`, public). */
+  replicationTarget?: pulumi.Output<unknown>;
+  /** Replicas: the replication robot's secret. Secret. */
+  replicationRobotSecret?: pulumi.Output<string>;
   veleroNamespace?: pulumi.Output<string>;
   veleroSchedules?: Record<string, string>;
   veleroBackupLocations?: { default: string; archive: string };

@@ -10,6 +10,16 @@ import { harborConfigArgsFromConfig } from "../harbor-config/from-config";
 import { Harbor } from "../harbor/harbor";
 import { harborArgsFromConfig } from "../harbor/from-config";
 import { createProviders, PlatformProviders } from "../providers";
+import {
+  replicationOutputs,
+  replicationPeersArgsFromConfig,
+  replicationTargetArgsFromConfig,
+  withPeerCas,
+} from "../replication/from-config";
+import { HarborReplication } from "../replication/harbor-replication";
+import { ReplicationPeers } from "../replication/peers";
+import { ReplicationTarget } from "../replication/target";
+import type { ReplicationPeerOutput } from "../replication/from-config";
 import { RegistryStorage } from "../storage/registryStorage";
 import { storageArgsFromConfig, storageTargetOf } from "../storage/from-config";
 import { CertManagerCertificate } from "../tls/cert-manager";
@@ -62,6 +72,12 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
   public readonly harborConfig?: HarborConfig;
   /** Absent when `velero.enabled` is false. */
   public readonly velero?: Velero;
+  /** A primary's replicas (StackReferences, S3 backup replication); absent without peers. */
+  public readonly replicas?: ReplicationPeers;
+  /** A replica's replication robot and published contract; absent on a primary. */
+  public readonly replicaTarget?: ReplicationTarget;
+  /** A primary's Harbor registry endpoints and push policies, one set per peer; absent without peers. */
+  public readonly harborReplication?: HarborReplication;
   /** Kyverno and the image ClusterPolicies; absent when `policy.enabled` is false. */
   public readonly imagePolicy?: ImagePolicy;
   /** The platform CA bundle (public), if any. */
@@ -87,6 +103,9 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
   public readonly veleroNamespace?: pulumi.Output<string>;
   public readonly veleroSchedules?: Record<string, string>;
   public readonly veleroBackupLocations?: { default: string; archive: string };
+  public readonly replicationPeers?: Record<string, ReplicationPeerOutput>;
+  public readonly replicationTarget?: pulumi.Output<unknown>;
+  public readonly replicationRobotSecret?: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:platform:RegistryPlatform", name, {}, opts);
@@ -112,6 +131,20 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       aws,
     );
 
+    // Geo-replication: a primary reads its replicas first; their CAs join the CAs Harbor trusts.
+    const peersArgs = replicationPeersArgsFromConfig(
+      cfg,
+      {
+        backupBucketName: this.storage.backupBucketName,
+        backupBucketArn: this.storage.backupBucketArn,
+        resource: this.storage,
+      },
+      tags,
+    );
+    this.replicas = peersArgs
+      ? new ReplicationPeers(`${name}-replication`, peersArgs, aws)
+      : undefined;
+
     const tlsArgs = registryTlsArgsFromConfig(cfg);
     this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
     const caBundlePem = platformCaBundle(this.tls, cfg.tls.rootCertPem);
@@ -121,14 +154,17 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
 
     this.harbor = new Harbor(
       `${name}-harbor`,
-      harborArgsFromConfig(cfg, {
-        registryBucket: this.storage.registryBucketName,
-        registryCredentials: this.storage.registryCredentials,
-        tls: this.tls
-          ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
-          : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
-        caBundlePem,
-      }),
+      withPeerCas(
+        harborArgsFromConfig(cfg, {
+          registryBucket: this.storage.registryBucketName,
+          registryCredentials: this.storage.registryCredentials,
+          tls: this.tls
+            ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
+            : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
+          caBundlePem,
+        }),
+        this.replicas,
+      ),
       k8s,
     );
     const certManagerArgs = certManagerArgsFromConfig(cfg, this.harbor.namespace);
@@ -141,6 +177,34 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
     });
     this.harborConfig = hcArgs
       ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
+      : undefined;
+
+    // The config guarantees the Harbor API is on wherever replication is configured.
+    const harborApi = {
+      url: this.harbor.url,
+      adminPassword: this.harbor.adminPassword,
+      caBundlePem,
+    };
+    const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
+    this.harborReplication = this.replicas
+      ? new HarborReplication(
+          `${name}-harbor-replication`,
+          { harbor: harborApi, peers: Object.values(this.replicas.peers) },
+          { parent: this, dependsOn: afterHarborConfig },
+        )
+      : undefined;
+    const targetArgs = replicationTargetArgsFromConfig(cfg, {
+      harborUrl: this.harbor.url,
+      adminPassword: this.harbor.adminPassword,
+      caBundlePem,
+      backupBucketName: this.storage.backupBucketName,
+      backupBucketArn: this.storage.backupBucketArn,
+    });
+    this.replicaTarget = targetArgs
+      ? new ReplicationTarget(`${name}-replication-target`, targetArgs, {
+          ...aws,
+          dependsOn: afterHarborConfig,
+        })
       : undefined;
 
     const veleroArgs = veleroArgsFromConfig(cfg, {
@@ -165,7 +229,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
 
 /** The output contract from the platform's children. */
 function platformOutputs(cfg: PlatformConfig, p: RegistryPlatform): PlatformOutputs {
-  const { storage, harbor, harborConfig, velero, caBundlePem } = p;
+  const { storage, harbor, harborConfig, velero, caBundlePem, replicas, replicaTarget } = p;
   return {
     environment: cfg.environment,
     region: cfg.region,
@@ -191,6 +255,7 @@ function platformOutputs(cfg: PlatformConfig, p: RegistryPlatform): PlatformOutp
           pullDockerConfigJson: harborConfig.pullDockerConfigJson,
         }
       : {}),
+    ...replicationOutputs(replicas, replicaTarget),
     ...(velero
       ? {
           veleroNamespace: velero.namespace,

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
+import { backupLocationScope } from "../replication/from-config";
 import { bucketRegionOf } from "../storage/from-config";
 import { trustBundle } from "../tls/registry-tls";
 import type { VeleroArgs } from "./index";
@@ -29,6 +30,7 @@ export function veleroArgsFromConfig(cfg: PlatformConfig, inputs: VeleroInputs):
     backupBucket: inputs.backupBucket,
     region: bucketRegionOf(cfg),
     archivePrefix: cfg.storage.archive.prefix,
+    ...(backupLocationScope(cfg) !== undefined ? { locationScope: backupLocationScope(cfg) } : {}),
     storage:
       cfg.storage.provider === "s3-compatible"
         ? {

@@ -38,6 +38,12 @@ export interface VeleroArgs {
   region: string;
   /** Key prefix of the long-term location inside the backup bucket, e.g. `archive/` (config `storage.archive.prefix`). */
   archivePrefix: string;
+  /**
+   * Sub-prefix of both backup locations: `velero/<scope>` and `<archivePrefix><scope>`. Stacks whose backup
+   * buckets receive S3 replication from each other (geo-replication) set it to their stack name, so one
+   * region's backups (and kopia repository) never land on the other's keys. Default: none (`velero`, `archive`).
+   */
+  locationScope?: string;
   /** AWS S3, or an S3-compatible endpoint (path-style, checksums off, optional private CA bundle PEM). */
   storage: { kind: "aws" } | { kind: "s3-compatible"; endpoint: string; caBundlePem?: pulumi.Input<string> };
   /**
@@ -157,6 +163,7 @@ export class Velero extends pulumi.ComponentResource {
       backupBucket: args.backupBucket,
       region: args.region,
       archivePrefix: args.archivePrefix,
+      ...(args.locationScope !== undefined ? { locationScope: args.locationScope } : {}),
       storage: args.storage,
       credentials,
       serviceMonitor: args.serviceMonitor,

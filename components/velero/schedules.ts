@@ -107,6 +107,14 @@ export function locationPrefix(prefix: string): string {
   return p;
 }
 
+/** `velero` + `prod-apne2` → `velero/prod-apne2`; no scope → the prefix itself. */
+export function scopedPrefix(prefix: string, scope: string | undefined): string {
+  if (scope === undefined) return prefix;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(scope))
+    throw new Error(`the location scope "${scope}" is not one path segment of [A-Za-z0-9._-]`);
+  return `${prefix}/${scope}`;
+}
+
 // ── Harbor's internal PostgreSQL ───────────────────────────────────────────────────────────────────────
 
 /**

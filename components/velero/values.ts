@@ -16,6 +16,7 @@ import {
   ScheduleKind,
   scheduleNames,
   ScheduleValue,
+  scopedPrefix,
   SERVER_SERVICE_ACCOUNT,
   veleroAlertRules,
   veleroSchedules,
@@ -146,6 +147,8 @@ export interface ValuesInputs extends ScheduleInputs {
   backupBucket: pulumi.Input<string>;
   region: string;
   archivePrefix: string;
+  /** Sub-prefix of both locations (`velero/<scope>`, `<archive>/<scope>`); see `VeleroArgs.locationScope`. */
+  locationScope?: string;
   storage: VeleroStorageTarget;
   /** `secret`: the name of the credentials Secret; `irsa`: the role ARN for the service account. */
   credentials:
@@ -215,8 +218,8 @@ export function veleroValues(v: ValuesInputs): VeleroChartValues {
     },
     configuration: {
       backupStorageLocation: [
-        location(DEFAULT_LOCATION, DEFAULT_PREFIX, true),
-        location(ARCHIVE_LOCATION, locationPrefix(v.archivePrefix), false),
+        location(DEFAULT_LOCATION, scopedPrefix(DEFAULT_PREFIX, v.locationScope), true),
+        location(ARCHIVE_LOCATION, scopedPrefix(locationPrefix(v.archivePrefix), v.locationScope), false),
       ],
       volumeSnapshotLocation: [],
       uploaderType: "kopia",

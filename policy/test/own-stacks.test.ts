@@ -24,16 +24,23 @@ interface Synthed {
   inputs: Record<string, unknown>;
 }
 
+/** The stacks a stack lists as replication peers (a primary reads them: they are synthesized first). */
+function peersOf(stack: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+  return [...text.matchAll(/^\s*- stack: \S+\/(\S+)\s*$/gm)].map((m) => m[1]);
+}
+
 function synth(stack: string): Synthed[] {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "pack-synth-"));
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, "dist", "tools", "synth", "cli.js"), "--stack", stack, "--out", out, "--quiet"],
-    {
-      cwd: ROOT,
-      stdio: "pipe",
-    },
-  );
+  for (const s of [...peersOf(stack), stack])
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, "dist", "tools", "synth", "cli.js"), "--stack", s, "--out", out, "--quiet"],
+      {
+        cwd: ROOT,
+        stdio: "pipe",
+      },
+    );
   const file = path.join(out, stack, "resources.json");
   const rs = JSON.parse(fs.readFileSync(file, "utf8")) as Synthed[];
   fs.rmSync(out, { recursive: true, force: true });

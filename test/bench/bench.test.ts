@@ -60,6 +60,8 @@ describe("bench", () => {
     const sc = withProjects(stackFile("prod-apne2"), 200);
     const cfg = parsedConfig(sc);
     assert.strictEqual(cfg.harborConfig.projects.length, 200);
+    const own = JSON.parse(stackFile("prod-apne2").config["registry-platform:harborConfig"]).projects;
+    assert.deepStrictEqual(cfg.harborConfig.projects.slice(0, own.length).map((p) => p.name), own.map((p: { name: string }) => p.name));
     assert.ok(cfg.harborConfig.enabled);
   });
 
@@ -68,13 +70,22 @@ describe("bench", () => {
       runs: 5,
       stack: "prod-apne2",
       variants: ["baseline", "platform", "projects-5", "projects-200"],
+      replica: "prod-apne1",
+      peers: 0,
     });
+    assert.deepStrictEqual(parseArgs(["--only", "peers", "--peers", "1,5"]).variants, [
+      "baseline",
+      "peers-1",
+      "peers-5",
+    ]);
+    assert.strictEqual(parseArgs(["--only", "peers", "--peers", "1,5"]).peers, 5);
+    assert.throws(() => parseArgs(["--peers", "0"]), /--peers: allowed: whole numbers >= 1/);
     assert.deepStrictEqual(parseArgs(["--only", "scaling", "--runs", "3"]).variants, [
       "projects-5",
       "projects-200",
     ]);
     assert.throws(() => parseArgs(["--runs", "0"]), /--runs: allowed: a whole number >= 1/);
-    assert.throws(() => parseArgs(["--only", "x"]), /--only: found "x"; allowed: ratio, scaling/);
+    assert.throws(() => parseArgs(["--only", "x"]), /--only: found "x"; allowed: ratio, scaling, peers/);
     const r = spawnSync(process.execPath, [path.join(ROOT, "dist", "tools", "bench", "cli.js"), "--bogus"], {
       encoding: "utf8",
     });

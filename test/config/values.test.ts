@@ -71,6 +71,7 @@ describe("config: platformConfig (typed values, no stack file)", () => {
         environment: "prod",
         storage: { backupRetention: { mode: "GOVERNANCE", days: 3 } },
         harbor: { replicas: 1 },
+        policy: { allowedRegistries: ["registry.dev.example.internal"] },
       }),
       [
         'registry-platform:harbor.replicas | 1 | a whole number >= 2 when environment is "prod"',
@@ -119,10 +120,10 @@ describe("config: platformConfig (typed values, no stack file)", () => {
       ...DEV,
       storage: { provider: "s3-compatible", endpoint: "https://minio.example.internal" },
     } as const;
-    assert.deepStrictEqual(
-      issuesOf(s3).map((i) => i.split(" | ")[0]),
-      ["registry-platform:s3AccessKey", "registry-platform:s3SecretKey"],
-    );
+    assert.deepStrictEqual(issuesOf(s3), [
+      "registry-platform:s3AccessKey | nothing | a secret (storage.provider is s3-compatible), given as secrets.s3AccessKey",
+      "registry-platform:s3SecretKey | nothing | a secret (storage.provider is s3-compatible), given as secrets.s3SecretKey",
+    ]);
     const cfg = platformConfig(
       { ...s3, secrets: { s3AccessKey: "a", s3SecretKey: pulumi.output("b") } },
       OPTS,

@@ -6,7 +6,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { Registration, reveal, runOnMocks, secretPaths, SynthResult } from "../../tools/synth/engine";
+import {
+  PeerStackOutputs,
+  Registration,
+  reveal,
+  runOnMocks,
+  secretPaths,
+  StackReferenceResolver,
+  SynthResult,
+} from "../../tools/synth/engine";
 import { providerUrn } from "../../tools/synth/render";
 import { parseStackConfig, StackConfig } from "../../tools/synth/stackfile";
 import { projectName, ROOT, synth } from "../../tools/synth/synth";
@@ -70,6 +78,35 @@ export class Recorded {
   outputSecrets(): string[] {
     return secretPaths(this.result.outputs);
   }
+
+  /** This run's outputs as another stack's `StackReference` sees them (secrets revealed, names listed). */
+  asPeer(): PeerStackOutputs {
+    const wire = this.result.outputs;
+    return {
+      outputs: this.outputs,
+      secretOutputNames: Object.keys(wire).filter((k) => secretPaths(wire[k]).length > 0),
+    };
+  }
+}
+
+/** Answers `StackReference`s from recorded runs, keyed by stack name (the last part of `org/project/stack`). */
+export function peersFromRuns(runs: Record<string, Recorded | PeerStackOutputs>): StackReferenceResolver {
+  return (name) => {
+    const stack = name.split("/").pop() ?? name;
+    const run = runs[stack];
+    if (!run) throw new Error(`peer stack ${name}: no recorded run of ${stack} in this test`);
+    return run instanceof Recorded ? run.asPeer() : run;
+  };
+}
+
+/** The stacks a stack config lists in `replication.peers` (stack names, the last part). */
+export function peerStacksOf(sc: StackConfig): string[] {
+  const text = sc.config["registry-platform:replication"];
+  if (!text) return [];
+  const peers = (JSON.parse(text) as { peers?: { stack?: unknown }[] }).peers ?? [];
+  return peers
+    .map((p) => (typeof p.stack === "string" ? p.stack.split("/").pop() : undefined))
+    .filter((s): s is string => s !== undefined);
 }
 
 /** Reads one of the repository's stack files. */
@@ -105,11 +142,13 @@ export function stackWith(stack: string, changes: Record<string, unknown>): Stac
 export async function runProgramFailing(
   stack: string,
   stackConfig: StackConfig,
+  stackReferences?: StackReferenceResolver,
 ): Promise<{ error: unknown; registrations: Registration[] }> {
   const sink: Registration[] = [];
+  const peers = stackReferences ?? (await replicaRuns(stackConfig));
   try {
     // No offline stand-ins: the program sees the config as a real engine would hand it over.
-    await synth({ stack, stackConfig, sink, standIns: false });
+    await synth({ stack, stackConfig, sink, standIns: false, stackReferences: peers });
   } catch (error) {
     return { error, registrations: sink };
   }
@@ -120,8 +159,22 @@ export async function runProgram(
   stack: string,
   stackConfig?: StackConfig,
   preview = false,
+  stackReferences?: StackReferenceResolver,
 ): Promise<Recorded> {
-  return new Recorded(await synth({ stack, stackConfig, preview }));
+  const peers = stackReferences ?? (await replicaRuns(stackConfig ?? stackFile(stack)));
+  return new Recorded(await synth({ stack, stackConfig, preview, stackReferences: peers }));
+}
+
+/**
+ * The default answer to a config's `StackReference`s: the shared runs of the repository's stacks it lists
+ * as replication peers (replicas are deployed first; their outputs are what the primary reads).
+ */
+async function replicaRuns(sc: StackConfig): Promise<StackReferenceResolver> {
+  const peers: Record<string, Recorded> = {};
+  for (const peer of peerStacksOf(sc)) {
+    if (fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${peer}.yaml`))) peers[peer] = await stackRun(peer);
+  }
+  return peersFromRuns(peers);
 }
 
 const programRuns = new Map<string, Promise<Recorded>>();
@@ -133,6 +186,7 @@ const programRuns = new Map<string, Promise<Recorded>>();
 export function stackRun(stack: string): Promise<Recorded> {
   let run = programRuns.get(stack);
   if (!run) {
+    // A primary reads its replicas' outputs: runProgram runs them first (deploy order).
     run = runProgram(stack);
     programRuns.set(stack, run);
   }

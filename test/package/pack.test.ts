@@ -133,6 +133,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
             .replace(/^\s*\/\/.*$/gm, "");
           for (const m of text.matchAll(/(?:require\(|from |import\()"([^"]+)"/g)) {
             const spec = m[1];
+            if (spec.includes("${")) continue; // a message's text (`… from "${NAMESPACE}"`), not an import
             if (spec.startsWith(".")) {
               const base = path.resolve(path.dirname(f), spec);
               if (![".js", ".d.ts", "/index.js", ".json", ""].some((x) => fs.existsSync(base + x)))

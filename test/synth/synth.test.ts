@@ -49,6 +49,10 @@ describe("synth: CLI", function () {
   });
 
   it("writes resources.json and outputs.json with secrets redacted", () => {
+    // prod-apne2 reads its replica prod-apne1 (StackReference): synthesize the replica first, into the same dir.
+    execFileSync(process.execPath, [CLI, "--stack", "prod-apne1", "--out", out, "--quiet"], {
+      encoding: "utf8",
+    });
     const stdout = execFileSync(process.execPath, [CLI, "--stack", "prod-apne2", "--out", out], {
       encoding: "utf8",
     });
@@ -93,7 +97,7 @@ describe("synth: CLI", function () {
     // The "before" side of a plan-diff survives a failed synth.
     assert.strictEqual(fs.readFileSync(path.join(dir, "resources.json"), "utf8"), "previous resources");
     assert.strictEqual(fs.readFileSync(path.join(dir, "outputs.json"), "utf8"), "previous outputs");
-    assert.deepStrictEqual(fs.readdirSync(out).sort(), ["bad.yaml", "dev", "prod-apne2"]);
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), ["bad.yaml", "dev", "prod-apne1", "prod-apne2"]);
   });
 
   const STACKS = "dev, onprem, prod-apne1, prod-apne2";
@@ -178,7 +182,10 @@ describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
   it("bench: 64 on an unknown argument, one line, before any measurement", () => {
     const r = run("bench/cli.js", ["--bogus"]);
     assert.strictEqual(r.status, 64, r.stderr);
-    assert.strictEqual(r.stderr, "bench: unknown argument --bogus; usage: bench [--runs N] [--stack S]\n");
+    assert.strictEqual(
+      r.stderr,
+      "bench: unknown argument --bogus; usage: bench [--runs N] [--stack S] [--only ratio|scaling|peers] [--peers N,M,...] [--replica R]\n",
+    );
   });
 });
 

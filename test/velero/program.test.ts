@@ -21,8 +21,9 @@ describe("velero wiring", function () {
     assert.deepStrictEqual(
       bsl.map((l) => [l.name, l.bucket, l.prefix, l.default, l.config.region]),
       [
-        ["default", "registry-platform-prod-apne2-backup", "velero", true, "ap-northeast-2"],
-        ["archive", "registry-platform-prod-apne2-backup", "archive", false, "ap-northeast-2"],
+        // prod-apne2 S3-replicates its backups into prod-apne1's bucket: its locations are scoped by stack.
+        ["default", "registry-platform-prod-apne2-backup", "velero/prod-apne2", true, "ap-northeast-2"],
+        ["archive", "registry-platform-prod-apne2-backup", "archive/prod-apne2", false, "ap-northeast-2"],
       ],
     );
     assert.match(

@@ -2,9 +2,11 @@
  * One benchmark sample, run in a fresh Node process: `node child.js <variant> <stack>`, variants:
  * - `platform`: the real program on the stack's config;
  * - `projects-<N>`: the same with `harborConfig.projects` replaced by N generated projects;
+ * - `peers-<N>`: the same with N replication peers (`bench-peer-1..N`, answered from the peer outputs dir);
  * - `baseline`: loads the SDK submodules the platform uses (they load resource classes lazily, so it touches
  *   them) and registers a single bucket on the same mock engine.
- * Prints one JSON line: a {@link Sample}.
+ * `node child.js <variant> <stack> [<peer-outputs-dir>]`: the primary's `StackReference`s read
+ * `<dir>/<peer>/outputs.json` (the replicas' synth, made by the parent first). Prints one JSON line: a {@link Sample}.
  */
 import * as s3 from "@pulumi/aws/s3";
 import * as iam from "@pulumi/aws/iam";
@@ -20,23 +22,31 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { runOnMocks, SynthResult } from "../synth/engine";
+import { peerOutputsFromDir } from "../synth/peers";
 import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
 import { loadProgram, projectName, ROOT } from "../synth/synth";
 import { Sample, watchClosureSerialization } from "./stages";
-import { withProjects } from "./variants";
+import { withPeers, withProjects } from "./variants";
 
 // The SDK loads its closure serializer on first use, so the hook only has to be in place before the program.
 const serialization = watchClosureSerialization();
 
 async function run(
   stack: string,
+  peerOutputsDir: string | undefined,
   sc: StackConfig,
   program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
   required: number,
 ): Promise<Sample> {
   let programEnd = 0;
   const result: SynthResult = await runOnMocks(
-    { project: projectName(), stack, config: sc.config, secretKeys: sc.secretKeys },
+    {
+      project: projectName(),
+      stack,
+      config: sc.config,
+      secretKeys: sc.secretKeys,
+      stackReferences: peerOutputsDir ? peerOutputsFromDir(peerOutputsDir) : undefined,
+    },
     async () => {
       const outputs = await program();
       programEnd = performance.now();
@@ -56,7 +66,7 @@ async function run(
   };
 }
 
-export async function sample(variant: string, stack: string): Promise<Sample> {
+export async function sample(variant: string, stack: string, peerOutputsDir?: string): Promise<Sample> {
   const sc = readStackConfig(stackFilePath(ROOT, stack));
   if (variant === "baseline") {
     // Touch the SDK classes the platform's components use, so both variants pay the same SDK import cost.
@@ -78,6 +88,7 @@ export async function sample(variant: string, stack: string): Promise<Sample> {
     if (surface.some((x) => typeof x !== "function")) throw new Error("SDK surface not loaded");
     return run(
       stack,
+      peerOutputsDir,
       sc,
       () => {
         const b = new s3.Bucket("one", { bucket: "one-bucket" });
@@ -87,15 +98,21 @@ export async function sample(variant: string, stack: string): Promise<Sample> {
     );
   }
   const projects = /^projects-(\d+)$/.exec(variant);
-  if (variant !== "platform" && !projects)
-    throw new Error(`unknown variant ${variant}; allowed: platform, projects-<N>, baseline`);
+  const peers = /^peers-(\d+)$/.exec(variant);
+  if (variant !== "platform" && !projects && !peers)
+    throw new Error(`unknown variant ${variant}; allowed: platform, projects-<N>, peers-<N>, baseline`);
   const program = loadProgram();
   const required = performance.now();
-  return run(stack, projects ? withProjects(sc, Number(projects[1])) : sc, program, required);
+  const config = projects
+    ? withProjects(sc, Number(projects[1]))
+    : peers
+      ? withPeers(sc, projectName(), Number(peers[1]))
+      : sc;
+  return run(stack, peerOutputsDir, config, program, required);
 }
 
 if (require.main === module) {
-  sample(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2").then(
+  sample(process.argv[2] ?? "", process.argv[3] ?? "prod-apne2", process.argv[4]).then(
     (s) => process.stdout.write(`${JSON.stringify(s)}\n`),
     (e) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

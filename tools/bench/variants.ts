@@ -1,13 +1,29 @@
 /** Benchmark variants' stack config. */
 import type { StackConfig } from "../synth/stackfile";
 
-/** The stack's config with `harborConfig.projects` replaced by `n` generated projects. */
+/**
+ * The stack's config with `n` Harbor projects: the stack's own projects first (other keys refer to them, e.g.
+ * `policy.signatures.projects`), then generated ones.
+ */
 export function withProjects(sc: StackConfig, n: number): StackConfig {
   const key = "registry-platform:harborConfig";
   const hc = JSON.parse(sc.config[key] ?? "{}") as Record<string, unknown>;
-  const projects = Array.from({ length: n }, (_, i) => ({
-    name: `bench-${String(i).padStart(3, "0")}`,
-    pullSecretNamespaces: ["apps"],
-  }));
+  const own = ((hc.projects as unknown[] | undefined) ?? []).slice(0, n);
+  const projects = [
+    ...own,
+    ...Array.from({ length: n - own.length }, (_, i) => ({
+      name: `bench-${String(i).padStart(3, "0")}`,
+      pullSecretNamespaces: ["apps"],
+    })),
+  ];
   return { ...sc, config: { ...sc.config, [key]: JSON.stringify({ ...hc, enabled: true, projects }) } };
+}
+
+/** The stack's config with `n` replication peers `organization/<project>/bench-peer-<i>`. */
+export function withPeers(sc: StackConfig, project: string, n: number): StackConfig {
+  const peers = Array.from({ length: n }, (_, i) => ({
+    stack: `organization/${project}/bench-peer-${i + 1}`,
+    trigger: { eventBased: true, reconcileSchedule: "0 30 4 * * *" },
+  }));
+  return { ...sc, config: { ...sc.config, "registry-platform:replication": JSON.stringify({ peers }) } };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--quiet]`
+ * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--peer-outputs <dir>] [--quiet]`
  *
  * Writes `<out>/<stack>/resources.json` and `outputs.json` (secrets as "[secret]") and prints the resource
  * tree. The outputs are written to a temporary directory next to `<out>/<stack>/` and renamed over it only
@@ -9,6 +9,9 @@
  * Exit status: 0 success; 1 the program failed for another reason (a bug: message and stack trace);
  * 2 the stack or its config is wrong (unknown stack, missing or malformed file, invalid config: every
  * problem listed, no stack trace); 64 the command line is malformed (unknown argument, missing value).
+ * `StackReference`s (a primary reading its replicas) are answered from `<peer-outputs>/<stack>/outputs.json`,
+ * by default the `--out` directory: synthesize the replicas first. A missing peer synth or peer output is
+ * exit 2, one line naming the peer.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -21,10 +24,13 @@ interface Args {
   stack: string;
   configFile?: string;
   out: string;
+  /** Where earlier synths of referenced stacks are. Default: `out`. */
+  peerOutputs?: string;
   quiet: boolean;
 }
 
-const USAGE = "usage: synth --stack <name> [--config-file <path>] [--out <dir>] [--quiet]";
+const USAGE =
+  "usage: synth --stack <name> [--config-file <path>] [--out <dir>] [--peer-outputs <dir>] [--quiet]";
 
 /** Exit statuses of the synth CLI. */
 export const EXIT = { ok: 0, failed: 1, config: 2, usage: 64 } as const;
@@ -41,6 +47,7 @@ export function parseArgs(argv: string[]): Args {
     if (k === "--stack") a.stack = next();
     else if (k === "--config-file") a.configFile = path.resolve(next());
     else if (k === "--out") a.out = path.resolve(next());
+    else if (k === "--peer-outputs") a.peerOutputs = path.resolve(next());
     else if (k === "--quiet") a.quiet = true;
     else throw new Error(`unknown argument ${k}\n${USAGE}`);
   }
@@ -102,7 +109,11 @@ export async function main(argv: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   try {
     const stackConfig = loadStackConfig(args);
-    const result = await synth({ stack: args.stack, stackConfig });
+    const result = await synth({
+      stack: args.stack,
+      stackConfig,
+      peerOutputsDir: args.peerOutputs ?? args.out,
+    });
     const docs = resourceDocs(result);
     writeDirAtomically(dir, {
       "resources.json": JSON.stringify(docs, null, 2) + "\n",
@@ -127,9 +138,24 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`synth ${args.stack}: ${e.message}\n`);
       return EXIT.config;
     }
+    const peer = peerProblem(e);
+    if (peer) {
+      process.stderr.write(`synth ${args.stack}: ${peer}\n`);
+      return EXIT.config;
+    }
     process.stderr.write(`synth ${args.stack} failed: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.failed;
   }
+}
+
+/**
+ * A peer stack's outputs that are missing (no earlier synth of the peer, or an output it does not have), as one
+ * line without the SDK's wrapping ("error serializing property …", "failed to read resource …").
+ */
+export function peerProblem(e: unknown): string | undefined {
+  const msg = e instanceof Error ? e.message : String(e);
+  const m = /(peer stack \S+: .*|Required output '[^']+' does not exist on stack '[^']+'\.?)/.exec(msg);
+  return m ? m[1].split("\n")[0] : undefined;
 }
 
 if (require.main === module) {

@@ -4,7 +4,9 @@
  * stack outputs. Used by the offline synth and by the tests.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformMocks } from "./mocks";
+import { PlatformMocks, StackReferenceResolver } from "./mocks";
+
+export type { PeerStackOutputs, StackReferenceResolver } from "./mocks";
 
 const rt = pulumi.runtime;
 const SIG = rt.specialSigKey;
@@ -28,6 +30,8 @@ export interface Registration {
   additionalSecretOutputs: string[];
   /** Inputs as sent to the engine; secrets tagged (use {@link reveal} / {@link secretPaths} in tests). */
   wire: Record<string, Wire>;
+  /** A read of an existing resource (`StackReference`), not a registration of one the program manages. */
+  read?: true;
 }
 
 export interface SynthResult {
@@ -47,6 +51,11 @@ export interface RunOptions {
   preview?: boolean;
   /** Where registrations are recorded (lets a caller see them even when the program fails). Default: new. */
   sink?: Registration[];
+  /**
+   * Outputs of the stacks the program reads with `StackReference` (by fully qualified name). Default: none;
+   * a `StackReference` then fails, naming the stack.
+   */
+  stackReferences?: StackReferenceResolver;
 }
 
 type Req = {
@@ -63,10 +72,19 @@ type Req = {
   getAdditionalsecretoutputsList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 };
+type ReadReq = {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+};
 type OutReq = { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
 type Callback = (err: unknown, resp: { getUrn?(): string } | undefined) => void;
 interface Monitor {
   registerResource(req: Req, cb: Callback): void;
+  readResource(req: ReadReq, cb: Callback): void;
   registerResourceOutputs(req: OutReq, cb: (err: unknown, resp: unknown) => void): void;
 }
 
@@ -80,7 +98,12 @@ export async function runOnMocks(
   if (running) throw new Error("runOnMocks: a mock run is already in progress in this process");
   running = true;
   try {
-    await rt.setMocks(new PlatformMocks(), opts.project, opts.stack, opts.preview ?? false);
+    await rt.setMocks(
+      new PlatformMocks(opts.stackReferences),
+      opts.project,
+      opts.stack,
+      opts.preview ?? false,
+    );
     rt.setAllConfig(opts.config, opts.secretKeys);
     const monitor = rt.getMonitor() as unknown as Monitor;
     const registrations: Registration[] = opts.sink ?? [];
@@ -114,6 +137,33 @@ export async function runOnMocks(
         cb(err, resp);
       });
     };
+    const origRead = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, cb) => {
+      const entry: Registration = {
+        urn: "",
+        type: req.getType(),
+        name: req.getName(),
+        custom: true,
+        parent: req.getParent() || undefined,
+        provider: req.getProvider() || undefined,
+        dependencies: [...new Set(req.getDependenciesList())],
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        ignoreChanges: [],
+        additionalSecretOutputs: [],
+        // Only what identifies the read (a StackReference's `name`); the other properties are outputs.
+        wire: Object.fromEntries(
+          Object.entries(req.getProperties()?.toJavaScript() ?? {}).filter(([, v]) => v !== undefined),
+        ),
+        read: true,
+      };
+      registrations.push(entry);
+      origRead(req, (err, resp) => {
+        if (resp?.getUrn) entry.urn = resp.getUrn();
+        cb(err, resp);
+      });
+    };
     const origOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, cb) => {
       if (stackUrn !== undefined && req.getUrn() === stackUrn)
@@ -122,11 +172,26 @@ export async function runOnMocks(
     };
 
     const errors: unknown[] = [];
-    const onRejection = (e: unknown) => errors.push(e);
+    // A resource whose inputs fail (an apply that throws, a StackReference output that does not exist) is never
+    // registered and its outputs never resolve: anything waiting on them — the stack outputs — would wait
+    // forever. The SDK reports the failure as an unhandled rejection: the first one ends the run.
+    let fail: (e: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const onRejection = (e: unknown) => {
+      errors.push(e);
+      fail(e);
+    };
     process.on("unhandledRejection", onRejection);
     try {
-      await rt.runInPulumiStack(async () => program());
-      await (rt as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      await Promise.race([
+        (async () => {
+          await rt.runInPulumiStack(async () => program());
+          await (rt as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        })(),
+        failed,
+      ]);
+    } catch (e) {
+      if (errors.length === 0) throw e;
     } finally {
       process.off("unhandledRejection", onRejection);
     }

@@ -53,3 +53,15 @@ registerDynamicOutputs("harbor:PurgeAuditSchedule", (_name, inputs: State) => ({
 }));
 
 registerDynamicOutputs("harbor:AuditLogForwarding", () => ({ adopted: false }));
+
+registerDynamicOutputs("harbor:SystemRobotAccount", (name, inputs: State) => ({
+  robotId: fakeId(`system-robot::${name}`),
+  fullName: `robot$${String(inputs.name)}`,
+  secret: fakeString(`system-robot-secret::${name}::${String(inputs.rotation)}`, 32, ALNUM),
+  adopted: false,
+}));
+
+registerDynamicOutputs("harbor:ReplicationPolicy", (name) => ({
+  policyId: fakeId(`replication-policy::${name}`),
+  adopted: false,
+}));

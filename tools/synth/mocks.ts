@@ -200,9 +200,51 @@ export function registerDynamicOutputs(kind: string, fn: (name: string, inputs: 
   dynamicOutputs.set(kind, fn);
 }
 
+/** What a `StackReference` read returns: the referenced stack's outputs and which of them are secret. */
+export interface PeerStackOutputs {
+  outputs: Record<string, unknown>;
+  /** Top-level output names whose values are secret (the engine reports them as `secretOutputNames`). */
+  secretOutputNames: string[];
+}
+
+/**
+ * Resolves a fully qualified stack name to its outputs; throws an Error naming the stack (and where it looked)
+ * when it cannot.
+ */
+export type StackReferenceResolver = (fullyQualifiedName: string) => PeerStackOutputs;
+
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+/**
+ * The state a `StackReference` read returns on the mock engine. Secret outputs are secrets inside `outputs`
+ * (as the real engine returns them), so the whole `outputs` property is secret while `getOutput` of a
+ * non-secret name is not (the SDK decides with `secretOutputNames`).
+ */
+export function stackReferenceState(name: string, peer: PeerStackOutputs): State {
+  const secret = new Set(peer.secretOutputNames);
+  return {
+    name,
+    outputs: Object.fromEntries(
+      Object.entries(peer.outputs).map(([k, v]) => [k, secret.has(k) ? pulumi.secret(v) : v]),
+    ),
+    secretOutputNames: [...peer.secretOutputNames].sort(),
+  };
+}
+
 export class PlatformMocks implements pulumi.runtime.Mocks {
+  /** `stackReferences` answers `StackReference` reads; without it they fail naming the stack. */
+  constructor(private readonly stackReferences?: StackReferenceResolver) {}
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
     const inputs = (args.inputs ?? {}) as State;
+    if (args.type === STACK_REFERENCE_TYPE) {
+      const name = typeof inputs.name === "string" ? inputs.name : (args.id ?? args.name);
+      if (!this.stackReferences)
+        throw new Error(
+          `StackReference ${name}: the mock engine was given no outputs of other stacks (offline synth: synthesize ${name.split("/").pop()} first into the same --out directory, or pass --peer-outputs <dir>)`,
+        );
+      return { id: name, state: stackReferenceState(name, this.stackReferences(name)) };
+    }
     if (args.type === "pulumi-nodejs:dynamic:Resource") {
       const kind = typeof inputs.kind === "string" ? inputs.kind : "";
       const extra = dynamicOutputs.get(kind)?.(args.name, inputs) ?? {};

@@ -18,6 +18,8 @@ export interface ResourceDoc {
     additionalSecretOutputs?: string[];
   };
   inputs: unknown;
+  /** Read, not managed (a `StackReference` to another stack). */
+  read?: true;
 }
 
 /** Provider references are `urn::id`; the synth shows the URN (ids are mock values). */
@@ -44,6 +46,7 @@ export function resourceDocs(result: SynthResult): ResourceDoc[] {
       dependencies: r.dependencies,
       ...(Object.keys(options).length ? { options } : {}),
       inputs: redact(r.wire),
+      ...(r.read ? { read: true as const } : {}),
     };
   });
 }
@@ -72,9 +75,11 @@ export function renderTree(docs: ResourceDoc[]): string {
     );
     list.forEach((d, i) => {
       const last = i === list.length - 1;
-      const flags = [d.options?.protect ? "protect" : "", d.options?.retainOnDelete ? "retain" : ""].filter(
-        Boolean,
-      );
+      const flags = [
+        d.options?.protect ? "protect" : "",
+        d.options?.retainOnDelete ? "retain" : "",
+        d.read ? "read" : "",
+      ].filter(Boolean);
       const kind = (d.inputs as { kind?: unknown } | null)?.kind;
       const type =
         d.type === "pulumi-nodejs:dynamic:Resource" && typeof kind === "string"

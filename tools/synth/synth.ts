@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { Registration, runOnMocks, SynthResult } from "./engine";
+import { Registration, runOnMocks, StackReferenceResolver, SynthResult } from "./engine";
+import { peerOutputsFromDir } from "./peers";
 import { readStackConfig, StackConfig, stackFilePath, withOfflineStandIns } from "./stackfile";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -33,6 +34,10 @@ export interface SynthOptions {
   preview?: boolean;
   /** Receives every registration, also when the program fails. */
   sink?: Registration[];
+  /** Directory of earlier synths (`<dir>/<stack>/outputs.json`) that answers `StackReference`s. */
+  peerOutputsDir?: string;
+  /** Answers `StackReference`s (tests); wins over peerOutputsDir. */
+  stackReferences?: StackReferenceResolver;
   root?: string;
   /**
    * Give secret keys the config requires but does not hold an offline stand-in value (default true). Off,
@@ -62,6 +67,8 @@ export async function synth(opts: SynthOptions): Promise<OfflineSynthResult> {
       secretKeys: sc.secretKeys,
       preview: opts.preview,
       sink: opts.sink,
+      stackReferences:
+        opts.stackReferences ?? (opts.peerOutputsDir ? peerOutputsFromDir(opts.peerOutputsDir) : undefined),
     },
     loadProgram(),
   );

@@ -67,7 +67,7 @@ export interface RequestRecord {
   user?: string;
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -148,12 +148,19 @@ const RETENTION_TEMPLATES = [
   "always",
 ];
 
-type Handler = (ctx: {
+export type Handler = (ctx: {
   params: string[];
   query: Record<string, string>;
   body: any;
   headers: http.IncomingHttpHeaders;
 }) => Reply | Promise<Reply>;
+
+/** A route added by another capability's tests; returning `undefined` passes the request to the next route. */
+export type ExtraRoute = [
+  string,
+  RegExp,
+  (ctx: Parameters<Handler>[0]) => Reply | Promise<Reply> | undefined,
+];
 
 export class FakeHarbor {
   readonly username = "admin";
@@ -191,7 +198,7 @@ export class FakeHarbor {
   private faults: (Fault & { left: number })[] = [];
   private server?: https.Server | http.Server;
   private sockets = new Set<Socket>();
-  private routes: [string, RegExp, Handler][] = [];
+  private routes: ExtraRoute[] = [];
 
   constructor(private readonly tls?: { key: string; cert: string }) {
     this.defineRoutes();
@@ -221,6 +228,11 @@ export class FakeHarbor {
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Adds routes tried before the built-in ones (e.g. the replication endpoints, test/replication). */
+  addRoutes(routes: ExtraRoute[]): void {
+    this.routes.unshift(...routes);
   }
 
   /** Queues a fault for the next matching request(s). */
@@ -380,7 +392,10 @@ export class FakeHarbor {
     for (const [m, re, h] of this.routes) {
       if (m !== method) continue;
       const match = re.exec(apiPath);
-      if (match) return h({ params: match.slice(1).map(decodeURIComponent), query, body, headers });
+      const reply = match
+        ? h({ params: match.slice(1).map(decodeURIComponent), query, body, headers })
+        : undefined;
+      if (reply) return reply;
     }
     return err(404, "NOT_FOUND", `no route for ${method} ${apiPath}`);
   }

@@ -1,0 +1,192 @@
+/**
+ * `harbor:SystemRobotAccount`: a system-level robot with project permissions on several projects — the
+ * credential a primary's replication endpoint logs in with (one endpoint per peer, whatever the number of
+ * projects). Identity: the short name (Harbor's login name is `robot$<name>`). An existing robot of that name
+ * is adopted: permissions converged, secret refreshed (Harbor reveals a secret only on create or refresh).
+ * Permissions are compared as sets: Harbor returns them in an order of its own.
+ */
+import type { HarborClient } from "../../harbor-config/client";
+import { BaseInputs, Crud, diffInputs, same } from "../../harbor-config/crud/common";
+
+export interface RobotPermission {
+  /** Project name (`kind: project`, `namespace: <project>`). */
+  project: string;
+  access: { resource: string; action: string }[];
+}
+
+export interface SystemRobotSettings {
+  /** Short name; Harbor's login name is `robot$<name>`. */
+  name: string;
+  description: string;
+  /** Days until expiry; -1 = never (rotation is explicit). */
+  duration: number;
+  permissions: RobotPermission[];
+}
+
+export interface SystemRobotInputs extends BaseInputs, SystemRobotSettings {
+  /** Any change refreshes the secret. */
+  rotation: string;
+}
+
+export interface SystemRobotOutputs extends SystemRobotInputs {
+  robotId: number;
+  fullName: string;
+  secret: string;
+  adopted: boolean;
+}
+
+/** `RobotPermission` list → Harbor's `permissions` (kind project, one entry per project). */
+export function systemRobotPermissions(perms: readonly RobotPermission[]): Record<string, unknown>[] {
+  return perms.map((p) => ({
+    kind: "project",
+    namespace: p.project,
+    access: p.access.map((a) => ({ resource: a.resource, action: a.action })),
+  }));
+}
+
+/** `POST /robots` body (RobotCreate) of a system-level robot. */
+export function systemRobotCreateBody(s: SystemRobotSettings): Record<string, unknown> {
+  return {
+    name: s.name,
+    description: s.description,
+    level: "system",
+    disable: false,
+    duration: s.duration,
+    permissions: systemRobotPermissions(s.permissions),
+  };
+}
+
+/** `PUT /robots/{id}` body (Robot): Harbor requires the unchanged full name and level. */
+export function systemRobotUpdateBody(fullName: string, s: SystemRobotSettings): Record<string, unknown> {
+  return { ...systemRobotCreateBody(s), name: fullName };
+}
+
+/** Order-free form of a permission list: sorted `project/resource:action` strings. */
+export function permissionKeys(perms: readonly RobotPermission[]): string[] {
+  return perms.flatMap((p) => p.access.map((a) => `${p.project}/${a.resource}:${a.action}`)).sort();
+}
+
+/** Harbor's login name ends with `$<name>` (the prefix `robot$` is a Harbor setting). */
+export function isSystemRobotNamed(fullName: string, name: string): boolean {
+  return fullName === name || fullName.endsWith(`$${name}`);
+}
+
+interface HarborRobot {
+  id: number;
+  name: string;
+  level?: string;
+  description?: string;
+  duration?: number;
+  permissions?: { kind?: string; namespace?: string; access?: { resource: string; action: string }[] }[];
+}
+
+export async function findSystemRobot(client: HarborClient, name: string): Promise<HarborRobot | undefined> {
+  const robots = await client.listAll<HarborRobot>("/robots", { q: "Level=system" });
+  return robots.find((r) => isSystemRobotNamed(r.name, name));
+}
+
+async function refreshSecret(client: HarborClient, robotId: number): Promise<string> {
+  const res = await client.request<{ secret?: string }>({
+    method: "PATCH",
+    path: `/robots/${robotId}`,
+    body: {},
+    retrySafe: true,
+  });
+  if (typeof res.body?.secret !== "string" || res.body.secret === "")
+    throw new Error(`Harbor did not return a new secret for robot ${robotId}`);
+  return res.body.secret;
+}
+
+function settingsOf(i: SystemRobotInputs): SystemRobotSettings {
+  return { name: i.name, description: i.description, duration: i.duration, permissions: i.permissions };
+}
+
+/** Harbor's permissions → ours, sorted (what `read` stores). */
+export function permissionsFromHarbor(perms: HarborRobot["permissions"]): RobotPermission[] {
+  return (perms ?? [])
+    .filter((p) => (p.kind ?? "project") === "project" && typeof p.namespace === "string")
+    .map((p) => ({
+      project: p.namespace!,
+      access: (p.access ?? [])
+        .map((a) => ({ resource: a.resource, action: a.action }))
+        .sort((x, y) => `${x.resource}:${x.action}`.localeCompare(`${y.resource}:${y.action}`)),
+    }))
+    .sort((x, y) => x.project.localeCompare(y.project));
+}
+
+export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
+  kind: "harbor:SystemRobotAccount",
+
+  diff(olds, news) {
+    const d = diffInputs<SystemRobotInputs>(olds, news, ["description", "duration", "rotation"], ["name"]);
+    const perms = !same(permissionKeys(olds.permissions ?? []), permissionKeys(news.permissions ?? []));
+    return { ...d, changes: d.changes || perms };
+  },
+
+  async create(client, inputs) {
+    const s = settingsOf(inputs);
+    const { value, outcome } = await client.createGuarded<{ id: number; name: string; secret?: string }>(
+      `system robot ${s.name}`,
+      async () => {
+        const res = await client.request<{ id: number; name: string; secret: string }>({
+          method: "POST",
+          path: "/robots",
+          body: systemRobotCreateBody(s),
+        });
+        return { id: res.body.id, name: res.body.name, secret: res.body.secret };
+      },
+      async () => {
+        const r = await findSystemRobot(client, s.name);
+        return r ? { id: r.id, name: r.name } : undefined;
+      },
+    );
+    let secret = value.secret;
+    if (outcome !== "created" || !secret) {
+      await client.request({
+        method: "PUT",
+        path: `/robots/${value.id}`,
+        body: systemRobotUpdateBody(value.name, s),
+      });
+      secret = await refreshSecret(client, value.id);
+    }
+    return {
+      id: String(value.id),
+      outs: { ...inputs, robotId: value.id, fullName: value.name, secret, adopted: outcome === "existing" },
+    };
+  },
+
+  async read(client, id, props) {
+    const r = await client.find<HarborRobot>(`/robots/${Number(id)}`);
+    if (!r) return {};
+    return {
+      id,
+      props: {
+        ...props,
+        fullName: r.name,
+        description: r.description ?? "",
+        duration: r.duration ?? props.duration,
+        permissions: permissionsFromHarbor(r.permissions),
+      },
+    };
+  },
+
+  async update(client, id, olds, news) {
+    const robotId = Number(id);
+    const changed =
+      !same(permissionKeys(olds.permissions), permissionKeys(news.permissions)) ||
+      olds.description !== news.description ||
+      olds.duration !== news.duration;
+    if (changed)
+      await client.request({
+        method: "PUT",
+        path: `/robots/${robotId}`,
+        body: systemRobotUpdateBody(olds.fullName, settingsOf(news)),
+      });
+    const secret = olds.rotation !== news.rotation ? await refreshSecret(client, robotId) : olds.secret;
+    return { outs: { ...news, robotId, fullName: olds.fullName, secret, adopted: olds.adopted } };
+  },
+
+  async delete(client, id) {
+    await client.deleteIfExists(`/robots/${Number(id)}`);
+  },
+};

@@ -1,0 +1,125 @@
+/**
+ * `ReplicationPeers` (SPEC R6.2, R6.3): a primary's view of its replicas. One `StackReference` per peer
+ * (`requireOutput`: a missing output fails naming the peer stack and the output), each peer's
+ * `replicationTarget` checked against what this primary needs, and — on AWS — the S3 replication of the
+ * backup bucket into the peers' backup buckets.
+ *
+ * Peers are read before Harbor is deployed (their CA bundles go into Harbor's trusted bundle); the Harbor
+ * endpoints and policies are made afterwards by {@link HarborReplication}.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { BackupReplication } from "./backup-replication";
+import {
+  checkReplicationTarget,
+  REPLICATION_ROBOT_SECRET_OUTPUT,
+  REPLICATION_TARGET_OUTPUT,
+  ReplicationTargetContract,
+} from "./contract";
+import { PeerPlan } from "./plan";
+import { awsManagedS3KeyArn, ReplicationDestination } from "./s3";
+
+export interface ReplicationPeersArgs {
+  /** From {@link replicationPlan}. */
+  peers: PeerPlan[];
+  /** This stack's backup bucket; required when any peer has backup replication. */
+  backupSource?: {
+    bucketName: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+    region: string;
+    kms: boolean;
+    kmsKeyArn?: string;
+    /** The source bucket's versioning must exist first: pass the storage component. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+  };
+  tags?: Record<string, string>;
+}
+
+/** One peer as read. */
+export interface PeerTarget {
+  plan: PeerPlan;
+  /** The checked `replicationTarget` output. */
+  target: pulumi.Output<ReplicationTargetContract>;
+  /** The robot's secret (secret). */
+  robotSecret: pulumi.Output<string>;
+}
+
+export class ReplicationPeers extends pulumi.ComponentResource {
+  /** By peer stack name. */
+  public readonly peers: Record<string, PeerTarget>;
+  /** Every peer's CA bundle (public), for the trusted bundle of this stack's Harbor. */
+  public readonly caBundlePems: pulumi.Output<string[]>;
+  /** Absent when no peer has backup replication. */
+  public readonly backupReplication?: BackupReplication;
+
+  constructor(name: string, args: ReplicationPeersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("registry-platform:replication:ReplicationPeers", name, {}, opts);
+    this.peers = {};
+    for (const plan of args.peers) {
+      const ref = new pulumi.StackReference(`${name}-${plan.name}`, { name: plan.stack }, { parent: this });
+      const target = ref.requireOutput(REPLICATION_TARGET_OUTPUT).apply((t: unknown) =>
+        checkReplicationTarget(t, {
+          stack: plan.stack,
+          projects: plan.projects,
+          deletion: plan.policies.some((p) => p.deletion),
+          backupReplication: plan.backupReplication !== undefined,
+        }),
+      );
+      // Secret through the peer's secretOutputNames; wrapped again so it stays secret whatever the engine says.
+      const robotSecret = pulumi.secret(
+        ref.requireOutput(REPLICATION_ROBOT_SECRET_OUTPUT) as pulumi.Output<string>,
+      );
+      this.peers[plan.name] = { plan, target, robotSecret };
+    }
+    this.caBundlePems = pulumi
+      .all(Object.values(this.peers).map((p) => p.target))
+      .apply((ts) => ts.map((t) => t.caBundlePem).filter((x): x is string => x !== undefined));
+
+    const backupPeers = Object.values(this.peers).filter((p) => p.plan.backupReplication);
+    if (backupPeers.length > 0) {
+      const src = args.backupSource;
+      if (!src)
+        throw new Error(
+          `ReplicationPeers ${name}: backup replication needs backupSource (an AWS backup bucket)`,
+        );
+      const destinations = backupPeers.map((p) =>
+        p.target.apply((t): ReplicationDestination => {
+          const b = t.backupBucket!;
+          const partition = /^arn:(aws[a-z-]*):/.exec(b.bucketArn)?.[1] ?? "aws";
+          return {
+            name: p.plan.name,
+            stack: p.plan.stack,
+            bucketArn: b.bucketArn,
+            accountId: b.accountId,
+            region: b.region,
+            kmsKeyArn:
+              b.kmsKeyArn ?? (src.kms ? awsManagedS3KeyArn(partition, b.region, b.accountId) : undefined),
+            replicationTime: p.plan.backupReplication!.replicationTime,
+            ...(p.plan.backupReplication!.storageClass
+              ? { storageClass: p.plan.backupReplication!.storageClass }
+              : {}),
+          };
+        }),
+      );
+      this.backupReplication = new BackupReplication(
+        `${name}-backup`,
+        {
+          source: {
+            bucketName: src.bucketName,
+            bucketArn: src.bucketArn,
+            region: src.region,
+            kms: src.kms,
+            ...(src.kmsKeyArn ? { kmsKeyArn: src.kmsKeyArn } : {}),
+          },
+          destinations,
+          tags: args.tags,
+          dependsOn: src.dependsOn,
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({
+      peers: Object.fromEntries(Object.entries(this.peers).map(([k, p]) => [k, p.target])),
+      caBundlePems: this.caBundlePems,
+    });
+  }
+}
