@@ -141,9 +141,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       },
       tags,
     );
-    this.replicas = peersArgs
-      ? new ReplicationPeers(`${name}-replication`, peersArgs, aws)
-      : undefined;
+    this.replicas = peersArgs ? new ReplicationPeers(`${name}-replication`, peersArgs, aws) : undefined;
 
     const tlsArgs = registryTlsArgsFromConfig(cfg);
     this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;

@@ -61,7 +61,10 @@ describe("bench", () => {
     const cfg = parsedConfig(sc);
     assert.strictEqual(cfg.harborConfig.projects.length, 200);
     const own = JSON.parse(stackFile("prod-apne2").config["registry-platform:harborConfig"]).projects;
-    assert.deepStrictEqual(cfg.harborConfig.projects.slice(0, own.length).map((p) => p.name), own.map((p: { name: string }) => p.name));
+    assert.deepStrictEqual(
+      cfg.harborConfig.projects.slice(0, own.length).map((p) => p.name),
+      own.map((p: { name: string }) => p.name),
+    );
     assert.ok(cfg.harborConfig.enabled);
   });
 

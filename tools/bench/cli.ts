@@ -13,12 +13,17 @@ import { preparePeerOutputs } from "./peers";
 import { render, SCALING_PROJECTS } from "./report";
 import type { Sample } from "./stages";
 
-const USAGE = "usage: bench [--runs N] [--stack S] [--only ratio|scaling|peers] [--peers N,M,...] [--replica R]";
+const USAGE =
+  "usage: bench [--runs N] [--stack S] [--only ratio|scaling|peers] [--peers N,M,...] [--replica R]";
 
 function sample(variant: string, stack: string, peerOutputs: string): Sample {
-  const out = execFileSync(process.execPath, [path.join(__dirname, "child.js"), variant, stack, peerOutputs], {
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(__dirname, "child.js"), variant, stack, peerOutputs],
+    {
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop() ?? "") as Sample;
 }
 
