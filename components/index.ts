@@ -9,6 +9,7 @@ export * from "./harbor";
 export * from "./harbor-config";
 export * from "./velero";
 export * from "./platform";
+export * from "./access";
 export { storageTargetOf, bucketRegionOf, storageArgsFromConfig } from "./storage/from-config";
 export {
   registryTlsArgsFromConfig,

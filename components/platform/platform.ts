@@ -23,7 +23,7 @@ import { platformCaBundle, RegistryTls } from "../tls/registry-tls";
 import { Velero } from "../velero";
 import { veleroArgsFromConfig } from "../velero/from-config";
 import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../velero/values";
-import { PlatformOutputs } from "./outputs";
+import { OUTPUT_CONTRACT_VERSION, PlatformOutputs } from "./outputs";
 
 export interface RegistryPlatformArgs {
   /** The validated stack config (`parsePlatformConfig` / `loadPlatformConfig`). */
@@ -141,13 +141,16 @@ export class RegistryPlatform extends pulumi.ComponentResource {
 function platformOutputs(cfg: PlatformConfig, p: RegistryPlatform): PlatformOutputs {
   const { storage, harbor, harborConfig, velero, caBundlePem } = p;
   return {
+    contractVersion: OUTPUT_CONTRACT_VERSION,
     environment: cfg.environment,
     region: cfg.region,
     role: cfg.role,
     registryHost: cfg.host,
     registryUrl: `https://${cfg.host}`,
     registryBucket: storage.registryBucketName,
+    registryBucketArn: storage.registryBucketArn,
     backupBucket: storage.backupBucketName,
+    backupBucketArn: storage.backupBucketArn,
     storageRegion: storage.region,
     ...(storage.endpoint ? { storageEndpoint: storage.endpoint } : {}),
     // The CA bundle is public (clients install it); keys are never exported.

@@ -200,9 +200,34 @@ export function registerDynamicOutputs(kind: string, fn: (name: string, inputs: 
   dynamicOutputs.set(kind, fn);
 }
 
+/** Outputs of other stacks, as a `StackReference` reads them (app stacks on the mock engine). */
+const stackReferences = new Map<string, { outputs: State; secretOutputNames: string[] }>();
+
+/**
+ * Makes `new StackReference(..., { name: stack })` read these outputs; `secretOutputNames` are secret, as the
+ * engine marks them. Without a registration a StackReference fails as the engine does for an unknown stack.
+ */
+export function registerStackReference(
+  stack: string,
+  outputs: State,
+  secretOutputNames: string[] = [],
+): void {
+  stackReferences.set(stack, { outputs, secretOutputNames });
+}
+
 export class PlatformMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
     const inputs = (args.inputs ?? {}) as State;
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const stack = String(inputs.name);
+      const ref = stackReferences.get(stack);
+      if (!ref)
+        throw new Error(
+          `unknown stack ${JSON.stringify(stack)} (no registerStackReference on the mock engine)`,
+        );
+      const outputs = ref.secretOutputNames.length ? pulumi.secret(ref.outputs) : ref.outputs;
+      return { id: stack, state: { name: stack, outputs, secretOutputNames: ref.secretOutputNames } };
+    }
     if (args.type === "pulumi-nodejs:dynamic:Resource") {
       const kind = typeof inputs.kind === "string" ? inputs.kind : "";
       const extra = dynamicOutputs.get(kind)?.(args.name, inputs) ?? {};
