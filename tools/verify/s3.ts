@@ -63,14 +63,19 @@ export function signV4(a: {
   region: string;
   credentials: S3Credentials;
   now: Date;
+  /** sha256 hex of the body; default: of the empty body. */
+  payloadHash?: string;
+  /** More headers to send and sign (lowercase names). */
+  headers?: Record<string, string>;
 }): Record<string, string> {
   const amzDate = a.now
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
-  const payloadHash = sha256("");
+  const payloadHash = a.payloadHash ?? sha256("");
   const headers: Record<string, string> = {
+    ...(a.headers ?? {}),
     host: a.host,
     "x-amz-content-sha256": payloadHash,
     "x-amz-date": amzDate,
@@ -112,7 +117,18 @@ export class S3Client {
   constructor(private readonly o: S3ClientOptions) {}
 
   /** `GET` of a bucket subresource (`versioning`, `object-lock`, …). */
-  async getBucketSubresource(bucket: string, subresource: string): Promise<S3Reply> {
+  getBucketSubresource(bucket: string, subresource: string): Promise<S3Reply> {
+    return this.send("GET", bucket, subresource);
+  }
+
+  /** A signed request on a bucket (or one of its subresources); verify itself only ever sends GETs. */
+  send(
+    method: string,
+    bucket: string,
+    subresource?: string,
+    body?: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<S3Reply> {
     let base: URL;
     let path: string;
     if (this.o.endpoint) {
@@ -127,24 +143,35 @@ export class S3Client {
       );
       path = dotted ? `/${bucket}` : "/";
     }
-    const query = { [subresource]: "" };
+    const query: Record<string, string> = subresource ? { [subresource]: "" } : {};
+    const payload = body === undefined ? undefined : Buffer.from(body, "utf8");
     const headers = signV4({
-      method: "GET",
+      method,
       host: base.host,
       path,
       query,
       region: this.o.region,
       credentials: this.o.credentials,
       now: new Date(),
+      ...(payload ? { payloadHash: sha256(payload) } : {}),
+      headers: {
+        ...extraHeaders,
+        ...(payload
+          ? {
+              "content-md5": createHash("md5").update(payload).digest("base64"),
+              "content-length": String(payload.length),
+            }
+          : {}),
+      },
     });
     const isHttps = base.protocol === "https:";
     return new Promise((resolve, reject) => {
       const req = (isHttps ? https : http).request(
         {
-          method: "GET",
+          method,
           hostname: base.hostname,
           port: base.port || (isHttps ? 443 : 80),
-          path: `${uriEncode(path, true)}?${uriEncode(subresource, false)}=`,
+          path: `${uriEncode(path, true)}${subresource ? `?${uriEncode(subresource, false)}=` : ""}`,
           headers,
           timeout: this.o.timeoutMs ?? 15_000,
           ...(isHttps && this.o.caPem ? { ca: [...tls.rootCertificates, this.o.caPem] } : {}),
@@ -158,8 +185,13 @@ export class S3Client {
           res.on("error", reject);
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`GET ${bucket}?${subresource}: no answer in time`)));
+      req.on("timeout", () =>
+        req.destroy(
+          new Error(`${method} ${bucket}${subresource ? `?${subresource}` : ""}: no answer in time`),
+        ),
+      );
       req.on("error", reject);
+      if (payload) req.write(payload);
       req.end();
     });
   }
