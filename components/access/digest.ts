@@ -215,7 +215,11 @@ export async function resolveDigest(req: ResolveRequest): Promise<string> {
       throw new DigestError(
         image,
         `token service ${tokenUrl.origin}${tokenUrl.pathname} answered HTTP ${t.status}${registryMessage(t.body)}` +
-          (t.status === 401 ? ": the pull credentials were rejected" : ""),
+          (t.status === 401
+            ? req.credentials
+              ? ": the pull credentials were rejected"
+              : ": the registry requires credentials and none were given"
+            : ""),
         t.status,
       );
     let token: string | undefined;
@@ -235,10 +239,7 @@ export async function resolveDigest(req: ResolveRequest): Promise<string> {
     if (r.status === 401 && (await authenticate(r))) r = await send(method);
     if (r.status >= 200 && r.status < 300) return r;
     // HEAD answers carry no body: fetch the error text with GET.
-    const detail =
-      method === "HEAD" && r.status !== 401
-        ? registryMessage((await send("GET")).body)
-        : registryMessage(r.body);
+    const detail = registryMessage(method === "HEAD" ? (await send("GET")).body : r.body);
     const hint =
       r.status === 401
         ? req.credentials

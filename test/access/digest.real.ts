@@ -124,7 +124,7 @@ describe("digest resolver against the distribution registry (real)", function ()
       assert.match(
         e.message,
         new RegExp(
-          `^${registry.host.replace(/\./g, "\\.")}/apps/web:v1\\.0\\.0: token service https://127\\.0\\.0\\.1:\\d+/service/token answered HTTP 401 \\(UNAUTHORIZED: authentication required\\)$`,
+          `^${registry.host.replace(/\./g, "\\.")}/apps/web:v1\\.0\\.0: token service https://localhost:\\d+/service/token answered HTTP 401 \\(UNAUTHORIZED: authentication required\\): the registry requires credentials and none were given$`,
         ),
       );
       return true;
@@ -150,7 +150,7 @@ describe("digest resolver against the distribution registry (real)", function ()
         assert.strictEqual(e.status, 401);
         assert.match(
           e.message,
-          /apps\/web:v1\.0\.0: HTTP 401 .*the credentials do not grant pull on this repository$/,
+          /apps\/web:v1\.0\.0: HTTP 401 \(UNAUTHORIZED: authentication required\): the credentials do not grant pull on this repository$/,
         );
         return true;
       },

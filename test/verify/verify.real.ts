@@ -160,7 +160,7 @@ describe("verify against real servers", function () {
       });
     });
 
-    it("fail: a robot that can push (the push robot used as pull robot) — and its upload session is cleaned up", async () => {
+    it("fail: a robot that can push (the push robot used as pull robot)", async () => {
       const r = await robot(PUSH);
       assert.strictEqual(r.status, "fail");
       assert.deepStrictEqual(r.details.slice(1), [

@@ -89,7 +89,9 @@ export class TokenServer {
     );
     this.server.on("tlsClientError", () => undefined);
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/service/token`;
+    // A host name, not an IP literal: crane (go-containerregistry ≥ 0.21) refuses token realms on private IPs
+    // other than the registry's own host:port.
+    this.url = `https://localhost:${(this.server.address() as AddressInfo).port}/service/token`;
     return this;
   }
 
