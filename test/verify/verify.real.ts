@@ -20,9 +20,16 @@ import { main } from "../../tools/verify/cli";
 import { S3Client } from "../../tools/verify/s3";
 import { labMissing, Registry, ROBOTS, TokenServer } from "../access/support/registry-lab";
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
+import { ROOT } from "../harness";
 import { verifyPki, VerifyPki } from "./support/pki";
 
-const SHARED_TOOLS = process.env.SHARED_TOOLS ?? path.resolve(__dirname, "../../../../shared/tools");
+/** ../shared/tools next to the repository (or next to the worktrees' folder); SHARED_TOOLS overrides. */
+const SHARED_TOOLS =
+  process.env.SHARED_TOOLS ??
+  [path.resolve(ROOT, "..", "shared", "tools"), path.resolve(ROOT, "..", "..", "shared", "tools")].find((d) =>
+    fs.existsSync(path.join(d, "real-k8s", "start.sh")),
+  ) ??
+  path.resolve(ROOT, "..", "shared", "tools");
 const RUN = `${process.env.TMPDIR ?? "/tmp"}/real-k8s/run`;
 const WEED = `${process.env.TMPDIR ?? "/tmp"}/real-k8s/bin/weed`;
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
