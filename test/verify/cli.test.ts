@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, parseArgs, planChecks, UsageError } from "../../tools/verify/cli";
+import { main, parseArgs, planChecks, pulumiStackOutputs, UsageError } from "../../tools/verify/cli";
 import { configFromStackFile } from "../../tools/ci/stacks";
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
 import { ROOT } from "../harness";
@@ -201,5 +201,35 @@ describe("verify: CLI", function () {
     const r = await run(["--stack", "nope"], outputsFor(harbor.url, pki.bundlePem));
     assert.strictEqual(r.code, 2);
     assert.match(r.err, /^verify: stack config .*stacks\/Pulumi\.nope\.yaml not found \(pass --stack-file\)/);
+  });
+
+  it("reads outputs with `pulumi stack output --json --show-secrets --stack <name>` in the project directory", async () => {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(
+      path.join(bin, "pulumi"),
+      `#!/bin/sh\necho "$PWD|$*" > "${path.join(dir, "pulumi-args")}"\necho '{"contractVersion":1}'\n`,
+      { mode: 0o755 },
+    );
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved ?? ""}`;
+    try {
+      assert.deepStrictEqual(await pulumiStackOutputs("org/registry-platform/dev"), { contractVersion: 1 });
+      assert.strictEqual(
+        fs.readFileSync(path.join(dir, "pulumi-args"), "utf8").trim(),
+        `${ROOT}|stack output --json --show-secrets --stack org/registry-platform/dev`,
+      );
+      fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        "#!/bin/sh\necho 'error: no stack named dev' >&2\nexit 255\n",
+        { mode: 0o755 },
+      );
+      await assert.rejects(
+        pulumiStackOutputs("dev"),
+        /pulumi stack output --stack dev failed: error: no stack named dev/,
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
