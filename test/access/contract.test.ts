@@ -121,6 +121,15 @@ describe("output contract: the consumer-side reader", () => {
     );
   });
 
+  it("from plain values: the contract's secret outputs become secrets, the rest stay plain", async () => {
+    const rec = await runComponent(() => {
+      const p = PlatformStackOutputs.fromValues(valid(), "direct");
+      return { host: p.field("registryHost"), pw: p.field("harborAdminPassword") };
+    });
+    assert.deepStrictEqual(rec.outputs, { host: "registry.example.com", pw: "s3cret-admin" });
+    assert.deepStrictEqual(rec.outputSecrets(), ["pw"]);
+  });
+
   it("through a StackReference: fields keep the platform's secret-ness; a version mismatch fails the read", async () => {
     registerStackReference(
       "org/registry-platform/contract-ok",
