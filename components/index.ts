@@ -69,6 +69,14 @@ export { Velero } from "./velero";
 export type { VeleroArgs } from "./velero";
 export type { BackupMode, ScheduleKind } from "./velero/values";
 
+// App stacks: the output contract's reader, pull access and digest-pinned images (consumers).
+export { RegistryAccess } from "./access/registry-access";
+export type { RegistryAccessArgs } from "./access/registry-access";
+export { ContractError, PlatformStackOutputs, readPlatformContract } from "./access/contract";
+export type { PlatformContract } from "./access/contract";
+export { resolveDigest } from "./access/digest";
+export type { DigestResolver, ResolveRequest } from "./access/digest";
+
 // Image policy (R7).
 export { ImagePolicy } from "./policy/image-policy";
 export type { ImagePolicyArgs } from "./policy/image-policy";

@@ -19,6 +19,7 @@ import {
 import { HarborReplication } from "../replication/harbor-replication";
 import { ReplicationPeers } from "../replication/peers";
 import { ReplicationTarget } from "../replication/target";
+import type { ReplicationTargetContract } from "../replication/contract";
 import type { ReplicationPeerOutput } from "../replication/from-config";
 import { RegistryStorage } from "../storage/registryStorage";
 import { storageArgsFromConfig, storageTargetOf } from "../storage/from-config";
@@ -36,7 +37,7 @@ import { veleroArgsFromConfig } from "../velero/from-config";
 import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../velero/values";
 import { ImagePolicy } from "../policy/image-policy";
 import { imagePolicyArgsFromConfig } from "../policy/from-config";
-import { PlatformOutputs, ProjectRobots } from "./outputs";
+import { OUTPUT_CONTRACT_VERSION, PlatformOutputs, ProjectRobots } from "./outputs";
 
 export interface RegistryPlatformArgs {
   /** The validated stack config (`parsePlatformConfig` / `loadPlatformConfig`). */
@@ -86,6 +87,9 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
   public readonly outputs: PlatformOutputs;
 
   // The output contract, one property each (documented on PlatformOutputs); assigned from `outputs`.
+  public readonly contractVersion!: number;
+  public readonly registryBucketArn!: pulumi.Output<string>;
+  public readonly backupBucketArn!: pulumi.Output<string>;
   public readonly environment!: string;
   public readonly region!: string;
   public readonly role!: string;
@@ -104,7 +108,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
   public readonly veleroSchedules?: Record<string, string>;
   public readonly veleroBackupLocations?: { default: string; archive: string };
   public readonly replicationPeers?: Record<string, ReplicationPeerOutput>;
-  public readonly replicationTarget?: pulumi.Output<unknown>;
+  public readonly replicationTarget?: pulumi.Output<ReplicationTargetContract>;
   public readonly replicationRobotSecret?: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -229,13 +233,16 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
 function platformOutputs(cfg: PlatformConfig, p: RegistryPlatform): PlatformOutputs {
   const { storage, harbor, harborConfig, velero, caBundlePem, replicas, replicaTarget } = p;
   return {
+    contractVersion: OUTPUT_CONTRACT_VERSION,
     environment: cfg.environment,
     region: cfg.region,
     role: cfg.role,
     registryHost: cfg.host,
     registryUrl: `https://${cfg.host}`,
     registryBucket: storage.registryBucketName,
+    registryBucketArn: storage.registryBucketArn,
     backupBucket: storage.backupBucketName,
+    backupBucketArn: storage.backupBucketArn,
     storageRegion: storage.region,
     ...(storage.endpoint ? { storageEndpoint: storage.endpoint } : {}),
     // The CA bundle is public (clients install it); keys are never exported.

@@ -9,6 +9,7 @@ import { pemBundle } from "../tls/certs";
 import { replicationPlan } from "./plan";
 import type { ReplicationPeers, ReplicationPeersArgs } from "./peers";
 import type { ReplicationTargetArgs } from "./target";
+import type { ReplicationTargetContract } from "./contract";
 
 /** The regular (non-proxy-cache) Harbor projects of a stack: what replication can carry. */
 export function replicableProjects(cfg: PlatformConfig): string[] {
@@ -120,10 +121,11 @@ export interface ReplicationPeerOutput {
 /** The replication part of the output contract (see README "Outputs"). */
 export function replicationOutputs(
   peers: ReplicationPeers | undefined,
-  target: { target: pulumi.Output<unknown>; robotSecret: pulumi.Output<string> } | undefined,
+  target:
+    { target: pulumi.Output<ReplicationTargetContract>; robotSecret: pulumi.Output<string> } | undefined,
 ): {
   replicationPeers?: Record<string, ReplicationPeerOutput>;
-  replicationTarget?: pulumi.Output<unknown>;
+  replicationTarget?: pulumi.Output<ReplicationTargetContract>;
   replicationRobotSecret?: pulumi.Output<string>;
 } {
   return {

@@ -1,10 +1,21 @@
+#!/usr/bin/env node
 /**
- * `npm run plan-diff -- <before-dir> <after-dir>`: the difference between two synth outputs of one stack
- * (`resources.json` + `outputs.json`) as Markdown, for a pull-request comment.
+ * `npm run -s plan-diff -- [--exit-zero] <before> <after>`: the difference between two offline synth outputs
+ * as Markdown, for a pull-request comment. `<before>`/`<after>` are either one stack's directory
+ * (`resources.json` + `outputs.json`) or a directory holding one such directory per stack (`out/`), in which
+ * case every stack found on either side is compared.
+ *
+ * The Markdown starts with a summary table (one row per stack), then per stack: destructive changes
+ * (replacements, deletions of protected resources) called out, and every change as a path — Helm values,
+ * JSON policy documents inside strings and lists are diffed member by member, never shown as whole blobs.
+ * Secret values are redacted in synth output (`[secret]`); a change of a secret's value is not visible here.
+ *
+ * Exit status: 0 no change, 1 changes (0 with `--exit-zero`), 2 unreadable input, 64 usage.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ResourceDoc } from "./render";
+import { replaceReasons } from "./replace";
 
 export interface Change {
   path: string;
@@ -12,123 +23,389 @@ export interface Change {
   after: unknown;
 }
 
-/** Leaf-level differences between two JSON values, as dotted paths. */
+export interface StackSnapshot {
+  resources: ResourceDoc[];
+  outputs: unknown;
+}
+
+export type Action = "create" | "update" | "replace" | "delete";
+
+export interface ResourceChange {
+  action: Action;
+  type: string;
+  name: string;
+  urn: string;
+  /** Leaf changes (update/replace). */
+  changes: Change[];
+  /** Why it is replaced (replace only). */
+  reasons: string[];
+  /** `protect` on the existing resource: Pulumi refuses to delete or replace it. */
+  protect: boolean;
+}
+
+export interface StackPlan {
+  stack: string;
+  resources: ResourceChange[];
+  outputs: Change[];
+}
+
+const SECRET = "[secret]";
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const isPrimitive = (x: unknown) => x === null || ["string", "number", "boolean"].includes(typeof x);
+
+/** JSON documents inside strings (IAM/bucket policies, provider inputs) are diffed as documents. */
+function jsonDoc(s: unknown): Obj | unknown[] | undefined {
+  if (typeof s !== "string" || !/^\s*[[{]/.test(s)) return undefined;
+  try {
+    const v = JSON.parse(s) as unknown;
+    return isObj(v) || Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `name` of every element when all are objects with distinct string names (containers, env, ports). */
+function namesOf(xs: unknown[]): string[] | undefined {
+  const names = xs.map((x) => (isObj(x) && typeof x.name === "string" ? x.name : undefined));
+  if (names.some((n) => n === undefined)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
+}
+
+const join = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
+
+/**
+ * Leaf-level differences between two JSON values, as paths: `a.b`, `list[2]`, `containers[name=app].image`,
+ * `policy<json>.Statement[0].Effect`. Lists of scalars that changed length are one change (both lists).
+ */
 export function diffValues(a: unknown, b: unknown, prefix = ""): Change[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
-  const isObj = (x: unknown): x is Record<string, unknown> =>
-    typeof x === "object" && x !== null && !Array.isArray(x);
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffValues(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    return keys.flatMap((k) => diffValues(a[k], b[k], join(prefix, k)));
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length)
-    return a.flatMap((x, i) => diffValues(x, b[i], `${prefix}[${i}]`));
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length === b.length) return a.flatMap((x, i) => diffValues(x, b[i], `${prefix}[${i}]`));
+    const na = namesOf(a);
+    const nb = namesOf(b);
+    if (na && nb) {
+      const byName = (xs: unknown[], names: string[]) => new Map(names.map((n, i) => [n, xs[i]]));
+      const ma = byName(a, na);
+      const mb = byName(b, nb);
+      const names = [...na, ...nb.filter((n) => !ma.has(n))];
+      return names.flatMap((n) => diffValues(ma.get(n), mb.get(n), `${prefix}[name=${n}]`));
+    }
+    if (!a.every(isPrimitive) || !b.every(isPrimitive)) {
+      const n = Math.max(a.length, b.length);
+      return Array.from({ length: n }, (_, i) => diffValues(a[i], b[i], `${prefix}[${i}]`)).flat();
+    }
+  }
+  const ja = jsonDoc(a);
+  const jb = jsonDoc(b);
+  if (ja && jb) return diffValues(ja, jb, `${prefix}<json>`);
   return [{ path: prefix || "(value)", before: a, after: b }];
 }
 
-const show = (v: unknown): string => {
-  if (v === undefined) return "_(unset)_";
-  const s = JSON.stringify(v);
-  return "`" + (s.length > 120 ? `${s.slice(0, 117)}...` : s).replace(/`/g, "'") + "`";
-};
+// ── planning ──────────────────────────────────────────────────────────────────────────────────────────────
 
-function label(d: ResourceDoc): string {
-  return `\`${d.type}\` **${d.name}**`;
+function comparable(d: ResourceDoc) {
+  return { inputs: d.inputs, options: d.options ?? {}, provider: d.provider };
 }
 
-export function planDiffMarkdown(
-  stack: string,
-  before: { resources: ResourceDoc[]; outputs: unknown },
-  after: { resources: ResourceDoc[]; outputs: unknown },
-): string {
+/** What `pulumi up` would do to each resource, from two synth outputs of one stack. */
+export function planStack(stack: string, before: StackSnapshot, after: StackSnapshot): StackPlan {
   const b = new Map(before.resources.map((r) => [r.urn, r]));
   const a = new Map(after.resources.map((r) => [r.urn, r]));
-  const added = after.resources.filter((r) => !b.has(r.urn));
-  const removed = before.resources.filter((r) => !a.has(r.urn));
-  const changed = after.resources
-    .filter((r) => b.has(r.urn))
-    .map((r) => {
-      const old = b.get(r.urn)!;
-      const strip = (d: ResourceDoc) => ({
-        inputs: d.inputs,
-        options: d.options ?? {},
-        provider: d.provider,
-        parent: d.parent,
-      });
-      return { r, changes: diffValues(strip(old), strip(r)) };
-    })
-    .filter((x) => x.changes.length > 0);
-  const outChanges = diffValues(before.outputs, after.outputs);
-  const lines = [`### Offline synth diff: \`${stack}\``, ""];
-  if (!added.length && !removed.length && !changed.length && !outChanges.length) {
-    lines.push("No changes to the desired state.");
-    return lines.join("\n") + "\n";
+  const changes: ResourceChange[] = [];
+  const entry = (action: Action, d: ResourceDoc, extra: Partial<ResourceChange> = {}): ResourceChange => ({
+    action,
+    type: d.type,
+    name: d.name,
+    urn: d.urn,
+    changes: [],
+    reasons: [],
+    protect: false,
+    ...extra,
+  });
+
+  const created = after.resources.filter((r) => !b.has(r.urn));
+  const deleted = before.resources.filter((r) => !a.has(r.urn));
+  // Same type and name under another URN (new parent): Pulumi deletes and creates it unless aliased.
+  const moved = new Map<string, ResourceDoc>();
+  for (const d of deleted) {
+    const twin = created.find((c) => c.type === d.type && c.name === d.name && !moved.has(c.urn));
+    if (twin) moved.set(twin.urn, d);
   }
+  const movedFrom = new Set([...moved.values()].map((d) => d.urn));
+
+  for (const r of after.resources) {
+    const old = b.get(r.urn) ?? moved.get(r.urn);
+    if (!old) {
+      changes.push(entry("create", r));
+      continue;
+    }
+    const diff = diffValues(comparable(old), comparable(r));
+    const reasons: string[] = [];
+    if (!b.has(r.urn)) reasons.push("its URN changed (new parent) and no alias keeps it");
+    if (old.provider !== r.provider) reasons.push("its provider changed");
+    const inputPaths = diff.filter((c) => c.path.startsWith("inputs.")).map((c) => c.path.slice(7));
+    reasons.push(...replaceReasons(r.type, inputPaths, old.inputs, r.inputs));
+    if (!diff.length && !reasons.length) continue;
+    changes.push(
+      entry(reasons.length ? "replace" : "update", r, {
+        urn: r.urn,
+        changes: diff,
+        reasons,
+        protect: reasons.length > 0 && !!old.options?.protect,
+      }),
+    );
+  }
+  for (const d of deleted)
+    if (!movedFrom.has(d.urn)) changes.push(entry("delete", d, { protect: !!d.options?.protect }));
+  return { stack, resources: changes, outputs: diffValues(before.outputs, after.outputs) };
+}
+
+export function hasChanges(p: StackPlan): boolean {
+  return p.resources.length > 0 || p.outputs.length > 0;
+}
+
+// ── Markdown ──────────────────────────────────────────────────────────────────────────────────────────────
+
+const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
+
+function show(v: unknown): string {
+  if (v === undefined) return "_(unset)_";
+  if (v === SECRET) return "_[secret]_";
+  if (typeof v === "string" && v.includes("-----BEGIN ")) return "_(PEM)_";
+  const s = JSON.stringify(v);
+  return code(s.length > 120 ? `${s.slice(0, 117)}...` : s);
+}
+
+const multiline = (v: unknown): v is string =>
+  typeof v === "string" && v.includes("\n") && !v.includes("-----BEGIN ");
+
+/** A unified-style line diff (longest common subsequence; inputs are small: scripts, YAML snippets). */
+export function lineDiff(a: string, b: string): string[] {
+  const x = a.split("\n");
+  const y = b.split("\n");
+  const n = x.length;
+  const m = y.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && x[i] === y[j]) {
+      out.push(`  ${x[i]}`);
+      i++;
+      j++;
+    } else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) out.push(`- ${x[i++]}`);
+    else out.push(`+ ${y[j++]}`);
+  }
+  return out;
+}
+
+function renderChange(c: Change, indent: string): string[] {
+  const listChange = Array.isArray(c.before) && Array.isArray(c.after);
+  if (listChange) {
+    const before = c.before as unknown[];
+    const after = c.after as unknown[];
+    const added = after.filter((x) => !before.some((y) => JSON.stringify(y) === JSON.stringify(x)));
+    const removed = before.filter((x) => !after.some((y) => JSON.stringify(y) === JSON.stringify(x)));
+    const parts = [
+      added.length ? `added ${added.map(show).join(", ")}` : "",
+      removed.length ? `removed ${removed.map(show).join(", ")}` : "",
+    ].filter(Boolean);
+    return [`${indent}- ${code(c.path)}: ${parts.join("; ") || "reordered"}`];
+  }
+  if (multiline(c.before) || multiline(c.after)) {
+    const a = typeof c.before === "string" ? c.before : "";
+    const b = typeof c.after === "string" ? c.after : "";
+    return [
+      `${indent}- ${code(c.path)}: text changed`,
+      "",
+      `${indent}  \`\`\`diff`,
+      ...lineDiff(a, b)
+        .filter(
+          (l, k, all) =>
+            !l.startsWith("  ") || all.slice(Math.max(0, k - 1), k + 2).some((z) => !z.startsWith("  ")),
+        )
+        .map((l) => `${indent}  ${l}`),
+      `${indent}  \`\`\``,
+      "",
+    ];
+  }
+  return [`${indent}- ${code(c.path)}: ${show(c.before)} → ${show(c.after)}`];
+}
+
+const label = (r: ResourceChange) => `${code(r.type)} **${r.name}**`;
+
+function counts(p: StackPlan) {
+  const n = (a: Action) => p.resources.filter((r) => r.action === a).length;
+  return {
+    create: n("create"),
+    update: n("update"),
+    replace: n("replace"),
+    delete: n("delete"),
+    outputs: p.outputs.length,
+    protect: p.resources.filter((r) => r.protect).length,
+  };
+}
+
+/** Markdown for one or more stacks: the summary table first, then each stack's details. */
+export function renderPlans(plans: StackPlan[], title = "Offline plan diff"): string {
+  const lines = [`## ${title}`, ""];
   lines.push(
-    `**${added.length}** to create, **${changed.length}** to change, **${removed.length}** to delete, ` +
-      `**${outChanges.length}** output change${outChanges.length === 1 ? "" : "s"}.`,
+    "| stack | create | update | replace | delete | outputs | protected hit |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  for (const p of plans) {
+    const c = counts(p);
+    const bold = (v: number) => (v > 0 ? `**${v}**` : String(v));
+    lines.push(
+      hasChanges(p)
+        ? `| ${code(p.stack)} | ${c.create} | ${c.update} | ${bold(c.replace)} | ${bold(c.delete)} | ${c.outputs} | ${bold(c.protect)} |`
+        : `| ${code(p.stack)} | 0 | 0 | 0 | 0 | 0 | 0 |`,
+    );
+  }
+  lines.push("");
+  const changed = plans.filter(hasChanges);
+  if (!changed.length) {
+    lines.push("No changes to the desired state.", "");
+    return lines.join("\n");
+  }
+  for (const p of changed) lines.push(...renderStack(p));
+  lines.push(
+    "_Secret values are redacted in the offline synth, so a change of a secret's value does not show here; " +
+      "replacements are inferred from the providers' replace-on-change fields._",
     "",
   );
-  const protectedRemovals = removed.filter((r) => r.options?.protect);
-  if (protectedRemovals.length)
-    lines.push(
-      `> **Warning:** ${protectedRemovals.length} protected resource(s) would be deleted: ${protectedRemovals.map(label).join(", ")}. ` +
-        "`pulumi up` will refuse until `protect` is lifted.",
-      "",
-    );
-  if (added.length) lines.push("#### Create", ...added.map((r) => `- ${label(r)}`), "");
-  if (removed.length)
-    lines.push(
-      "#### Delete",
-      ...removed.map((r) => `- ${label(r)}${r.options?.protect ? " _(protected)_" : ""}`),
-      "",
-    );
-  if (changed.length) {
-    lines.push("#### Change");
-    for (const { r, changes } of changed) {
-      lines.push(`- ${label(r)}`);
-      for (const c of changes) lines.push(`  - \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`);
-    }
-    lines.push("");
-  }
-  if (outChanges.length) {
-    lines.push("#### Outputs");
-    for (const c of outChanges) lines.push(`- \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`);
-    lines.push("");
-  }
   return lines.join("\n");
 }
 
-function readDir(dir: string): { resources: ResourceDoc[]; outputs: unknown } {
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as unknown;
-  return { resources: read("resources.json") as ResourceDoc[], outputs: read("outputs.json") };
+function renderStack(p: StackPlan): string[] {
+  const lines = [`### ${code(p.stack)}`, ""];
+  const of = (a: Action) => p.resources.filter((r) => r.action === a);
+  const replaced = of("replace");
+  const deleted = of("delete");
+  const blocked = p.resources.filter((r) => r.protect);
+  if (blocked.length)
+    lines.push(
+      `> [!CAUTION]`,
+      `> **Protected:** ${blocked.length} protected resource(s) would be deleted or replaced: ` +
+        `${blocked.map(label).join(", ")}. \`pulumi up\` refuses until \`protect\` is lifted.`,
+      "",
+    );
+  if (replaced.length || deleted.length)
+    lines.push(
+      `> [!WARNING]`,
+      `> **Destructive:** ${replaced.length} to replace (deleted and created again), ${deleted.length} to delete.`,
+      "",
+    );
+  if (replaced.length) {
+    lines.push("#### Replace");
+    for (const r of replaced) {
+      lines.push(`- ${label(r)}${r.protect ? " _(protected)_" : ""} — because ${r.reasons.join("; ")}`);
+      for (const c of r.changes) lines.push(...renderChange(c, "  "));
+    }
+    lines.push("");
+  }
+  if (deleted.length)
+    lines.push("#### Delete", ...deleted.map((r) => `- ${label(r)}${r.protect ? " _(protected)_" : ""}`), "");
+  const created = of("create");
+  if (created.length) lines.push("#### Create", ...created.map((r) => `- ${label(r)}`), "");
+  const updated = of("update");
+  if (updated.length) {
+    lines.push("#### Update");
+    for (const r of updated) {
+      lines.push(`- ${label(r)}`);
+      for (const c of r.changes) lines.push(...renderChange(c, "  "));
+    }
+    lines.push("");
+  }
+  if (p.outputs.length) {
+    lines.push("#### Outputs");
+    for (const c of p.outputs) lines.push(...renderChange(c, ""));
+    lines.push("");
+  }
+  return lines;
 }
 
-/** `plan-diff <before-dir> <after-dir>`: prints the Markdown diff; returns the exit status. */
-export function main(argv: string[]): number {
-  const [before, after] = argv;
-  if (!before || !after || argv.length > 2) {
-    process.stderr.write(
-      "usage: plan-diff <before-dir> <after-dir>   (each holds resources.json + outputs.json)\n",
-    );
+/** Single-stack convenience (kept for callers of the first version). */
+export function planDiffMarkdown(stack: string, before: StackSnapshot, after: StackSnapshot): string {
+  return renderPlans([planStack(stack, before, after)]);
+}
+
+// ── CLI ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+const EMPTY: StackSnapshot = { resources: [], outputs: {} };
+
+function readSnapshot(dir: string): StackSnapshot {
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as unknown;
+  const resources = read("resources.json");
+  if (!Array.isArray(resources)) throw new Error(`${dir}/resources.json: not a list of resources`);
+  return { resources: resources as ResourceDoc[], outputs: read("outputs.json") };
+}
+
+const isStackDir = (dir: string) => fs.existsSync(path.join(dir, "resources.json"));
+
+/** Stack name → snapshot, for a stack directory or a directory of stack directories. */
+export function readSide(dir: string): Map<string, StackSnapshot> {
+  if (!fs.existsSync(dir)) return new Map();
+  if (isStackDir(dir)) return new Map([[path.basename(path.resolve(dir)), readSnapshot(dir)]]);
+  const out = new Map<string, StackSnapshot>();
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name)))
+    if (e.isDirectory() && isStackDir(path.join(dir, e.name)))
+      out.set(e.name, readSnapshot(path.join(dir, e.name)));
+  return out;
+}
+
+export const USAGE =
+  "usage: plan-diff [--exit-zero] [--title <text>] <before> <after>\n" +
+  "  <before>/<after>: one stack's synth directory (resources.json + outputs.json), or a directory of them\n" +
+  "  exit status: 0 no change, 1 changes (0 with --exit-zero), 2 unreadable input, 64 usage";
+
+export function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): number {
+  const dirs: string[] = [];
+  let exitZero = false;
+  let title: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (k === "--help" || k === "-h") {
+      out(`${USAGE}\n`);
+      return 0;
+    }
+    if (k === "--exit-zero") exitZero = true;
+    else if (k === "--title" && argv[i + 1] !== undefined) title = argv[++i];
+    else if (k.startsWith("-")) {
+      err(`plan-diff: unknown argument ${k}\n${USAGE}\n`);
+      return 64;
+    } else dirs.push(k);
+  }
+  if (dirs.length !== 2) {
+    err(`${USAGE}\n`);
     return 64;
   }
-  // Exit status: 0 diff written, 1 anything else failed, 2 a synth output is missing or unreadable,
-  // 64 the command line is malformed.
-  let sides: [ReturnType<typeof readDir>, ReturnType<typeof readDir>];
+  let plans: StackPlan[];
   try {
-    sides = [readDir(before), readDir(after)];
+    const [before, after] = dirs.map(readSide);
+    if (!before.size && !after.size) throw new Error(`no synth output in ${dirs[0]} or ${dirs[1]}`);
+    const stacks = [...new Set([...before.keys(), ...after.keys()])].sort();
+    plans = stacks.map((s) => planStack(s, before.get(s) ?? EMPTY, after.get(s) ?? EMPTY));
   } catch (e) {
-    process.stderr.write(`plan-diff: ${(e as Error).message.split("\n")[0]} (run npm run synth first)\n`);
+    err(`plan-diff: ${(e as Error).message}\n`);
     return 2;
   }
-  try {
-    process.stdout.write(planDiffMarkdown(path.basename(path.resolve(after)), sides[0], sides[1]));
-    return 0;
-  } catch (e) {
-    process.stderr.write(`plan-diff: ${(e as Error).message}\n`);
-    return 1;
-  }
+  out(renderPlans(plans, title));
+  return plans.some(hasChanges) && !exitZero ? 1 : 0;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -231,6 +231,21 @@ export function stackReferenceState(name: string, peer: PeerStackOutputs): State
   };
 }
 
+/** Outputs of other stacks registered in code (tests, app stacks on the mock engine); they win over a resolver. */
+const registeredStackReferences = new Map<string, PeerStackOutputs>();
+
+/**
+ * Makes `new StackReference(..., { name: stack })` read these outputs; `secretOutputNames` are secret, as the
+ * engine marks them.
+ */
+export function registerStackReference(
+  stack: string,
+  outputs: State,
+  secretOutputNames: string[] = [],
+): void {
+  registeredStackReferences.set(stack, { outputs, secretOutputNames });
+}
+
 export class PlatformMocks implements pulumi.runtime.Mocks {
   /** `stackReferences` answers `StackReference` reads; without it they fail naming the stack. */
   constructor(private readonly stackReferences?: StackReferenceResolver) {}
@@ -239,6 +254,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     const inputs = (args.inputs ?? {}) as State;
     if (args.type === STACK_REFERENCE_TYPE) {
       const name = typeof inputs.name === "string" ? inputs.name : (args.id ?? args.name);
+      const registered = registeredStackReferences.get(name);
+      if (registered) return { id: name, state: stackReferenceState(name, registered) };
       if (!this.stackReferences)
         throw new Error(
           `StackReference ${name}: the mock engine was given no outputs of other stacks (offline synth: synthesize ${name.split("/").pop()} first into the same --out directory, or pass --peer-outputs <dir>)`,

@@ -194,6 +194,14 @@ export class FakeHarbor {
     "delete_project",
   ];
 
+  /** What `GET /api/v2.0/health` answers (Harbor 2.15's components); tests mark components unhealthy. */
+  health: { status: string; components: { name: string; status: string; error?: string }[] } = {
+    status: "healthy",
+    components: ["core", "database", "jobservice", "portal", "redis", "registry", "registryctl", "trivy"].map(
+      (name) => ({ name, status: "healthy" }),
+    ),
+  };
+
   private nextId = 1;
   private faults: (Fault & { left: number })[] = [];
   private server?: https.Server | http.Server;
@@ -330,6 +338,8 @@ export class FakeHarbor {
       const fault = this.takeFault(method, apiPath);
       record.fault = fault?.kind;
       const compute = async (): Promise<Reply> => {
+        // Like Harbor, the health endpoint answers without credentials.
+        if (method === "GET" && apiPath === "/health") return { status: 200, body: this.health };
         if (auth !== "Basic " + Buffer.from(`${this.username}:${this.password}`).toString("base64")) {
           return err(401, "UNAUTHORIZED", "unauthorized");
         }

@@ -1,0 +1,3 @@
+export * from "./contract";
+export * from "./digest";
+export * from "./registry-access";

@@ -1,0 +1,235 @@
+/**
+ * `npm run verify`: arguments, outputs read through the contract, the checklist and the JSON, exit codes.
+ * The TLS and health checks run for real against the fake Harbor (HTTPS with the test chain); the checks that
+ * need the registry, S3 and Kubernetes run in the real-server suite (test/verify/verify.real.ts).
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main, parseArgs, planChecks, pulumiStackOutputs, UsageError } from "../../tools/verify/cli";
+import { configFromStackFile } from "../../tools/ci/stacks";
+import { FakeHarbor } from "../harbor-config/support/fake-harbor";
+import { ROOT } from "../harness";
+import { verifyPki, VerifyPki } from "./support/pki";
+
+function outputsFor(url: string, caBundlePem: string, extra: Record<string, unknown> = {}) {
+  const host = new URL(url).host;
+  return {
+    contractVersion: 1,
+    environment: "dev",
+    region: "ap-northeast-2",
+    role: "primary",
+    registryHost: host,
+    registryUrl: url,
+    registryBucket: "reg",
+    registryBucketArn: "arn:aws:s3:::reg",
+    backupBucket: "bak",
+    backupBucketArn: "arn:aws:s3:::bak",
+    storageRegion: "us-east-1",
+    caBundlePem,
+    harborNamespace: "harbor",
+    harborAdminPassword: "Adm1n-Not-Printed",
+    harborProjects: { apps: { pullRobot: "robot$apps+cluster-pull", pushRobot: "robot$apps+ci-push" } },
+    veleroNamespace: "velero",
+    veleroSchedules: { daily: "velero-daily" },
+    ...extra,
+  };
+}
+
+async function run(argv: string[], stackOutputs?: unknown) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    env: {},
+    ...(stackOutputs ? { stackOutputs: () => Promise.resolve(stackOutputs) } : {}),
+  });
+  return { code, out, err };
+}
+
+describe("verify: CLI", function () {
+  this.timeout(60000);
+  let pki: VerifyPki;
+  let harbor: FakeHarbor;
+  let dir: string;
+  before(async () => {
+    pki = verifyPki();
+    harbor = await new FakeHarbor({ key: pki.good.keyPem, cert: pki.good.chainPem }).start();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-cli-"));
+  });
+  after(async () => {
+    await harbor.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("arguments: exactly one source, numbers checked, unknown flags refused (exit 2 with usage)", async () => {
+    assert.throws(() => parseArgs([]), UsageError);
+    assert.throws(
+      () => parseArgs(["--stack", "a", "--outputs", "b"]),
+      /exactly one of --stack and --outputs/,
+    );
+    assert.throws(
+      () => parseArgs(["--stack", "a", "--timeout", "x"]),
+      /--timeout: found "x"; allowed: a number >= 0/,
+    );
+    const r = await run(["--stak", "dev"]);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /^verify: unknown argument --stak\nusage: verify/);
+    assert.deepStrictEqual(
+      parseArgs(["--stack", "org/registry-platform/dev", "--skip", "velero,bucket:backup", "--json"]),
+      {
+        stack: "org/registry-platform/dev",
+        json: true,
+        timeoutMs: 30000,
+        minDays: 14,
+        graceMs: 6 * 3_600_000,
+        skip: ["velero", "bucket:backup"],
+      },
+    );
+  });
+
+  it("outputs of another contract version: exit 2 with the contract's message", async () => {
+    const f = path.join(dir, "v2.json");
+    fs.writeFileSync(f, JSON.stringify({ ...outputsFor(harbor.url, pki.bundlePem), contractVersion: 2 }));
+    const r = await run(["--outputs", f]);
+    assert.strictEqual(r.code, 2);
+    assert.strictEqual(
+      r.err,
+      `verify: platform stack ${f} exports output contract v2; this consumer reads v1. Upgrade registry-platform in the consuming project.\n`,
+    );
+  });
+
+  it("plans every check of the dev stack's shape, and --skip removes kinds or single checks", () => {
+    const c = outputsFor("https://registry.dev.example.internal", pki.bundlePem) as never;
+    const cfg = configFromStackFile(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "dev");
+    const ids = (skip: string[]) =>
+      planChecks(
+        c,
+        cfg,
+        { ...parseArgs(["--stack", "dev"]), skip },
+        { kube: () => Promise.reject(new Error("x")) },
+      ).map((k) => k.id);
+    assert.deepStrictEqual(ids([]), [
+      "tls",
+      "harbor-health",
+      "robot:apps",
+      "bucket:registry",
+      "bucket:backup",
+      "velero:velero-daily",
+    ]);
+    assert.deepStrictEqual(ids(["bucket", "velero:velero-daily", "tls"]), ["harbor-health", "robot:apps"]);
+  });
+
+  it("--stack: outputs from `pulumi stack output`, config from stacks/; checklist, exit 0 when all pass", async () => {
+    const r = await run(
+      ["--stack", "org/registry-platform/dev", "--skip", "robot,bucket,velero", "--min-days", "3"],
+      outputsFor(harbor.url, pki.bundlePem),
+    );
+    assert.strictEqual(r.err, "");
+    assert.strictEqual(r.code, 0, r.out);
+    const lines = r.out.split("\n");
+    assert.strictEqual(lines[0], `verify org/registry-platform/dev (${new URL(harbor.url).host})`);
+    assert.match(
+      r.out,
+      /\n\[PASS\] tls — TLS chain served by 127\.0\.0\.1:\d+ \(\d+\.\d s\)\n       ✔ chain verifies against the platform CA bundle\n       ✔ certificate is valid for 127\.0\.0\.1\n/,
+    );
+    assert.match(
+      r.out,
+      /\n\[PASS\] harbor-health — Harbor health \(\d+\.\d s\)\n       ✔ overall: healthy\n/,
+    );
+    assert.ok(r.out.endsWith("\n2 passed, 0 failed\n"), r.out);
+    assert.ok(!r.out.includes("Adm1n-Not-Printed"));
+  });
+
+  it("--json, and exit 1 when a check fails (missing S3 credentials, a robot without pull credentials)", async () => {
+    const f = path.join(dir, "dev.json");
+    fs.writeFileSync(f, JSON.stringify(outputsFor(harbor.url, pki.bundlePem)));
+    const r = await run([
+      "--outputs",
+      f,
+      "--stack-file",
+      path.join(ROOT, "stacks", "Pulumi.dev.yaml"),
+      "--json",
+      "--skip",
+      "velero,tls",
+      "--timeout",
+      "10",
+    ]);
+    assert.strictEqual(r.code, 1, r.err);
+    const report = JSON.parse(r.out);
+    assert.strictEqual(report.stack, f);
+    assert.deepStrictEqual(
+      report.checks.map((c: { id: string; status: string; details: string[] }) => [
+        c.id,
+        c.status,
+        c.details,
+      ]),
+      [
+        [
+          "harbor-health",
+          "pass",
+          [
+            "✔ overall: healthy",
+            ...["core", "database", "jobservice", "portal", "redis", "registry", "registryctl", "trivy"].map(
+              (n) => `✔ ${n}: healthy`,
+            ),
+          ],
+        ],
+        [
+          "robot:apps",
+          "fail",
+          ["no pull credentials for apps in the outputs (read them with --show-secrets)"],
+        ],
+        [
+          "bucket:registry",
+          "fail",
+          ["no S3 credentials in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"],
+        ],
+        [
+          "bucket:backup",
+          "fail",
+          ["no S3 credentials in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"],
+        ],
+      ],
+    );
+    assert.deepStrictEqual([report.passed, report.failed], [1, 3]);
+  });
+
+  it("a stack without a config file: exit 2 naming the file", async () => {
+    const r = await run(["--stack", "nope"], outputsFor(harbor.url, pki.bundlePem));
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /^verify: stack config .*stacks\/Pulumi\.nope\.yaml not found \(pass --stack-file\)/);
+  });
+
+  it("reads outputs with `pulumi stack output --json --show-secrets --stack <name>` in the project directory", async () => {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(
+      path.join(bin, "pulumi"),
+      `#!/bin/sh\necho "$PWD|$*" > "${path.join(dir, "pulumi-args")}"\necho '{"contractVersion":1}'\n`,
+      { mode: 0o755 },
+    );
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved ?? ""}`;
+    try {
+      assert.deepStrictEqual(await pulumiStackOutputs("org/registry-platform/dev"), { contractVersion: 1 });
+      assert.strictEqual(
+        fs.readFileSync(path.join(dir, "pulumi-args"), "utf8").trim(),
+        `${ROOT}|stack output --json --show-secrets --stack org/registry-platform/dev`,
+      );
+      fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        "#!/bin/sh\necho 'error: no stack named dev' >&2\nexit 255\n",
+        { mode: 0o755 },
+      );
+      await assert.rejects(
+        pulumiStackOutputs("dev"),
+        /pulumi stack output --stack dev failed: error: no stack named dev/,
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
