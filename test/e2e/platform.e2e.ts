@@ -28,6 +28,7 @@ import {
 import { LoopbackHelmRepo } from "./support/helm-repo";
 import { IngressStandIn } from "./support/ingress";
 import { failure, run } from "./support/proc";
+import { norm, pemBlocks, previewSteps, resourceSummary as summary, stepLabel } from "./support/output";
 import { Report } from "./support/report";
 import { loadSettings, preflight, readSha256Sums, ROOT } from "./support/settings";
 import { durationHours, loadStackPlan, requiredSecrets, StackPlan } from "./support/stacks";
@@ -62,27 +63,6 @@ function I(): Infra {
 
 function sha256File(f: string): string {
   return createHash("sha256").update(fs.readFileSync(f)).digest("hex");
-}
-
-/** The `Resources:` summary of `pulumi up`/`destroy`: `{ created: 74 }`, `{ unchanged: 74 }`, ... */
-function summary(out: string): Record<string, number> {
-  const i = out.lastIndexOf("Resources:");
-  const res: Record<string, number> = {};
-  if (i < 0) return res;
-  for (const line of out.slice(i).split("\n").slice(1)) {
-    const m = /^\s*[-+~±<>]*\s*(\d+)\s+([a-z-]+(?: [a-z-]+)?)\s*$/.exec(line);
-    if (m) res[m[2]] = Number(m[1]);
-    else if (line.trim() === "" && Object.keys(res).length) break;
-  }
-  return res;
-}
-
-function pemBlocks(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
-function norm(pem: string): string {
-  return pem.replace(/\s+/g, "");
 }
 
 // ── run-wide set-up and clean-up ────────────────────────────────────────────────────────────────────────
@@ -576,20 +556,15 @@ for (const stack of STACKS) {
         await cliOk(["config", "set", "--path", `${NAMESPACE}:tls.extraSans[${plan.extraSans.length}]`, alt]);
         const r = await cli(["preview", "--diff", "--json"]);
         assert.strictEqual(r.code, 0, failure(r));
-        const j = JSON.parse(r.stdout) as { steps?: KObj[]; changeSummary?: Record<string, number> };
-        const changed = (j.steps ?? []).filter((st) => st.op !== "same");
-        const label = (st: KObj) => {
-          const urn = st.urn as string;
-          return `${st.op} ${urn.split("::")[2]}::${urn.split("::")[3]}`;
-        };
-        report.note(`${changed.length} steps: ${changed.map(label).join("; ")}`);
+        const changed = previewSteps(r.stdout);
+        report.note(`${changed.length} steps: ${changed.map(stepLabel).join("; ")}`);
         const recreated = changed.filter(
           (st) =>
-            /^kubernetes:/.test(String(st.urn).split("::")[2].split("$").pop()!) &&
-            ["replace", "create-replacement", "delete-replaced", "delete"].includes(st.op as string),
+            st.type.startsWith("kubernetes:") &&
+            ["replace", "create-replacement", "delete-replaced", "delete"].includes(st.op),
         );
         assert.deepStrictEqual(
-          recreated.map(label),
+          recreated.map(stepLabel),
           [],
           "Kubernetes objects deleted and recreated for a data change (must update in place)",
         );
