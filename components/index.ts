@@ -8,3 +8,15 @@ export * from "./tls";
 export * from "./harbor";
 export * from "./harbor-config";
 export * from "./velero";
+export * from "./platform";
+export { storageTargetOf, bucketRegionOf, storageArgsFromConfig } from "./storage/from-config";
+export {
+  registryTlsArgsFromConfig,
+  certManagerArgsFromConfig,
+  REGISTRY_CERT_MANAGER_SECRET,
+} from "./tls/from-config";
+export { harborArgsFromConfig } from "./harbor/from-config";
+export type { HarborInputs } from "./harbor/from-config";
+export { harborConfigArgsFromConfig } from "./harbor-config/from-config";
+export { veleroArgsFromConfig } from "./velero/from-config";
+export type { VeleroInputs } from "./velero/from-config";

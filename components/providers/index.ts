@@ -67,13 +67,14 @@ export interface PlatformProviders {
   k8s: k8s.Provider;
 }
 
-/** Creates both providers as children of the stack, named `<name>-aws` and `<name>-k8s`. */
+/** Creates both providers, named `<name>-aws` and `<name>-k8s` (children of `opts.parent`, if given). */
 export function createProviders(
   name: string,
   args: { storage: StorageTarget; kubernetes: KubernetesTarget; tags: Record<string, string> },
+  opts?: pulumi.CustomResourceOptions,
 ): PlatformProviders {
   return {
-    aws: new aws.Provider(`${name}-aws`, awsProviderArgs(args.storage, args.tags)),
-    k8s: new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.kubernetes)),
+    aws: new aws.Provider(`${name}-aws`, awsProviderArgs(args.storage, args.tags), opts),
+    k8s: new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.kubernetes), opts),
   };
 }

@@ -8,7 +8,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
 
 function values(rec: Recorded): Record<string, any> {
-  return rec.inputs(rec.one(RELEASE, "harbor-release")).values as Record<string, any>;
+  return rec.inputs(rec.one(RELEASE, "registry-harbor-release")).values as Record<string, any>;
 }
 
 describe("harbor wiring: prod-apne2 (AWS, external PostgreSQL, KMS)", function () {
@@ -34,8 +34,8 @@ describe("harbor wiring: prod-apne2 (AWS, external PostgreSQL, KMS)", function (
   });
 
   it("the S3 credentials secret holds the storage component's IAM access key, as secrets", () => {
-    const secret = rec.one(SECRET, "harbor-s3-credentials-secret");
-    const key = rec.one("aws:iam/accessKey:AccessKey", "storage-registry-access-key");
+    const secret = rec.one(SECRET, "registry-harbor-s3-credentials-secret");
+    const key = rec.one("aws:iam/accessKey:AccessKey", "registry-storage-registry-access-key");
     assert.deepStrictEqual(rec.secrets(secret), ["stringData"]);
     assert.match(rec.inputs(secret).stringData.REGISTRY_STORAGE_S3_ACCESSKEY, /^AKIA[0-9A-F]{16}$/);
     assert.ok(secret.dependencies.includes(key.urn), "secret depends on the access key");
@@ -64,7 +64,7 @@ describe("harbor wiring: prod-apne2 (AWS, external PostgreSQL, KMS)", function (
     assert.strictEqual(v.expose.ingress.className, "nginx");
     for (const c of ["core", "portal", "registry", "jobservice"]) assert.strictEqual(v[c].replicas, 2, c);
     assert.deepStrictEqual(v.metrics.serviceMonitor, { enabled: true });
-    const tlsSecret = rec.one(SECRET, "harbor-tls-secret");
+    const tlsSecret = rec.one(SECRET, "registry-harbor-tls-secret");
     const leaf = rec.one("tls:index/locallySignedCert:LocallySignedCert", "registry-tls-server-cert");
     assert.ok(
       tlsSecret.dependencies.includes(leaf.urn),
@@ -77,12 +77,12 @@ describe("harbor wiring: prod-apne2 (AWS, external PostgreSQL, KMS)", function (
       .map((p) => p.name)
       .sort();
     assert.deepStrictEqual(policies, [
-      "harbor-netpol-ingress-controller",
-      "harbor-netpol-metrics",
-      "harbor-netpol-same-namespace",
+      "registry-harbor-netpol-ingress-controller",
+      "registry-harbor-netpol-metrics",
+      "registry-harbor-netpol-same-namespace",
     ]);
     const metrics = rec.inputs(
-      rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "harbor-netpol-metrics"),
+      rec.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "registry-harbor-netpol-metrics"),
     );
     assert.match(JSON.stringify(metrics.spec.ingress), /"kubernetes.io\/metadata.name":"monitoring"/);
   });
@@ -107,12 +107,12 @@ describe("harbor wiring: onprem (MinIO behind the platform CA, air-gapped Trivy)
     assert.strictEqual(s.s3.region, "us-east-1");
     assert.strictEqual(s.disableredirect, true);
     assert.strictEqual(s.caBundleSecretName, "harbor-storage-ca-bundle");
-    const ca = rec.inputs(rec.one(SECRET, "harbor-storage-ca-bundle-secret"));
+    const ca = rec.inputs(rec.one(SECRET, "registry-harbor-storage-ca-bundle-secret"));
     assert.match(JSON.stringify(ca), /BEGIN CERTIFICATE/);
   });
 
   it("uses the S3-compatible credentials from secret config", () => {
-    const secret = rec.one(SECRET, "harbor-s3-credentials-secret");
+    const secret = rec.one(SECRET, "registry-harbor-s3-credentials-secret");
     assert.deepStrictEqual(rec.secrets(secret), ["stringData"]);
     assert.strictEqual(
       rec.inputs(secret).stringData.REGISTRY_STORAGE_S3_ACCESSKEY,

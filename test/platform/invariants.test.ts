@@ -107,7 +107,7 @@ describe("platform invariants (every stack)", function () {
           assert.strictEqual(rec.inputs(r).forceDestroy ?? false, !prod, `${r.name} forceDestroy`);
         }
         // Namespaces whose deletion would take PVCs or Backup objects with them.
-        for (const name of ["harbor-namespace", "velero-namespace"]) {
+        for (const name of ["registry-harbor-namespace", "registry-velero-namespace"]) {
           const ns = rec.one("kubernetes:core/v1:Namespace", name);
           assert.deepStrictEqual([ns.protect, ns.retainOnDelete], [prod, prod], name);
         }

@@ -13,10 +13,10 @@ describe("storage wiring: prod-apne2", () => {
   });
 
   it("the component gets the stack's AWS provider and config-derived bucket names", () => {
-    const comp = rec.one(COMPONENT, "storage");
+    const comp = rec.one(COMPONENT, "registry-storage");
     const names = rec.byType(BUCKET).map((b) => {
       assert.strictEqual(rec.parentOf(b)?.urn, comp.urn);
-      assert.strictEqual(rec.providerOf(b)?.name, "platform-aws");
+      assert.strictEqual(rec.providerOf(b)?.name, "registry-aws");
       assert.ok(b.protect && b.retainOnDelete, `${b.name} protected in prod`);
       assert.strictEqual(rec.inputs(b).forceDestroy, false);
       return rec.inputs(b).bucket as string;
@@ -29,21 +29,21 @@ describe("storage wiring: prod-apne2", () => {
   });
 
   it("COMPLIANCE 35 days on the backup bucket only; CMK alias for encryption; tags from the stack", () => {
-    assert.deepStrictEqual(rec.inputs(rec.one(LOCK, "storage-backup-object-lock")).rule, {
+    assert.deepStrictEqual(rec.inputs(rec.one(LOCK, "registry-storage-backup-object-lock")).rule, {
       defaultRetention: { mode: "COMPLIANCE", days: 35 },
     });
-    assert.strictEqual(rec.inputs(rec.one(LOCK, "storage-registry-object-lock")).rule, undefined);
+    assert.strictEqual(rec.inputs(rec.one(LOCK, "registry-storage-registry-object-lock")).rule, undefined);
     const sse = rec.inputs(
       rec.one(
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "storage-registry-encryption",
+        "registry-storage-registry-encryption",
       ),
     );
     assert.strictEqual(
       sse.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId,
       "arn:aws:kms:ap-northeast-2:123456789012:alias/registry-platform",
     );
-    assert.deepStrictEqual(rec.inputs(rec.one(BUCKET, "storage-backup-bucket")).tags, {
+    assert.deepStrictEqual(rec.inputs(rec.one(BUCKET, "registry-storage-backup-bucket")).tags, {
       "cost-center": "platform",
       "registry-platform/env": "prod",
       "registry-platform/region": "ap-northeast-2",
@@ -54,7 +54,7 @@ describe("storage wiring: prod-apne2", () => {
       .inputs(
         rec.one(
           "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-          "storage-backup-lifecycle",
+          "registry-storage-backup-lifecycle",
         ),
       )
       .rules.find((r: { id: string }) => r.id === "archive-long-term-prefix");
@@ -65,12 +65,12 @@ describe("storage wiring: prod-apne2", () => {
     const oidc =
       "arn:aws:iam::123456789012:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
     assert.deepStrictEqual(
-      JSON.parse(rec.inputs(rec.one("aws:iam/role:Role", "storage-velero-role")).assumeRolePolicy),
+      JSON.parse(rec.inputs(rec.one("aws:iam/role:Role", "registry-storage-velero-role")).assumeRolePolicy),
       irsaTrustPolicy({ oidcProviderArn: oidc, namespace: "velero", serviceAccount: "velero-server" }),
     );
     assert.deepStrictEqual(
       rec.byType("aws:iam/user:User").map((u) => u.name),
-      ["storage-registry-user"],
+      ["registry-storage-registry-user"],
     );
   });
 
@@ -92,7 +92,7 @@ describe("storage wiring: onprem (S3-compatible)", () => {
   });
 
   it("buckets go through the custom-endpoint AWS provider; no IAM, no logging", () => {
-    const provider = rec.one("pulumi:providers:aws", "platform-aws");
+    const provider = rec.one("pulumi:providers:aws", "registry-aws");
     const p = rec.inputs(provider);
     assert.strictEqual(p.endpoints, '[{"s3":"https://minio.dc1.corp.internal:9000"}]');
     assert.strictEqual(p.s3UsePathStyle, "true");
@@ -106,7 +106,7 @@ describe("storage wiring: onprem (S3-compatible)", () => {
       ["registry-platform-onprem-registry", "registry-platform-onprem-backup"],
     );
     assert.ok(!rec.all.some((r) => r.type.startsWith("aws:iam/") || r.type.endsWith(":BucketLogging")));
-    assert.deepStrictEqual(rec.inputs(rec.one(LOCK, "storage-backup-object-lock")).rule, {
+    assert.deepStrictEqual(rec.inputs(rec.one(LOCK, "registry-storage-backup-object-lock")).rule, {
       defaultRetention: { mode: "COMPLIANCE", days: 30 },
     });
   });

@@ -82,7 +82,7 @@ describe("tls: program wiring, prod-apne2 (self-signed-ca)", () => {
     const dsReg = rec.one(T.ds);
     const ds = rec.inputs(dsReg);
     assert.strictEqual(ds.metadata.namespace, "registry-system");
-    assert.strictEqual(rec.providerOf(dsReg)?.name, "platform-k8s");
+    assert.strictEqual(rec.providerOf(dsReg)?.name, "registry-k8s");
     assert.strictEqual(rec.parentOf(dsReg)?.type, T.nodeTrust);
     assert.deepStrictEqual(ds.spec.template.spec.initContainers[0].command.slice(3), [
       "node-trust",

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import { Recorded, stackRun } from "../harness";
 
 function values(rec: Recorded): Record<string, any> {
-  return rec.inputs(rec.one("kubernetes:helm.sh/v3:Release", "velero-release")).values as Record<string, any>;
+  return rec.inputs(rec.one("kubernetes:helm.sh/v3:Release", "registry-velero-release")).values as Record<string, any>;
 }
 
 describe("velero wiring", function () {
@@ -24,24 +24,24 @@ describe("velero wiring", function () {
     );
     assert.match(
       v.serviceAccount.server.annotations["eks.amazonaws.com/role-arn"],
-      /^arn:aws:iam::123456789012:role\/storage-velero-role/,
+      /^arn:aws:iam::123456789012:role\/registry-storage-velero-role/,
     );
     assert.deepStrictEqual(v.credentials, { useSecret: false });
     assert.deepStrictEqual(
-      rec.byType("kubernetes:core/v1:Secret").filter((s) => s.name.startsWith("velero")),
+      rec.byType("kubernetes:core/v1:Secret").filter((s) => s.name.startsWith("registry-velero")),
       [],
     );
     // The archive lifecycle rule of the backup bucket covers the archive location's prefix.
     const lifecycle = rec.inputs(
-      rec.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "storage-backup-lifecycle"),
+      rec.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "registry-storage-backup-lifecycle"),
     );
     assert.match(JSON.stringify(lifecycle.rules), /"prefix":"archive\/"/);
   });
 
   it("prod-apne2: the release never waits on Harbor", async () => {
     const rec = await stackRun("prod-apne2");
-    const release = rec.one("kubernetes:helm.sh/v3:Release", "velero-release");
-    const harborUrns = new Set(rec.all.filter((r) => r.name.startsWith("harbor")).map((r) => r.urn));
+    const release = rec.one("kubernetes:helm.sh/v3:Release", "registry-velero-release");
+    const harborUrns = new Set(rec.all.filter((r) => r.name.startsWith("registry-harbor")).map((r) => r.urn));
     assert.deepStrictEqual(
       release.dependencies.filter((d) => harborUrns.has(d)),
       [],
@@ -60,7 +60,7 @@ describe("velero wiring", function () {
       Buffer.from(def.caCert as string, "base64").toString("utf8"),
       /^-----BEGIN CERTIFICATE-----/,
     );
-    const creds = rec.one("kubernetes:core/v1:Secret", "velero-credentials");
+    const creds = rec.one("kubernetes:core/v1:Secret", "registry-velero-credentials");
     assert.ok(rec.secrets(creds).length > 0, "credentials are secret");
     assert.match(JSON.stringify(rec.inputs(creds)), /aws_access_key_id=offline-synth-secret-placeholder/);
   });
