@@ -17,6 +17,7 @@ import * as os from "os";
 import * as path from "path";
 import { CA_EXT, issue, Issued, selfSignedCa, verify } from "../tls/openssl";
 import {
+  apiServerHost,
   harborAdminPassword,
   Kube,
   kubeFromFile,
@@ -135,7 +136,7 @@ before(async function () {
   const repo = new LoopbackHelmRepo(path.join(tmp, "helm-repo"), settings.helmBin!);
   cleanups.unshift({ name: "stop the loopback Helm repository", fn: () => repo.stop() });
   await report.phase("loopback Helm repository (helm repo index)", () => repo.start(chartFiles));
-  const ws = new PulumiWorkspace(settings, tmp, kubeconfig, report);
+  const ws = new PulumiWorkspace(settings, tmp, kubeconfig, report, [apiServerHost(kubeconfig)]);
   await report.phase("scratch Pulumi project + file backend login", () => ws.init());
   infra = { tmp, kubeconfig, kube, cluster, standins, ingress, repo, ws, chartSha };
   console.log(

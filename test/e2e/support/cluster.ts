@@ -92,6 +92,15 @@ export class StandinControllers {
   }
 }
 
+/** The API server's host name in a kubeconfig (current context). */
+export function apiServerHost(kubeconfig: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return new URL(kc.getCurrentCluster()?.server ?? "https://127.0.0.1").hostname;
+}
+
 /** A KubeApi from a kubeconfig file (the drill's HTTP client). */
 export async function kubeFromFile(kubeconfig: string): Promise<KubeApi> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -34,6 +34,8 @@ export class PulumiWorkspace {
     tmp: string,
     private readonly kubeconfig: string,
     private readonly report: Report,
+    /** Hosts the engine and its plugins must reach directly (the API server of a cluster you gave). */
+    private readonly directHosts: string[] = [],
   ) {
     this.projectDir = path.join(tmp, "project");
     this.stateDir = path.join(tmp, "state");
@@ -58,7 +60,7 @@ export class PulumiWorkspace {
       // Anything that still tries a public host fails on loopback at once.
       HTTPS_PROXY: "http://127.0.0.1:9",
       HTTP_PROXY: "http://127.0.0.1:9",
-      NO_PROXY: "127.0.0.1,localhost",
+      NO_PROXY: ["127.0.0.1", "localhost", ...this.directHosts].join(","),
       // A real AWS provider (instead of the stand-in) cannot reach any account with these.
       AWS_ACCESS_KEY_ID: "AKIAE2ENOTAREALKEY00",
       AWS_SECRET_ACCESS_KEY: "e2e-not-a-real-secret-key-0000000000000000",
