@@ -309,7 +309,9 @@ for (const stack of STACKS) {
       const schedules = await kube.list(`/apis/velero.io/v1/namespaces/${plan.veleroNamespace}/schedules`);
       const byKind = new Map<string, KObj>();
       for (const s of schedules) {
-        const kind = s.metadata?.labels?.["registry-platform/backup"] as string | undefined;
+        const kind =
+          (s.metadata?.labels?.["registry-platform/backup"] as string | undefined) ??
+          /-(daily|weekly|monthly)$/.exec(s.metadata.name as string)?.[1];
         if (kind) byKind.set(kind, s);
       }
       assert.deepStrictEqual([...byKind.keys()].sort(), ["daily", "monthly", "weekly"]);
