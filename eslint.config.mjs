@@ -3,7 +3,16 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "out/**", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "dist/**",
+      "out/**",
+      "eslint.config.mjs",
+      "policy/bin/**",
+      "policy/node_modules/**",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

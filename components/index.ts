@@ -8,6 +8,7 @@ export * from "./tls";
 export * from "./harbor";
 export * from "./harbor-config";
 export * from "./velero";
+export * from "./policy";
 export * from "./platform";
 export { storageTargetOf, bucketRegionOf, storageArgsFromConfig } from "./storage/from-config";
 export {
@@ -20,3 +21,5 @@ export type { HarborInputs } from "./harbor/from-config";
 export { harborConfigArgsFromConfig } from "./harbor-config/from-config";
 export { veleroArgsFromConfig } from "./velero/from-config";
 export type { VeleroInputs } from "./velero/from-config";
+export { imagePolicyArgsFromConfig, platformNamespaces } from "./policy/from-config";
+export type { PolicyInputs } from "./policy/from-config";

@@ -21,6 +21,13 @@ export const versions = {
     /** velero-plugin-for-aws line built for Velero 1.18 (plugin v1.14.x). */
     pluginForAws: "v1.14.3",
   },
+  /**
+   * Kyverno (image policy, components/policy). The chart pins its own images (reg.kyverno.io/kyverno/*) by
+   * the appVersion tag; we do not override them, so no digest is ours to pin. Their digests cannot be read
+   * offline (no registry access here): pin `admissionController.container.image.digest` etc. once read with
+   * `crane digest reg.kyverno.io/kyverno/kyverno:v1.19.0`. The CLI used by `npm run test:kyverno` is
+   * v1.19.1 (tools/go/kyverno/go.mod), the same 1.19 line.
+   */
   kyverno: {
     chart: "3.9.0",
     app: "1.19.0",

@@ -13,13 +13,26 @@ export interface ConfigIssue {
   found: string;
   /** What is allowed. */
   allowed: string;
+  /** The exact command that fixes it, when there is one (listed together at the end of the error). */
+  fix?: string;
+  /** Set when the issue is a required secret key that has no value. */
+  missingSecret?: string;
+}
+
+/** The distinct fix commands of `issues`, in order. */
+export function fixCommands(issues: readonly ConfigIssue[]): string[] {
+  return [...new Set(issues.flatMap((i) => (i.fix ? [i.fix] : [])))];
 }
 
 export class ConfigError extends Error {
   constructor(public readonly issues: ConfigIssue[]) {
+    const fixes = fixCommands(issues);
     super(
       `invalid stack configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
-        issues.map((i) => `  - ${formatIssue(i)}`).join("\n"),
+        issues.map((i) => `  - ${formatIssue(i)}`).join("\n") +
+        (fixes.length > 0
+          ? `\nto fix, run (in the project directory, with the stack selected):\n${fixes.map((f) => `  ${f}`).join("\n")}`
+          : ""),
     );
     this.name = "ConfigError";
   }
@@ -75,7 +88,11 @@ export function fromZodIssue(
         {
           key: keyPath(path),
           found: issue.input === undefined ? "nothing (the key is required)" : found(issue.input),
-          allowed: `a value of type ${issue.expected}`,
+          // A schema may say what it expects (e.g. a size string); zod's own text starts "Invalid input".
+          allowed:
+            issue.input !== undefined && issue.message && !/^Invalid input/.test(issue.message)
+              ? issue.message
+              : `a value of type ${issue.expected}`,
         },
       ];
     case "invalid_value":

@@ -5,8 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, ConfigIssue, fromZodIssue, keyPath, NAMESPACE, renderValue } from "./errors";
+import { pemIssues } from "./pem";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
-import { isSecretKey, SECRET_KEYS, SecretKey } from "./secrets";
+import { isOfflineStandIn, isSecretKey, SECRET_KEYS, SecretKey, setSecretCommand } from "./secrets";
+import { policyIssues } from "./sections/policy";
 
 /** Where config comes from: the Pulumi runtime in a real run, a stack file in the synth, an object in tests. */
 export interface ConfigSource {
@@ -16,7 +18,25 @@ export interface ConfigSource {
   values: Readonly<Record<string, string>>;
   /** Keys (without namespace) that are stored as secrets. */
   secretKeys: ReadonlySet<string>;
+  /**
+   * Full keys (`ns:key`) of every other namespace in the stack's config: checked for a misspelt
+   * `registry-platform` and for namespaces no provider of the program reads.
+   */
+  otherKeys?: readonly string[];
+  /**
+   * Accept offline-synth stand-ins for secret values (see `offlineStandIn`). Only the mock engine sets this;
+   * on a real engine a stand-in is an error.
+   */
+  allowStandIns?: boolean;
+  /** The time expiry checks compare against. Default: now. */
+  now?: Date;
 }
+
+/**
+ * Namespaces other than `registry-platform` a stack may hold keys in: the providers the program creates
+ * (aws, kubernetes, random, tls) and Pulumi's own (`pulumi:`).
+ */
+export const ALLOWED_OTHER_NAMESPACES = ["aws", "kubernetes", "random", "tls", "pulumi"] as const;
 
 export type PlatformSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
@@ -67,20 +87,35 @@ export function parsePlatformConfig(
   src: ConfigSource,
   readSecret: (key: SecretKey) => pulumi.Output<string> = (k) => pulumi.secret(src.values[k] ?? ""),
 ): { ok: true; config: PlatformConfig } | { ok: false; issues: ConfigIssue[] } {
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = namespaceIssues(src.otherKeys ?? []);
   const data: Record<string, unknown> = {};
   const secrets: PlatformSecrets = {};
+  /** Texts of the secret values given for real (not stand-ins): only the PEM checks read them. */
+  const secretTexts: Partial<Record<SecretKey, string>> = {};
 
   for (const [key, text] of Object.entries(src.values)) {
+    if (/[.[]/.test(key)) {
+      issues.push(dottedKeyIssue(key, text, src.secretKeys.has(key)));
+      continue;
+    }
     if (isSecretKey(key)) {
       if (!src.secretKeys.has(key)) {
         issues.push({
           key: `${NAMESPACE}:${key}`,
           found: "a value stored in plain text",
-          allowed: `a secret: pulumi config set --secret ${key} <value>`,
+          allowed: "a secret (stored encrypted): set it again with --secret",
+          fix: setSecretCommand(key),
+        });
+      } else if (isOfflineStandIn(text) && !src.allowStandIns) {
+        issues.push({
+          key: `${NAMESPACE}:${key}`,
+          found: "a stand-in value of the offline synth",
+          allowed: "the real secret",
+          fix: setSecretCommand(key),
         });
       } else {
         secrets[key] = readSecret(key);
+        if (!isOfflineStandIn(text)) secretTexts[key] = text;
       }
       continue;
     }
@@ -111,6 +146,24 @@ export function parsePlatformConfig(
   const raw = parsed.data;
   const config = resolve(raw, src, secrets);
   issues.push(...crossChecks(config, src));
+  issues.push(
+    ...pemIssues(
+      {
+        mode: config.tls.mode,
+        host: config.host,
+        extraSans: config.tls.extraSans,
+        serverValidityDays: config.tls.serverValidityDays,
+        rootCertPem: config.tls.rootCertPem,
+        intermediateCertPem: config.tls.intermediateCertPem,
+        serverCertPem: config.tls.serverCertPem,
+        extraCaBundles: config.tls.extraCaBundles,
+        allowExamples: src.allowStandIns,
+        intermediateKeyPem: secretTexts.tlsIntermediateKeyPem,
+        serverKeyPem: secretTexts.tlsServerKeyPem,
+      },
+      src.now,
+    ),
+  );
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, config };
 }
@@ -123,6 +176,67 @@ export function parseOrThrow(
   const r = parsePlatformConfig(src, readSecret);
   if (!r.ok) throw new ConfigError(r.issues);
   return r.config;
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short strings. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * Keys of other namespaces: a namespace one or two edits from `registry-platform` is a typo of it (its keys
+ * would otherwise be ignored silently); any namespace that is not a provider's is an error too.
+ */
+function namespaceIssues(otherKeys: readonly string[]): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const full of otherKeys) {
+    const i = full.indexOf(":");
+    const ns = i < 0 ? "" : full.slice(0, i);
+    const rest = full.slice(i + 1);
+    if (ns === NAMESPACE || (ALLOWED_OTHER_NAMESPACES as readonly string[]).includes(ns)) continue;
+    const d = editDistance(ns, NAMESPACE);
+    out.push(
+      d <= 2
+        ? {
+            key: full,
+            found: `a key in the namespace "${ns}", ${d} edit${d === 1 ? "" : "s"} from "${NAMESPACE}"`,
+            allowed: `${NAMESPACE}:${rest} (move it: pulumi config rm '${full}', then set it under ${NAMESPACE}:)`,
+          }
+        : {
+            key: full,
+            found: `a key in the namespace "${ns}", which nothing in this program reads`,
+            allowed: `keys in the namespaces ${NAMESPACE}, ${ALLOWED_OTHER_NAMESPACES.join(", ")}`,
+          },
+    );
+  }
+  return out;
+}
+
+/** Quotes a value for a POSIX shell command line when it needs it. */
+function shellWord(v: string): string {
+  return /^[A-Za-z0-9._:/@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'"'"'`)}'`;
+}
+
+/**
+ * A top-level key with a dot (or `[`) in its name: `pulumi config set` without `--path` stores
+ * `storage.recoveryWindowDays` as one top-level key, which the program never reads as the nested key.
+ */
+function dottedKeyIssue(key: string, text: string, secret: boolean): ConfigIssue {
+  const full = `'${NAMESPACE}:${key}'`;
+  const value = secret ? "'<value>'" : shellWord(text);
+  return {
+    key: `${NAMESPACE}:${key}`,
+    found: "a top-level key with a dot in its name (set without --path)",
+    allowed: `the nested key, set with --path: pulumi config set --path ${full} <value>`,
+    fix: `pulumi config rm ${full} && pulumi config set${secret ? " --secret" : ""} --path ${full} ${value}`,
+  };
 }
 
 function parseJsonish(text: string): unknown {
@@ -198,8 +312,8 @@ function resolve(raw: Raw, src: ConfigSource, secrets: PlatformSecrets): Platfor
   };
 }
 
-const PEM_CERT = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
-const PEM_CHAIN = /^(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/;
+/** Amazon RDS endpoints (`<id>.<region>.rds.amazonaws.com`, China: `.rds.amazonaws.com.cn`). */
+const RDS_HOST = /\.rds\.amazonaws\.com(\.cn)?$/;
 
 /** Rules that span keys or depend on the environment. */
 function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
@@ -211,13 +325,15 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
       found: found instanceof Described ? found.text : renderValue(found),
       allowed,
     });
-  const hasSecret = (k: SecretKey) => src.secretKeys.has(k) && src.values[k] !== undefined;
+  /** A secret the config needs. A value stored in plain text was already reported (one message per key). */
   const needSecret = (k: SecretKey, why: string) => {
-    if (!hasSecret(k))
+    if (src.values[k] === undefined)
       out.push({
         key: `${NAMESPACE}:${k}`,
         found: "nothing",
-        allowed: `a secret (${why}): pulumi config set --secret ${k} <value>`,
+        allowed: `a secret (${why})`,
+        fix: setSecretCommand(k),
+        missingSecret: k,
       });
   };
   const st = c.storage;
@@ -320,39 +436,31 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
 
   // TLS.
   const tls = c.tls;
+  // What each mode needs; the PEMs' content is parsed and checked by pemIssues (./pem.ts).
   if (tls.mode === "byo-intermediate") {
-    if (!tls.intermediateCertPem || !PEM_CERT.test(tls.intermediateCertPem))
+    if (!tls.intermediateCertPem)
       add(
         ["tls", "intermediateCertPem"],
-        tls.intermediateCertPem ? new Described("a value that is not one PEM certificate") : undefined,
+        undefined,
         'one PEM certificate when tls.mode is "byo-intermediate"',
       );
     needSecret("tlsIntermediateKeyPem", "tls.mode is byo-intermediate");
   }
   if (tls.mode === "byo-certificate") {
-    if (!tls.serverCertPem || !PEM_CHAIN.test(tls.serverCertPem))
+    if (!tls.serverCertPem)
       add(
         ["tls", "serverCertPem"],
-        tls.serverCertPem ? new Described("a value that is not a PEM certificate chain") : undefined,
+        undefined,
         'a PEM certificate chain (leaf first) when tls.mode is "byo-certificate"',
       );
     needSecret("tlsServerKeyPem", "tls.mode is byo-certificate");
   }
   if (tls.mode === "byo-intermediate" || tls.mode === "byo-certificate") {
-    if (!tls.rootCertPem || !PEM_CHAIN.test(tls.rootCertPem))
-      add(
-        ["tls", "rootCertPem"],
-        tls.rootCertPem ? new Described("a value that is not a PEM certificate") : undefined,
-        `the root CA certificate (PEM) when tls.mode is "${tls.mode}"`,
-      );
+    if (!tls.rootCertPem)
+      add(["tls", "rootCertPem"], undefined, `the root CA certificate (PEM) when tls.mode is "${tls.mode}"`);
   } else if (tls.mode === "cert-manager") {
-    // A private CA issuer: its root is what nodes and clients must trust (optional for public ACME issuers).
-    if (tls.rootCertPem && !PEM_CHAIN.test(tls.rootCertPem))
-      add(
-        ["tls", "rootCertPem"],
-        new Described("a value that is not a PEM certificate"),
-        "the issuer's root CA certificate (PEM)",
-      );
+    // A private CA issuer's root (tls.rootCertPem) is what nodes and clients must trust; optional for public
+    // ACME issuers. Its content is checked by pemIssues.
     if (tls.intermediateCertPem || tls.serverCertPem)
       add(
         ["tls", "mode"],
@@ -398,6 +506,21 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
   } else if (h.database.host) {
     add(["harbor", "database", "host"], h.database.host, 'nothing when harbor.database.type is "internal"');
   }
+  // Harbor core verifies the database server against what it trusts: the platform CA, public roots and
+  // tls.extraCaBundles. Amazon RDS certificates chain to Amazon's own RDS roots, in none of those.
+  const verifying = h.database.sslmode === "verify-ca" || h.database.sslmode === "verify-full";
+  if (
+    h.database.type === "external" &&
+    verifying &&
+    h.database.host !== undefined &&
+    RDS_HOST.test(h.database.host) &&
+    tls.extraCaBundles.length === 0
+  )
+    add(
+      ["harbor", "database", "sslmode"],
+      h.database.sslmode,
+      `"require", or keep "${h.database.sslmode}" and add the Amazon RDS CA bundle of the region to ${NAMESPACE}:tls.extraCaBundles (Harbor trusts the platform CA and public roots only; README "Amazon RDS with verify-full")`,
+    );
   if (h.redis.type === "external" && !h.redis.addr)
     add(["harbor", "redis", "addr"], undefined, 'host:port when harbor.redis.type is "external"');
   if (h.trivy.offline && !h.trivy.enabled)
@@ -425,12 +548,49 @@ function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
     seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
   });
 
+  // Trivy pulls its DB mirrors without credentials (chart 1.19.1 has no setting for them): a mirror in this
+  // registry must sit in a public project this config declares.
+  if (h.trivy.enabled && hc.enabled) {
+    const byProject = new Map<string, string[]>();
+    for (const k of ["dbRepository", "javaDbRepository"] as const) {
+      const repo = h.trivy[k];
+      if (!repo) continue;
+      const [registry, project] = repo.split("/");
+      const host = registry.replace(/:443$/, "");
+      if (host !== c.host && !tls.extraSans.includes(host)) continue;
+      byProject.set(project, [...(byProject.get(project) ?? []), `${repo} (harbor.trivy.${k})`]);
+      const declared = hc.projects.some((p) => p.name === project);
+      if (!declared)
+        add(
+          ["harbor", "trivy", k],
+          repo,
+          `a repository in a project of harborConfig.projects with public: true (Trivy pulls it without credentials; "${project}" is ${
+            hc.proxyCaches.some((p) => p.name === project)
+              ? "a proxy-cache project, which is private"
+              : "not declared"
+          })`,
+        );
+    }
+    hc.projects.forEach((p, i) => {
+      const repos = byProject.get(p.name);
+      if (repos && !p.public)
+        add(
+          ["harborConfig", "projects", i, "public"],
+          false,
+          `true: Trivy pulls ${repos.join(" and ")} from this registry without credentials (the chart gives it none), so the mirror project must be public (readable by anyone who reaches the registry)`,
+        );
+    });
+  }
+
   // Velero.
   const v = c.velero;
   if (v.enabled && v.drillCronJob && !v.drillImage)
     add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
+  // Image policy.
+  for (const i of policyIssues(c.policy, { isProduction: prod, host: c.host, harborProjects: hc.projects }))
+    add(i.path, i.described !== undefined ? new Described(i.described) : i.found, i.allowed);
   return out;
 }
 

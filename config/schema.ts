@@ -11,6 +11,7 @@ import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../componen
 import { k8sNameSchema as k8sName } from "./sections/common";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
+import { policySection } from "./sections/policy";
 import { veleroSection } from "./sections/velero";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -152,6 +153,13 @@ export const tlsSection = z
       .optional(),
     /** Node trust DaemonSet writing containerd's certs.d on every node. Default on. */
     nodeTrust: z.boolean().default(true),
+    /**
+     * Extra CA bundles (PEM, each may hold several certificates) Harbor's components trust for their own
+     * outgoing TLS, besides the platform CA: the RDS CA for `harbor.database.sslmode: verify-full`, a
+     * corporate proxy's CA, an S3 endpoint's private CA. Merged into the bundle behind Harbor's
+     * `caBundleSecretName` (and Velero's S3-compatible `caCert`). Default none.
+     */
+    extraCaBundles: z.array(z.string().min(1)).default([]),
   })
   .prefault({});
 
@@ -195,6 +203,7 @@ export const configSchema = z.strictObject({
   harbor: harborSection,
   harborConfig: harborConfigSection,
   velero: veleroSection,
+  policy: policySection,
 });
 
 /** The config as written in the stack file, defaults applied (before environment-dependent resolution). */

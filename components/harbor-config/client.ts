@@ -98,6 +98,18 @@ export interface ClientHooks {
   }) => void;
 }
 
+/**
+ * Sets `name` and `message` on an error of a class extending `Error`. Closure serialization (how Pulumi stores a
+ * dynamic provider) rewrites `super(message)` into `Error.call(this, message)`, which returns a new object and
+ * leaves `this` without a message: the engine then reports `error: undefined`. Setting both explicitly keeps
+ * them whether the class runs as written or as serialized (test/harbor-config/serialized.test.ts).
+ */
+function keepMessage(e: Error, name: string, message: string): void {
+  e.name = name;
+  e.message = message;
+  if (typeof e.stack !== "string") e.stack = `${name}: ${message}`;
+}
+
 /** Harbor answered with an error status. */
 export class HarborApiError extends Error {
   constructor(
@@ -113,11 +125,11 @@ export class HarborApiError extends Error {
     readonly outcomeUnknown = false,
     readonly retryAfterMs?: number,
   ) {
-    super(
+    const message =
       `Harbor API ${method} ${path} failed: HTTP ${status}${code ? ` ${code}` : ""}: ${harborMessage || "(no message)"}` +
-        (attempts > 1 ? ` (after ${attempts} attempts)` : ""),
-    );
-    this.name = "HarborApiError";
+      (attempts > 1 ? ` (after ${attempts} attempts)` : "");
+    super(message);
+    keepMessage(this, "HarborApiError", message);
   }
 }
 
@@ -135,8 +147,10 @@ export class HarborConnectionError extends Error {
     /** The server's certificate was rejected: never retried. */
     readonly tls: boolean,
   ) {
-    super(`Harbor API ${method} ${path}: ${detail}` + (attempts > 1 ? ` (after ${attempts} attempts)` : ""));
-    this.name = "HarborConnectionError";
+    const message =
+      `Harbor API ${method} ${path}: ${detail}` + (attempts > 1 ? ` (after ${attempts} attempts)` : "");
+    super(message);
+    keepMessage(this, "HarborConnectionError", message);
   }
 }
 
@@ -146,8 +160,9 @@ export class HarborRetryBudgetError extends Error {
     message: string,
     readonly lastError: Error | undefined,
   ) {
-    super(lastError ? `${message}; last error: ${lastError.message}` : message);
-    this.name = "HarborRetryBudgetError";
+    const full = lastError ? `${message}; last error: ${lastError.message}` : message;
+    super(full);
+    keepMessage(this, "HarborRetryBudgetError", full);
   }
 }
 
@@ -507,7 +522,9 @@ export class HarborClient {
             text: Buffer.concat(chunks).toString("utf8"),
           });
         });
-        res.on("error", (e: NodeJS.ErrnoException) => fail(e.code ?? "ERESPONSE", describe(e, url), false));
+        res.on("error", (e: NodeJS.ErrnoException) =>
+          fail(e.code ?? "ERESPONSE", describeError(e, url), false),
+        );
         res.on("close", () => {
           if (!res.complete) fail("ECONNRESET", "connection closed while reading the response", false);
         });
@@ -527,7 +544,7 @@ export class HarborClient {
       req.on("error", (e: NodeJS.ErrnoException) => {
         const code = e.code ?? "EUNKNOWN";
         const tls = TLS_ERROR_CODES.includes(code) || /certificate|SSL routines/i.test(e.message);
-        fail(code, tls ? describeTls(e, url, this.caPem !== undefined) : describe(e, url), tls);
+        fail(code, tls ? describeTls(e, url, this.caPem !== undefined) : describeError(e, url), tls);
       });
       if (payload) req.write(payload);
       req.end();
@@ -548,7 +565,7 @@ function parseBody(text: string): unknown {
   }
 }
 
-function describe(e: NodeJS.ErrnoException, url: URL): string {
+function describeError(e: NodeJS.ErrnoException, url: URL): string {
   const code = e.code ?? "EUNKNOWN";
   if (code === "ECONNREFUSED") return `connection to ${url.host} refused (${code})`;
   if (code === "ECONNRESET") return `connection to ${url.host} dropped (${code})`;

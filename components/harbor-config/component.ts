@@ -49,8 +49,10 @@ export interface HarborProjectSpec {
   /** Namespaces that get this project's pull secret. Default none. */
   pullSecretNamespaces?: string[];
   /**
-   * Make semver release tags immutable. Default true. Note: Harbor's retention never deletes immutable
-   * artifacts, so with this on, releases beyond the latest N are kept (Harbor logs them as immutable).
+   * Make semver release tags immutable. Default true. Harbor's retention never deletes immutable artifacts,
+   * so the two settings are one choice per project: with this on, the project's retention policy retains every
+   * release (`retention.keepLatestReleases` does not apply to it); with it off, releases beyond the latest N
+   * are deleted and may be re-pushed under the same tag.
    */
   immutableReleaseTags?: boolean;
 }
@@ -79,7 +81,10 @@ export interface HarborConfigArgs {
   registryHost?: pulumi.Input<string>;
   /** Projects to manage. Default none. */
   projects?: HarborProjectSpec[];
-  /** Tag retention of every (non-proxy) project. Defaults: 10 releases, 14 days, `0 0 2 * * *`, stable+lts. */
+  /**
+   * Tag retention of every (non-proxy) project. Defaults: 10 releases, 14 days, `0 0 2 * * *`, stable+lts.
+   * `keepLatestReleases` applies only to projects with `immutableReleaseTags: false`.
+   */
   retention?: Partial<RetentionSettings>;
   /** GC schedule. Defaults: `0 0 3 * * 0` (weekly), delete untagged, 1 worker. */
   gc?: { schedule?: string; deleteUntagged?: boolean; workers?: number };
@@ -153,6 +158,12 @@ export function harborConfigPlan(args: HarborConfigArgs): HarborConfigPlan {
   const proxyCaches = (args.proxyCaches ?? []).map((c, i) => {
     claim(c.name, `proxyCaches[${i}]`);
     if (!/^https:\/\//.test(c.url)) problems.push(`proxyCaches[${i}].url: an https URL`);
+    // Harbor keeps only scheme://host/path of an endpoint URL: a query, fragment or user info would be dropped.
+    else if (/[?#@]/.test(c.url))
+      problems.push(
+        `proxyCaches[${i}].url: found ${JSON.stringify(c.url)}; allowed: scheme://host[:port][/path] without ` +
+          `query, fragment or user info (Harbor drops them; credentials belong in the endpoint's credential)`,
+      );
     return {
       name: c.name,
       type: c.type,
@@ -314,7 +325,7 @@ export class HarborConfig extends pulumi.ComponentResource {
       }
       new RetentionPolicy(
         childName(name, p.name, "retention"),
-        { connection, project: project.name, ...plan.retention },
+        { connection, project: project.name, ...plan.retention, releasesImmutable: p.immutableReleaseTags },
         childOpts,
       );
       this.projects[p.name] = {

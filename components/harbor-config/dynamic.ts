@@ -1,21 +1,17 @@
 /**
- * Pulumi dynamic resources for Harbor. Thin: each provider hands its inputs to a CRUD implementation in
- * `./crud` with a fresh {@link HarborClient} (one client per operation = one total-time bound).
- *
- * The Pulumi engine serializes each provider object (closure serialization) into the state and runs it in a
- * separate process, so the providers reference only `./crud` and `./client`, which use Node built-ins only.
- * The provider objects are module-level singletons: Pulumi caches the serialized text per provider object,
- * so a program serializes each kind once however many resources it declares.
+ * Pulumi dynamic resources for Harbor, one class per kind (`pulumi-nodejs:dynamic:Resource`, dispatch on the
+ * `kind` input). They are registered the way `pulumi.dynamic.Resource` registers a resource, except that the
+ * `__provider` input is the fixed loader text of `./provider-loader.ts` instead of a closure serialization of
+ * the provider: the engine runs the implementation (`./provider.ts`, over `./crud` and `./client`) from the
+ * installed package, the state holds no client code, and registering costs no serialization.
  *
  * Secrets: the connection (admin password) is a secret input and a secret output; robot secrets and registry
  * credentials are listed in `additionalSecretOutputs`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { HarborClient, HarborConnection } from "./client";
+import { HarborConnection } from "./client";
 import {
   auditForwardingCrud,
-  BaseInputs,
-  Crud,
   gcCrud,
   immutableRuleCrud,
   projectCrud,
@@ -25,53 +21,24 @@ import {
   robotCrud,
 } from "./crud";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
+import { HARBOR_PROVIDER_TEXT } from "./provider-loader";
 
-/** A dynamic provider around a CRUD implementation. `diff` never calls Harbor. */
-export function dynamicProvider<I extends BaseInputs, O extends I>(
-  crud: Crud<I, O>,
-): pulumi.dynamic.ResourceProvider {
-  return {
-    diff: (_id: string, olds: O, news: I) => Promise.resolve(crud.diff(olds, news)),
-    create: (inputs: I) => crud.create(new HarborClient(inputs.connection), inputs),
-    read: (id: string, props: O) => crud.read(new HarborClient(props.connection), id, props),
-    update: (id: string, olds: O, news: I) => crud.update(new HarborClient(news.connection), id, olds, news),
-    delete: (id: string, props: O) => crud.delete(new HarborClient(props.connection), id, props),
-  };
-}
+export { HARBOR_PROVIDER_TEXT, IMPLEMENTATION, PACKAGE } from "./provider-loader";
+export { dynamicProvider, harborCruds, harborProviderImpl, kindDispatcher } from "./provider";
 
-/** The CRUD implementation of every kind, keyed by the `kind` input. */
-export const harborCruds: Readonly<Record<string, Crud<BaseInputs, BaseInputs>>> = {
-  [projectCrud.kind]: projectCrud,
-  [robotCrud.kind]: robotCrud,
-  [immutableRuleCrud.kind]: immutableRuleCrud,
-  [retentionCrud.kind]: retentionCrud,
-  [gcCrud.kind]: gcCrud,
-  [purgeAuditCrud.kind]: purgeAuditCrud,
-  [auditForwardingCrud.kind]: auditForwardingCrud,
-  [registryCrud.kind]: registryCrud,
-};
-
-function crudOf(kind: string): Crud<BaseInputs, BaseInputs> {
-  const crud = harborCruds[kind];
-  if (!crud) throw new Error(`unknown Harbor resource kind ${JSON.stringify(kind)}`);
-  return crud;
-}
-
-/** Routes each call to the CRUD implementation of the resource's `kind`. */
-export const kindDispatcher: Crud<BaseInputs, BaseInputs> = {
-  kind: "harbor:*",
-  diff: (olds, news) => crudOf(news.kind).diff(olds, news),
-  create: (client, inputs) => crudOf(inputs.kind).create(client, inputs),
-  read: (client, id, props) => crudOf(props.kind).read(client, id, props),
-  update: (client, id, olds, news) => crudOf(news.kind).update(client, id, olds, news),
-  delete: (client, id, props) => crudOf(props.kind).delete(client, id, props),
-};
+/** The resource type of every Harbor resource: the engine's dynamic provider runs them. */
+export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /**
- * The one provider object of every Harbor dynamic resource. One object, not one per kind: Pulumi caches the
- * serialized text per provider object, and serializing costs about a second each.
+ * Base of the Harbor resources: a dynamic resource whose `__provider` is {@link HARBOR_PROVIDER_TEXT}.
+ * (`pulumi.dynamic.Resource` would serialize a provider object into it instead.)
  */
-export const harborProvider: pulumi.dynamic.ResourceProvider = dynamicProvider(kindDispatcher);
+export abstract class HarborResource extends pulumi.CustomResource {
+  constructor(name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    if ("__provider" in props) throw new Error("a Harbor resource must not define the __provider input");
+    super(DYNAMIC_RESOURCE_TYPE, name, { ...props, __provider: HARBOR_PROVIDER_TEXT }, opts);
+  }
+}
 
 /** Every Harbor dynamic resource takes the connection. */
 export interface HarborResourceArgs {
@@ -117,7 +84,7 @@ export interface ProjectArgs extends HarborResourceArgs {
 }
 
 /** A Harbor project (`harbor:Project`). */
-export class Project extends pulumi.dynamic.Resource {
+export class Project extends HarborResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly projectId: pulumi.Output<number>;
   /** The project existed and was taken over. */
@@ -125,7 +92,6 @@ export class Project extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: projectCrud.kind,
@@ -163,7 +129,7 @@ export interface RobotAccountArgs extends HarborResourceArgs {
 }
 
 /** A project-level robot account (`harbor:RobotAccount`); `secret` is a secret output. */
-export class RobotAccount extends pulumi.dynamic.Resource {
+export class RobotAccount extends HarborResource {
   declare readonly robotId: pulumi.Output<number>;
   declare readonly fullName: pulumi.Output<string>;
   declare readonly secret: pulumi.Output<string>;
@@ -171,7 +137,6 @@ export class RobotAccount extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RobotAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: robotCrud.kind,
@@ -204,13 +169,12 @@ export interface ImmutableTagRuleArgs extends HarborResourceArgs {
 }
 
 /** A tag immutability rule (`harbor:ImmutableTagRule`). */
-export class ImmutableTagRule extends pulumi.dynamic.Resource {
+export class ImmutableTagRule extends HarborResource {
   declare readonly ruleId: pulumi.Output<number>;
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ImmutableTagRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: immutableRuleCrud.kind,
@@ -239,17 +203,21 @@ export interface RetentionPolicyArgs extends HarborResourceArgs {
   schedule?: pulumi.Input<string>;
   /** Default `["stable", "lts"]`. */
   foreverTags?: pulumi.Input<string[]>;
+  /**
+   * The project's release tags are immutable: releases are retained `always` instead of the latest
+   * `keepLatestReleases` (Harbor's retention never deletes immutable artifacts). Default false.
+   */
+  releasesImmutable?: pulumi.Input<boolean>;
 }
 
 /** The project's tag retention policy (`harbor:RetentionPolicy`), rules per seed §4.5. */
-export class RetentionPolicy extends pulumi.dynamic.Resource {
+export class RetentionPolicy extends HarborResource {
   declare readonly retentionId: pulumi.Output<number>;
   declare readonly projectId: pulumi.Output<number>;
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: RetentionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: retentionCrud.kind,
@@ -259,6 +227,7 @@ export class RetentionPolicy extends pulumi.dynamic.Resource {
         buildTagDays: args.buildTagDays ?? 14,
         schedule: args.schedule ?? "0 0 2 * * *",
         foreverTags: args.foreverTags ?? ["stable", "lts"],
+        releasesImmutable: args.releasesImmutable ?? false,
         retentionId: undefined,
         projectId: undefined,
         adopted: undefined,
@@ -280,12 +249,11 @@ export interface GcScheduleArgs extends HarborResourceArgs {
 }
 
 /** Harbor's garbage collection schedule (`harbor:GcSchedule`). */
-export class GcSchedule extends pulumi.dynamic.Resource {
+export class GcSchedule extends HarborResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: GcScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: gcCrud.kind,
@@ -310,13 +278,12 @@ export interface PurgeAuditScheduleArgs extends HarborResourceArgs {
 }
 
 /** Harbor's audit log purge schedule (`harbor:PurgeAuditSchedule`). */
-export class PurgeAuditSchedule extends pulumi.dynamic.Resource {
+export class PurgeAuditSchedule extends HarborResource {
   declare readonly purgedEventTypes: pulumi.Output<string[]>;
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: PurgeAuditScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: purgeAuditCrud.kind,
@@ -340,12 +307,11 @@ export interface AuditLogForwardingArgs extends HarborResourceArgs {
 }
 
 /** Audit log forwarding to a syslog endpoint (`harbor:AuditLogForwarding`). */
-export class AuditLogForwarding extends pulumi.dynamic.Resource {
+export class AuditLogForwarding extends HarborResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: AuditLogForwardingArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: auditForwardingCrud.kind,
@@ -376,13 +342,12 @@ export interface RegistryArgs extends HarborResourceArgs {
 }
 
 /** An upstream registry endpoint (`harbor:Registry`). */
-export class Registry extends pulumi.dynamic.Resource {
+export class Registry extends HarborResource {
   declare readonly registryId: pulumi.Output<number>;
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      harborProvider,
       name,
       {
         kind: registryCrud.kind,

@@ -245,22 +245,96 @@ export function anyOf(tags: readonly string[]): string {
  * 3. the most recently pushed N releases `vX.Y.Z`: the latest minor/patch releases;
  * 4. CI build tags `vX.Y.Z-YYYYMMDD-sha7` (and other pre-releases): pushed within the last D days;
  * untagged artifacts: matched by no rule (`{"untagged":false}` on every selector), so removed.
+ *
+ * `releasesImmutable`: the project's release tags are immutable. Harbor's retention never deletes an immutable
+ * artifact, so "the latest N releases" could not prune anything there; the policy then says what really happens
+ * — every release `vX.Y.Z` is retained (`always`, which also covers the majors) — instead of carrying a rule
+ * without effect. N applies to projects whose release tags are not immutable.
  */
-export function retentionRules(s: RetentionSettings): RetentionRule[] {
-  const rules = [
-    retainRule("always", undefined, MAJOR_RELEASE_TAG_PATTERN),
-    retainRule("latestPushedK", s.keepLatestReleases, RELEASE_TAG_PATTERN),
-    retainRule("nDaysSinceLastPush", s.buildTagDays, BUILD_TAG_PATTERN),
-  ];
+export function retentionRules(s: RetentionSettings, releasesImmutable = false): RetentionRule[] {
+  const rules = releasesImmutable
+    ? [
+        retainRule("always", undefined, RELEASE_TAG_PATTERN),
+        retainRule("nDaysSinceLastPush", s.buildTagDays, BUILD_TAG_PATTERN),
+      ]
+    : [
+        retainRule("always", undefined, MAJOR_RELEASE_TAG_PATTERN),
+        retainRule("latestPushedK", s.keepLatestReleases, RELEASE_TAG_PATTERN),
+        retainRule("nDaysSinceLastPush", s.buildTagDays, BUILD_TAG_PATTERN),
+      ];
   if (s.foreverTags.length > 0) rules.splice(1, 0, retainRule("always", undefined, anyOf(s.foreverTags)));
   return rules;
 }
 
+/**
+ * A retention rule reduced to what decides its effect (Harbor adds `id` and `priority`, may omit
+ * `disabled: false`, empty `extras` or empty `params`), as canonical JSON: rules that compare equal here
+ * retain the same artifacts.
+ */
+export function retentionRuleKey(rule: unknown): string {
+  const r = (rule ?? {}) as Record<string, unknown>;
+  const selector = (x: unknown) => {
+    const o = (x ?? {}) as Record<string, unknown>;
+    const extras = typeof o.extras === "string" && o.extras !== "" ? o.extras : undefined;
+    return { kind: o.kind, decoration: o.decoration, pattern: o.pattern, ...(extras ? { extras } : {}) };
+  };
+  const params = Object.entries((r.params ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => [k, Number(v)]);
+  const scope = (r.scope_selectors ?? {}) as Record<string, unknown[] | undefined>;
+  const scopes = Object.keys(scope)
+    .sort()
+    .map((k) => [k, (scope[k] ?? []).map(selector)]);
+  return JSON.stringify([
+    r.disabled === true,
+    r.action ?? "retain",
+    r.template,
+    params,
+    ((r.tag_selectors ?? []) as unknown[]).map(selector),
+    scopes,
+  ]);
+}
+
+/** Whether two rule lists retain the same artifacts (order does not matter with algorithm "or"). */
+export function sameRetentionRules(a: readonly unknown[], b: readonly unknown[]): boolean {
+  const keys = (x: readonly unknown[]) => x.map(retentionRuleKey).sort();
+  return JSON.stringify(keys(a)) === JSON.stringify(keys(b));
+}
+
+/**
+ * The settings a rule list encodes, where it has the layout of {@link retentionRules} (for a readable refresh);
+ * fields it does not encode are left out.
+ */
+export function retentionSettingsOf(rules: readonly RetentionRule[]): Partial<RetentionSettings> {
+  const out: Partial<RetentionSettings> = {};
+  for (const r of rules) {
+    const pattern = r.tag_selectors?.[0]?.pattern;
+    if (r.template === "latestPushedK" && pattern === RELEASE_TAG_PATTERN) {
+      out.keepLatestReleases = Number(r.params?.latestPushedK);
+    } else if (r.template === "nDaysSinceLastPush" && pattern === BUILD_TAG_PATTERN) {
+      out.buildTagDays = Number(r.params?.nDaysSinceLastPush);
+    } else if (
+      r.template === "always" &&
+      typeof pattern === "string" &&
+      pattern !== MAJOR_RELEASE_TAG_PATTERN &&
+      pattern !== RELEASE_TAG_PATTERN
+    ) {
+      out.foreverTags = /^\{[^{}]*\}$/.test(pattern) ? pattern.slice(1, -1).split(",") : [pattern];
+    }
+  }
+  return out;
+}
+
 /** `POST /retentions` / `PUT /retentions/{id}` body (RetentionPolicy). */
-export function retentionPolicyBody(projectId: number, s: RetentionSettings): Record<string, unknown> {
+export function retentionPolicyBody(
+  projectId: number,
+  s: RetentionSettings,
+  releasesImmutable = false,
+): Record<string, unknown> {
   return {
     algorithm: "or",
-    rules: retentionRules(s),
+    rules: retentionRules(s, releasesImmutable),
     trigger: { kind: "Schedule", settings: { cron: s.schedule }, references: {} },
     scope: { level: "project", ref: projectId },
   };
@@ -309,6 +383,24 @@ export function purgeAuditScheduleBody(
 /** Cancels a system schedule. */
 export const NO_SCHEDULE_BODY: Readonly<Record<string, unknown>> = { schedule: { type: "None", cron: "" } };
 
+/**
+ * Cancels the audit log purge schedule. Harbor (v2.15.2, observed) checks the purge parameters for every
+ * schedule type and refuses `{"schedule":{"type":"None"}}` alone ("schedule parameter cann't be empty").
+ */
+export function purgeAuditOffBody(
+  retentionHours: number,
+  eventTypes: readonly string[],
+): Record<string, unknown> {
+  return {
+    schedule: { type: "None", cron: "" },
+    parameters: {
+      audit_retention_hour: retentionHours,
+      include_event_types: [...eventTypes].sort().join(","),
+      dry_run: false,
+    },
+  };
+}
+
 /** Audit event types purged when Harbor cannot list them (`/auditlog-exts/events` missing). */
 export const FALLBACK_AUDIT_EVENT_TYPES: readonly string[] = [
   "create_artifact",
@@ -335,12 +427,29 @@ export interface RegistrySettings {
   accessSecret?: string;
 }
 
+/**
+ * A registry URL as Harbor stores it (v2.15.2, observed; Harbor's own URL check does the same): spaces and
+ * trailing `/` trimmed, `http://` added when there is no scheme, scheme lower-cased, and only
+ * `scheme://host/path` kept — query, fragment and user info are dropped. Sending and comparing this form keeps
+ * a refresh from showing a change that is only Harbor's rewriting. A string that is no such URL is returned
+ * as given (Harbor refuses it).
+ */
+export function normalizeRegistryUrl(url: string): string {
+  let s = url.trim().replace(/\/+$/, "");
+  if (s === "") return url;
+  if (!s.includes("://")) s = `http://${s}`;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(s);
+  if (!m) return url;
+  const host = m[2].slice(m[2].lastIndexOf("@") + 1);
+  return `${m[1].toLowerCase()}://${host}${m[3]}`;
+}
+
 /** `POST /registries` body (Registry). */
 export function registryCreateBody(s: RegistrySettings): Record<string, unknown> {
   return {
     name: s.name,
     type: s.type,
-    url: s.url,
+    url: normalizeRegistryUrl(s.url),
     description: s.description,
     insecure: s.insecure,
     ...(s.caCertificate ? { ca_certificate: s.caCertificate } : {}),
@@ -350,17 +459,20 @@ export function registryCreateBody(s: RegistrySettings): Record<string, unknown>
   };
 }
 
-/** `PUT /registries/{id}` body (RegistryUpdate). */
+/**
+ * `PUT /registries/{id}` body (RegistryUpdate). Every field is sent: Harbor keeps the stored value of a field
+ * left out, so credentials are cleared with empty `access_key` / `access_secret` (v2.15.2, observed).
+ */
 export function registryUpdateBody(s: RegistrySettings): Record<string, unknown> {
   return {
     name: s.name,
-    url: s.url,
+    url: normalizeRegistryUrl(s.url),
     description: s.description,
     insecure: s.insecure,
     ca_certificate: s.caCertificate ?? "",
-    ...(s.accessKey
-      ? { credential_type: "basic", access_key: s.accessKey, access_secret: s.accessSecret ?? "" }
-      : {}),
+    credential_type: "basic",
+    access_key: s.accessKey ?? "",
+    access_secret: s.accessKey ? (s.accessSecret ?? "") : "",
   };
 }
 

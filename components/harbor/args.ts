@@ -3,6 +3,7 @@
  * {@link ResolvedHarborArgs} (every default applied) or fails with one error listing every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_HARBOR_RELEASE_NAME } from "./names";
 
 export type HarborExpose = "ingress" | "loadBalancer";
 export type PostgresSslMode = "disable" | "require" | "verify-ca" | "verify-full";
@@ -129,6 +130,13 @@ export interface HarborArgs {
   host: string;
   /** `ingress` (default) or `loadBalancer` (the chart's nginx behind a LoadBalancer Service). */
   expose?: HarborExpose;
+  /**
+   * More host names routed to Harbor besides `host` (the stack's `tls.extraSans`; they must be on the
+   * certificate). With `ingress`, an Ingress of the component's own routes them (the chart's takes one host).
+   * `externalURL` stays `https://<host>`: token realms and redirects name the main host, so clients of an
+   * extra name must reach the main host too. Default none.
+   */
+  extraHosts?: string[];
   /** Ingress class of the existing ingress controller. Default `nginx`. */
   ingressClass?: string;
   /** Namespace of the ingress controller, admitted by the NetworkPolicy. Default `ingress-nginx`. */
@@ -154,6 +162,13 @@ export interface HarborArgs {
   tls: HarborTlsArgs;
   /** The platform CA (PEM): trusted by core, jobservice, registry and Trivy, and offered for download in the portal. */
   caBundlePem?: pulumi.Input<string>;
+  /**
+   * Extra CA certificates (PEM) Harbor's components trust for their own outgoing TLS besides `caBundlePem`:
+   * the RDS CA for an external database with `sslmode: verify-full`, a corporate proxy's CA, an S3 endpoint's
+   * private CA. Merged with `caBundlePem` into `<fullname>-trusted-ca-bundle` behind `caBundleSecretName`;
+   * the portal's CA download (`caSecretName`) stays the platform CA alone. Default: none.
+   */
+  trustedCaBundlePem?: pulumi.Input<string>;
   /** Default `{ type: "internal", size: "5Gi" }`. */
   database?: HarborDatabaseArgs;
   /** Default `{ type: "internal", size: "1Gi" }`. */
@@ -176,6 +191,7 @@ export interface ResolvedHarborArgs {
   releaseName: string;
   host: string;
   expose: HarborExpose;
+  extraHosts: string[];
   ingressClass: string;
   ingressControllerNamespace: string;
   storageClass?: string;
@@ -187,6 +203,7 @@ export interface ResolvedHarborArgs {
   storage: HarborStorageArgs;
   tls: HarborTlsArgs;
   caBundlePem?: pulumi.Input<string>;
+  trustedCaBundlePem?: pulumi.Input<string>;
   database: HarborDatabaseArgs;
   redis: HarborRedisArgs;
   trivy: HarborTrivyArgs;
@@ -229,9 +246,10 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
   const replicas = args.replicas ?? (production ? 2 : 1);
   const r: ResolvedHarborArgs = {
     namespace: args.namespace ?? "harbor",
-    releaseName: args.releaseName ?? "harbor",
+    releaseName: args.releaseName ?? DEFAULT_HARBOR_RELEASE_NAME,
     host: args.host,
     expose: args.expose ?? "ingress",
+    extraHosts: args.extraHosts ?? [],
     ingressClass: args.ingressClass ?? "nginx",
     ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
     storageClass: args.storageClass,
@@ -243,6 +261,7 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     storage: args.storage,
     tls: args.tls,
     caBundlePem: args.caBundlePem,
+    trustedCaBundlePem: args.trustedCaBundlePem,
     database: args.database ?? { type: "internal", size: "5Gi" },
     redis: args.redis ?? { type: "internal", size: "1Gi" },
     trivy: {
@@ -276,6 +295,11 @@ export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarbo
     bad("storageClass", r.storageClass, "a StorageClass name");
   if (typeof r.host !== "string" || !DNS_NAME.test(r.host))
     bad("host", r.host, "a lowercase DNS name such as registry.example.com (no scheme, no port)");
+  r.extraHosts.forEach((h, i) => {
+    if (typeof h !== "string" || !DNS_NAME.test(h)) bad(`extraHosts[${i}]`, h, "a lowercase DNS name");
+    else if (h === r.host) bad(`extraHosts[${i}]`, h, "names other than host");
+    else if (r.extraHosts.indexOf(h) !== i) bad(`extraHosts[${i}]`, h, "each name once");
+  });
   if (r.expose !== "ingress" && r.expose !== "loadBalancer")
     bad("expose", r.expose, '"ingress" or "loadBalancer"');
   if (!Number.isInteger(r.replicas) || r.replicas < 1 || r.replicas > 20)

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
 import { bucketRegionOf } from "../storage/from-config";
+import { trustBundle } from "../tls/registry-tls";
 import type { HarborArgs } from "./args";
 
 /** What Harbor takes from the other capabilities. */
@@ -26,6 +27,8 @@ export function harborArgsFromConfig(cfg: PlatformConfig, inputs: HarborInputs):
     namespace: h.namespace,
     host: cfg.host,
     expose: h.expose,
+    // tls.extraSans are on the certificate; route them too (an Ingress of the Harbor component's own).
+    extraHosts: cfg.tls.extraSans,
     ingressClass: cfg.kubernetes.ingressClass,
     ingressControllerNamespace: cfg.kubernetes.ingressControllerNamespace,
     storageClass: cfg.kubernetes.storageClass,
@@ -46,6 +49,8 @@ export function harborArgsFromConfig(cfg: PlatformConfig, inputs: HarborInputs):
     },
     tls: inputs.tls,
     caBundlePem: inputs.caBundlePem,
+    // Extra CAs Harbor trusts for its own outgoing TLS (RDS verify-full, proxies, S3 endpoints).
+    trustedCaBundlePem: trustBundle(undefined, cfg.tls.extraCaBundles),
     database:
       h.database.type === "internal"
         ? { type: "internal", size: h.database.size, storageClass: cfg.kubernetes.storageClass }

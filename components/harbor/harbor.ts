@@ -7,15 +7,18 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { pemBundle } from "../tls/certs";
 import { versions } from "../versions";
 import { HarborArgs, ResolvedHarborArgs, resolveHarborArgs } from "./args";
 import {
+  HARBOR_ADMIN_PASSWORD_KEY,
   harborFullname,
   harborSecretNames,
   harborServiceNames,
   INTERNAL_TLS_COMPONENTS,
   InternalTlsComponent,
 } from "./names";
+import { extraHostsIngress } from "./ingress";
 import { harborNetworkPolicies, podSecurityLabels } from "./network-policy";
 import { harborValues, REGISTRY_CREDENTIALS_USERNAME } from "./values";
 
@@ -157,7 +160,7 @@ export class Harbor extends pulumi.ComponentResource {
       return s;
     };
 
-    secret("admin-password-secret", names.adminPassword, { HARBOR_ADMIN_PASSWORD: adminPassword });
+    secret("admin-password-secret", names.adminPassword, { [HARBOR_ADMIN_PASSWORD_KEY]: adminPassword });
     secret("secret-key-secret", names.secretKey, { secretKey: secretKey.result });
     secret("core-keys-secret", names.coreKeys, { secret: coreSecret.result, CSRF_KEY: xsrfKey.result });
     secret(
@@ -179,6 +182,12 @@ export class Harbor extends pulumi.ComponentResource {
     if (r.storage.endpointCaBundlePem !== undefined)
       secret("storage-ca-bundle-secret", names.storageCaBundle, { "ca.crt": r.storage.endpointCaBundlePem });
     if (r.caBundlePem !== undefined) secret("ca-bundle-secret", names.caBundle, { "ca.crt": r.caBundlePem });
+    if (r.trustedCaBundlePem !== undefined)
+      secret("trusted-ca-bundle-secret", names.trustedCaBundle, {
+        "ca.crt": pulumi
+          .all([r.caBundlePem ?? "", r.trustedCaBundlePem])
+          .apply(([platform, extra]) => pemBundle(platform, extra)),
+      });
     if (r.tls.kind === "pem")
       secret(
         "tls-secret",
@@ -225,6 +234,14 @@ export class Harbor extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [ns, ...secrets, ...policies] },
     );
+
+    // Extra host names (tls.extraSans): routed like the main host by an Ingress of our own.
+    const extra = extraHostsIngress(r, namespace, r.tls.kind === "pem" ? names.tls : r.tls.secretName);
+    if (extra)
+      new k8s.networking.v1.Ingress(`${name}-extra-hosts-ingress`, extra, {
+        parent: this,
+        dependsOn: [this.release],
+      });
 
     const host = r.host;
     this.namespace = namespace;

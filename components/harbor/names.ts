@@ -4,6 +4,12 @@
  * chart renders itself (`<fullname>-core`, `-jobservice`, `-registry`, `-registry-htpasswd`, `-ingress`, ...).
  */
 
+/** The Helm release name the Harbor component uses unless `releaseName` is given. */
+export const DEFAULT_HARBOR_RELEASE_NAME = "harbor";
+
+/** Key of the admin password inside the component's admin Secret (the chart's `existingSecretAdminPasswordKey`). */
+export const HARBOR_ADMIN_PASSWORD_KEY = "HARBOR_ADMIN_PASSWORD";
+
 /** The chart's `harbor.fullname`: the release name if it contains "harbor", else `<release>-harbor` (63 max). */
 export function harborFullname(releaseName: string): string {
   const full = releaseName.includes("harbor") ? releaseName : `${releaseName}-harbor`;
@@ -30,7 +36,7 @@ export type InternalTlsComponent = (typeof INTERNAL_TLS_COMPONENTS)[number];
 export function harborSecretNames(releaseName: string) {
   const f = harborFullname(releaseName);
   return {
-    /** `HARBOR_ADMIN_PASSWORD` → `existingSecretAdminPassword`. */
+    /** `HARBOR_ADMIN_PASSWORD` → `existingSecretAdminPassword` (see {@link harborAdminSecret}). */
     adminPassword: `${f}-admin-password`,
     /** `secretKey` → `existingSecretSecretKey` (the chart requires that key name). */
     secretKey: `${f}-secret-key`,
@@ -48,8 +54,10 @@ export function harborSecretNames(releaseName: string) {
     s3Credentials: `${f}-s3-credentials`,
     /** `ca.crt` of the S3 endpoint's CA → `persistence.imageChartStorage.caBundleSecretName`. */
     storageCaBundle: `${f}-storage-ca-bundle`,
-    /** `ca.crt` of the platform CA → `caBundleSecretName` and `caSecretName`. */
+    /** `ca.crt` of the platform CA → `caSecretName` (portal download), and `caBundleSecretName` without extras. */
     caBundle: `${f}-ca-bundle`,
+    /** `ca.crt`: the platform CA + `trustedCaBundlePem` → `caBundleSecretName` (when extra CAs are given). */
+    trustedCaBundle: `${f}-trusted-ca-bundle`,
     /** `kubernetes.io/tls` for the ingress / nginx → `expose.tls.secret.secretName` (tls.kind "pem"). */
     tls: `${f}-tls`,
     /** `password` → `database.external.existingSecret`. */
@@ -59,4 +67,16 @@ export function harborSecretNames(releaseName: string) {
     /** `kubernetes.io/tls` with ca.crt per component → `internalTLS.<component>.secretName`. */
     internalTls: (c: InternalTlsComponent) => `${f}-${c}-internal-tls`,
   };
+}
+
+/**
+ * Where Harbor's admin password lives in the Harbor namespace: the component's own Secret. The chart
+ * (1.19.1, `templates/core/core-secret.yaml`) leaves `HARBOR_ADMIN_PASSWORD` out of `<fullname>-core` once
+ * `existingSecretAdminPassword` is set, so this is the only place to read it (the restore drill does).
+ */
+export function harborAdminSecret(releaseName: string = DEFAULT_HARBOR_RELEASE_NAME): {
+  name: string;
+  key: typeof HARBOR_ADMIN_PASSWORD_KEY;
+} {
+  return { name: harborSecretNames(releaseName).adminPassword, key: HARBOR_ADMIN_PASSWORD_KEY };
 }

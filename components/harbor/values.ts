@@ -10,7 +10,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHarborArgs } from "./args";
-import { harborSecretNames, INTERNAL_TLS_COMPONENTS, InternalTlsComponent } from "./names";
+import {
+  HARBOR_ADMIN_PASSWORD_KEY,
+  harborSecretNames,
+  INTERNAL_TLS_COMPONENTS,
+  InternalTlsComponent,
+} from "./names";
 
 /** `resources` of a container (Kubernetes ResourceRequirements subset). */
 export interface ContainerResources {
@@ -73,7 +78,7 @@ export interface HarborValues {
     };
   };
   existingSecretAdminPassword: string;
-  existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD";
+  existingSecretAdminPasswordKey: typeof HARBOR_ADMIN_PASSWORD_KEY;
   existingSecretSecretKey: string;
   internalTLS: {
     enabled: boolean;
@@ -269,7 +274,7 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
       },
     },
     existingSecretAdminPassword: names.adminPassword,
-    existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD",
+    existingSecretAdminPasswordKey: HARBOR_ADMIN_PASSWORD_KEY,
     existingSecretSecretKey: names.secretKey,
     internalTLS: r.internalTLS
       ? {
@@ -286,9 +291,14 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
       : { enabled: false },
     // Recreate only while jobservice mounts a ReadWriteOnce PVC (a rolling update would wait on the volume).
     updateStrategy: { type: fileJobLogs ? "Recreate" : "RollingUpdate" },
-    ...(r.caBundlePem !== undefined
-      ? { caSecretName: names.caBundle, caBundleSecretName: names.caBundle }
-      : {}),
+    // caBundleSecretName: what core, jobservice, registry, Trivy and the exporter trust (mounted as
+    // /harbor_cust_cert/custom-ca.crt, added to the system roots); caSecretName: the portal's CA download.
+    ...(r.caBundlePem !== undefined ? { caSecretName: names.caBundle } : {}),
+    ...(r.trustedCaBundlePem !== undefined
+      ? { caBundleSecretName: names.trustedCaBundle }
+      : r.caBundlePem !== undefined
+        ? { caBundleSecretName: names.caBundle }
+        : {}),
     metrics: { enabled: r.metrics.enabled, serviceMonitor: { enabled: r.metrics.serviceMonitor } },
     ...(r.expose === "loadBalancer" ? { nginx: { ...deployment(), resources: profile.nginx } } : {}),
     portal: { ...deployment(), resources: profile.portal },

@@ -23,6 +23,8 @@ import { platformCaBundle, RegistryTls } from "../tls/registry-tls";
 import { Velero } from "../velero";
 import { veleroArgsFromConfig } from "../velero/from-config";
 import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../velero/values";
+import { ImagePolicy } from "../policy/image-policy";
+import { imagePolicyArgsFromConfig } from "../policy/from-config";
 import { PlatformOutputs } from "./outputs";
 
 export interface RegistryPlatformArgs {
@@ -54,6 +56,8 @@ export class RegistryPlatform extends pulumi.ComponentResource {
   public readonly harborConfig?: HarborConfig;
   /** Absent when `velero.enabled` is false. */
   public readonly velero?: Velero;
+  /** Kyverno and the image ClusterPolicies; absent when `policy.enabled` is false. */
+  public readonly imagePolicy?: ImagePolicy;
   /** The platform CA bundle (public), if any. */
   public readonly caBundlePem?: pulumi.Output<string>;
   /** The stack output contract. */
@@ -131,6 +135,12 @@ export class RegistryPlatform extends pulumi.ComponentResource {
       caBundlePem,
     });
     this.velero = veleroArgs ? new Velero(`${name}-velero`, veleroArgs, k8s) : undefined;
+
+    const policyArgs = imagePolicyArgsFromConfig(cfg, {
+      pullDockerConfigJson: this.harborConfig?.pullDockerConfigJson,
+      caBundlePem,
+    });
+    this.imagePolicy = policyArgs ? new ImagePolicy(`${name}-policy`, policyArgs, k8s) : undefined;
 
     this.outputs = platformOutputs(cfg, this);
     this.registerOutputs({ outputs: this.outputs });

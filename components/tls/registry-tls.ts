@@ -270,6 +270,18 @@ export class RegistryTls extends pulumi.ComponentResource {
 }
 
 /**
+ * What a client of an endpoint must trust: the platform CA (when the endpoint's certificate comes from it)
+ * plus extra CA bundles (config `tls.extraCaBundles`), normalised and de-duplicated; `undefined` when neither.
+ */
+export function trustBundle(
+  platformCa: pulumi.Input<string> | undefined,
+  extraCaBundles: readonly string[],
+): pulumi.Output<string> | undefined {
+  if (platformCa === undefined && extraCaBundles.length === 0) return undefined;
+  return pulumi.output(platformCa ?? "").apply((p) => pemBundle(p, ...extraCaBundles));
+}
+
+/**
  * The platform's CA bundle: the chain's bundle when there is a {@link RegistryTls}; otherwise (cert-manager
  * mode) the given root certificate(s) of a private CA issuer; `undefined` when clients rely on public roots.
  */

@@ -29,6 +29,8 @@ export interface DrillCronJobInputs {
   serviceAccountName: string;
   veleroNamespace: string;
   harborNamespace: string;
+  /** Harbor's admin password Secret and key (the Harbor component's `harborAdminSecret()`), passed explicitly. */
+  harborAdminSecret: { name: string; key: string };
 }
 
 /** The CronJob spec: one run at a time, never retried (a failed drill is a result, not a glitch). */
@@ -64,6 +66,10 @@ export function drillCronJobSpec(d: DrillCronJobInputs): k8s.types.input.batch.v
                   d.veleroNamespace,
                   "--harbor-namespace",
                   d.harborNamespace,
+                  "--admin-secret",
+                  d.harborAdminSecret.name,
+                  "--admin-secret-key",
+                  d.harborAdminSecret.key,
                   "--json",
                 ],
                 securityContext: {

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config";
 import { bucketRegionOf } from "../storage/from-config";
+import { trustBundle } from "../tls/registry-tls";
 import type { VeleroArgs } from "./index";
 
 /** What Velero takes from the other capabilities. */
@@ -33,7 +34,11 @@ export function veleroArgsFromConfig(cfg: PlatformConfig, inputs: VeleroInputs):
         ? {
             kind: "s3-compatible",
             endpoint: cfg.storage.endpoint!,
-            caBundlePem: cfg.storage.endpointUsesPlatformCa ? inputs.caBundlePem : undefined,
+            // The endpoint's CA: the platform CA when it certifies the endpoint, plus tls.extraCaBundles.
+            caBundlePem: trustBundle(
+              cfg.storage.endpointUsesPlatformCa ? inputs.caBundlePem : undefined,
+              cfg.tls.extraCaBundles,
+            ),
           }
         : { kind: "aws" },
     credentials: inputs.veleroRoleArn

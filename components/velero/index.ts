@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { versions } from "../versions";
+import { harborAdminSecret } from "../harbor/names";
 import { drillCronJobSpec, DRILL_CLUSTER_RULES } from "./drill-cronjob";
 import {
   ARCHIVE_LOCATION,
@@ -59,6 +60,12 @@ export interface VeleroArgs {
   drillSchedule: string;
   /** Image with this repository's built drill, pinned by digest. No default; without it no CronJob. */
   drillImage?: string;
+  /**
+   * Where the drill reads Harbor's admin password (Secret in {@link VeleroArgs.harborNamespace}, and key).
+   * Default: the Harbor component's own Secret for release `harbor` (`harbor-admin-password` /
+   * `HARBOR_ADMIN_PASSWORD`, from components/harbor's `harborAdminSecret()`).
+   */
+  harborAdminSecret?: { name: string; key: string };
   /** Production stack: `protect` on the namespace. Default false. */
   production?: boolean;
   /** `protect` + `retainOnDelete` on the namespace (its Backup objects and schedules). Default: `production`. */
@@ -191,6 +198,7 @@ export class Velero extends pulumi.ComponentResource {
             serviceAccountName: "restore-drill",
             veleroNamespace: args.namespace,
             harborNamespace: args.harborNamespace,
+            harborAdminSecret: args.harborAdminSecret ?? harborAdminSecret(),
           }),
         },
         { parent: this, dependsOn: [release] },

@@ -5,10 +5,15 @@ export const k8sNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9]
   message: "a Kubernetes name: [a-z0-9-], 1-63 characters",
 });
 
-/** Kubernetes quantity for storage, such as 10Gi. */
+const SIZE_FORM = 'a size string with a unit, such as "5Gi" (Ki, Mi, Gi, Ti, Pi, or k, M, G, T, P)';
+
+/**
+ * Kubernetes quantity for storage, with a unit: `5Gi`. A bare `5` in YAML (or `--path ... 5`) is a number,
+ * and a unit-less "5" would be 5 bytes: both are refused with the expected form.
+ */
 export const storageQuantity = z
-  .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, { message: "a Kubernetes quantity such as 10Gi" });
+  .string({ error: SIZE_FORM })
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/, { message: SIZE_FORM });
 
 /** Five-field cron expression (minute hour day-of-month month day-of-week). */
 export const cron5 = z

@@ -31,7 +31,8 @@ export const harborConfigSection = z
           pullSecretNamespaces: z.array(k8sNameSchema).default([]),
           /**
            * Make semver release tags (vX.Y.Z) immutable. Default true. Harbor's retention never deletes
-           * immutable artifacts, so releases beyond `retention.keepLatestReleases` are then kept.
+           * immutable artifacts, so this is also the retention choice: true keeps every release (the project's
+           * policy retains them all); false deletes releases beyond `retention.keepLatestReleases`.
            */
           immutableReleaseTags: z.boolean().default(true),
         }),
@@ -39,7 +40,7 @@ export const harborConfigSection = z
       .default([]),
     retention: z
       .strictObject({
-        /** Most recent N minor/patch releases kept. */
+        /** Most recent N minor/patch releases kept, in projects with `immutableReleaseTags: false`. */
         keepLatestReleases: z.number().int().min(1).max(1000).default(10),
         /** Days CI build tags (vX.Y.Z-YYYYMMDD-sha7) are kept. */
         buildTagDays: z.number().int().min(1).max(3650).default(14),

@@ -1,12 +1,13 @@
 /**
  * The HarborConfig component on the mock engine, with args mapped from the stacks' validated config the way
- * the program maps them (see components/harbor-config/README.md), plus the serialized dynamic provider run
+ * the program maps them (see components/harbor-config/README.md), plus the stored provider text run
  * against the fake Harbor.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { parsePlatformConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { parsedConfig } from "../harness/config";
 import { HarborConfig, HarborConfigArgs, harborConfigPlan } from "../../components/harbor-config/component";
 import {
   PULL_ROBOT_ACCESS,
@@ -23,16 +24,7 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const COMPONENT = "registry-platform:harbor-config:HarborConfig";
 
 function config(sc: StackConfig, stack: string): PlatformConfig {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [k, v] of Object.entries(sc.config)) {
-    if (!k.startsWith("registry-platform:")) continue;
-    values[k.slice("registry-platform:".length)] = v;
-    if (sc.secretKeys.includes(k)) secretKeys.add(k.slice("registry-platform:".length));
-  }
-  const r = parsePlatformConfig({ project: "registry-platform", stack, values, secretKeys });
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return r.config;
+  return parsedConfig(sc, stack);
 }
 
 /** The program's mapping: cfg.harborConfig → HarborConfigArgs (URL and admin password from the Harbor component). */
@@ -95,10 +87,10 @@ describe("harbor-config component (mock engine)", function () {
     prod = await run("prod-apne2", "https://registry.apne2.example.com", false, (a) => {
       a.auditLog = { ...a.auditLog, forwardEndpoint: "syslog.corp.internal:514" };
     });
-    timings.push(`first mock run (closure serialization included): ${Date.now() - t} ms`);
+    timings.push(`first mock run: ${Date.now() - t} ms`);
     t = Date.now();
     await run("dev", "https://registry.dev.example.internal");
-    timings.push(`second mock run (serialized provider cached): ${Date.now() - t} ms`);
+    timings.push(`second mock run: ${Date.now() - t} ms`);
   });
   after(() => console.log(`    ${timings.join("\n    ")}`));
 
@@ -154,6 +146,8 @@ describe("harbor-config component (mock engine)", function () {
       ],
       ["platform", 10, 14, "0 0 2 * * *", ["stable", "lts"]],
     );
+    // Release tags are immutable (the default), so the policy retains every release instead of the latest N.
+    assert.strictEqual(retention.releasesImmutable, true);
     assert.strictEqual(
       prod.inputs(prod.one(DYNAMIC, "harbor-config-platform-immutable-releases")).tagPattern,
       RELEASE_TAG_PATTERN,
@@ -264,10 +258,10 @@ describe("harbor-config component (mock engine)", function () {
     }
   });
 
-  it("the serialized dynamic provider (what the engine stores and runs) works on its own against Harbor", async () => {
+  it("the provider text (what the engine stores and runs) works on its own against Harbor", async () => {
     const text = prod.one(DYNAMIC, "harbor-config-platform-project").wire.__provider as string;
     const required = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
-    assert.deepStrictEqual(required, ["crypto", "http", "https"], "self-contained: Node built-ins only");
+    assert.deepStrictEqual(required, ["fs", "path"], "a loader: the implementation comes from the package");
     const mod: { exports: { handler?: () => pulumi.dynamic.ResourceProvider } } = { exports: {} };
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the serialized provider, as the engine does
     new Function("exports", "require", "module", text)(mod.exports, require, mod);
@@ -319,12 +313,28 @@ describe("harbor-config component (mock engine)", function () {
           url: "https://x",
           adminPassword: "p",
           projects: [{ name: "a" }, { name: "a", quotaGiB: -5 }],
-          proxyCaches: [{ name: "a", type: "docker-hub", url: "http://insecure" }],
+          proxyCaches: [
+            { name: "a", type: "docker-hub", url: "http://insecure" },
+            { name: "b", type: "quay", url: "https://quay.io/?tab=x" },
+            { name: "c", type: "harbor", url: "https://robot:pw@peer.example.com" },
+          ],
         }),
       (e: Error) =>
         /projects\[1\]: project name "a" is used twice/.test(e.message) &&
         /projects\[1\]\.quotaGiB/.test(e.message) &&
-        /proxyCaches\[0\]\.url: an https URL/.test(e.message),
+        /proxyCaches\[0\]\.url: an https URL/.test(e.message) &&
+        /proxyCaches\[1\]\.url: found "https:\/\/quay\.io\/\?tab=x"; allowed: .* without query/.test(
+          e.message,
+        ) &&
+        /proxyCaches\[2\]\.url: found/.test(e.message),
+    );
+    // A trailing slash is fine: it is sent and compared the way Harbor stores it (normalized).
+    assert.doesNotThrow(() =>
+      harborConfigPlan({
+        url: "https://x",
+        adminPassword: "p",
+        proxyCaches: [{ name: "a", type: "docker-hub", url: "https://registry-1.docker.io/" }],
+      }),
     );
   });
 });

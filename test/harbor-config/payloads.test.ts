@@ -297,6 +297,33 @@ describe("harbor-config payloads: tag retention encodes seed §4.5", () => {
     assert.deepStrictEqual(withImmutability.deleted.sort(), ["build-old", "latest", "untagged"]);
   });
 
+  it("immutable release tags: the policy retains every release (N would prune nothing), the rest is unchanged", () => {
+    const d = "{[0-9],[0-9][0-9],[0-9][0-9][0-9]}";
+    const rules = retentionRules(SEED_DEFAULTS, true);
+    assert.deepStrictEqual(
+      rules.map((r) => [r.template, r.params, r.tag_selectors[0].pattern]),
+      [
+        ["always", {}, `v${d}.${d}.${d}`],
+        ["always", {}, "{stable,lts}"],
+        ["nDaysSinceLastPush", { nDaysSinceLastPush: 14 }, "v*.*.*-*"],
+      ],
+    );
+    const artifacts: Artifact[] = [
+      ...Array.from({ length: 12 }, (_, i) => ({
+        id: `v1.${i + 1}.0`,
+        tags: [`v1.${i + 1}.0`],
+        pushedDaysAgo: 200 - i * 10,
+      })),
+      { id: "build-old", tags: ["v1.11.1-20250101-1234567"], pushedDaysAgo: 30 },
+      { id: "latest", tags: ["latest"], pushedDaysAgo: 1 },
+    ];
+    // What the policy says is what Harbor does: every release retained by a rule, none only "skipped".
+    const r = simulateRetention(rules, artifacts, [RELEASE_TAG_PATTERN]);
+    assert.deepStrictEqual(r.immutableKept, []);
+    assert.deepStrictEqual(r.deleted.sort(), ["build-old", "latest"]);
+    assert.deepStrictEqual(retentionPolicyBody(7, SEED_DEFAULTS, true).rules, rules);
+  });
+
   it("foreverTags: none, one, several", () => {
     assert.strictEqual(retentionRules({ ...SEED_DEFAULTS, foreverTags: [] }).length, 3);
     assert.strictEqual(

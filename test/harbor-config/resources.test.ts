@@ -3,6 +3,7 @@
  * fresh client per operation as the dynamic providers do.
  */
 import * as assert from "assert";
+import * as net from "net";
 import { HarborConnection, UNKNOWN } from "../../components/harbor-config/client";
 import {
   auditForwardingCrud,
@@ -490,22 +491,33 @@ describe("harbor-config resources: system schedules, audit log forwarding, regis
   });
 
   it("audit forwarding: set, read, changed, switched off", async () => {
-    const f = ops(fake, auditForwardingCrud);
-    const inputs = {
-      kind: "harbor:AuditLogForwarding",
-      connection: conn(),
-      endpoint: "syslog.corp:514",
-      skipDatabase: false,
-    };
-    const c = await f.create(inputs);
-    assert.strictEqual(fake.configurations.audit_log_forward_endpoint, "syslog.corp:514");
-    assert.strictEqual((await f.read(c.id, c.outs)).props?.endpoint, "syslog.corp:514");
-    await f.update(c.id, c.outs, { ...inputs, endpoint: "syslog2.corp:6514" });
-    assert.strictEqual(fake.configurations.audit_log_forward_endpoint, "syslog2.corp:6514");
-    await f.delete(c.id, c.outs);
-    await f.delete(c.id, c.outs);
-    assert.strictEqual(fake.configurations.audit_log_forward_endpoint, "");
-    assert.deepStrictEqual(await f.read(c.id, c.outs), {});
+    // Harbor dials the endpoint before accepting it: two listening "syslog receivers" on loopback.
+    const receivers = [net.createServer((s) => s.destroy()), net.createServer((s) => s.destroy())];
+    const ports: number[] = [];
+    for (const r of receivers) {
+      await new Promise<void>((resolve) => r.listen(0, "127.0.0.1", resolve));
+      ports.push((r.address() as net.AddressInfo).port);
+    }
+    try {
+      const f = ops(fake, auditForwardingCrud);
+      const inputs = {
+        kind: "harbor:AuditLogForwarding",
+        connection: conn(),
+        endpoint: `127.0.0.1:${ports[0]}`,
+        skipDatabase: false,
+      };
+      const c = await f.create(inputs);
+      assert.strictEqual(fake.configurations.audit_log_forward_endpoint, `127.0.0.1:${ports[0]}`);
+      assert.strictEqual((await f.read(c.id, c.outs)).props?.endpoint, `127.0.0.1:${ports[0]}`);
+      await f.update(c.id, c.outs, { ...inputs, endpoint: `127.0.0.1:${ports[1]}` });
+      assert.strictEqual(fake.configurations.audit_log_forward_endpoint, `127.0.0.1:${ports[1]}`);
+      await f.delete(c.id, c.outs);
+      await f.delete(c.id, c.outs);
+      assert.strictEqual(fake.configurations.audit_log_forward_endpoint, "");
+      assert.deepStrictEqual(await f.read(c.id, c.outs), {});
+    } finally {
+      receivers.forEach((r) => r.close());
+    }
   });
 
   it("registry endpoint + proxy-cache project: created, adopted, refused delete while in use, deleted twice", async () => {

@@ -116,7 +116,7 @@ describe("harbor wiring: onprem (MinIO behind the platform CA, air-gapped Trivy)
     assert.deepStrictEqual(rec.secrets(secret), ["stringData"]);
     assert.strictEqual(
       rec.inputs(secret).stringData.REGISTRY_STORAGE_S3_ACCESSKEY,
-      "offline-synth-secret-placeholder",
+      "offline-synth-stand-in-for-registry-platform:s3AccessKey",
     );
   });
 

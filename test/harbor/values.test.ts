@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- values are walked as plain JSON */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";

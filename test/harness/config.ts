@@ -4,33 +4,42 @@
  */
 import * as assert from "assert";
 import { parsePlatformConfig, PlatformConfig } from "../../config";
-import { ConfigSource } from "../../config/parse";
-import { StackConfig } from "../../tools/synth/stackfile";
+import { ConfigIssue, ConfigSource } from "../../config";
+import { StackConfig, stackConfigSource, withOfflineStandIns } from "../../tools/synth/stackfile";
 
-const NS = "registry-platform:";
-
+/** The stack config as the program's ConfigSource, as a real engine would hand it (no stand-ins). */
 export function configSource(sc: StackConfig, stack = "t"): ConfigSource {
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [k, v] of Object.entries(sc.config)) {
-    if (!k.startsWith(NS)) continue;
-    const short = k.slice(NS.length);
-    values[short] = v;
-    if (sc.secretKeys.includes(k)) secretKeys.add(short);
-  }
-  return { project: "registry-platform", stack, values, secretKeys };
+  return stackConfigSource(sc, "registry-platform", stack);
 }
 
-/** The parsed config; fails the test with every problem when it is rejected. */
+/**
+ * The parsed config, with offline stand-ins for the secrets the stack does not hold (as the offline synth
+ * does); fails the test with every problem when it is rejected.
+ */
 export function parsedConfig(sc: StackConfig, stack = "t"): PlatformConfig {
-  const r = parsePlatformConfig(configSource(sc, stack));
+  const { stackConfig } = withOfflineStandIns(sc, "registry-platform", stack);
+  const r = parsePlatformConfig({ ...configSource(stackConfig, stack), allowStandIns: true });
   if (!r.ok) assert.fail(r.issues.map((i) => `${i.key}: ${i.found} / ${i.allowed}`).join("\n"));
   return r.config;
 }
 
-/** The problems of a config that must be rejected, as `key | found | allowed`. */
-export function configIssues(sc: StackConfig): string[] {
-  const r = parsePlatformConfig(configSource(sc));
+/** The problems of a config that must be rejected, as a real engine sees them. */
+export function rejected(sc: StackConfig, extra: Partial<ConfigSource> = {}): ConfigIssue[] {
+  const r = parsePlatformConfig({ ...configSource(sc), ...extra });
   assert.ok(!r.ok, "expected the config to be rejected");
-  return r.issues.map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
+  return r.issues;
+}
+
+/** The problems of a config that must be rejected, as `key | found | allowed`. */
+export function configIssues(sc: StackConfig, extra: Partial<ConfigSource> = {}): string[] {
+  return rejected(sc, extra).map((i) => `${i.key} | ${i.found} | ${i.allowed}`);
+}
+
+/** `sc` with a secret key set to a real value (as `pulumi config set --secret` would hand it over). */
+export function withSecret(sc: StackConfig, key: string, value: string): StackConfig {
+  const full = key.includes(":") ? key : `registry-platform:${key}`;
+  return {
+    config: { ...sc.config, [full]: value },
+    secretKeys: [...new Set([...sc.secretKeys, full])],
+  };
 }

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- inputs are provider-shaped JSON; tests index into them freely */
 /**
  * Test harness: runs the real program (or any component code) on the mock engine, records every
  * registration, and offers typed lookups for assertions on values, parents, providers and secrets.
@@ -109,7 +108,8 @@ export async function runProgramFailing(
 ): Promise<{ error: unknown; registrations: Registration[] }> {
   const sink: Registration[] = [];
   try {
-    await synth({ stack, stackConfig, sink });
+    // No offline stand-ins: the program sees the config as a real engine would hand it over.
+    await synth({ stack, stackConfig, sink, standIns: false });
   } catch (error) {
     return { error, registrations: sink };
   }

@@ -47,6 +47,7 @@ describe("RegistryPlatform (library use)", function () {
     assert.deepStrictEqual(children.map((c) => [c.type, c.name]).sort(), [
       ["registry-platform:harbor-config:HarborConfig", "lib-harbor-config"],
       ["registry-platform:harbor:Harbor", "lib-harbor"],
+      ["registry-platform:policy:ImagePolicy", "lib-policy"],
       ["registry-platform:storage:RegistryStorage", "lib-storage"],
       ["registry-platform:tls:NodeTrust", "lib-node-trust"],
       ["registry-platform:tls:RegistryTls", "lib-tls"],

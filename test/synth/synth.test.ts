@@ -11,7 +11,7 @@ import { ROOT } from "../harness";
 const CLI = path.join(ROOT, "dist", "tools", "synth", "cli.js");
 
 describe("synth: stack files", () => {
-  it("turns objects into JSON, secure values into secret placeholders", () => {
+  it("turns objects into JSON, secure values (not decryptable offline) into marked secret stand-ins", () => {
     const sc = parseStackConfig(
       [
         "config:",
@@ -27,7 +27,7 @@ describe("synth: stack files", () => {
     assert.deepStrictEqual(sc.config, {
       "registry-platform:environment": "dev",
       "registry-platform:storage": '{"recoveryWindowDays":7}',
-      "registry-platform:s3SecretKey": SECRET_PLACEHOLDER,
+      "registry-platform:s3SecretKey": `${SECRET_PLACEHOLDER}registry-platform:s3SecretKey`,
       "aws:region": "us-east-1",
     });
     assert.deepStrictEqual(sc.secretKeys, ["registry-platform:s3SecretKey"]);
@@ -71,10 +71,11 @@ describe("synth: CLI", function () {
     assert.ok(!/PRIVATE KEY-----\\n[A-Za-z0-9+/]/.test(text), "a private key leaked into the synth output");
   });
 
-  it("invalid config: exit 2, every problem on stderr, no files left behind", () => {
+  it("invalid config: exit 2, every problem on stderr, the previous out/<stack>/ kept as it was", () => {
     const dir = path.join(out, "dev");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "resources.json"), "stale");
+    fs.writeFileSync(path.join(dir, "resources.json"), "previous resources");
+    fs.writeFileSync(path.join(dir, "outputs.json"), "previous outputs");
     const bad = path.join(out, "bad.yaml");
     fs.writeFileSync(
       bad,
@@ -89,14 +90,95 @@ describe("synth: CLI", function () {
       /registry-platform:environment: found "qa"; allowed: one of "dev", "staging", "prod"/,
     );
     assert.match(r.stderr, /registry-platform:host: found nothing \(the key is required\)/);
-    assert.ok(!fs.existsSync(path.join(dir, "resources.json")));
-    assert.ok(!fs.existsSync(path.join(dir, "outputs.json")));
+    // The "before" side of a plan-diff survives a failed synth.
+    assert.strictEqual(fs.readFileSync(path.join(dir, "resources.json"), "utf8"), "previous resources");
+    assert.strictEqual(fs.readFileSync(path.join(dir, "outputs.json"), "utf8"), "previous outputs");
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), ["bad.yaml", "dev", "prod-apne2"]);
+  });
+
+  const STACKS = "dev, onprem, prod-apne1, prod-apne2";
+  const oneLine = (stderr: string) => {
+    assert.strictEqual(stderr.trimEnd().split("\n").length, 1, `not one line:\n${stderr}`);
+    assert.doesNotMatch(stderr, /\n\s+at /, "a stack trace was printed");
+  };
+
+  it("unknown stack: exit 2, one line listing the stacks that exist, no stack trace", () => {
+    const r = spawnSync(process.execPath, [CLI, "--stack", "staging", "--out", out], { encoding: "utf8" });
+    assert.strictEqual(r.status, 2, r.stderr);
+    oneLine(r.stderr);
+    assert.match(r.stderr, /^synth: no stack "staging": stacks\/Pulumi\.staging\.yaml does not exist/);
+    assert.ok(r.stderr.includes(`stacks: ${STACKS}`), r.stderr);
+    assert.ok(!fs.existsSync(path.join(out, "staging")));
+  });
+
+  it("missing --config-file: exit 2, one line naming the file, no stack trace", () => {
+    const missing = path.join(out, "nope.yaml");
+    const r = spawnSync(process.execPath, [CLI, "--stack", "dev", "--config-file", missing, "--out", out], {
+      encoding: "utf8",
+    });
+    assert.strictEqual(r.status, 2, r.stderr);
+    oneLine(r.stderr);
+    assert.ok(r.stderr.includes(`--config-file ${missing} does not exist`), r.stderr);
+    assert.ok(r.stderr.includes(`stacks: ${STACKS}`), r.stderr);
+  });
+
+  it("malformed YAML: exit 2, one line with the file and the position, no stack trace, previous output kept", () => {
+    const dir = path.join(out, "dev");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "resources.json"), "previous resources");
+    const bad = path.join(out, "malformed.yaml");
+    fs.writeFileSync(bad, "config:\n  registry-platform:environment: [dev\n");
+    const r = spawnSync(process.execPath, [CLI, "--stack", "dev", "--config-file", bad, "--out", out], {
+      encoding: "utf8",
+    });
+    assert.strictEqual(r.status, 2, r.stderr);
+    oneLine(r.stderr);
+    assert.ok(r.stderr.includes(`${bad}: not valid YAML`), r.stderr);
+    assert.match(r.stderr, /line \d+/);
+    assert.strictEqual(fs.readFileSync(path.join(dir, "resources.json"), "utf8"), "previous resources");
+    fs.rmSync(bad);
+  });
+
+  it("a successful synth replaces out/<stack>/ whole and leaves no temporary directory", () => {
+    const dir = path.join(out, "dev");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "stale.txt"), "from an older synth");
+    execFileSync(process.execPath, [CLI, "--stack", "dev", "--out", out, "--quiet"], { encoding: "utf8" });
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["outputs.json", "resources.json"]);
+    assert.ok(JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8")).length > 0);
+    assert.deepStrictEqual(
+      fs.readdirSync(out).filter((f) => f.startsWith(".")),
+      [],
+    );
   });
 
   it("rejects unknown arguments with usage", () => {
     const r = spawnSync(process.execPath, [CLI, "--stak", "dev"], { encoding: "utf8" });
     assert.strictEqual(r.status, 64);
     assert.match(r.stderr, /unknown argument --stak\nusage: synth --stack <name>/);
+  });
+});
+
+describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
+  const run = (file: string, args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, "dist", "tools", ...file.split("/")), ...args], {
+      encoding: "utf8",
+    });
+
+  it("plan-diff: 64 without arguments, 2 when a synth output is missing (one line)", () => {
+    assert.strictEqual(run("synth/diff.js", []).status, 64);
+    const r = run("synth/diff.js", ["/nonexistent-before", "/nonexistent-after"]);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^plan-diff: ENOENT: .*nonexistent-before\/resources\.json' \(run npm run synth first\)\n$/,
+    );
+  });
+
+  it("bench: 64 on an unknown argument, one line, before any measurement", () => {
+    const r = run("bench/cli.js", ["--bogus"]);
+    assert.strictEqual(r.status, 64, r.stderr);
+    assert.strictEqual(r.stderr, "bench: unknown argument --bogus; usage: bench [--runs N] [--stack S]\n");
   });
 });
 

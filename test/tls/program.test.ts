@@ -123,7 +123,7 @@ describe("tls: program wiring, onprem (byo-intermediate)", () => {
     const cert = rec.one(T.signed, "registry-tls-server-cert");
     const i = rec.inputs(cert);
     assert.strictEqual(i.caCertPem, pemBundle(tlsCfg.intermediateCertPem));
-    assert.strictEqual(i.caPrivateKeyPem, SECRET_PLACEHOLDER);
+    assert.strictEqual(i.caPrivateKeyPem, `${SECRET_PLACEHOLDER}registry-platform:tlsIntermediateKeyPem`);
     assert.deepStrictEqual(rec.secrets(cert), ["caPrivateKeyPem"]);
     assert.deepStrictEqual(rec.inputs(rec.one(T.csr)).subject, {
       commonName: "registry.dc1.corp.internal",

@@ -171,6 +171,10 @@ describe("Velero component on the mock engine: IRSA, S3-compatible, drill CronJo
       "velero",
       "--harbor-namespace",
       "harbor",
+      "--admin-secret",
+      "harbor-admin-password",
+      "--admin-secret-key",
+      "HARBOR_ADMIN_PASSWORD",
       "--json",
     ]);
     const role = rec.inputs(rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"));

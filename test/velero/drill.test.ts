@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,8 +14,19 @@ import {
   scratchNamespaceName,
   VeleroBackup,
 } from "../../tools/drill/drill";
-import { main, parseCliArgs } from "../../tools/drill/cli";
-import { ADMIN_PASSWORD, DIGEST, FakeKube, FakeOptions, TOKEN } from "./fake-kube";
+import { findKubeconfig, main, parseCliArgs, SERVICE_ACCOUNT_TOKEN } from "../../tools/drill/cli";
+import { DEFAULT_DRILL_OPTIONS } from "../../tools/drill/drill";
+import { harborAdminSecret, harborSecretNames } from "../../components/harbor";
+import { ROOT, stackRun } from "../harness";
+import {
+  ADMIN_PASSWORD,
+  componentHarborValues,
+  DIGEST,
+  FakeKube,
+  FakeOptions,
+  harborNamespaceSecrets,
+  TOKEN,
+} from "./fake-kube";
 
 describe("restore drill: pure helpers", () => {
   it("parses durations", () => {
@@ -96,6 +108,43 @@ describe("restore drill: pure helpers", () => {
   });
 });
 
+describe("restore drill: where Harbor's admin password is", () => {
+  it("the fake API serves the chart's real layout: harbor-core has no HARBOR_ADMIN_PASSWORD with existingSecretAdminPassword", () => {
+    const secrets = harborNamespaceSecrets(componentHarborValues(), "pw");
+    assert.ok(secrets.has("harbor-core"));
+    assert.ok(!("HARBOR_ADMIN_PASSWORD" in secrets.get("harbor-core")!));
+    assert.deepStrictEqual(Object.keys(secrets.get("harbor-admin-password")!), ["HARBOR_ADMIN_PASSWORD"]);
+    // Without existingSecretAdminPassword the chart would put it into harbor-core (proves the model is conditional).
+    const chartDefaults = { ...componentHarborValues(), existingSecretAdminPassword: "" };
+    assert.ok("HARBOR_ADMIN_PASSWORD" in harborNamespaceSecrets(chartDefaults, "pw").get("harbor-core")!);
+  });
+
+  it("defaults to the Harbor component's own admin Secret (one source: components/harbor)", () => {
+    assert.deepStrictEqual(harborAdminSecret(), {
+      name: "harbor-admin-password",
+      key: "HARBOR_ADMIN_PASSWORD",
+    });
+    assert.strictEqual(DEFAULT_DRILL_OPTIONS.adminSecret, harborAdminSecret().name);
+    assert.strictEqual(DEFAULT_DRILL_OPTIONS.adminSecretKey, harborAdminSecret().key);
+    assert.strictEqual(harborAdminSecret("edge").name, harborSecretNames("edge").adminPassword);
+  });
+
+  it("the in-cluster CronJob of prod-apne2 reads the Secret the Harbor component really creates", async () => {
+    const rec = await stackRun("prod-apne2");
+    const cron = rec.inputs(rec.one("kubernetes:batch/v1:CronJob"));
+    const args: string[] = cron.spec.jobTemplate.spec.template.spec.containers[0].args;
+    const name = args[args.indexOf("--admin-secret") + 1];
+    const key = args[args.indexOf("--admin-secret-key") + 1];
+    const secret = rec
+      .byType("kubernetes:core/v1:Secret")
+      .map((r) => rec.inputs(r))
+      .find((i) => i.metadata.name === name);
+    assert.ok(secret, `no Secret ${name} is created`);
+    assert.strictEqual(secret.metadata.namespace, args[args.indexOf("--harbor-namespace") + 1]);
+    assert.ok(key in secret.stringData, `Secret ${name} has no key ${key}`);
+  });
+});
+
 describe("restore drill: command line", () => {
   it("takes the namespaces from the stack's validated config", () => {
     const a = parseCliArgs(["--stack", "dev", "--restore-timeout", "2s", "--keep"]);
@@ -105,20 +154,25 @@ describe("restore drill: command line", () => {
     );
   });
 
-  for (const [name, argv, re] of [
-    ["unknown flag", ["--stack", "dev", "--colour", "blue"], /Unknown option '--colour'/],
-    ["unknown stack", ["--stack", "nope"], /--stack nope: no file stacks\/Pulumi\.nope\.yaml/],
-    ["no namespaces", [], /give --stack, or both --velero-namespace and --harbor-namespace/],
-    ["bad duration", ["--stack", "dev", "--poll-interval", "soon"], /--poll-interval: not a duration/],
-  ] as [string, string[], RegExp][]) {
-    it(`exits 2 on ${name}, without touching the cluster`, async () => {
+  for (const [name, argv, re, status] of [
+    ["unknown flag", ["--stack", "dev", "--colour", "blue"], /Unknown option '--colour'/, 64],
+    [
+      "unknown stack",
+      ["--stack", "nope"],
+      /--stack nope: no file stacks\/Pulumi\.nope\.yaml \(stacks: dev, onprem, prod-apne1, prod-apne2\)/,
+      2,
+    ],
+    ["no namespaces", [], /give --stack, or both --velero-namespace and --harbor-namespace/, 64],
+    ["bad duration", ["--stack", "dev", "--poll-interval", "soon"], /--poll-interval: not a duration/, 64],
+  ] as [string, string[], RegExp, number][]) {
+    it(`exits ${status} on ${name}, without touching the cluster`, async () => {
       let err = "";
       let made = false;
       const code = await main(argv, { stdout: () => undefined, stderr: (s) => (err += s) }, () => {
         made = true;
         throw new Error("must not connect");
       });
-      assert.strictEqual(code, 2);
+      assert.strictEqual(code, status);
       assert.match(err, re);
       assert.strictEqual(made, false);
     });
@@ -131,6 +185,54 @@ describe("restore drill: command line", () => {
     assert.match(out, /^usage: drill --stack <name>/);
   });
 
+  it("without any kubeconfig: exit 2, says none was found and where it looked (the real CLI)", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "drill-home-"));
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "dist", "tools", "drill", "cli.js"), "--stack", "dev"],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, HOME: home },
+      },
+    );
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, /HTTP protocol is not allowed/);
+    assert.match(r.stderr, /^drill: no kubeconfig found; looked at: /);
+    assert.match(r.stderr, /\$KUBECONFIG \(not set\)/);
+    assert.ok(r.stderr.includes(path.join(home, ".kube", "config")), r.stderr);
+    assert.match(r.stderr, /in-cluster service account \(KUBERNETES_SERVICE_HOST not set\)/);
+    assert.strictEqual(r.stderr.trim().split("\n").length, 1, r.stderr);
+  });
+
+  it("looks for a kubeconfig in client-node's order and says why each place did not count", () => {
+    const none = () => false;
+    assert.deepStrictEqual(findKubeconfig({ KUBECONFIG: "/a:/b" }, none), {
+      kind: "kubeconfig",
+      where: "KUBECONFIG=/a:/b",
+    });
+    assert.deepStrictEqual(
+      findKubeconfig({ HOME: "/h" }, (f) => f === "/h/.kube/config"),
+      {
+        kind: "kubeconfig",
+        where: "/h/.kube/config",
+      },
+    );
+    assert.deepStrictEqual(
+      findKubeconfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }, (f) => f === SERVICE_ACCOUNT_TOKEN),
+      {
+        kind: "in-cluster",
+      },
+    );
+    assert.deepStrictEqual(findKubeconfig({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }, none), {
+      kind: "none",
+      looked: [
+        "$KUBECONFIG (not set)",
+        "$HOME/.kube/config ($HOME not set)",
+        `the in-cluster service account (${SERVICE_ACCOUNT_TOKEN}: no such file)`,
+      ],
+    });
+  });
+
   it("an unreadable kubeconfig exits 2 with where it looked", async () => {
     let err = "";
     const code = await main(["--stack", "dev"], { stdout: () => undefined, stderr: (s) => (err += s) }, () =>
@@ -139,7 +241,7 @@ describe("restore drill: command line", () => {
     assert.strictEqual(code, 2);
     assert.match(
       err,
-      /^drill: cannot load the Kubernetes configuration \((KUBECONFIG=.*|~\/\.kube\/config)\): ENOENT/,
+      /^drill: cannot load the Kubernetes configuration \((KUBECONFIG=.*|.*\.kube\/config|no kubeconfig found; .*)\): ENOENT/,
     );
   });
 });
@@ -174,7 +276,6 @@ describe("restore drill against a fake Kubernetes API server", function () {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report is JSON the test indexes freely
   function jsonOf(out: string): any {
     const m = /```json\n([\s\S]*)```\n$/.exec(out);
     assert.ok(m, out);

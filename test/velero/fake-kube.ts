@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { harborServiceNames, harborValues, HarborValues, resolveHarborArgs } from "../../components/harbor";
+import { profileArgs } from "../harbor/profiles";
 
 export const TOKEN = "fake-bearer-token";
 export const ADMIN_PASSWORD = "Adm1n-Pa55-do-not-print";
@@ -25,11 +27,47 @@ export const DIGEST = `sha256:${createHash("sha256").update(MANIFEST).digest("he
 
 export type RestoreMode = "complete" | "partial" | "never";
 
+type SecretData = Record<string, string>;
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+/**
+ * The Secrets of a Harbor namespace installed by the Harbor component, as they are really laid out.
+ *
+ * `<fullname>-core` is rendered by the chart (harbor-helm 1.19.1, templates/core/core-secret.yaml): each of its
+ * keys is only present when the matching `existingSecret*` value is NOT set — notably `HARBOR_ADMIN_PASSWORD`
+ * is left out once `existingSecretAdminPassword` is set, which the component always does. The admin password
+ * then lives only in the component's own Secret named by `existingSecretAdminPassword`, under
+ * `existingSecretAdminPasswordKey`.
+ */
+export function harborNamespaceSecrets(values: HarborValues, adminPassword: string): Map<string, SecretData> {
+  const core: SecretData = {};
+  if (!values.existingSecretSecretKey) core.secretKey = b64("not-a-real-secret-key");
+  if (!values.core.existingSecret) core.secret = b64("core-secret");
+  if (!values.core.secretName) Object.assign(core, { "tls.key": b64("key"), "tls.crt": b64("crt") });
+  if (!values.existingSecretAdminPassword) core.HARBOR_ADMIN_PASSWORD = b64(adminPassword);
+  if (!values.database.external?.existingSecret) core.POSTGRESQL_PASSWORD = b64("database-password");
+  if (!values.registry.credentials.existingSecret) core.REGISTRY_CREDENTIAL_PASSWORD = b64("registry");
+  if (!values.core.existingXsrfSecret) core.CSRF_KEY = b64("x".repeat(32));
+  const secrets = new Map<string, SecretData>([[harborServiceNames("harbor").core, core]]);
+  if (values.existingSecretAdminPassword)
+    secrets.set(values.existingSecretAdminPassword, {
+      [values.existingSecretAdminPasswordKey]: b64(adminPassword),
+    });
+  return secrets;
+}
+
+/** The values the Harbor component gives the chart for a dev-like stack (release `harbor`). */
+export function componentHarborValues(): HarborValues {
+  return harborValues(resolveHarborArgs("harbor", profileArgs("dev")), { internalDatabasePassword: "db" });
+}
+
 export interface FakeOptions {
   restore: RestoreMode;
   sourceArtifacts?: number;
   restoredArtifacts?: number;
   backups?: unknown[];
+  /** Secrets of the `harbor` namespace; default {@link harborNamespaceSecrets} of the component's values. */
+  harborSecrets?: Map<string, SecretData>;
 }
 
 export interface Call {
@@ -47,10 +85,14 @@ export class FakeKube {
   deleted: string[] = [];
   restores = new Map<string, Record<string, unknown>>();
   configMaps = new Set<string>();
+  /** Secrets of the source Harbor namespace (`harbor`), by name. */
+  harborSecrets: Map<string, SecretData>;
   private restoreGets = 0;
   private podGets = 0;
 
-  constructor(public o: FakeOptions) {}
+  constructor(public o: FakeOptions) {
+    this.harborSecrets = o.harborSecrets ?? harborNamespaceSecrets(componentHarborValues(), ADMIN_PASSWORD);
+  }
 
   static backupsDefault(): unknown[] {
     return [
@@ -206,10 +248,18 @@ export class FakeKube {
         ],
       });
     }
-    if (m === "GET" && p === "/api/v1/namespaces/harbor/secrets/harbor-core")
-      return send(res, 200, {
-        data: { HARBOR_ADMIN_PASSWORD: Buffer.from(ADMIN_PASSWORD).toString("base64"), secretKey: "eA==" },
-      });
+    if (m === "GET" && (g = /^\/api\/v1\/namespaces\/harbor\/secrets\/([^/]+)$/.exec(p))) {
+      const data = this.harborSecrets.get(g[1]);
+      if (!data)
+        return send(res, 404, {
+          kind: "Status",
+          status: "Failure",
+          reason: "NotFound",
+          code: 404,
+          message: `secrets "${g[1]}" not found`,
+        });
+      return send(res, 200, { kind: "Secret", metadata: { name: g[1], namespace: "harbor" }, data });
+    }
     if ((g = /^\/api\/v1\/namespaces\/([^/]+)\/services\/harbor-core:80\/proxy(\/.*)$/.exec(p)))
       return this.harbor(g[1], g[2], url, req, body, res);
     return send(res, 404, { message: `fake: no route for ${m} ${p}` });

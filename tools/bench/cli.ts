@@ -20,15 +20,23 @@ function sample(which: string, stack: string): number {
   return Number(out.trim().split("\n").pop());
 }
 
+const USAGE = "usage: bench [--runs N] [--stack S]";
+
+/** A malformed command line: exit 64 with one line. */
+class UsageError extends Error {}
+
 function main(argv: string[]): void {
   let runs = 7;
   let stack = "prod-apne2";
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--runs") runs = Number(argv[++i]);
-    else if (argv[i] === "--stack") stack = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]}; usage: bench [--runs N] [--stack S]`);
+    else if (argv[i] === "--stack") stack = argv[++i] ?? "";
+    else throw new UsageError(`bench: unknown argument ${argv[i]}; ${USAGE}`);
   }
-  if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs: allowed: a whole number >= 1");
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError(`bench: --runs: allowed: a whole number >= 1; ${USAGE}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(stack))
+    throw new UsageError(`bench: --stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+`);
   const platform: number[] = [];
   const withoutHc: number[] = [];
   const baseline: number[] = [];
@@ -53,4 +61,10 @@ function main(argv: string[]): void {
   );
 }
 
-main(process.argv.slice(2));
+// Exit status: 0 measured, 1 a synth failed, 64 the command line is malformed.
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`${e instanceof UsageError ? e.message : String((e as Error).stack ?? e)}\n`);
+  process.exit(e instanceof UsageError ? 64 : 1);
+}

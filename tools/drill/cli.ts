@@ -4,14 +4,21 @@
  * Restores a Velero backup of the registry namespace into `<ns>-drill-<timestamp>`, checks the restored
  * Harbor and prints a report (Markdown, then the same as JSON). The kubeconfig comes from the environment
  * ($KUBECONFIG or ~/.kube/config; the stack's `kubernetes.context` when set), or the pod's service account
- * with `--in-cluster`. Exit status: 0 drill passed, 1 drill failed, 2 bad arguments or config.
+ * with `--in-cluster`. Exit status: 0 drill passed, 1 drill failed, 2 the stack, its config or the Kubernetes
+ * configuration is wrong or missing, 64 the command line is malformed.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";
 import { ConfigError, formatIssue } from "../../config/errors";
 import { ConfigSource, parsePlatformConfig } from "../../config/parse";
-import { readStackConfig, stackFilePath } from "../synth/stackfile";
+import {
+  listStacks,
+  readStackConfig,
+  stackConfigSource,
+  stackFilePath,
+  withOfflineStandIns,
+} from "../synth/stackfile";
 import { ROOT } from "../synth/synth";
 import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
 import { HttpKube, KubeApi } from "./kube";
@@ -20,7 +27,7 @@ import { reportJson, reportMarkdown } from "./report";
 export const USAGE = `usage: drill --stack <name> [--backup <name>] [--keep]
              [--velero-namespace <ns>] [--harbor-namespace <ns>] [--context <name>] [--in-cluster]
              [--restore-timeout 30m] [--ready-timeout 20m] [--poll-interval 10s]
-             [--core-service harbor-core:80] [--admin-secret harbor-core] [--admin-secret-key HARBOR_ADMIN_PASSWORD]
+             [--core-service ${DEFAULT_DRILL_OPTIONS.coreService}] [--admin-secret ${DEFAULT_DRILL_OPTIONS.adminSecret}] [--admin-secret-key ${DEFAULT_DRILL_OPTIONS.adminSecretKey}]
              [--max-artifact-drift 0] [--json] [--out <dir>]`;
 
 export interface CliArgs {
@@ -32,7 +39,14 @@ export interface CliArgs {
   out?: string;
 }
 
+/** The command line is malformed: exit 64. */
 class UsageError extends Error {}
+
+/** The stack, its config or the Kubernetes configuration is wrong or missing: exit 2. */
+class InputError extends Error {}
+
+/** Exit statuses of the drill CLI. */
+export const EXIT = { pass: 0, failed: 1, input: 2, usage: 64 } as const;
 
 /** Parses the command line; namespaces and context come from the stack's validated config unless given. */
 export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
@@ -73,17 +87,16 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
     if (!/^[A-Za-z0-9._-]+$/.test(stack))
       throw new UsageError(`--stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+`);
     const file = stackFilePath(root, stack);
-    if (!fs.existsSync(file)) throw new UsageError(`--stack ${stack}: no file ${path.relative(root, file)}`);
-    const sc = readStackConfig(file);
-    const values: Record<string, string> = {};
-    const secretKeys = new Set<string>();
-    for (const [k, val] of Object.entries(sc.config)) {
-      if (!k.startsWith("registry-platform:")) continue;
-      const short = k.slice("registry-platform:".length);
-      values[short] = val;
-      if (sc.secretKeys.includes(k)) secretKeys.add(short);
-    }
-    const src: ConfigSource = { project: "registry-platform", stack, values, secretKeys };
+    if (!fs.existsSync(file))
+      throw new InputError(
+        `--stack ${stack}: no file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ")})`,
+      );
+    // The drill only needs namespaces and the context: secrets it cannot read offline get stand-ins.
+    const { stackConfig } = withOfflineStandIns(readStackConfig(file), "registry-platform", stack);
+    const src: ConfigSource = {
+      ...stackConfigSource(stackConfig, "registry-platform", stack),
+      allowStandIns: true,
+    };
     const r = parsePlatformConfig(src);
     if (!r.ok) throw new ConfigError(r.issues);
     velero ??= r.config.velero.namespace;
@@ -130,16 +143,50 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
   };
 }
 
+/** The service account token a pod gets (client-node's in-cluster fallback needs it). */
+export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/**
+ * Where the Kubernetes configuration comes from, in client-node's order: `$KUBECONFIG`, `$HOME/.kube/config`,
+ * the pod's service account. `none` lists each place looked at and why it did not count: without this,
+ * client-node silently falls back to `http://localhost:8080` and fails with an unrelated TLS message.
+ */
+export function findKubeconfig(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = fs.existsSync,
+): { kind: "kubeconfig"; where: string } | { kind: "in-cluster" } | { kind: "none"; looked: string[] } {
+  if (env.KUBECONFIG) return { kind: "kubeconfig", where: `KUBECONFIG=${env.KUBECONFIG}` };
+  const looked = ["$KUBECONFIG (not set)"];
+  if (env.HOME) {
+    const file = path.join(env.HOME, ".kube", "config");
+    if (exists(file)) return { kind: "kubeconfig", where: file };
+    looked.push(`${file} (no such file)`);
+  } else looked.push("$HOME/.kube/config ($HOME not set)");
+  if (!env.KUBERNETES_SERVICE_HOST)
+    looked.push("the in-cluster service account (KUBERNETES_SERVICE_HOST not set)");
+  else if (!exists(SERVICE_ACCOUNT_TOKEN))
+    looked.push(`the in-cluster service account (${SERVICE_ACCOUNT_TOKEN}: no such file)`);
+  else return { kind: "in-cluster" };
+  return { kind: "none", looked };
+}
+
 /** A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). */
 export async function kubeFromEnvironment(a: { context?: string; inCluster: boolean }): Promise<KubeApi> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
   const kc = new KubeConfig();
   if (a.inCluster) kc.loadFromCluster();
-  else kc.loadFromDefault();
+  else {
+    const found = findKubeconfig();
+    if (found.kind === "none")
+      throw new InputError(
+        `drill: no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config), or run in a pod with --in-cluster`,
+      );
+    kc.loadFromDefault();
+  }
   if (a.context) kc.setCurrentContext(a.context);
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new UsageError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
+  if (!cluster) throw new InputError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
   const opts: {
     ca?: Buffer;
     cert?: Buffer;
@@ -171,7 +218,7 @@ export async function main(
 ): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout(`${USAGE}\n`);
-    return 0;
+    return EXIT.pass;
   }
   let args: CliArgs;
   let kube: KubeApi;
@@ -181,18 +228,24 @@ export async function main(
     if (e instanceof ConfigError)
       io.stderr(`invalid stack configuration:\n${e.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}\n`);
     else io.stderr(`${(e as Error).message}\n`);
-    return 2;
+    return e instanceof UsageError ? EXIT.usage : EXIT.input;
   }
   try {
     kube = await makeKube(args);
   } catch (e) {
-    const where = process.env.KUBECONFIG ? `KUBECONFIG=${process.env.KUBECONFIG}` : "~/.kube/config";
+    const found = findKubeconfig();
+    const where =
+      args.inCluster || found.kind === "in-cluster"
+        ? "the in-cluster service account"
+        : found.kind === "kubeconfig"
+          ? found.where
+          : `no kubeconfig found; looked at: ${found.looked.join(", ")}`;
     io.stderr(
-      e instanceof UsageError
+      e instanceof InputError
         ? `${e.message}\n`
         : `drill: cannot load the Kubernetes configuration (${where}): ${(e as Error).message}\n`,
     );
-    return 2;
+    return EXIT.input;
   }
   const report = await runDrill(kube, args.options, {
     now: () => new Date(),
@@ -210,7 +263,7 @@ export async function main(
     fs.writeFileSync(`${base}.json`, json);
     io.stderr(`report written to ${base}.md and ${base}.json\n`);
   }
-  return report.result === "pass" ? 0 : 1;
+  return report.result === "pass" ? EXIT.pass : EXIT.failed;
 }
 
 if (require.main === module) {

@@ -5,6 +5,11 @@
  *
  * Pure helpers are exported for tests; {@link runDrill} is the orchestration over a {@link KubeApi}.
  */
+import {
+  DEFAULT_HARBOR_RELEASE_NAME,
+  harborAdminSecret,
+  harborServiceNames,
+} from "../../components/harbor/names";
 import { HarborViaProxy } from "./harbor";
 import { KubeApi, KubeError, kubeJson } from "./kube";
 
@@ -20,9 +25,13 @@ export interface DrillOptions {
   restoreTimeoutMs: number;
   readyTimeoutMs: number;
   pollMs: number;
-  /** `name:port` of Harbor core's Service. Default `harbor-core:80`. */
+  /** `name:port` of Harbor core's Service. Default `harbor-core:80` (the Harbor component's release `harbor`). */
   coreService: string;
-  /** Secret (in the Harbor namespace) and key holding the admin password. */
+  /**
+   * Secret (in the Harbor namespace) and key holding the admin password. Default: the Harbor component's own
+   * Secret, `harbor-admin-password` / `HARBOR_ADMIN_PASSWORD` ({@link harborAdminSecret}); the chart's
+   * `harbor-core` Secret does not hold the password when the component installs Harbor.
+   */
   adminSecret: string;
   adminSecretKey: string;
   adminUser: string;
@@ -37,9 +46,9 @@ export const DEFAULT_DRILL_OPTIONS: Omit<DrillOptions, "veleroNamespace" | "harb
   restoreTimeoutMs: 30 * 60_000,
   readyTimeoutMs: 20 * 60_000,
   pollMs: 10_000,
-  coreService: "harbor-core:80",
-  adminSecret: "harbor-core",
-  adminSecretKey: "HARBOR_ADMIN_PASSWORD",
+  coreService: `${harborServiceNames(DEFAULT_HARBOR_RELEASE_NAME).core}:80`,
+  adminSecret: harborAdminSecret(DEFAULT_HARBOR_RELEASE_NAME).name,
+  adminSecretKey: harborAdminSecret(DEFAULT_HARBOR_RELEASE_NAME).key,
   adminUser: "admin",
   maxArtifactDrift: 0,
   expectDown: ["jobservice"],

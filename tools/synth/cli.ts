@@ -2,12 +2,19 @@
  * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--quiet]`
  *
  * Writes `<out>/<stack>/resources.json` and `outputs.json` (secrets as "[secret]") and prints the resource
- * tree. Invalid config: exit status 2, every problem on stderr, no output files left behind.
+ * tree. The outputs are written to a temporary directory next to `<out>/<stack>/` and renamed over it only
+ * after the synth succeeded, so a failed synth leaves the previous `<out>/<stack>/` as it was (the "before"
+ * side of a plan diff).
+ *
+ * Exit status: 0 success; 1 the program failed for another reason (a bug: message and stack trace);
+ * 2 the stack or its config is wrong (unknown stack, missing or malformed file, invalid config: every
+ * problem listed, no stack trace); 64 the command line is malformed (unknown argument, missing value).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../config/errors";
 import { outputsDoc, renderTree, resourceDocs } from "./render";
+import { listStacks, readStackConfig, StackConfig, StackFileError, stackFilePath } from "./stackfile";
 import { ROOT, synth } from "./synth";
 
 interface Args {
@@ -18,6 +25,9 @@ interface Args {
 }
 
 const USAGE = "usage: synth --stack <name> [--config-file <path>] [--out <dir>] [--quiet]";
+
+/** Exit statuses of the synth CLI. */
+export const EXIT = { ok: 0, failed: 1, config: 2, usage: 64 } as const;
 
 export function parseArgs(argv: string[]): Args {
   const a: Partial<Args> = { out: path.join(ROOT, "out"), quiet: false };
@@ -40,42 +50,85 @@ export function parseArgs(argv: string[]): Args {
   return a as Args;
 }
 
+/** The stack's config, or a one-line {@link StackFileError} naming the file and the stacks that exist. */
+export function loadStackConfig(args: { stack: string; configFile?: string }, root = ROOT): StackConfig {
+  const stacks = `stacks: ${listStacks(root).join(", ")}`;
+  if (args.configFile !== undefined) {
+    if (!fs.existsSync(args.configFile))
+      throw new StackFileError(`synth: --config-file ${args.configFile} does not exist (${stacks})`);
+    return readStackConfig(args.configFile);
+  }
+  const file = stackFilePath(root, args.stack);
+  if (!fs.existsSync(file))
+    throw new StackFileError(
+      `synth: no stack "${args.stack}": ${path.relative(root, file)} does not exist (${stacks}; or give --config-file <path>)`,
+    );
+  return readStackConfig(file);
+}
+
+/**
+ * Writes `files` into `dir` as one step: into a fresh temporary sibling directory first, then renamed over
+ * `dir` (the previous `dir` is moved aside and removed only after the rename succeeded).
+ */
+export function writeDirAtomically(dir: string, files: Record<string, string>): void {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  try {
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), text);
+    const old = fs.existsSync(dir) ? `${tmp}.old` : undefined;
+    if (old) fs.renameSync(dir, old);
+    fs.renameSync(tmp, dir);
+    if (old) fs.rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
-    return 0;
+    return EXIT.ok;
   }
   let args: Args;
   try {
     args = parseArgs(argv);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
-    return 64;
+    return EXIT.usage;
   }
   const dir = path.join(args.out, args.stack);
-  const files = [path.join(dir, "resources.json"), path.join(dir, "outputs.json")];
-  for (const f of files) fs.rmSync(f, { force: true });
   const started = process.hrtime.bigint();
   try {
-    const result = await synth({ stack: args.stack, configFile: args.configFile });
+    const stackConfig = loadStackConfig(args);
+    const result = await synth({ stack: args.stack, stackConfig });
     const docs = resourceDocs(result);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(files[0], JSON.stringify(docs, null, 2) + "\n");
-    fs.writeFileSync(files[1], JSON.stringify(outputsDoc(result), null, 2) + "\n");
+    writeDirAtomically(dir, {
+      "resources.json": JSON.stringify(docs, null, 2) + "\n",
+      "outputs.json": JSON.stringify(outputsDoc(result), null, 2) + "\n",
+    });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (!args.quiet) process.stdout.write(`${renderTree(docs)}\n\n`);
+    if (result.standIns.length > 0)
+      process.stdout.write(
+        `offline stand-ins (not real secrets; a real deployment sets them with pulumi config set --secret): ${result.standIns.join(", ")}\n`,
+      );
     process.stdout.write(
       `synth ${args.stack}: ${docs.length} resources in ${ms.toFixed(0)} ms → ${path.relative(process.cwd(), dir) || dir}\n`,
     );
-    return 0;
+    return EXIT.ok;
   } catch (e) {
-    for (const f of files) fs.rmSync(f, { force: true });
+    if (e instanceof StackFileError) {
+      process.stderr.write(`${e.message.startsWith("synth:") ? "" : "synth: "}${e.message}\n`);
+      return EXIT.config;
+    }
     if (e instanceof ConfigError) {
       process.stderr.write(`synth ${args.stack}: ${e.message}\n`);
-      return 2;
+      return EXIT.config;
     }
     process.stderr.write(`synth ${args.stack} failed: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
 

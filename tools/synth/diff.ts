@@ -112,10 +112,17 @@ if (require.main === module) {
     );
     process.exit(64);
   }
+  // Exit status: 0 diff written, 1 anything else failed, 2 a synth output is missing or unreadable,
+  // 64 the command line is malformed.
+  let sides: [ReturnType<typeof readDir>, ReturnType<typeof readDir>];
   try {
-    process.stdout.write(
-      planDiffMarkdown(path.basename(path.resolve(after)), readDir(before), readDir(after)),
-    );
+    sides = [readDir(before), readDir(after)];
+  } catch (e) {
+    process.stderr.write(`plan-diff: ${(e as Error).message.split("\n")[0]} (run npm run synth first)\n`);
+    process.exit(2);
+  }
+  try {
+    process.stdout.write(planDiffMarkdown(path.basename(path.resolve(after)), sides[0], sides[1]));
   } catch (e) {
     process.stderr.write(`plan-diff: ${(e as Error).message}\n`);
     process.exit(1);

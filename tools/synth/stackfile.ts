@@ -1,18 +1,22 @@
 /**
  * Reads a Pulumi stack config file (`stacks/Pulumi.<stack>.yaml`) the way the Pulumi CLI hands config to a
  * program: full keys → string values (objects as JSON), plus the list of secret keys. Secure values cannot
- * be decrypted offline, so each becomes a placeholder that is still marked secret.
+ * be decrypted offline, so each becomes an offline-synth stand-in that is still marked secret.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { NAMESPACE } from "../../config/errors";
+import { ConfigSource, parsePlatformConfig } from "../../config/parse";
+import { isOfflineStandIn, OFFLINE_STAND_IN_PREFIX, offlineStandIn } from "../../config/secrets";
 
 export interface StackConfig {
   config: Record<string, string>;
   secretKeys: string[];
 }
 
-export const SECRET_PLACEHOLDER = "offline-synth-secret-placeholder";
+/** What every secret value starts with in the offline synth (see `offlineStandIn`). */
+export const SECRET_PLACEHOLDER = OFFLINE_STAND_IN_PREFIX;
 
 function isSecure(v: unknown): v is { secure: string } {
   return (
@@ -20,34 +24,44 @@ function isSecure(v: unknown): v is { secure: string } {
   );
 }
 
-/** Replaces `{ secure: ... }` leaves with the placeholder; reports whether any were found. */
-function replaceSecure(v: unknown, found: { any: boolean }): unknown {
+/** Replaces `{ secure: ... }` leaves with a stand-in for `key`; reports whether any were found. */
+function replaceSecure(key: string, v: unknown, found: { any: boolean }): unknown {
   if (isSecure(v)) {
     found.any = true;
-    return SECRET_PLACEHOLDER;
+    return offlineStandIn(key);
   }
-  if (Array.isArray(v)) return v.map((x) => replaceSecure(x, found));
+  if (Array.isArray(v)) return v.map((x) => replaceSecure(key, x, found));
   if (typeof v === "object" && v !== null)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceSecure(x, found)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceSecure(key, x, found)]));
   return v;
 }
 
-/** Parses stack file text. Throws with the file name on malformed YAML. */
+/** A stack file that is missing or unreadable as stack config: a user error, reported in one line. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** Parses stack file text. Throws a one-line {@link StackFileError} with the file name on malformed YAML. */
 export function parseStackConfig(text: string, file: string): StackConfig {
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid YAML: ${(e as Error).message}`);
+    // The yaml library's message is "<what> at line L, column C:" followed by a code frame.
+    const first = (e as Error).message.split("\n")[0].replace(/:\s*$/, "");
+    throw new StackFileError(`${file}: not valid YAML: ${first}`);
   }
   const cfg = (doc as { config?: unknown } | null)?.config ?? {};
   if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg))
-    throw new Error(`${file}: "config" must be a map`);
+    throw new StackFileError(`${file}: "config" must be a map`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(cfg as Record<string, unknown>)) {
     const found = { any: false };
-    const v = replaceSecure(value, found);
+    const v = replaceSecure(key, value, found);
     config[key] = typeof v === "string" ? v : JSON.stringify(v);
     if (found.any) secretKeys.push(key);
   }
@@ -58,8 +72,18 @@ export function stackFilePath(root: string, stack: string): string {
   return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
 }
 
+/** Reads and parses a stack file; a missing or unreadable file is a {@link StackFileError}. */
 export function readStackConfig(file: string): StackConfig {
-  return parseStackConfig(fs.readFileSync(file, "utf8"), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new StackFileError(
+      code === "ENOENT" ? `${file} does not exist` : `${file}: cannot be read (${code ?? String(e)})`,
+    );
+  }
+  return parseStackConfig(text, file);
 }
 
 /** Stack names that have a file in `<root>/stacks`. */
@@ -69,4 +93,50 @@ export function listStacks(root: string): string[] {
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
+}
+
+/** A stack file's config as the program's {@link ConfigSource} (what the Pulumi CLI would hand it). */
+export function stackConfigSource(sc: StackConfig, project: string, stack: string): ConfigSource {
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  const otherKeys: string[] = [];
+  for (const [k, v] of Object.entries(sc.config)) {
+    if (!k.startsWith(`${NAMESPACE}:`)) {
+      otherKeys.push(k);
+      continue;
+    }
+    const short = k.slice(NAMESPACE.length + 1);
+    values[short] = v;
+    if (sc.secretKeys.includes(k)) secretKeys.add(short);
+  }
+  return { project, stack, values, secretKeys, otherKeys };
+}
+
+/**
+ * The offline synth's view of a stack: every secret key the config requires but does not hold (the example
+ * stacks hold none — they are set per deployment with `pulumi config set --secret`) gets a deterministic,
+ * clearly marked stand-in value (`offline-synth-stand-in-for-<key>`), so the synth runs without secrets.
+ * Only the mock engine accepts stand-ins; a real `pulumi preview` lists the commands to set the secrets.
+ * `standIns` names every key whose value is a stand-in (including `secure:` values, which cannot be
+ * decrypted offline).
+ */
+export function withOfflineStandIns(
+  sc: StackConfig,
+  project: string,
+  stack: string,
+): { stackConfig: StackConfig; standIns: string[] } {
+  const r = parsePlatformConfig({ ...stackConfigSource(sc, project, stack), allowStandIns: true });
+  const config = { ...sc.config };
+  const secretKeys = [...sc.secretKeys];
+  if (!r.ok)
+    for (const i of r.issues) {
+      if (!i.missingSecret) continue;
+      const full = `${NAMESPACE}:${i.missingSecret}`;
+      config[full] = offlineStandIn(full);
+      if (!secretKeys.includes(full)) secretKeys.push(full);
+    }
+  const standIns = Object.keys(config)
+    .filter((k) => isOfflineStandIn(config[k]))
+    .sort();
+  return { stackConfig: { config, secretKeys }, standIns };
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { Registration, runOnMocks, SynthResult } from "./engine";
-import { readStackConfig, StackConfig, stackFilePath } from "./stackfile";
+import { readStackConfig, StackConfig, stackFilePath, withOfflineStandIns } from "./stackfile";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -34,14 +34,29 @@ export interface SynthOptions {
   /** Receives every registration, also when the program fails. */
   sink?: Registration[];
   root?: string;
+  /**
+   * Give secret keys the config requires but does not hold an offline stand-in value (default true). Off,
+   * the program reports them as a real engine would: every `pulumi config set --secret` command to run.
+   */
+  standIns?: boolean;
 }
 
-export async function synth(opts: SynthOptions): Promise<SynthResult> {
+export interface OfflineSynthResult extends SynthResult {
+  /** Full keys whose value was an offline stand-in (never a real secret). */
+  standIns: string[];
+}
+
+export async function synth(opts: SynthOptions): Promise<OfflineSynthResult> {
   const root = opts.root ?? ROOT;
-  const sc = opts.stackConfig ?? readStackConfig(opts.configFile ?? stackFilePath(root, opts.stack));
-  return runOnMocks(
+  const project = projectName(root);
+  const read = opts.stackConfig ?? readStackConfig(opts.configFile ?? stackFilePath(root, opts.stack));
+  const { stackConfig: sc, standIns } =
+    opts.standIns === false
+      ? { stackConfig: read, standIns: [] }
+      : withOfflineStandIns(read, project, opts.stack);
+  const result = await runOnMocks(
     {
-      project: projectName(root),
+      project,
       stack: opts.stack,
       config: sc.config,
       secretKeys: sc.secretKeys,
@@ -50,4 +65,5 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
     },
     loadProgram(),
   );
+  return { ...result, standIns };
 }

@@ -14,7 +14,11 @@ import {
   immutableRuleBody,
   retentionDisabledBody,
   retentionPolicyBody,
+  RetentionRule,
+  retentionRules,
   RetentionSettings,
+  retentionSettingsOf,
+  sameRetentionRules,
 } from "../payloads";
 import { BaseInputs, BY_NAME, Crud, diffInputs, idFromLocation, seg } from "./common";
 import { findProject, requireProject } from "./project";
@@ -93,7 +97,8 @@ export const immutableRuleCrud: Crud<ImmutableRuleInputs, ImmutableRuleOutputs> 
     if (existing) {
       rule = existing;
       adopted = true;
-      if (existing.disabled !== inputs.disabled) {
+      // Harbor omits `disabled: false` (v2.15.2, observed): absent means enabled.
+      if ((existing.disabled === true) !== inputs.disabled) {
         await client.request({
           method: "PUT",
           path: `${rulesPath(inputs.project)}/${existing.id}`,
@@ -161,11 +166,18 @@ export const immutableRuleCrud: Crud<ImmutableRuleInputs, ImmutableRuleOutputs> 
 
 export interface RetentionInputs extends BaseInputs, RetentionSettings {
   project: string;
+  /**
+   * The project's release tags are immutable: releases are retained `always` instead of "the latest N"
+   * (Harbor's retention never deletes immutable artifacts; see `retentionRules`). Default false.
+   */
+  releasesImmutable?: boolean;
 }
 
 export interface RetentionOutputs extends RetentionInputs {
   projectId: number;
   retentionId: number;
+  /** The rules Harbor holds (after a refresh) or was sent; compared whole with the declared ones by `diff`. */
+  rules?: RetentionRule[];
   adopted: boolean;
 }
 
@@ -178,6 +190,10 @@ function settingsOf(i: RetentionInputs): RetentionSettings {
   };
 }
 
+function declaredRules(i: RetentionInputs): RetentionRule[] {
+  return retentionRules(settingsOf(i), i.releasesImmutable === true);
+}
+
 function boundRetentionId(p: { metadata?: Record<string, string> } | undefined): number | undefined {
   const raw = p?.metadata?.retention_id;
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
@@ -187,24 +203,30 @@ export const retentionCrud: Crud<RetentionInputs, RetentionOutputs> = {
   kind: "harbor:RetentionPolicy",
 
   diff(olds, news) {
-    return diffInputs<RetentionInputs>(
-      olds,
-      news,
-      ["keepLatestReleases", "buildTagDays", "schedule", "foreverTags"],
+    const base = diffInputs<RetentionInputs>(
+      { ...olds, releasesImmutable: olds.releasesImmutable === true },
+      { ...news, releasesImmutable: news.releasesImmutable === true },
+      ["keepLatestReleases", "buildTagDays", "schedule", "foreverTags", "releasesImmutable"],
       ["project"],
     );
+    // The whole rule list Harbor holds (refreshed into `rules`) against the declared one: an edit made in
+    // Harbor's UI that the readable fields do not show is still a change.
+    const rulesDrift = Array.isArray(olds.rules) && !sameRetentionRules(olds.rules, declaredRules(news));
+    return { ...base, changes: base.changes || rulesDrift };
   },
 
   async create(client, inputs) {
     const project = await requireProject(client, inputs.project);
     const projectId = project.project_id;
-    const body = retentionPolicyBody(projectId, settingsOf(inputs));
+    const body = retentionPolicyBody(projectId, settingsOf(inputs), inputs.releasesImmutable === true);
     const put = (id: number) => client.request({ method: "PUT", path: `/retentions/${id}`, body });
+    const rules = declaredRules(inputs);
 
+    // Harbor binds one policy per project; proxy-cache projects get one when they are created.
     const bound = boundRetentionId(project);
     if (bound !== undefined && (await client.find(`/retentions/${bound}`)) !== undefined) {
       await put(bound);
-      return { id: String(bound), outs: { ...inputs, projectId, retentionId: bound, adopted: true } };
+      return { id: String(bound), outs: { ...inputs, projectId, retentionId: bound, rules, adopted: true } };
     }
     if (bound !== undefined) {
       // The project points at a policy that no longer exists: unbind it so that Harbor accepts a new one.
@@ -231,16 +253,36 @@ export const retentionCrud: Crud<RetentionInputs, RetentionOutputs> = {
       lookup,
     );
     if (outcome !== "created") await put(value.id);
-    return { id: String(value.id), outs: { ...inputs, projectId, retentionId: value.id, adopted: false } };
+    return {
+      id: String(value.id),
+      outs: { ...inputs, projectId, retentionId: value.id, rules, adopted: false },
+    };
   },
 
   async read(client, id, props) {
-    const policy = await client.find<{ rules?: unknown[]; trigger?: { settings?: { cron?: string } } }>(
+    const policy = await client.find<{ rules?: RetentionRule[]; trigger?: { settings?: { cron?: string } } }>(
       `/retentions/${Number(id)}`,
     );
     if (!policy || !Array.isArray(policy.rules) || policy.rules.length === 0) return {};
     const cron = policy.trigger?.settings?.cron;
-    return { id, props: { ...props, schedule: typeof cron === "string" ? cron : props.schedule } };
+    const held = policy.rules.map((r) => ({
+      disabled: r.disabled === true,
+      action: r.action,
+      template: r.template,
+      params: r.params ?? {},
+      tag_selectors: r.tag_selectors ?? [],
+      scope_selectors: r.scope_selectors ?? { repository: [] },
+    }));
+    return {
+      id,
+      props: {
+        ...props,
+        ...retentionSettingsOf(held),
+        schedule: typeof cron === "string" ? cron : props.schedule,
+        // The declared rules when Harbor holds the same ones (its ids and order are no change).
+        rules: sameRetentionRules(held, declaredRules(props)) ? declaredRules(props) : held,
+      },
+    };
   },
 
   async update(client, id, olds, news) {
@@ -248,9 +290,17 @@ export const retentionCrud: Crud<RetentionInputs, RetentionOutputs> = {
     await client.request({
       method: "PUT",
       path: `/retentions/${retentionId}`,
-      body: retentionPolicyBody(olds.projectId, settingsOf(news)),
+      body: retentionPolicyBody(olds.projectId, settingsOf(news), news.releasesImmutable === true),
     });
-    return { outs: { ...news, projectId: olds.projectId, retentionId, adopted: olds.adopted } };
+    return {
+      outs: {
+        ...news,
+        projectId: olds.projectId,
+        retentionId,
+        rules: declaredRules(news),
+        adopted: olds.adopted,
+      },
+    };
   },
 
   async delete(client, id, props) {

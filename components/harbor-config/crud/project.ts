@@ -176,10 +176,13 @@ export const projectCrud: Crud<ProjectInputs, ProjectOutputs> = {
       await client.deleteIfExists(`/projects/${Number(id)}`);
     } catch (e) {
       if (e instanceof HarborApiError && (e.status === 412 || e.status === 400 || e.status === 403)) {
+        const proxy = props.registryId !== undefined ? " (for a proxy cache: the cached images)" : "";
         throw new Error(
           `Harbor refused to delete project "${props.name}" (HTTP ${e.status}: ${e.harborMessage}). ` +
-            `Harbor only deletes empty projects: delete its repositories first, or keep the project ` +
-            `(retainOnDelete) and remove it from the stack state`,
+            `Harbor only deletes empty projects. Either delete its repositories first${proxy} — in Harbor's UI, ` +
+            `or DELETE /api/v2.0/projects/${props.name}/repositories/<repository> for each — and run ` +
+            `pulumi destroy (or pulumi up) again; or keep the project and its images: mark the resource ` +
+            `retainOnDelete, or drop it from the stack with pulumi state delete <urn of this resource>`,
         );
       }
       throw e;

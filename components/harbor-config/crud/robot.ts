@@ -76,12 +76,15 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
   kind: "harbor:RobotAccount",
 
   diff(olds, news) {
-    return diffInputs<RobotInputs>(
+    // Permissions are a set: Harbor returns them in its own order (v2.15.2, observed).
+    const base = diffInputs<RobotInputs>(
       olds,
       news,
-      ["description", "access", "duration", "rotation"],
+      ["description", "duration", "rotation"],
       ["project", "name"],
     );
+    const access = !same(accessKeys(olds.access ?? []), accessKeys(news.access ?? []));
+    return { ...base, changes: base.changes || access };
   },
 
   async create(client, inputs) {
@@ -121,6 +124,9 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
     const r = await client.find<HarborRobot>(`/robots/${Number(id)}`);
     if (!r) return {};
     const perm = r.permissions?.find((p) => p.namespace === props.project) ?? r.permissions?.[0];
+    const held = (perm?.access ?? []).map((a) => ({ resource: a.resource, action: a.action }));
+    // The same set in Harbor's order is no change: keep the declared order in the state.
+    const access = same(accessKeys(held), accessKeys(props.access ?? [])) ? props.access : held;
     return {
       id,
       props: {
@@ -128,7 +134,7 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
         fullName: r.name,
         description: r.description ?? props.description,
         duration: r.duration ?? props.duration,
-        access: (perm?.access ?? []).map((a) => ({ resource: a.resource, action: a.action })),
+        access,
       },
     };
   },

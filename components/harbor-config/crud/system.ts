@@ -6,12 +6,13 @@
  * - `harbor:PurgeAuditSchedule`: audit log purge schedule (`/system/purgeaudit/schedule`).
  * - `harbor:AuditLogForwarding`: syslog endpoint audit logs are forwarded to (`/configurations`).
  */
-import { HarborClient } from "../client";
+import { HarborClient, hasStatus } from "../client";
 import {
   auditForwardingBody,
   FALLBACK_AUDIT_EVENT_TYPES,
   gcScheduleBody,
   NO_SCHEDULE_BODY,
+  purgeAuditOffBody,
   purgeAuditScheduleBody,
 } from "../payloads";
 import { BaseInputs, Crud, diffInputs } from "./common";
@@ -182,8 +183,14 @@ export const purgeAuditCrud: Crud<PurgeAuditInputs, PurgeAuditOutputs> = {
     return { outs: { ...news, purgedEventTypes, adopted: olds.adopted } };
   },
 
-  async delete(client) {
-    await client.request({ method: "PUT", path: PURGE_PATH, body: NO_SCHEDULE_BODY, accept: [404] });
+  async delete(client, _id, props) {
+    // Harbor refuses to switch the purge schedule off without its parameters (v2.15.2, observed).
+    await client.request({
+      method: "PUT",
+      path: PURGE_PATH,
+      body: purgeAuditOffBody(props.retentionHours, props.purgedEventTypes ?? props.eventTypes ?? []),
+      accept: [404],
+    });
   },
 };
 
@@ -211,6 +218,31 @@ async function currentForwarding(client: HarborClient): Promise<{ endpoint: stri
   return { endpoint: typeof endpoint === "string" ? endpoint : "", skipDatabase: skip === true };
 }
 
+/**
+ * Sets the forward endpoint. Harbor core dials the endpoint before it accepts it (v2.15.2, observed:
+ * `400 could not connect to the audit endpoint`), so the syslog receiver must be up and reachable from Harbor
+ * core when the update runs.
+ */
+async function putForwarding(client: HarborClient, endpoint: string, skipDatabase: boolean): Promise<void> {
+  try {
+    await client.request({
+      method: "PUT",
+      path: "/configurations",
+      body: auditForwardingBody(endpoint, skipDatabase),
+    });
+  } catch (e) {
+    if (hasStatus(e, 400) && /could not connect/i.test(e.harborMessage)) {
+      throw new Error(
+        `${e.message}. Harbor dials the audit log forward endpoint ${endpoint} when it is set and refuses it ` +
+          `when the connection fails: start the syslog receiver first and let Harbor core reach it (DNS, ` +
+          `NetworkPolicy egress, firewall on the port), then run the update again; or leave ` +
+          `harborConfig.auditLog.forwardEndpoint unset until it is reachable`,
+      );
+    }
+    throw e;
+  }
+}
+
 export const auditForwardingCrud: Crud<AuditForwardingInputs, AuditForwardingOutputs> = {
   kind: "harbor:AuditLogForwarding",
 
@@ -220,11 +252,7 @@ export const auditForwardingCrud: Crud<AuditForwardingInputs, AuditForwardingOut
 
   async create(client, inputs) {
     const current = await currentForwarding(client);
-    await client.request({
-      method: "PUT",
-      path: "/configurations",
-      body: auditForwardingBody(inputs.endpoint, inputs.skipDatabase),
-    });
+    await putForwarding(client, inputs.endpoint, inputs.skipDatabase);
     return { id: "audit-log-forwarding", outs: { ...inputs, adopted: current.endpoint !== "" } };
   },
 
@@ -235,11 +263,7 @@ export const auditForwardingCrud: Crud<AuditForwardingInputs, AuditForwardingOut
   },
 
   async update(client, _id, olds, news) {
-    await client.request({
-      method: "PUT",
-      path: "/configurations",
-      body: auditForwardingBody(news.endpoint, news.skipDatabase),
-    });
+    await putForwarding(client, news.endpoint, news.skipDatabase);
     return { outs: { ...news, adopted: olds.adopted } };
   },
 

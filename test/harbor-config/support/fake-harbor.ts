@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are JSON checked by ajv */
 /**
  * A fake Harbor API v2.0 for tests: HTTPS with a certificate from a test CA, Basic auth, in-memory state, the
  * endpoints harbor-config calls, request bodies validated (ajv) against definitions derived from Harbor's
@@ -10,14 +9,27 @@
  * one retention policy per project bound through project metadata `retention_id`, retention PUT only on the
  * bound id, robot names `robot$<project>+<name>` and PUT refusing a name/level change, 412 when deleting a
  * project that still has repositories, project deletion removing its robots and rules.
+ *
+ * Answers observed on a REAL Harbor v2.15.2 (issue 9: core, jobservice and registryctl built from source, every
+ * kind created, refreshed, re-created, updated and deleted twice) that the fake reproduces, each marked
+ * "Observed on Harbor v2.15.2" where it is implemented:
+ * - the audit-log purge schedule refuses a body without `parameters`, also to switch it off (`type: None`);
+ * - robot permissions come back in Harbor's order, not in the order sent;
+ * - registry URLs are normalized (spaces and trailing `/` trimmed, `http://` added, query dropped), creating or
+ *   changing an endpoint pings it (`400 the registry is unhealthy`), `insecure: false` is omitted, the access
+ *   secret is masked, empty `access_key`/`access_secret` clear the credentials, `ca_certificate` is returned;
+ * - immutable rules omit `disabled: false`;
+ * - a proxy-cache project gets a retention policy of its own;
+ * - `PUT /configurations` with an audit-log forward endpoint dials it (`400 could not connect to the audit
+ *   endpoint`).
  */
 import Ajv, { ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
+import * as net from "net";
 import type { AddressInfo, Socket } from "net";
 import * as path from "path";
-import { ROOT } from "../../harness";
 
 export type FaultKind = "status" | "drop-before" | "drop-after" | "slow" | "slow-after";
 
@@ -81,14 +93,21 @@ interface RobotRec {
 }
 
 const API = "/api/v2.0";
-const FIXTURE = path.join(ROOT, "test", "fixtures", "harbor-config", "harbor-api-definitions.json");
+/** The swagger definitions, found from this file up (it runs from test/ under ts or dist/test/ as JS). */
+function fixture(): string {
+  const rel = path.join("test", "fixtures", "harbor-config", "harbor-api-definitions.json");
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
+    if (path.dirname(dir) === dir) throw new Error(`${rel} not found above ${__dirname}`);
+  }
+}
 
 let ajv: Ajv | undefined;
 
 function validator(def: string): ValidateFunction {
   if (!ajv) {
     ajv = new Ajv({ allErrors: true, strict: true });
-    ajv.addSchema(JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as object);
+    ajv.addSchema(JSON.parse(fs.readFileSync(fixture(), "utf8")) as object);
   }
   const v = ajv.getSchema(`harbor-api-definitions.json#/definitions/${def}`);
   if (!v) throw new Error(`no definition ${def} in the fixture`);
@@ -134,7 +153,7 @@ type Handler = (ctx: {
   query: Record<string, string>;
   body: any;
   headers: http.IncomingHttpHeaders;
-}) => Reply;
+}) => Reply | Promise<Reply>;
 
 export class FakeHarbor {
   readonly username = "admin";
@@ -150,6 +169,13 @@ export class FakeHarbor {
   immutableRules = new Map<number, { projectId: number; rule: any }>();
   retentions = new Map<number, any>();
   registries = new Map<number, any>();
+  /**
+   * Registry URLs (as Harbor normalizes them) whose ping fails: creating or changing an endpoint with one of
+   * them answers `400 the registry is unhealthy`. Every other URL is healthy (the fake reaches no upstream).
+   */
+  unhealthyRegistryUrls = new Set<string>();
+  /** How `PUT /configurations` checks an audit-log forward endpoint; default: a TCP connection within 1 s. */
+  auditEndpointReachable: (endpoint: string) => Promise<boolean> = tcpReachable;
   gcSchedule: any = undefined;
   purgeSchedule: any = undefined;
   configurations = { audit_log_forward_endpoint: "", skip_audit_log_database: false };
@@ -171,7 +197,8 @@ export class FakeHarbor {
     this.defineRoutes();
   }
 
-  async start(): Promise<this> {
+  /** Listens on `host:port` (default 127.0.0.1, a free port) and sets {@link url}. */
+  async start(port = 0, host = "127.0.0.1"): Promise<this> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
     this.server = this.tls
       ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler)
@@ -182,9 +209,12 @@ export class FakeHarbor {
     });
     // A client that aborts a TLS handshake (wrong CA) is not an error of the server.
     this.server.on("tlsClientError", () => undefined);
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    const port = (this.server.address() as AddressInfo).port;
-    this.url = `${this.tls ? "https" : "http"}://127.0.0.1:${port}`;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const bound = (this.server.address() as AddressInfo).port;
+    this.url = `${this.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${bound}`;
     return this;
   }
 
@@ -210,6 +240,22 @@ export class FakeHarbor {
 
   clearLog(): void {
     this.requests.length = 0;
+  }
+
+  /** Names and counts of what the fake holds (served at `GET /__fake/state`, outside `/api/v2.0`). */
+  summary(): Record<string, unknown> {
+    return {
+      projects: [...this.projects.values()].map((p) => p.name).sort(),
+      robots: [...this.robots.values()].map((x) => x.name).sort(),
+      immutableRules: this.immutableRules.size,
+      retentionPolicies: [...this.retentions.values()].filter((x) => (x.rules ?? []).length > 0).length,
+      registries: [...this.registries.values()].map((x) => x.name as string).sort(),
+      gcSchedule: this.gcSchedule?.cron ?? null,
+      purgeSchedule: this.purgeSchedule?.cron ?? null,
+      auditLogForwardEndpoint: this.configurations.audit_log_forward_endpoint,
+      requests: this.requests.length,
+      schemaErrors: [...this.schemaErrors],
+    };
   }
 
   projectByName(name: string): ProjectRec | undefined {
@@ -271,7 +317,7 @@ export class FakeHarbor {
 
       const fault = this.takeFault(method, apiPath);
       record.fault = fault?.kind;
-      const compute = (): Reply => {
+      const compute = async (): Promise<Reply> => {
         if (auth !== "Basic " + Buffer.from(`${this.username}:${this.password}`).toString("base64")) {
           return err(401, "UNAUTHORIZED", "unauthorized");
         }
@@ -288,8 +334,12 @@ export class FakeHarbor {
         });
         res.end(payload);
       };
+      const internal = (e: unknown) => send(err(500, "UNKNOWN", `fake Harbor failed: ${String(e)}`));
 
-      if (!fault) return send(compute());
+      if (!fault) {
+        compute().then(send, internal);
+        return;
+      }
       switch (fault.kind) {
         case "status": {
           const status = fault.status ?? 500;
@@ -302,17 +352,20 @@ export class FakeHarbor {
           req.socket.destroy();
           return;
         case "drop-after":
-          record.status = compute().status;
-          req.socket.destroy();
+          compute().then(
+            (reply) => {
+              record.status = reply.status;
+              req.socket.destroy();
+            },
+            () => req.socket.destroy(),
+          );
           return;
         case "slow":
-          setTimeout(() => send(compute()), fault.delayMs ?? 1000);
+          setTimeout(() => void compute().then(send, internal), fault.delayMs ?? 1000);
           return;
-        case "slow-after": {
-          const reply = compute();
-          setTimeout(() => send(reply), fault.delayMs ?? 1000);
+        case "slow-after":
+          compute().then((reply) => setTimeout(() => send(reply), fault.delayMs ?? 1000), internal);
           return;
-        }
       }
     });
   }
@@ -323,7 +376,7 @@ export class FakeHarbor {
     query: Record<string, string>,
     body: any,
     headers: http.IncomingHttpHeaders,
-  ): Reply {
+  ): Reply | Promise<Reply> {
     for (const [m, re, h] of this.routes) {
       if (m !== method) continue;
       const match = re.exec(apiPath);
@@ -369,7 +422,10 @@ export class FakeHarbor {
       duration: r.duration,
       disable: r.disable,
       editable: true,
-      permissions: r.permissions,
+      permissions: r.permissions.map((perm: any) => ({
+        ...perm,
+        access: harborAccessOrder(perm.access ?? []),
+      })),
       expires_at: -1,
     };
   }
@@ -387,6 +443,19 @@ export class FakeHarbor {
   private schedule(which: "gc" | "purge", body: any, create: boolean): Reply {
     const bad = this.validate("Schedule", body);
     if (bad) return bad;
+    if (which === "purge") {
+      // Observed on Harbor v2.15.2: the purge schedule's parameters are checked for every schedule type, "None"
+      // (switch off) included: {"schedule":{"type":"None","cron":""}} alone is refused with
+      // 400 BAD_REQUEST "bad request: schedule parameter cann't be empty"; the same body with
+      // audit_retention_hour, include_event_types and dry_run is accepted.
+      const p = body?.parameters;
+      if (p === undefined || p === null || Object.keys(p).length === 0) {
+        return err(400, "BAD_REQUEST", "bad request: schedule parameter cann't be empty");
+      }
+      for (const key of ["audit_retention_hour", "include_event_types"]) {
+        if (!(key in p)) return err(400, "BAD_REQUEST", `bad request: ${key} should provide`);
+      }
+    }
     const type = body?.schedule?.type;
     const cron = body?.schedule?.cron ?? "";
     const current = which === "gc" ? this.gcSchedule : this.purgeSchedule;
@@ -428,6 +497,9 @@ export class FakeHarbor {
   private defineRoutes(): void {
     const r = (m: string, re: RegExp, h: Handler) => this.routes.push([m, re, h]);
 
+    // not Harbor's: what the fake holds, for tests outside this process (fake-harbor-server.ts)
+    r("GET", /^\/__fake\/state$/, () => ({ status: 200, body: this.summary() }));
+
     // projects
     r("GET", /^\/projects\/([^/]+)$/, ({ params, headers }) => {
       const p = this.findProject(params[0], headers);
@@ -454,6 +526,13 @@ export class FakeHarbor {
       });
       const qid = this.id();
       this.quotas.set(qid, { id: qid, projectId: id, hard: { storage: body.storage_limit ?? -1 } });
+      if (body.registry_id !== undefined) {
+        // Observed on Harbor v2.15.2: a proxy-cache project gets a retention policy of its own, bound through
+        // `retention_id`. Its rules here (keep what was pulled in the last 7 days, daily) stand for Harbor's.
+        const rid = this.id();
+        this.retentions.set(rid, proxyCacheRetention(rid, id));
+        this.projects.get(id)!.metadata.retention_id = String(rid);
+      }
       return { status: 201, headers: { Location: `${API}/projects/${id}` } };
     });
     r("PUT", /^\/projects\/([^/]+)$/, ({ params, body, headers }) => {
@@ -581,7 +660,11 @@ export class FakeHarbor {
       if (!p) return err(404, "NOT_FOUND", `project ${params[0]} not found`);
       const list = [...this.immutableRules.entries()]
         .filter(([, x]) => x.projectId === p.project_id)
-        .map(([id, x]) => ({ id, ...(x.rule as Record<string, unknown>) }));
+        .map(([id, x]) => {
+          // Observed on Harbor v2.15.2: an enabled rule is returned without `disabled` (false is omitted).
+          const { disabled, ...rule } = x.rule as Record<string, unknown>;
+          return { id, ...rule, ...(disabled === true ? { disabled } : {}) };
+        });
       return this.page(list, query);
     });
     r("POST", /^\/projects\/([^/]+)\/immutabletagrules$/, ({ params, body, headers }) => {
@@ -662,7 +745,10 @@ export class FakeHarbor {
     });
     r("GET", /^\/retentions\/(\d+)$/, ({ params }) => {
       const x = this.retentions.get(Number(params[0]));
-      return x ? { status: 200, body: x } : err(404, "NOT_FOUND", `retention ${params[0]} not found`);
+      if (!x) return err(404, "NOT_FOUND", `retention ${params[0]} not found`);
+      // Harbor numbers the rules it stores and adds a priority.
+      const rules = (x.rules ?? []).map((rule: any, i: number) => ({ id: i + 1, priority: 0, ...rule }));
+      return { status: 200, body: { ...x, rules } };
     });
     r("PUT", /^\/retentions\/(\d+)$/, ({ params, body }) => {
       const bad = checkRetention(body);
@@ -698,9 +784,14 @@ export class FakeHarbor {
         skip_audit_log_database: { value: this.configurations.skip_audit_log_database, editable: true },
       },
     }));
-    r("PUT", /^\/configurations$/, ({ body }) => {
+    r("PUT", /^\/configurations$/, async ({ body }) => {
       const bad = this.validate("Configurations", body);
       if (bad) return bad;
+      const endpoint = body.audit_log_forward_endpoint;
+      if (typeof endpoint === "string" && endpoint !== "" && !(await this.auditEndpointReachable(endpoint))) {
+        // Observed on Harbor v2.15.2: setting a forward endpoint makes Harbor core dial it first.
+        return err(400, "BAD_REQUEST", "could not connect to the audit endpoint");
+      }
       const next = { ...this.configurations, ...body };
       if (next.skip_audit_log_database && !next.audit_log_forward_endpoint) {
         return err(400, "BAD_REQUEST", "skip_audit_log_database needs audit_log_forward_endpoint");
@@ -712,32 +803,49 @@ export class FakeHarbor {
     // registries
     r("GET", /^\/registries$/, ({ query }) => {
       const m = /^name=(.*)$/.exec(query.q ?? "");
-      const list = [...this.registries.values()].filter((x) => !m || x.name === m[1]);
+      const list = [...this.registries.values()]
+        .filter((x) => !m || x.name === m[1])
+        .map((x) => registryJson(x));
       return this.page(list, query);
     });
     r("POST", /^\/registries$/, ({ body }) => {
       const bad = this.validate("Registry", body);
       if (bad) return bad;
+      const url = harborRegistryUrl(body.url ?? "");
+      if ("error" in url) return err(400, "BAD_REQUEST", url.error);
+      if (this.unhealthyRegistryUrls.has(url.url))
+        return err(400, "BAD_REQUEST", "the registry is unhealthy");
       if ([...this.registries.values()].some((x) => x.name === body.name)) {
         return err(409, "CONFLICT", `registry ${body.name} already exists`);
       }
       const id = this.id();
-      this.registries.set(id, { ...body, id, status: "healthy" });
+      this.registries.set(id, { ...body, url: url.url, id, status: "healthy" });
       return { status: 201, headers: { Location: `${API}/registries/${id}` } };
     });
     r("GET", /^\/registries\/(\d+)$/, ({ params }) => {
       const x = this.registries.get(Number(params[0]));
       if (!x) return err(404, "NOT_FOUND", "registry not found");
-      const { credential: _c, ...rest } = x;
-      return { status: 200, body: rest };
+      return { status: 200, body: registryJson(x) };
     });
     r("PUT", /^\/registries\/(\d+)$/, ({ params, body }) => {
       const bad = this.validate("RegistryUpdate", body);
       if (bad) return bad;
       const x = this.registries.get(Number(params[0]));
       if (!x) return err(404, "NOT_FOUND", "registry not found");
+      const next = { ...x, credential: { ...(x.credential ?? {}) } };
       for (const k of ["name", "url", "description", "insecure", "ca_certificate"])
-        if (k in body) x[k] = body[k];
+        if (k in body) next[k] = body[k];
+      // Observed on Harbor v2.15.2: each credential field sent replaces the stored one, so empty strings clear
+      // the credentials; fields left out keep their old values.
+      if ("credential_type" in body) next.credential.type = body.credential_type;
+      if ("access_key" in body) next.credential.access_key = body.access_key;
+      if ("access_secret" in body) next.credential.access_secret = body.access_secret;
+      const url = harborRegistryUrl(next.url ?? "");
+      if ("error" in url) return err(400, "BAD_REQUEST", url.error);
+      next.url = url.url;
+      if (this.unhealthyRegistryUrls.has(url.url))
+        return err(400, "BAD_REQUEST", "the registry is unhealthy");
+      this.registries.set(x.id, next);
       return { status: 200 };
     });
     r("DELETE", /^\/registries\/(\d+)$/, ({ params }) => {
@@ -750,6 +858,94 @@ export class FakeHarbor {
       return { status: 200 };
     });
   }
+}
+
+/**
+ * Observed on Harbor v2.15.2: a robot's permissions come back in Harbor's order, not in the order sent (sent
+ * repository:pull, repository:push, artifact:read, tag:list, tag:create; got repository:pull, artifact:read,
+ * repository:push, ...). The fake orders by action: pull, read, push, list, create, then the rest.
+ */
+function harborAccessOrder(access: { resource: string; action: string }[]): typeof access {
+  const rank = ["pull", "read", "push", "list", "create"];
+  const r = (a: { action: string }) => (rank.includes(a.action) ? rank.indexOf(a.action) : rank.length);
+  return [...access].sort((a, b) => r(a) - r(b));
+}
+
+/**
+ * Observed on Harbor v2.15.2: the registry URL Harbor stores and returns is the one sent with spaces and
+ * trailing `/` trimmed, `http://` added when there is no scheme, and only scheme://host/path kept (query,
+ * fragment and user info dropped); schemes other than http and https are refused.
+ */
+export function harborRegistryUrl(raw: string): { url: string } | { error: string } {
+  let s = raw.trim().replace(/\/+$/, "");
+  if (s === "") return { error: "empty string" };
+  if (!s.includes("://")) s = `http://${s}`;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(s);
+  if (!m) return { error: `malformed URL: ${raw}` };
+  const scheme = m[1].toLowerCase();
+  if (scheme !== "http" && scheme !== "https") return { error: `invalid HTTP scheme: ${scheme}` };
+  const host = m[2].slice(m[2].lastIndexOf("@") + 1);
+  return { url: `${scheme}://${host}${m[3]}` };
+}
+
+/**
+ * A registry endpoint as Harbor v2.15.2 returns it (observed): `insecure` only when true, the access secret
+ * masked, `ca_certificate` as stored.
+ */
+function registryJson(x: any): unknown {
+  const { credential, insecure, ca_certificate, ...rest } = x;
+  return {
+    ...rest,
+    ...(insecure === true ? { insecure } : {}),
+    ...(typeof ca_certificate === "string" && ca_certificate !== "" ? { ca_certificate } : {}),
+    ...(credential
+      ? {
+          credential: {
+            type: credential.type ?? "",
+            access_key: credential.access_key ?? "",
+            access_secret: credential.access_secret ? "*****" : "",
+          },
+        }
+      : {}),
+  };
+}
+
+/** The retention policy of a new proxy-cache project (see the POST /projects route). */
+function proxyCacheRetention(id: number, projectId: number): any {
+  const all = (decoration: string) => [{ kind: "doublestar", decoration, pattern: "**" }];
+  return {
+    id,
+    algorithm: "or",
+    rules: [
+      {
+        disabled: false,
+        action: "retain",
+        template: "nDaysSinceLastPull",
+        params: { nDaysSinceLastPull: 7 },
+        tag_selectors: all("matches"),
+        scope_selectors: { repository: all("repoMatches") },
+      },
+    ],
+    trigger: { kind: "Schedule", settings: { cron: "0 0 0 * * *" }, references: {} },
+    scope: { level: "project", ref: projectId },
+  };
+}
+
+/** True when a TCP connection to `host:port` opens within 1 s (how Harbor checks an audit forward endpoint). */
+export function tcpReachable(endpoint: string): Promise<boolean> {
+  const i = endpoint.lastIndexOf(":");
+  const host = endpoint.slice(0, i).replace(/^\[|\]$/g, "");
+  const port = Number(endpoint.slice(i + 1));
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("timeout", () => done(false));
+    socket.once("error", () => done(false));
+  });
 }
 
 /** Tally of injected faults and their outcomes across the test run (printed by the fault tests). */

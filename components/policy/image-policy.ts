@@ -1,0 +1,141 @@
+/**
+ * `ImagePolicy`: Kyverno in the cluster and the platform's image ClusterPolicies (SPEC R7.1). Thin: the
+ * values and the policies are built by the pure functions in `values.ts` and `cluster-policies.ts`.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { versions } from "../versions";
+import { clusterPolicies, FailureAction, FailurePolicy, SignatureVerification } from "./cluster-policies";
+import { KYVERNO_RELEASE_NAME, kyvernoValues } from "./values";
+
+export interface ImagePolicyArgs {
+  /** Namespace Kyverno is installed into (created here). Config `policy.namespace`, default `kyverno`. */
+  namespace: string;
+  /** Production: 3 admission controller replicas with a PodDisruptionBudget, 2 of each other controller. */
+  production: boolean;
+  /** Admission controller replicas (≥ 3 in production). Default 3 in production, 1 elsewhere. */
+  admissionReplicas?: number;
+  /** `Enforce` (production default) or `Audit`. */
+  failureAction: FailureAction;
+  /** Webhook failure policy when Kyverno cannot answer: `Fail` (production default) or `Ignore`. */
+  failurePolicy: FailurePolicy;
+  /** The platform registry host; always an allowed registry. */
+  registryHost: string;
+  /** Further allowed registries, `host[:port][/path-prefix]`. Default none. */
+  allowedRegistries: readonly string[];
+  /** Namespaces no policy applies to; Kyverno's own namespace is added. */
+  excludedNamespaces: readonly string[];
+  /** Require digests only in namespaces with this label (`key=value`); default every namespace not excluded. */
+  digestNamespaceLabel?: { key: string; value: string };
+  /** Cosign verification for the platform registry's signed projects. Default none. */
+  signatures?: {
+    /** Harbor projects whose images must be signed. */
+    projects: readonly string[];
+    attestor: SignatureVerification["attestor"];
+    /** Per signed project, the `.dockerconfigjson` of a robot that can pull it (secret). */
+    pullDockerConfigJson: Readonly<Record<string, pulumi.Input<string>>>;
+  };
+  /** The platform CA bundle (PEM), trusted by Kyverno's controllers. */
+  caBundlePem?: pulumi.Input<string>;
+  /** `protect` + `retainOnDelete` on the namespace. Default false. */
+  protect?: boolean;
+}
+
+export class ImagePolicy extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  /** The Helm release name. */
+  public readonly release: pulumi.Output<string>;
+  /** Names of the ClusterPolicies. */
+  public readonly policyNames: string[];
+
+  constructor(name: string, args: ImagePolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("registry-platform:policy:ImagePolicy", name, {}, opts);
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: args.namespace,
+          labels: {
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "app.kubernetes.io/part-of": "registry-platform",
+          },
+        },
+      },
+      { parent: this, protect: args.protect === true, retainOnDelete: args.protect === true },
+    );
+    const namespace = ns.metadata.name;
+
+    const pullSecretNames: string[] = [];
+    const deps: pulumi.Resource[] = [ns];
+    for (const project of args.signatures?.projects ?? []) {
+      const json = args.signatures?.pullDockerConfigJson[project];
+      if (json === undefined) continue;
+      const secretName = `registry-pull-${project}`;
+      deps.push(
+        new k8s.core.v1.Secret(
+          `${name}-pull-${project}`,
+          {
+            metadata: { name: secretName, namespace },
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: { ".dockerconfigjson": pulumi.secret(json) },
+          },
+          { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+        ),
+      );
+      pullSecretNames.push(secretName);
+    }
+
+    const excluded = [...new Set([...args.excludedNamespaces, args.namespace])];
+    const release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: KYVERNO_RELEASE_NAME,
+        namespace,
+        chart: versions.kyverno.chartName,
+        version: versions.kyverno.chart,
+        repositoryOpts: { repo: versions.kyverno.repository },
+        createNamespace: false,
+        values: kyvernoValues({
+          production: args.production,
+          admissionReplicas: args.admissionReplicas,
+          failurePolicy: args.failurePolicy,
+          excludedNamespaces: excluded,
+          caBundlePem: args.caBundlePem,
+          pullSecretNames,
+        }),
+        timeout: 600,
+      },
+      { parent: this, dependsOn: deps },
+    );
+
+    const policies = clusterPolicies({
+      registryHost: args.registryHost,
+      allowedRegistries: args.allowedRegistries,
+      failureAction: args.failureAction,
+      failurePolicy: args.failurePolicy,
+      excludedNamespaces: excluded,
+      digestNamespaceLabel: args.digestNamespaceLabel,
+      signatures: args.signatures
+        ? {
+            imageReferences: args.signatures.projects.map((p) => `${args.registryHost}/${p}/*`),
+            attestor: args.signatures.attestor,
+            registrySecrets: pullSecretNames,
+          }
+        : undefined,
+    });
+    for (const p of policies) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-${p.metadata.name}`,
+        { apiVersion: p.apiVersion, kind: p.kind, metadata: p.metadata, spec: p.spec },
+        // The CRDs come with the chart.
+        { parent: this, dependsOn: [release] },
+      );
+    }
+
+    this.namespace = namespace;
+    this.release = release.name;
+    this.policyNames = policies.map((p) => p.metadata.name);
+    this.registerOutputs({ namespace: this.namespace, release: this.release, policyNames: this.policyNames });
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run tag -- --version 1.2.3 --sha <sha> [--date <ISO date>]` prints the build tag
+ * `v1.2.3-YYYYMMDD-<sha7>` (UTC date of now, or of --date); `--release` prints `v1.2.3`.
+ * `npm run tag -- --check <tag>` exits 0 for a release or build tag, 1 with the reason otherwise.
+ * Usage errors exit 2.
+ */
+import { buildTag, checkTag, releaseTag } from "../../components/policy/tags";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const USAGE =
+  "usage: npm run tag -- --version <x.y.z> --sha <commit> [--date <ISO-8601>] [--release]\n" +
+  "       npm run tag -- --check <tag>";
+
+export function runTagCli(argv: readonly string[], now: () => Date = () => new Date()): CliResult {
+  const opts: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--release" || a === "--help" || a === "-h") opts[a.replace(/^-+/, "")] = true;
+    else if (["--version", "--sha", "--date", "--check"].includes(a)) {
+      const v = argv[i + 1];
+      if (v === undefined) return usage(`${a} needs a value`);
+      opts[a.slice(2)] = v;
+      i++;
+    } else return usage(`unknown argument "${a}"`);
+  }
+  if (opts.help) return { code: 0, stdout: `${USAGE}\n`, stderr: "" };
+  if (typeof opts.check === "string") {
+    if (opts.version || opts.sha) return usage("--check takes no other option");
+    const r = checkTag(opts.check);
+    return r.ok
+      ? { code: 0, stdout: `${r.kind} tag\n`, stderr: "" }
+      : { code: 1, stdout: "", stderr: `rejected: ${r.reason}\n` };
+  }
+  if (typeof opts.version !== "string") return usage("--version is required");
+  try {
+    if (opts.release) return { code: 0, stdout: `${releaseTag(opts.version)}\n`, stderr: "" };
+    if (typeof opts.sha !== "string") return usage("--sha is required for a build tag (or --release)");
+    const at = typeof opts.date === "string" ? new Date(opts.date) : now();
+    if (Number.isNaN(at.getTime())) return usage(`--date "${String(opts.date)}" is not a date`);
+    return { code: 0, stdout: `${buildTag(opts.version, opts.sha, at)}\n`, stderr: "" };
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+}
+
+function usage(problem: string): CliResult {
+  return { code: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` };
+}
+
+if (require.main === module) {
+  const r = runTagCli(process.argv.slice(2));
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exitCode = r.code;
+}
