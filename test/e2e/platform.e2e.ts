@@ -15,6 +15,7 @@ import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { versions } from "../../components/versions";
 import { CA_EXT, issue, Issued, selfSignedCa, verify } from "../tls/openssl";
 import {
   apiServerHost,
@@ -104,6 +105,8 @@ before(async function () {
     });
   }
   const kubeconfig = settings.kubeconfig ?? cluster!.kubeconfig;
+  // The other end-to-end files of this run (test/e2e/policy-*.e2e.ts) use $KUBECONFIG: the private API server.
+  if (cluster) process.env.KUBECONFIG = kubeconfig;
   const kube = new Kube(await kubeFromFile(kubeconfig));
   let standins: StandinControllers | undefined;
   if ((await kube.nodeCount()) === 0) {
@@ -126,9 +129,9 @@ before(async function () {
       await ingress.stop();
     },
   });
-  const chartFiles = [settings.charts.harbor, settings.charts.velero].map((f) =>
-    path.join(settings.chartsDir!, f),
-  );
+  const chartFiles = [settings.charts.harbor, settings.charts.velero, settings.charts.kyverno]
+    .filter((f): f is string => f !== undefined)
+    .map((f) => path.join(settings.chartsDir!, f));
   const sums = readSha256Sums(settings.chartsDir!);
   const chartSha = Object.fromEntries(
     chartFiles.map((f) => [path.basename(f), sums[path.basename(f)] ?? sha256File(f)]),
@@ -189,14 +192,24 @@ for (const stack of STACKS) {
       this.timeout(120_000);
       const { ws, repo, chartSha, ingress } = I();
       const config: Record<string, unknown> = { ...plan.config };
-      const chartPath = (f: string) => path.join(settings.chartsDir!, f);
-      config[`${NAMESPACE}:charts`] =
+      const source = (file: string) =>
         stack === "dev"
-          ? {
-              harbor: { path: chartPath(settings.charts.harbor), sha256: chartSha[settings.charts.harbor] },
-              velero: { path: chartPath(settings.charts.velero), sha256: chartSha[settings.charts.velero] },
-            }
-          : { harbor: { repository: repo.url }, velero: { repository: repo.url } };
+          ? { path: path.join(settings.chartsDir!, file), sha256: chartSha[file] }
+          : { repository: repo.url };
+      const charts: Record<string, unknown> = {
+        harbor: source(settings.charts.harbor),
+        velero: source(settings.charts.velero),
+      };
+      const changed = [`charts (${chartSource})`, "helm.wait: false"];
+      if (settings.charts.kyverno) charts.kyverno = source(settings.charts.kyverno);
+      else {
+        // Kyverno's chart is not among the archives: without it the release would reach for the public repository.
+        config[`${NAMESPACE}:policy`] = { ...(config[`${NAMESPACE}:policy`] as object), enabled: false };
+        changed.push(
+          `policy.enabled: false (no kyverno-${versions.kyverno.chart}.tgz in ${settings.chartsDir})`,
+        );
+      }
+      config[`${NAMESPACE}:charts`] = charts;
       config[`${NAMESPACE}:helm`] = { wait: false };
       if (plan.tlsMode === "byo-intermediate") {
         // The site's CA: a root that never enters Pulumi, and the intermediate whose key Pulumi gets as a secret.
@@ -209,7 +222,9 @@ for (const stack of STACKS) {
         t.rootCertPem = root.certPem;
         t.intermediateCertPem = intermediate.certPem;
         config[`${NAMESPACE}:tls`] = t;
+        changed.push("tls.rootCertPem/intermediateCertPem: a CA made with openssl for this run");
       }
+      report.event(`${stack}: stack file as in stacks/, except ${changed.join("; ")}`);
       await ingress.reset(plan.host);
       await ws.initStack(stack, config);
     });

@@ -46,7 +46,7 @@ export interface Settings {
   ingressPort: number;
   keep: boolean;
   reportDir: string;
-  charts: { harbor: string; velero: string };
+  charts: { harbor: string; velero: string; kyverno?: string };
 }
 
 function onPath(name: string): string | undefined {
@@ -93,6 +93,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     : (onPath("pulumi") ?? (executable(builtPulumi) ? builtPulumi : undefined));
   const k8sBin = env.E2E_K8S_BIN ? path.resolve(env.E2E_K8S_BIN) : path.join(TMP, "real-k8s", "bin");
   const builtHelm = path.join(k8sBin, "helm");
+  const chartsDir = env.E2E_CHARTS_DIR
+    ? path.resolve(env.E2E_CHARTS_DIR)
+    : sharedDir
+      ? path.join(sharedDir, "reference", "charts")
+      : undefined;
   return {
     root: ROOT,
     sharedDir,
@@ -108,11 +113,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     helmBin: env.E2E_HELM_BIN
       ? path.resolve(env.E2E_HELM_BIN)
       : (onPath("helm") ?? (executable(builtHelm) ? builtHelm : undefined)),
-    chartsDir: env.E2E_CHARTS_DIR
-      ? path.resolve(env.E2E_CHARTS_DIR)
-      : sharedDir
-        ? path.join(sharedDir, "reference", "charts")
-        : undefined,
+    chartsDir,
     // The stacks' Harbor URLs are https://<host> without a port.
     ingressPort: 443,
     keep: env.E2E_KEEP === "1" || env.E2E_KEEP === "true",
@@ -120,6 +121,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     charts: {
       harbor: `${versions.harbor.chartName}-${versions.harbor.chart}.tgz`,
       velero: `${versions.velero.chartName}-${versions.velero.chart}.tgz`,
+      // Optional: with it the image policy (Kyverno) is deployed too, else the run turns policy off.
+      kyverno: ((f) => (chartsDir && fs.existsSync(path.join(chartsDir, f)) ? f : undefined))(
+        `${versions.kyverno.chartName}-${versions.kyverno.chart}.tgz`,
+      ),
     },
   };
 }

@@ -18,6 +18,8 @@ export interface CliOptions {
   stack?: string;
   /** Indices into args whose values are secret: shown as [secret] in logs, results and errors. */
   secretArgs?: number[];
+  /** Written to the command's stdin. */
+  input?: string;
   timeoutMs?: number;
 }
 
@@ -28,6 +30,8 @@ export class PulumiWorkspace {
   readonly logDir: string;
   readonly passphrase = randomBytes(18).toString("base64url");
   private seq = 0;
+  /** Values set with setSecret: replaced by [secret] in every output kept or shown. */
+  private readonly secretValues = new Set<string>();
 
   constructor(
     private readonly s: Settings,
@@ -103,12 +107,14 @@ export class PulumiWorkspace {
       "pulumi",
       ...full.map((a, i) => (o.secretArgs?.includes(i) ? "[secret]" : shellQuote(a))),
     ].join(" ");
-    const r = await run(this.s.pulumiBin!, full, {
+    const raw = await run(this.s.pulumiBin!, full, {
       cwd: this.projectDir,
       env: this.env(),
       timeoutMs: o.timeoutMs ?? 600_000,
       display: shown,
+      input: o.input,
     });
+    const r = { ...raw, stdout: this.scrub(raw.stdout), stderr: this.scrub(raw.stderr) };
     const n = String(++this.seq).padStart(2, "0");
     const label = `${o.stack ?? "-"}-${args.slice(0, 2).join("-")}`.replace(/[^A-Za-z0-9_.-]/g, "_");
     fs.writeFileSync(
@@ -117,6 +123,16 @@ export class PulumiWorkspace {
     );
     this.report.command(o.stack ?? "-", shown, r.code, r.ms);
     return r;
+  }
+
+  private scrub(text: string): string {
+    let t = text;
+    for (const v of this.secretValues) {
+      t = t.split(v).join("[secret]");
+      // A multi-line value may be printed line by line.
+      for (const line of v.split("\n")) if (line.length >= 16) t = t.split(line).join("[secret]");
+    }
+    return t;
   }
 
   /** Like {@link cli}; a non-zero exit throws with the output's tail. */
@@ -141,8 +157,10 @@ export class PulumiWorkspace {
     fs.writeFileSync(file, stringify({ ...initial, config }));
   }
 
+  /** `pulumi config set --secret`, the value on stdin (never in argv, where `ps` or an error would show it). */
   async setSecret(stack: string, key: string, value: string): Promise<void> {
-    await this.cliOk(["config", "set", "--secret", `${NAMESPACE}:${key}`, value], { stack, secretArgs: [4] });
+    this.secretValues.add(value);
+    await this.cliOk(["config", "set", "--secret", `${NAMESPACE}:${key}`], { stack, input: value });
   }
 
   /** The stack's resources in state (`pulumi stack export`). */
