@@ -67,6 +67,61 @@ function sha256File(f: string): string {
   return createHash("sha256").update(fs.readFileSync(f)).digest("hex");
 }
 
+/** Pod templates (labels) of the Deployments and StatefulSets in `ns`. */
+async function podTemplates(
+  kube: Kube,
+  ns: string,
+): Promise<{ name: string; labels: Record<string, string> }[]> {
+  const out: { name: string; labels: Record<string, string> }[] = [];
+  for (const kind of ["deployments", "statefulsets"])
+    for (const w of await kube.list(`/apis/apps/v1/namespaces/${ns}/${kind}`))
+      out.push({ name: `${kind}/${w.metadata.name}`, labels: w.spec.template.metadata?.labels ?? {} });
+  return out;
+}
+
+/** Kubernetes label-selector semantics (matchLabels + matchExpressions). */
+function selects(sel: KObj, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries((sel?.matchLabels ?? {}) as Record<string, string>))
+    if (labels[k] !== v) return false;
+  for (const e of (sel?.matchExpressions ?? []) as KObj[]) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const v = labels[e.key as string];
+    const ok =
+      e.operator === "In"
+        ? has && (e.values as string[]).includes(v)
+        : e.operator === "NotIn"
+          ? !has || !(e.values as string[]).includes(v)
+          : e.operator === "Exists"
+            ? has
+            : !has;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * The keys Harbor's retained state depends on, by Secret data key, from the Harbor namespace: `secretKey`
+ * (encrypts credentials stored in the database), the database password (POSTGRES_PASSWORD / password), and
+ * the admin password Harbor wrote into its database at first start.
+ */
+async function harborDataSecrets(kube: Kube, ns: string): Promise<Record<string, string>> {
+  const keys = ["secretKey", "POSTGRES_PASSWORD", "HARBOR_ADMIN_PASSWORD"];
+  const out: Record<string, string> = {};
+  for (const sec of await kube.list(`/api/v1/namespaces/${ns}/secrets`)) {
+    if ((sec.metadata.name as string).startsWith("sh.helm.release.")) continue;
+    for (const k of keys)
+      if (sec.data?.[k])
+        out[`${sec.metadata.name as string}/${k}`] = Buffer.from(sec.data[k] as string, "base64").toString();
+  }
+  return out;
+}
+
+function summarizeTypes(types: string[]): string {
+  const n = new Map<string, number>();
+  for (const t of types) n.set(t.split(":").slice(-1)[0], (n.get(t.split(":").slice(-1)[0]) ?? 0) + 1);
+  return [...n].map(([t, c]) => `${c} ${t}`).join(", ");
+}
+
 // ── run-wide set-up and clean-up ────────────────────────────────────────────────────────────────────────
 
 /** Clean-up steps, newest first; registered as each piece of the set-up starts. */
@@ -185,6 +240,8 @@ for (const stack of STACKS) {
     };
     let ca: { root: Issued; intermediate: Issued } | undefined;
     let upResources = 0;
+    /** Harbor's data-bound keys before the refused destroy (values compared, never printed). */
+    let dataSecrets: Record<string, string> = {};
     const cli = (args: string[], timeoutMs?: number) => I().ws.cli(args, { stack, timeoutMs });
     const cliOk = (args: string[], timeoutMs?: number) => I().ws.cliOk(args, { stack, timeoutMs });
 
@@ -396,21 +453,41 @@ for (const stack of STACKS) {
           `/apis/networking.k8s.io/v1/namespaces/${plan.harborNamespace}/networkpolicies`,
         );
         assert.ok(nps.length > 0, `no NetworkPolicy in ${plan.harborNamespace}`);
-        const denyAll = nps.some(
-          (p) =>
-            Object.keys(p.spec.podSelector ?? {}).length === 0 &&
-            (p.spec.policyTypes ?? []).includes("Ingress") &&
-            (p.spec.ingress ?? []).length === 0,
+        const ingressPolicies = nps.filter((p) => (p.spec.policyTypes ?? ["Ingress"]).includes("Ingress"));
+        // Every Harbor pod is selected by an Ingress policy (so only what a policy allows reaches it) ...
+        const templates = await podTemplates(I().kube, plan.harborNamespace);
+        assert.ok(templates.length > 0, "no workloads in Harbor's namespace");
+        const open = templates.filter(
+          (t) => !ingressPolicies.some((p) => selects(p.spec.podSelector, t.labels)),
         );
-        report.note(`${nps.length} policies: ${nps.map((p) => p.metadata.name).join(", ")}`);
-        assert.ok(denyAll, "a default-deny ingress policy selects every pod");
+        assert.deepStrictEqual(
+          open.map((t) => t.name),
+          [],
+          "pods no Ingress NetworkPolicy selects (open to all)",
+        );
+        // ... and no rule lets everyone in (an ingress rule without `from`).
+        const allowAll = ingressPolicies.filter((p) =>
+          ((p.spec.ingress ?? []) as KObj[]).some((r) => !r.from),
+        );
+        assert.deepStrictEqual(
+          allowAll.map((p) => p.metadata.name),
+          [],
+          "policies with an allow-from-anywhere rule",
+        );
+        report.note(
+          `${nps.length} policies (${nps.map((p) => p.metadata.name).join(", ")}) isolate all ${templates.length} pod templates`,
+        );
       });
 
     it("`pulumi stack output --json` hides the secret outputs", async function () {
       need("up");
       const o = await I().ws.outputs(stack, false);
       assert.strictEqual(o.harborAdminPassword, "[secret]");
-      assert.strictEqual(o.pullDockerConfigJson, "[secret]");
+      // Per project: every value hidden.
+      const pulls = o.pullDockerConfigJson as Record<string, unknown>;
+      assert.deepStrictEqual(Object.keys(pulls).sort(), plan.projects.map((p) => p.name).sort());
+      for (const [p, v] of Object.entries(pulls))
+        assert.strictEqual(v, "[secret]", `pullDockerConfigJson.${p}`);
       assert.strictEqual(o.registryHost, plan.host);
       assert.match(o.caBundlePem as string, /BEGIN CERTIFICATE/);
       const text = JSON.stringify(o);
@@ -646,22 +723,49 @@ for (const stack of STACKS) {
         assert.strictEqual(h.robots.size, 0, "Harbor robots left");
       });
     else
-      it("`pulumi destroy` of the protected stack refuses and deletes nothing", async function () {
+      it("`pulumi destroy` of the protected stack refuses; every protected resource and Harbor's namespace stay", async function () {
         need("up");
-        const before = (await I().ws.resources(stack)).length;
+        const { kube, ws } = I();
+        dataSecrets = await harborDataSecrets(kube, plan.harborNamespace);
+        const before = await ws.resources(stack);
+        const protectedUrns = before.filter((x) => x.protect).map((x) => x.urn);
         const r = await cli(["destroy", "--yes", "--skip-preview"]);
         const out = `${r.stdout}\n${r.stderr}`;
         assert.notStrictEqual(r.code, 0, "destroy of a protected stack succeeded");
-        assert.match(out, /protect/i);
+        assert.match(out, /because it is protected/);
+        const after = await ws.resources(stack);
+        const left = new Set(after.map((x) => x.urn));
+        const gone = before.filter((x) => !left.has(x.urn));
         report.note(
-          out
-            .split("\n")
-            .find((l) => /protect/i.test(l))
-            ?.trim() ?? "",
+          `exit ${r.code}; ${protectedUrns.length} protected resources kept; ${gone.length} of ${before.length} unprotected ` +
+            `resources deleted before the refusal: ${summarizeTypes(gone.map((x) => x.type))}`,
         );
-        assert.strictEqual((await I().ws.resources(stack)).length, before, "destroy deleted resources");
-        assert.strictEqual(await I().kube.namespaceExists(plan.harborNamespace), true);
+        assert.deepStrictEqual(
+          protectedUrns.filter((u) => !left.has(u)),
+          [],
+          "protected resources deleted",
+        );
+        assert.ok(protectedUrns.length > 0, "nothing is protected in a production stack");
+        for (const ns of [plan.harborNamespace, plan.veleroNamespace])
+          assert.strictEqual(await kube.namespaceExists(ns), true, `namespace ${ns} (its PVCs) deleted`);
+        done.add("destroy-refused");
       });
+
+    it("after the refused destroy, `pulumi up` brings Harbor back with the keys its retained data was written with", async function () {
+      need("destroy-refused");
+      const { kube } = I();
+      const r = await cli(["up", "--yes", "--skip-preview"]);
+      assert.strictEqual(r.code, 0, failure(r));
+      report.note(JSON.stringify(summary(r.stdout)));
+      const now = await harborDataSecrets(kube, plan.harborNamespace);
+      const changed = Object.keys(dataSecrets).filter((k) => now[k] !== dataSecrets[k]);
+      assert.ok(Object.keys(dataSecrets).length > 0, "no data-bound keys found before the destroy");
+      assert.deepStrictEqual(
+        changed,
+        [],
+        "regenerated although the retained database/PVCs were written with the old value (Harbor could not read them)",
+      );
+    });
 
     after(async function () {
       this.timeout(600_000);
