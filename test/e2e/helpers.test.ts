@@ -1,0 +1,186 @@
+/**
+ * Unit tests of the end-to-end suite's own logic (part of `npm test`; no real server, nothing from
+ * ../shared): the precondition check names the command for every missing piece, .ci/run's one-line
+ * decision, the CLI output readers, and the per-stack expectations.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { previewSteps, resourceSummary } from "./support/output";
+import { missingServers, PLUGINS, preflight, ROOT, Settings } from "./support/settings";
+import { durationHours, loadStackPlan, requiredSecrets } from "./support/stacks";
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "e2e-helpers-"));
+}
+
+function exe(dir: string, name: string, body = "#!/bin/sh\necho v0.0.0\n"): string {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, body, { mode: 0o755 });
+  return f;
+}
+
+function settingsIn(dir: string, over: Partial<Settings> = {}): Settings {
+  return {
+    root: ROOT,
+    sharedDir: path.join(dir, "shared"),
+    toolsDir: path.join(dir, "shared", "tools"),
+    pulumiBin: undefined,
+    pluginDir: undefined,
+    kubeconfig: undefined,
+    k8sBin: path.join(dir, "k8s-bin"),
+    helmBin: undefined,
+    chartsDir: path.join(dir, "charts"),
+    ingressPort: 443,
+    keep: false,
+    reportDir: path.join(dir, "report"),
+    charts: { harbor: "harbor-1.19.1.tgz", velero: "velero-12.1.0.tgz" },
+    ...over,
+  };
+}
+
+describe("e2e helpers", function () {
+  describe("preflight", function () {
+    it("names the command that provides each missing piece, and never reports ready", async function () {
+      const dir = tmp();
+      const problems = await preflight(settingsIn(dir));
+      const all = problems.join("\n");
+      const tools = path.join(dir, "shared", "tools");
+      assert.match(all, new RegExp(`missing helper ${tools}/e2e-helpers/standin-controllers.sh`));
+      assert.ok(all.includes(`nohup ${tools}/real-engine/build.sh > `), all);
+      assert.ok(all.includes(`nohup ${tools}/real-k8s/build.sh etcd kube-apiserver > `), all);
+      assert.ok(all.includes(`${tools}/real-k8s/build.sh helm`), all);
+      assert.match(all, /chart archive .*harbor-1\.19\.1\.tgz missing/);
+      assert.match(all, /chart archive .*velero-12\.1\.0\.tgz missing/);
+    });
+
+    it("asks for exactly the plugin build targets that are missing", async function () {
+      const dir = tmp();
+      const bin = path.join(dir, "engine");
+      fs.mkdirSync(bin);
+      const pulumi = exe(bin, "pulumi");
+      exe(bin, "pulumi-language-nodejs");
+      exe(bin, "pulumi-resource-pulumi-nodejs");
+      const problems = await preflight(settingsIn(dir, { pulumiBin: pulumi, pluginDir: bin }));
+      const line = problems.find((p) => p.startsWith("missing engine plugin"));
+      assert.ok(line, problems.join("\n"));
+      assert.match(line, /real-engine\/build\.sh kubernetes standin$/);
+      assert.ok(!problems.some((p) => p.startsWith("no Pulumi CLI")));
+    });
+
+    it("checks the archives against SHA256SUMS", async function () {
+      const dir = tmp();
+      const charts = path.join(dir, "charts");
+      fs.mkdirSync(charts);
+      fs.writeFileSync(path.join(charts, "harbor-1.19.1.tgz"), "not the chart");
+      fs.writeFileSync(path.join(charts, "velero-12.1.0.tgz"), "x");
+      fs.writeFileSync(path.join(charts, "SHA256SUMS"), `${"0".repeat(64)}  harbor-1.19.1.tgz\n`);
+      const problems = await preflight(settingsIn(dir));
+      assert.ok(
+        problems.some((p) => /harbor-1\.19\.1\.tgz: sha256 [0-9a-f]{64} does not match SHA256SUMS/.test(p)),
+      );
+      assert.ok(!problems.some((p) => p.includes("velero-12.1.0.tgz")));
+    });
+
+    it("a given kubeconfig replaces the private API server (and must exist)", async function () {
+      const dir = tmp();
+      const problems = await preflight(settingsIn(dir, { kubeconfig: path.join(dir, "nope") }));
+      assert.ok(problems.includes(`E2E_KUBECONFIG=${path.join(dir, "nope")} does not exist`));
+      assert.ok(!problems.some((p) => p.includes("real-k8s/build.sh etcd")));
+    });
+  });
+
+  describe(".ci/run decision (missingServers)", function () {
+    it("says why when the engine or the API server binaries are absent, nothing when present", function () {
+      const dir = tmp();
+      assert.match(missingServers(settingsIn(dir)) ?? "", /no Pulumi CLI/);
+      const bin = path.join(dir, "engine");
+      const k8s = path.join(dir, "k8s-bin");
+      fs.mkdirSync(bin);
+      fs.mkdirSync(k8s);
+      const pulumi = exe(bin, "pulumi");
+      const s = settingsIn(dir, { pulumiBin: pulumi, pluginDir: bin });
+      assert.match(missingServers(s) ?? "", /not the plugins/);
+      for (const [p] of PLUGINS) exe(bin, p);
+      assert.match(missingServers(s) ?? "", /no etcd \/ kube-apiserver/);
+      exe(k8s, "etcd");
+      exe(k8s, "kube-apiserver");
+      assert.strictEqual(missingServers(s), undefined);
+    });
+  });
+
+  describe("CLI output", function () {
+    it("reads the Resources: summary of up, preview and a no-change up", function () {
+      const up =
+        "Updating (dev):\n ...\nOutputs:\n    x: 1\n\nResources:\n    + 74 created\n\nDuration: 11s\n";
+      assert.deepStrictEqual(resourceSummary(up), { created: 74 });
+      const pre = "Resources:\n    + 3 to create\n    ~ 1 to update\n    +-1 to replace\n    70 unchanged\n";
+      assert.deepStrictEqual(resourceSummary(pre), {
+        "to create": 3,
+        "to update": 1,
+        "to replace": 1,
+        unchanged: 70,
+      });
+      assert.deepStrictEqual(resourceSummary("Resources:\n    74 unchanged\n\nDuration: 4s"), {
+        unchanged: 74,
+      });
+      assert.deepStrictEqual(resourceSummary("error: boom"), {});
+    });
+
+    it("lists the non-same steps of preview --json with their resource type", function () {
+      const json = JSON.stringify({
+        steps: [
+          { op: "same", urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev" },
+          {
+            op: "update",
+            urn: "urn:pulumi:dev::p::registry-platform:harbor:Harbor$kubernetes:core/v1:Secret::harbor-tls-secret",
+          },
+          { op: "replace", urn: "urn:pulumi:dev::p::tls:index/locallySignedCert:LocallySignedCert::server" },
+        ],
+      });
+      assert.deepStrictEqual(
+        previewSteps(json).map((s) => [s.op, s.type, s.label]),
+        [
+          ["update", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Secret::harbor-tls-secret"],
+          [
+            "replace",
+            "tls:index/locallySignedCert:LocallySignedCert",
+            "tls:index/locallySignedCert:LocallySignedCert::server",
+          ],
+        ],
+      );
+    });
+  });
+
+  describe("stack plans", function () {
+    it("onprem needs its S3 keys and the intermediate's key as secrets; dev none", function () {
+      assert.deepStrictEqual(requiredSecrets(loadStackPlan(ROOT, "onprem")), [
+        "s3AccessKey",
+        "s3SecretKey",
+        "tlsIntermediateKeyPem",
+      ]);
+      assert.deepStrictEqual(requiredSecrets(loadStackPlan(ROOT, "dev")), []);
+    });
+
+    it("expects the seed's schedules in the stack's time zone", function () {
+      const p = loadStackPlan(ROOT, "dev");
+      assert.deepStrictEqual(p.schedules.daily, {
+        cron: "CRON_TZ=Asia/Seoul 0 7 * * *",
+        ttlHours: 168,
+        location: "default",
+        dumpHook: false,
+      });
+      assert.strictEqual(p.schedules.weekly.ttlHours, 840);
+      assert.strictEqual(p.schedules.monthly.location, "archive");
+      assert.strictEqual(loadStackPlan(ROOT, "onprem").protected, true);
+      assert.strictEqual(p.protected, false);
+    });
+
+    it("reads Go durations", function () {
+      assert.strictEqual(durationHours("168h0m0s"), 168);
+      assert.strictEqual(durationHours("90m"), 1.5);
+      assert.throws(() => durationHours("7d"), /not a duration/);
+    });
+  });
+});

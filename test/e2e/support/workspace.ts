@@ -1,0 +1,179 @@
+/**
+ * A scratch Pulumi project in a temporary directory: Pulumi.yaml pointing at the built program (dist/ and
+ * node_modules symlinked from the repository), a file state backend, a passphrase secrets provider, and the
+ * environment every `pulumi` command of the run gets (plugins first on PATH, the loopback DNS preload for
+ * the program and the dynamic providers, offline switches, unusable AWS credentials).
+ */
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { failure, run, RunResult, shellQuote } from "./proc";
+import { Report } from "./report";
+import { Settings } from "./settings";
+
+export const NAMESPACE = "registry-platform";
+
+export interface CliOptions {
+  stack?: string;
+  /** Indices into args whose values are secret: shown as [secret] in logs, results and errors. */
+  secretArgs?: number[];
+  /** Written to the command's stdin. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+export class PulumiWorkspace {
+  readonly projectDir: string;
+  readonly stateDir: string;
+  readonly homeDir: string;
+  readonly logDir: string;
+  readonly passphrase = randomBytes(18).toString("base64url");
+  private seq = 0;
+  /** Values set with setSecret: replaced by [secret] in every output kept or shown. */
+  private readonly secretValues = new Set<string>();
+
+  constructor(
+    private readonly s: Settings,
+    tmp: string,
+    private readonly kubeconfig: string,
+    private readonly report: Report,
+    /** Hosts the engine and its plugins must reach directly (the API server of a cluster you gave). */
+    private readonly directHosts: string[] = [],
+  ) {
+    this.projectDir = path.join(tmp, "project");
+    this.stateDir = path.join(tmp, "state");
+    this.homeDir = path.join(tmp, "pulumi-home");
+    this.logDir = path.join(s.reportDir, "logs");
+  }
+
+  env(): NodeJS.ProcessEnv {
+    const e: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of Object.keys(e))
+      if (/^(PULUMI_|AWS_)/.test(k) || k === "KUBECONFIG" || k === "NODE_OPTIONS") delete e[k];
+    return {
+      ...e,
+      PATH: [this.s.pluginDir, path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(":"),
+      PULUMI_HOME: this.homeDir,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_CONFIG_PASSPHRASE: this.passphrase,
+      KUBECONFIG: this.kubeconfig,
+      // The program and the dynamic-provider processes resolve the stacks' example hosts to 127.0.0.1.
+      NODE_OPTIONS: `--require ${path.join(this.s.toolsDir!, "e2e-helpers", "loopback-dns.js")}`,
+      // Anything that still tries a public host fails on loopback at once.
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      HTTP_PROXY: "http://127.0.0.1:9",
+      NO_PROXY: ["127.0.0.1", "localhost", ...this.directHosts].join(","),
+      // A real AWS provider (instead of the stand-in) cannot reach any account with these.
+      AWS_ACCESS_KEY_ID: "AKIAE2ENOTAREALKEY00",
+      AWS_SECRET_ACCESS_KEY: "e2e-not-a-real-secret-key-0000000000000000",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    };
+  }
+
+  async init(): Promise<void> {
+    fs.mkdirSync(this.projectDir, { recursive: true });
+    fs.mkdirSync(this.stateDir, { recursive: true });
+    fs.mkdirSync(this.homeDir, { recursive: true });
+    fs.mkdirSync(this.logDir, { recursive: true });
+    for (const f of fs.readdirSync(this.logDir)) fs.rmSync(path.join(this.logDir, f), { force: true });
+    fs.symlinkSync(path.join(this.s.root, "dist"), path.join(this.projectDir, "dist"));
+    fs.symlinkSync(path.join(this.s.root, "node_modules"), path.join(this.projectDir, "node_modules"));
+    fs.copyFileSync(path.join(this.s.root, "package.json"), path.join(this.projectDir, "package.json"));
+    const repo = parse(fs.readFileSync(path.join(this.s.root, "Pulumi.yaml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    fs.writeFileSync(
+      path.join(this.projectDir, "Pulumi.yaml"),
+      stringify({
+        name: repo.name,
+        description: `${String(repo.description)} (end-to-end scratch copy: the built program in dist/)`,
+        runtime: { name: "nodejs", options: { typescript: false } },
+        main: "dist/index.js",
+      }),
+    );
+    const r = await this.cli(["login", `file://${this.stateDir}`]);
+    if (r.code !== 0) throw new Error(failure(r));
+  }
+
+  /** Runs `pulumi args` in the project (with `--stack` when given); logged, timed, never throws. */
+  async cli(args: string[], o: CliOptions = {}): Promise<RunResult> {
+    const full = [...args, ...(o.stack ? ["--stack", o.stack] : []), "--non-interactive"];
+    const shown = [
+      "pulumi",
+      ...full.map((a, i) => (o.secretArgs?.includes(i) ? "[secret]" : shellQuote(a))),
+    ].join(" ");
+    const raw = await run(this.s.pulumiBin!, full, {
+      cwd: this.projectDir,
+      env: this.env(),
+      timeoutMs: o.timeoutMs ?? 600_000,
+      display: shown,
+      input: o.input,
+    });
+    const r = { ...raw, stdout: this.scrub(raw.stdout), stderr: this.scrub(raw.stderr) };
+    const n = String(++this.seq).padStart(2, "0");
+    const label = `${o.stack ?? "-"}-${args.slice(0, 2).join("-")}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+    fs.writeFileSync(
+      path.join(this.logDir, `${n}-${label}.log`),
+      `$ ${shown}\n# exit ${r.code}, ${r.ms} ms\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`,
+    );
+    this.report.command(o.stack ?? "-", shown, r.code, r.ms);
+    return r;
+  }
+
+  private scrub(text: string): string {
+    let t = text;
+    for (const v of this.secretValues) {
+      t = t.split(v).join("[secret]");
+      // A multi-line value may be printed line by line.
+      for (const line of v.split("\n")) if (line.length >= 16) t = t.split(line).join("[secret]");
+    }
+    return t;
+  }
+
+  /** Like {@link cli}; a non-zero exit throws with the output's tail. */
+  async cliOk(args: string[], o: CliOptions = {}): Promise<RunResult> {
+    const r = await this.cli(args, o);
+    if (r.code !== 0) throw new Error(failure(r));
+    return r;
+  }
+
+  stackFile(stack: string): string {
+    return path.join(this.projectDir, `Pulumi.${stack}.yaml`);
+  }
+
+  /** `pulumi stack init`, then the stack's config written next to the salt that init chose. */
+  async initStack(stack: string, config: Record<string, unknown>): Promise<void> {
+    await this.cliOk(["stack", "init", stack]);
+    const file = this.stackFile(stack);
+    const initial = (fs.existsSync(file) ? parse(fs.readFileSync(file, "utf8")) : {}) as Record<
+      string,
+      unknown
+    >;
+    fs.writeFileSync(file, stringify({ ...initial, config }));
+  }
+
+  /** `pulumi config set --secret`, the value on stdin (never in argv, where `ps` or an error would show it). */
+  async setSecret(stack: string, key: string, value: string): Promise<void> {
+    this.secretValues.add(value);
+    await this.cliOk(["config", "set", "--secret", `${NAMESPACE}:${key}`], { stack, input: value });
+  }
+
+  /** The stack's resources in state (`pulumi stack export`). */
+  async resources(stack: string): Promise<{ urn: string; type: string; protect?: boolean }[]> {
+    const r = await this.cliOk(["stack", "export"], { stack });
+    const d = JSON.parse(r.stdout) as { deployment?: { resources?: { urn: string; type: string }[] } };
+    return d.deployment?.resources ?? [];
+  }
+
+  async outputs(stack: string, showSecrets: boolean): Promise<Record<string, unknown>> {
+    const r = await this.cliOk(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])], {
+      stack,
+    });
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  }
+}
