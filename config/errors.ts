@@ -2,6 +2,7 @@
  * Config errors: every problem names the key path, what was found and what is allowed.
  * Values of secret keys are never rendered.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 
 export const NAMESPACE = "registry-platform";
@@ -24,7 +25,11 @@ export function fixCommands(issues: readonly ConfigIssue[]): string[] {
   return [...new Set(issues.flatMap((i) => (i.fix ? [i.fix] : [])))];
 }
 
-export class ConfigError extends Error {
+/**
+ * Every problem of the stack config. A `pulumi.RunError`: the engine prints its message alone — no stack trace,
+ * no dump of `issues` — as it does for any error that is the user's to fix, not a bug.
+ */
+export class ConfigError extends pulumi.RunError {
   constructor(public readonly issues: ConfigIssue[]) {
     const fixes = fixCommands(issues);
     super(
@@ -35,6 +40,9 @@ export class ConfigError extends Error {
           : ""),
     );
     this.name = "ConfigError";
+    // A user's input problem, not a bug: the message says everything, and a stack without frames keeps the
+    // engine's error formatting fast (see config/error-stacks.ts).
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

@@ -3,6 +3,7 @@
  * without a unit, secrets in plain text or not set at all. Each case runs the real program the way a real
  * engine would hand it the config (no offline stand-ins) and checks that nothing is registered.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -148,6 +149,15 @@ describe("config: secrets in the example stacks (issue 8.4)", () => {
       "  pulumi config set --secret registry-platform:s3SecretKey '<value>'",
       "  pulumi config set --secret registry-platform:tlsIntermediateKeyPem < intermediate-key.pem",
     ]);
+  });
+
+  it("the program's config error is a pulumi.RunError: the engine prints the message alone, no stack trace or issue dump", async () => {
+    // Seen on the real engine (e2e, onprem without its secrets): a plain Error was printed as "failed with an
+    // unhandled exception" followed by the stack trace and the `issues` array.
+    const e = new ConfigError([{ key: "registry-platform:k", found: "nothing", allowed: "a secret" }]);
+    assert.ok(pulumi.RunError.isInstance(e));
+    assert.ok(e instanceof ConfigError);
+    assert.strictEqual(e.name, "ConfigError");
   });
 
   it("prod-apne2 on a real engine: the database password command", async () => {

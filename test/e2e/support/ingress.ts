@@ -24,6 +24,7 @@ export class IngressStandIn {
   private server?: https.Server;
   private readonly sockets = new Set<Socket>();
   private readonly harbors = new Map<string, FakeHarbor>();
+  private readonly starting = new Map<string, Promise<FakeHarbor>>();
   /** Handshake and proxy problems, for the report (never secret values). */
   readonly events: string[] = [];
 
@@ -71,6 +72,7 @@ export class IngressStandIn {
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     for (const h of this.harbors.values()) await h.stop();
     this.harbors.clear();
+    this.starting.clear();
   }
 
   /** The fake Harbor behind `host` (created on its first request). */
@@ -82,6 +84,7 @@ export class IngressStandIn {
   async reset(host: string): Promise<void> {
     const h = this.harbors.get(host);
     this.harbors.delete(host);
+    this.starting.delete(host);
     if (h) await h.stop();
   }
 
@@ -110,16 +113,26 @@ export class IngressStandIn {
     return tls.createSecureContext({ cert: s["tls.crt"], key: s["tls.key"] });
   }
 
-  private async backend(host: string): Promise<FakeHarbor> {
-    const have = this.harbors.get(host);
+  /**
+   * One fake Harbor per host. The promise is memoized before the first await: concurrent first requests for a
+   * host (the provider creates several objects at once) must reach the same backend, or a create lands in one
+   * instance and its read-back in another.
+   */
+  private backend(host: string): Promise<FakeHarbor> {
+    const have = this.starting.get(host);
     if (have) return have;
-    const r = await this.route(host);
-    const h = new FakeHarbor();
-    // Harbor sets the admin password from the env once, when its database is initialised.
-    h.password = await harborAdminPassword(this.kube, r.namespace);
-    await h.start();
-    this.harbors.set(host, h);
-    return h;
+    const p = (async () => {
+      const r = await this.route(host);
+      const h = new FakeHarbor();
+      // Harbor sets the admin password from the env once, when its database is initialised.
+      h.password = await harborAdminPassword(this.kube, r.namespace);
+      await h.start();
+      this.harbors.set(host, h);
+      return h;
+    })();
+    this.starting.set(host, p);
+    p.catch(() => this.starting.delete(host)); // a host whose Ingress is not there yet is retried next time
+    return p;
   }
 
   private async proxy(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
