@@ -45,8 +45,12 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 
 /** A scratch Pulumi environment: file backend, passphrase, offline switches, the engine's bin on PATH. */
 export function engineEnv(stateDir: string): NodeJS.ProcessEnv {
+  // The crafted stacks render YAML and reach no cluster: a KUBECONFIG in the environment (the platform e2e sets
+  // one for its siblings) makes the kubernetes provider refuse renderYamlToDirectory (seen on the real engine).
+  const { KUBECONFIG: _cluster, ...rest } = process.env;
+  void _cluster;
   return {
-    ...process.env,
+    ...rest,
     PATH: `${ENGINE_BIN}:${process.env.PATH ?? ""}`,
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "policy-e2e",
