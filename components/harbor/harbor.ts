@@ -110,13 +110,22 @@ export class Harbor extends pulumi.ComponentResource {
     );
     const namespace = ns.metadata.name;
 
-    const password = (suffix: string, a: random.RandomPasswordArgs) =>
-      new random.RandomPassword(`${name}-${suffix}`, a, child);
+    const password = (
+      suffix: string,
+      a: random.RandomPasswordArgs,
+      o: pulumi.CustomResourceOptions = child,
+    ) => new random.RandomPassword(`${name}-${suffix}`, a, o);
+    // The values Harbor's retained data was written with (the database on the namespace's PVCs): the admin
+    // password (stored in the database at first start), `secretKey` (encrypts credentials in the database) and
+    // the internal database's password. Protected like the namespace: a refused `pulumi destroy` of a protected
+    // stack deletes every unprotected resource first, and regenerating these would lock Harbor out of its data
+    // (seen on the real engine: e2e "after the refused destroy").
+    const dataBound = { ...child, protect: args.protect ?? r.production };
     const adminPassword: pulumi.Output<string> =
       r.adminPassword !== undefined
         ? pulumi.secret(r.adminPassword)
-        : pulumi.secret(password("admin-password", GENERATED_SECRETS.adminPassword).result);
-    const secretKey = password("secret-key", GENERATED_SECRETS.secretKey);
+        : pulumi.secret(password("admin-password", GENERATED_SECRETS.adminPassword, dataBound).result);
+    const secretKey = password("secret-key", GENERATED_SECRETS.secretKey, dataBound);
     const coreSecret = password("core-secret", GENERATED_SECRETS.coreSecret);
     const xsrfKey = password("xsrf-key", GENERATED_SECRETS.xsrfKey);
     const jobserviceSecret = password("jobservice-secret", GENERATED_SECRETS.jobserviceSecret);
@@ -124,7 +133,7 @@ export class Harbor extends pulumi.ComponentResource {
     const registryPassword = password("registry-password", GENERATED_SECRETS.registryPassword);
     const databasePassword =
       r.database.type === "internal"
-        ? password("database-password", GENERATED_SECRETS.databasePassword)
+        ? password("database-password", GENERATED_SECRETS.databasePassword, dataBound)
         : undefined;
 
     // Token service: RSA key + certificate (the chart's fallback is a new genCA on every render).

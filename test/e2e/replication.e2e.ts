@@ -43,6 +43,8 @@ function programText(): string {
   return `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const aws = require("@pulumi/aws");
+// As index.ts does: a failed run must not hang in Node 20's error formatting (config/error-stacks.ts).
+require(${d("config/error-stacks.js")}).guardErrorStacks();
 const { ReplicationTarget } = require(${d("components/replication/target.js")});
 const { ReplicationPeers } = require(${d("components/replication/peers.js")});
 const { HarborReplication } = require(${d("components/replication/harbor-replication.js")});

@@ -37,6 +37,19 @@ describe("harbor: Harbor component, prod profile", () => {
     assert.strictEqual(v.persistence.imageChartStorage.s3.keyid, profileArgs("prod").storage.kmsKeyId);
   });
 
+  it("the values Harbor's retained data was written with are protected, like the namespace (e2e: refused destroy)", () => {
+    // External database here: no generated database password; the admin password and secretKey are generated.
+    assert.deepStrictEqual(
+      rec
+        .byType(T.password)
+        .filter((r) => r.protect)
+        .map((r) => r.name)
+        .sort(),
+      ["harbor-admin-password", "harbor-secret-key"],
+    );
+    assert.strictEqual(rec.one(T.namespace).protect, true);
+  });
+
   it("NetworkPolicies are created in the namespace exactly as harborNetworkPolicies() says", () => {
     const expected = harborNetworkPolicies(resolveHarborArgs("harbor", profileArgs("prod")));
     const got = rec.byType(T.netpol).map((r) => {

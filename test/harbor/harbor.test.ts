@@ -177,6 +177,13 @@ describe("harbor: Harbor component, dev profile", () => {
     assert.strictEqual(rec.byType(T.netpol).length, 0);
   });
 
+  it("dev protects nothing: not the namespace, not the generated values", () => {
+    assert.deepStrictEqual(
+      rec.all.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name),
+      [],
+    );
+  });
+
   it("every child is parented to the component; Kubernetes children use the given provider", () => {
     const c = rec.one(T.component);
     const kids = children(rec);
