@@ -20,10 +20,9 @@
 import * as assert from "assert";
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import {
   apiServerHost,
   Kube,
@@ -34,95 +33,18 @@ import {
 } from "./support/cluster";
 import { DeploymentStandIn } from "./support/deployment-standin";
 import { IngressStandIn } from "./support/ingress";
+import { freeLoopbackAddress, labelled, LoopbackWorkspace } from "./support/loopback-workspace";
 import { OciFront, ociMissing } from "./support/oci-front";
 import { failure } from "./support/proc";
 import { resourceSummary as summary } from "./support/output";
 import { Report } from "./support/report";
-import { loadSettings, preflight, readSha256Sums, ROOT, Settings } from "./support/settings";
+import { loadSettings, preflight, readSha256Sums, ROOT } from "./support/settings";
 import { loadStackPlan, requiredSecrets } from "./support/stacks";
-import { NAMESPACE, PulumiWorkspace } from "./support/workspace";
+import { NAMESPACE } from "./support/workspace";
 
 const PLATFORM_STACK = "dev";
 const APP_DIR = path.join(ROOT, "examples", "app");
 const APP_STACK = "dev";
-const PRELOAD = path.join(__dirname, "support", "loopback-address.js");
-
-/** A free 127.0.0.x (x ≥ 2) with nothing on `port`: run-private, so a run beside another one gets no EADDRINUSE. */
-async function freeLoopbackAddress(port: number): Promise<string> {
-  const free = (addr: string) =>
-    new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once("error", () => resolve(false));
-      s.listen(port, addr, () => s.close(() => resolve(true)));
-    });
-  for (let i = 0; i < 100; i++) {
-    const addr = `127.0.0.${2 + Math.floor(Math.random() * 252)}`;
-    if (await free(addr)) return addr;
-  }
-  throw new Error(`no 127.0.0.x address with port ${port} free`);
-}
-
-/** The shared workspace with the stacks' hosts on this run's loopback address (and, optionally, another passphrase). */
-class LoopbackWorkspace extends PulumiWorkspace {
-  constructor(
-    s: Settings,
-    tmp: string,
-    kubeconfig: string,
-    report: Report,
-    directHosts: string[],
-    private readonly address: string,
-    private readonly sharedPassphrase?: string,
-  ) {
-    super(s, tmp, kubeconfig, report, directHosts);
-  }
-
-  override env(): NodeJS.ProcessEnv {
-    const e = super.env();
-    return {
-      ...e,
-      NODE_OPTIONS: `--require ${PRELOAD}`,
-      E2E_LOOPBACK_ADDRESS: this.address,
-      NO_PROXY: `${e.NO_PROXY ?? ""},${this.address}`,
-      ...(this.sharedPassphrase ? { PULUMI_CONFIG_PASSPHRASE: this.sharedPassphrase } : {}),
-    };
-  }
-
-  /**
-   * The example app as its own scratch project (built program in dist/, Pulumi.yaml from examples/app with
-   * `main` pointing at the build), logged in to `backend`.
-   */
-  async initApp(backend: string): Promise<string> {
-    fs.mkdirSync(this.projectDir, { recursive: true });
-    fs.mkdirSync(this.homeDir, { recursive: true });
-    fs.mkdirSync(this.logDir, { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "dist"), path.join(this.projectDir, "dist"));
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.projectDir, "node_modules"));
-    fs.copyFileSync(path.join(ROOT, "package.json"), path.join(this.projectDir, "package.json"));
-    const project = parse(fs.readFileSync(path.join(APP_DIR, "Pulumi.yaml"), "utf8")) as Record<
-      string,
-      unknown
-    >;
-    fs.writeFileSync(
-      path.join(this.projectDir, "Pulumi.yaml"),
-      stringify({
-        name: project.name,
-        description: `${String(project.description)} (end-to-end scratch copy: the built program in dist/)`,
-        runtime: { name: "nodejs", options: { typescript: false } },
-        main: "dist/examples/app/index.js",
-      }),
-    );
-    const r = await this.cli(["login", `file://${backend}`]);
-    if (r.code !== 0) throw new Error(failure(r));
-    return project.name as string;
-  }
-}
-
-/** `report`, with every `pulumi` command's stack column prefixed by `label` (two projects share stack names). */
-function labelled(report: Report, label: string): Report {
-  const r = Object.create(report) as Report;
-  r.command = (stack, command, code, ms) => report.command(`${label} ${stack}`, command, code, ms);
-  return r;
-}
 
 const base = loadSettings();
 const reportDir = path.join(base.reportDir, "app");
@@ -252,7 +174,7 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
       platform.passphrase,
     );
     const appProject = await report.phase("scratch example-app project on the same backend", () =>
-      app.initApp(platform.stateDir),
+      app.initApp(APP_DIR, platform.stateDir),
     );
     infra = { tmp, kube, ingress, oci, platform, app, appProject };
     console.log(
