@@ -27,10 +27,17 @@ export class IngressStandIn {
   private readonly starting = new Map<string, Promise<FakeHarbor>>();
   /** Handshake and proxy problems, for the report (never secret values). */
   readonly events: string[] = [];
+  /**
+   * Answers a request itself instead of the fake Harbor when it returns true (e.g. the OCI `/v2/` API and
+   * `/service/token`, which Harbor core serves next to its REST API).
+   */
+  intercept?: (host: string, req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
   constructor(
     private readonly kube: Kube,
     private readonly port = 443,
+    /** Loopback address to listen on; another 127.x address lets two runs use port 443 side by side. */
+    readonly address = "127.0.0.1",
   ) {}
 
   async start(): Promise<void> {
@@ -58,12 +65,12 @@ export class IngressStandIn {
         reject(
           new Error(
             e.code === "EADDRINUSE"
-              ? `127.0.0.1:${this.port} is in use: the ingress stand-in needs it (the stacks' Harbor URLs have no port); stop whatever listens there (ss -ltnp 'sport = :${this.port}')`
-              : `cannot listen on 127.0.0.1:${this.port}: ${e.message}`,
+              ? `${this.address}:${this.port} is in use: the ingress stand-in needs it (the stacks' Harbor URLs have no port); stop whatever listens there (ss -ltnp 'sport = :${this.port}')`
+              : `cannot listen on ${this.address}:${this.port}: ${e.message}`,
           ),
         ),
       );
-      this.server!.listen(this.port, "127.0.0.1", () => resolve());
+      this.server!.listen(this.port, this.address, () => resolve());
     });
   }
 
@@ -137,6 +144,7 @@ export class IngressStandIn {
 
   private async proxy(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const host = (req.socket as tls.TLSSocket).servername || (req.headers.host ?? "").replace(/:\d+$/, "");
+    if (this.intercept?.(host, req, res)) return;
     let target: URL;
     try {
       target = new URL((await this.backend(host)).url);
