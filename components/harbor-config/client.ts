@@ -22,228 +22,43 @@
 import * as http from "http";
 import * as https from "https";
 import { randomUUID } from "crypto";
+import {
+  API_BASE_PATH,
+  ClientHooks,
+  DEFAULT_RETRY_POLICY,
+  HarborConnection,
+  HarborResponse,
+  RequestOptions,
+  RetryPolicy,
+  UNKNOWN,
+} from "./client-types";
+import {
+  backoffDelay,
+  describeError,
+  describeTls,
+  HarborApiError,
+  HarborConnectionError,
+  HarborRetryBudgetError,
+  hasStatus,
+  isOutcomeUnknown,
+  NOT_SENT_CODES,
+  parseHarborError,
+  parseRetryAfter,
+  REPEATABLE_METHODS,
+  TLS_ERROR_CODES,
+} from "./client-errors";
 
-/** Path prefix of Harbor's v2.0 API. */
-export const API_BASE_PATH = "/api/v2.0";
-
-/** The value Pulumi passes for inputs that are not known yet (preview). Never sent to Harbor. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Timeouts and retry budget of one client. */
-export interface RetryPolicy {
-  /** Time allowed for one request, from connect to the last body byte. Default 30 000 ms. */
-  requestTimeoutMs: number;
-  /** Bound on the total time of one client, retries and waits included. Default 300 000 ms. */
-  totalTimeoutMs: number;
-  /** Attempts per request (first try included). Default 8. */
-  maxAttempts: number;
-  /** Backoff base: attempt n waits up to `baseDelayMs * 2^(n-1)` (full jitter). Default 500 ms. */
-  baseDelayMs: number;
-  /** Cap of one backoff wait (a longer `Retry-After` still wins while it fits the total bound). Default 20 000 ms. */
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
-  requestTimeoutMs: 30_000,
-  totalTimeoutMs: 300_000,
-  maxAttempts: 8,
-  baseDelayMs: 500,
-  maxDelayMs: 20_000,
-};
-
-/** Where Harbor is and how to log in. Passed (as a secret) to every dynamic resource. */
-export interface HarborConnection extends Partial<RetryPolicy> {
-  /** Harbor's external URL, e.g. `https://registry.example.com` (the API path is appended). */
-  url: string;
-  /** Admin (or otherwise privileged) user name. */
-  username: string;
-  password: string;
-  /** PEM bundle the server certificate must chain to; default: Node's built-in roots. */
-  caPem?: string;
-}
-
-export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-export interface RequestOptions {
-  method: HttpMethod;
-  /** Path below `/api/v2.0`, starting with `/`; callers encode path segments. */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Safe to send again when the outcome of an attempt is unknown. Default: GET, HEAD, PUT, DELETE. */
-  retrySafe?: boolean;
-  /** Non-2xx statuses returned to the caller instead of thrown (e.g. `[404]`). */
-  accept?: number[];
-}
-
-export interface HarborResponse<T = unknown> {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: T;
-}
-
-/** Injectable time and randomness (tests). */
-export interface ClientHooks {
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Called before each wait between attempts. */
-  onRetry?: (info: {
-    method: HttpMethod;
-    path: string;
-    attempt: number;
-    delayMs: number;
-    reason: string;
-  }) => void;
-}
-
-/**
- * Sets `name` and `message` on an error of a class extending `Error`. Closure serialization (how Pulumi stores a
- * dynamic provider) rewrites `super(message)` into `Error.call(this, message)`, which returns a new object and
- * leaves `this` without a message: the engine then reports `error: undefined`. Setting both explicitly keeps
- * them whether the class runs as written or as serialized (test/harbor-config/serialized.test.ts).
- */
-function keepMessage(e: Error, name: string, message: string): void {
-  e.name = name;
-  e.message = message;
-  if (typeof e.stack !== "string") e.stack = `${name}: ${message}`;
-}
-
-/** Harbor answered with an error status. */
-export class HarborApiError extends Error {
-  constructor(
-    readonly method: HttpMethod,
-    readonly path: string,
-    readonly status: number,
-    /** Harbor's error code (e.g. `CONFLICT`), when it sent one. */
-    readonly code: string | undefined,
-    /** Harbor's message(s), or a short excerpt of a non-JSON body. */
-    readonly harborMessage: string,
-    readonly attempts: number,
-    /** Harbor may have acted on the request although it failed (500/502/504 to a non-repeatable request). */
-    readonly outcomeUnknown = false,
-    readonly retryAfterMs?: number,
-  ) {
-    const message =
-      `Harbor API ${method} ${path} failed: HTTP ${status}${code ? ` ${code}` : ""}: ${harborMessage || "(no message)"}` +
-      (attempts > 1 ? ` (after ${attempts} attempts)` : "");
-    super(message);
-    keepMessage(this, "HarborApiError", message);
-  }
-}
-
-/** No (complete) response: connection refused/reset, timeout, TLS failure. */
-export class HarborConnectionError extends Error {
-  constructor(
-    readonly method: HttpMethod,
-    readonly path: string,
-    /** Node's error code (`ECONNRESET`, `SELF_SIGNED_CERT_IN_CHAIN`, ...) or `TIMEOUT`. */
-    readonly code: string,
-    detail: string,
-    readonly attempts: number,
-    /** The server may have received and acted on the request. */
-    readonly outcomeUnknown: boolean,
-    /** The server's certificate was rejected: never retried. */
-    readonly tls: boolean,
-  ) {
-    const message =
-      `Harbor API ${method} ${path}: ${detail}` + (attempts > 1 ? ` (after ${attempts} attempts)` : "");
-    super(message);
-    keepMessage(this, "HarborConnectionError", message);
-  }
-}
-
-/** The total time bound or the attempt budget ran out; `cause` is the last failure. */
-export class HarborRetryBudgetError extends Error {
-  constructor(
-    message: string,
-    readonly lastError: Error | undefined,
-  ) {
-    const full = lastError ? `${message}; last error: ${lastError.message}` : message;
-    super(full);
-    keepMessage(this, "HarborRetryBudgetError", full);
-  }
-}
-
-// Plain arrays, not Sets: module-level values are serialized with the dynamic providers' code, and the
-// closure serializer does not preserve Set/Map contents.
-const TLS_ERROR_CODES: readonly string[] = [
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
-  "EPROTO",
-];
-
-/** Connection errors where the request never reached the server: safe to retry any method. */
-const NOT_SENT_CODES: readonly string[] = [
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-];
-
-const REPEATABLE_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE"];
-
-/** True for errors after which Harbor may or may not have acted on a non-repeatable request. */
-export function isOutcomeUnknown(e: unknown): boolean {
-  return (e instanceof HarborApiError || e instanceof HarborConnectionError) && e.outcomeUnknown;
-}
-
-/** True when `e` is a Harbor error response with one of the given statuses. */
-export function hasStatus(e: unknown, ...statuses: number[]): e is HarborApiError {
-  return e instanceof HarborApiError && statuses.includes(e.status);
-}
-
-/** Parses `Retry-After` (delay-seconds or HTTP-date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v.trim() === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v.trim()) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** Harbor's `{"errors":[{"code","message"}]}` → code and joined messages; other bodies → a short excerpt. */
-export function parseHarborError(text: string): { code?: string; message: string } {
-  try {
-    const parsed = JSON.parse(text) as { errors?: { code?: unknown; message?: unknown }[] };
-    if (Array.isArray(parsed?.errors) && parsed.errors.length > 0) {
-      const code = typeof parsed.errors[0].code === "string" ? parsed.errors[0].code : undefined;
-      const message = parsed.errors
-        .map((e) => (typeof e.message === "string" ? e.message : ""))
-        .filter((m) => m !== "")
-        .join("; ");
-      return { code, message };
-    }
-  } catch {
-    // not JSON: fall through
-  }
-  const excerpt = text.replace(/\s+/g, " ").trim().slice(0, 200);
-  return { message: excerpt };
-}
-
-/** Full-jitter exponential backoff for attempt `n` (1-based), honouring a server-requested delay. */
-export function backoffDelay(
-  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">,
-  attempt: number,
-  random: () => number,
-  retryAfterMs?: number,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
-}
+export * from "./client-types";
+export {
+  backoffDelay,
+  HarborApiError,
+  HarborConnectionError,
+  HarborRetryBudgetError,
+  hasStatus,
+  isOutcomeUnknown,
+  parseHarborError,
+  parseRetryAfter,
+} from "./client-errors";
 
 /** One client = one provider operation: its total time bound starts when it is constructed. */
 export class HarborClient {
@@ -563,29 +378,4 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function describeError(e: NodeJS.ErrnoException, url: URL): string {
-  const code = e.code ?? "EUNKNOWN";
-  if (code === "ECONNREFUSED") return `connection to ${url.host} refused (${code})`;
-  if (code === "ECONNRESET") return `connection to ${url.host} dropped (${code})`;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `cannot resolve ${url.hostname} (${code})`;
-  return `${e.message} (${code})`;
-}
-
-function describeTls(e: NodeJS.ErrnoException, url: URL, customCa: boolean): string {
-  const code = e.code ?? "EUNKNOWN";
-  const trust = customCa
-    ? "the server certificate does not chain to the configured CA bundle (caBundlePem)"
-    : "the server certificate is not trusted by Node's built-in roots; pass the platform CA bundle (caBundlePem)";
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `TLS verification of ${url.host} failed (${code}): the certificate is not valid for ${url.hostname}`;
-  }
-  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
-    return `TLS verification of ${url.host} failed (${code}): the certificate is outside its validity period`;
-  }
-  if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
-    return `TLS handshake with ${url.host} failed (${code}): ${e.message}`;
-  }
-  return `TLS verification of ${url.host} failed (${code}): ${trust}`;
 }

@@ -1,12 +1,10 @@
 /**
  * `verify` against real servers (part of `npm run test:real`):
  * - the pull-robot check against the distribution registry with token auth (test/access/support/registry-lab);
- * - the bucket checks against SeaweedFS (../shared/tools, `start.sh seaweedfs`; it enforces Object Lock and
- *   bucket policies), buckets configured right and wrong here through the S3 API;
+ * - the bucket checks against SeaweedFS: buckets.real.ts (SeaweedFS here serves the CLI test);
  * - the whole CLI: TLS + Harbor health (fake Harbor) + registry behind one HTTPS front, S3 on SeaweedFS.
  */
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
@@ -15,110 +13,15 @@ import * as os from "os";
 import * as path from "path";
 import { dockerConfigJson } from "../../components/harbor-config/payloads";
 import { KubeApi, KubeResponse } from "../../tools/drill/kube";
-import { BucketExpectation, checkBucket, checkPullRobot } from "../../tools/verify/checks";
+import { checkPullRobot } from "../../tools/verify/checks";
 import { main } from "../../tools/verify/cli";
 import { S3Client } from "../../tools/verify/s3";
 import { labMissing, Registry, ROBOTS, TokenServer } from "../access/support/registry-lab";
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
-import { ROOT } from "../harness";
 import { verifyPki, VerifyPki } from "./support/pki";
+import { BucketSetup, seaweed } from "./support/seaweed";
 
-/** ../shared/tools next to the repository (or next to the worktrees' folder); SHARED_TOOLS overrides. */
-const SHARED_TOOLS =
-  process.env.SHARED_TOOLS ??
-  [path.resolve(ROOT, "..", "shared", "tools"), path.resolve(ROOT, "..", "..", "shared", "tools")].find((d) =>
-    fs.existsSync(path.join(d, "real-k8s", "start.sh")),
-  ) ??
-  path.resolve(ROOT, "..", "shared", "tools");
-const RUN = `${process.env.TMPDIR ?? "/tmp"}/real-k8s/run`;
-const WEED = `${process.env.TMPDIR ?? "/tmp"}/real-k8s/bin/weed`;
-const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 const [PULL, PUSH] = ROBOTS;
-
-/** Starts SeaweedFS through the shared start script (idempotent); its endpoint and keys. */
-function seaweed(): { endpoint: string; accessKeyId: string; secretAccessKey: string } | string {
-  if (!fs.existsSync(WEED))
-    return `SeaweedFS not built (${WEED}; ../shared/tools/real-k8s/build.sh seaweedfs)`;
-  try {
-    execFileSync(path.join(SHARED_TOOLS, "real-k8s", "start.sh"), ["seaweedfs"], {
-      stdio: "pipe",
-      timeout: 150_000,
-    });
-  } catch (e) {
-    return `start.sh seaweedfs failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? (e as Error).message}`;
-  }
-  const env = fs.readFileSync(path.join(RUN, "s3-seaweedfs.env"), "utf8");
-  const v = (k: string) => new RegExp(`export ${k}=(\\S+)`).exec(env)?.[1] ?? "";
-  return {
-    endpoint: v("S3_ENDPOINT"),
-    accessKeyId: v("AWS_ACCESS_KEY_ID"),
-    secretAccessKey: v("AWS_SECRET_ACCESS_KEY"),
-  };
-}
-
-/** Sets buckets up through the S3 API, failing loudly on any refused call. */
-class BucketSetup {
-  constructor(private readonly s3: S3Client) {}
-  private async ok(
-    method: string,
-    bucket: string,
-    sub?: string,
-    body?: string,
-    headers?: Record<string, string>,
-  ) {
-    const r = await this.s3.send(method, bucket, sub, body, headers);
-    if (r.status < 200 || r.status > 299)
-      throw new Error(`${method} ${bucket}?${sub ?? ""} → ${r.status} ${r.body.slice(0, 300)}`);
-  }
-  create(bucket: string, lock: boolean) {
-    return this.ok(
-      "PUT",
-      bucket,
-      undefined,
-      undefined,
-      lock ? { "x-amz-bucket-object-lock-enabled": "true" } : {},
-    );
-  }
-  versioning(bucket: string) {
-    return this.ok(
-      "PUT",
-      bucket,
-      "versioning",
-      `<VersioningConfiguration ${NS}><Status>Enabled</Status></VersioningConfiguration>`,
-    );
-  }
-  retention(bucket: string, mode: string, days: number) {
-    return this.ok(
-      "PUT",
-      bucket,
-      "object-lock",
-      `<ObjectLockConfiguration ${NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>` +
-        `<Mode>${mode}</Mode><Days>${days}</Days></DefaultRetention></Rule></ObjectLockConfiguration>`,
-    );
-  }
-  encryption(bucket: string) {
-    return this.ok(
-      "PUT",
-      bucket,
-      "encryption",
-      `<ServerSideEncryptionConfiguration ${NS}><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256` +
-        `</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`,
-    );
-  }
-  publicAccessBlock(bucket: string, flags: Record<string, boolean>) {
-    return this.ok(
-      "PUT",
-      bucket,
-      "publicAccessBlock",
-      `<PublicAccessBlockConfiguration ${NS}>${Object.entries(flags)
-        .map(([k, v]) => `<${k}>${v}</${k}>`)
-        .join("")}</PublicAccessBlockConfiguration>`,
-    );
-  }
-  policy(bucket: string, doc: unknown) {
-    return this.ok("PUT", bucket, "policy", JSON.stringify(doc));
-  }
-}
 
 describe("verify against real servers", function () {
   this.timeout(300000);
@@ -188,133 +91,6 @@ describe("verify against real servers", function () {
       assert.strictEqual(other.status, "fail");
       assert.strictEqual(other.details[0], "✘ token scope grants pull on apps/verify-probe — it does not");
       assert.match(other.details[2], /^✘ pull-side request .* → HTTP 401$/);
-    });
-  });
-
-  describe("buckets on SeaweedFS, configured right and wrong", () => {
-    let s3: S3Client;
-    let setup: BucketSetup;
-    const run = Date.now().toString(36);
-    const b = (what: string) => `vfy-${run}-${what}`;
-    const expectOnprem = (retention: BucketExpectation["defaultRetention"]): BucketExpectation => ({
-      defaultRetention: retention,
-      encryption: { algorithm: "AES256" },
-      publicAccessBlock: false,
-      tlsOnlyPolicy: false,
-    });
-
-    before(function () {
-      const sw = seaweed();
-      if (typeof sw === "string") {
-        console.log(`      (skipped: ${sw})`);
-        this.skip();
-      }
-      s3 = new S3Client({
-        region: "us-east-1",
-        endpoint: sw.endpoint,
-        credentials: { accessKeyId: sw.accessKeyId, secretAccessKey: sw.secretAccessKey },
-      });
-      setup = new BucketSetup(s3);
-    });
-
-    it("pass: registry bucket (lock, no default retention) and backup bucket (GOVERNANCE 7 days), AES256", async () => {
-      await setup.create(b("registry"), true);
-      await setup.versioning(b("registry"));
-      await setup.encryption(b("registry"));
-      await setup.create(b("backup"), true);
-      await setup.versioning(b("backup"));
-      await setup.retention(b("backup"), "GOVERNANCE", 7);
-      await setup.encryption(b("backup"));
-      const reg = await checkBucket(s3, b("registry"), expectOnprem(null));
-      assert.deepStrictEqual(reg, {
-        status: "pass",
-        details: [
-          "✔ versioning: Enabled",
-          "✔ object lock: enabled",
-          "✔ default retention: none (expected none: GC must free space)",
-          "✔ default encryption: AES256",
-        ],
-      });
-      const bak = await checkBucket(s3, b("backup"), expectOnprem({ mode: "GOVERNANCE", days: 7 }));
-      assert.strictEqual(bak.status, "pass", bak.details.join("\n"));
-      assert.strictEqual(bak.details[2], "✔ default retention: GOVERNANCE 7 days");
-    });
-
-    it("fail: a default retention on the registry bucket; the wrong mode and days on the backup bucket", async () => {
-      await setup.create(b("reg-retained"), true);
-      await setup.retention(b("reg-retained"), "GOVERNANCE", 1);
-      await setup.encryption(b("reg-retained"));
-      const reg = await checkBucket(s3, b("reg-retained"), expectOnprem(null));
-      assert.strictEqual(reg.status, "fail");
-      assert.ok(
-        reg.details.includes("✘ default retention: GOVERNANCE 1 days (expected none: GC must free space)"),
-        reg.details.join("\n"),
-      );
-
-      await setup.create(b("bak-wrong"), true);
-      await setup.retention(b("bak-wrong"), "GOVERNANCE", 1);
-      await setup.encryption(b("bak-wrong"));
-      const bak = await checkBucket(s3, b("bak-wrong"), expectOnprem({ mode: "COMPLIANCE", days: 30 }));
-      assert.strictEqual(bak.status, "fail");
-      assert.ok(
-        bak.details.includes("✘ default retention: GOVERNANCE 1 days (expected COMPLIANCE 30 days)"),
-        bak.details.join("\n"),
-      );
-    });
-
-    it("fail: a bucket created without Object Lock or versioning, and without default encryption", async () => {
-      await setup.create(b("plain"), false);
-      const r = await checkBucket(s3, b("plain"), expectOnprem({ mode: "GOVERNANCE", days: 7 }));
-      assert.deepStrictEqual(r, {
-        status: "fail",
-        details: [
-          "✘ versioning: never enabled",
-          "✘ object lock: not enabled",
-          "✘ default retention: none (expected GOVERNANCE 7 days)",
-          "✘ default encryption: none (expected AES256)",
-        ],
-      });
-    });
-
-    it("public access block: all four flags pass, one off fails (checked where the target has it)", async () => {
-      const all = {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
-      };
-      await setup.publicAccessBlock(b("registry"), all);
-      const want = { ...expectOnprem(null), publicAccessBlock: true };
-      const ok = await checkBucket(s3, b("registry"), want);
-      assert.ok(ok.details.includes("✔ public access block: all four on"), ok.details.join("\n"));
-      await setup.publicAccessBlock(b("registry"), { ...all, BlockPublicPolicy: false });
-      const off = await checkBucket(s3, b("registry"), want);
-      assert.strictEqual(off.status, "fail");
-      assert.ok(
-        off.details.includes("✘ public access block: off: BlockPublicPolicy"),
-        off.details.join("\n"),
-      );
-    });
-
-    it("the TLS-only policy is enforced: over plain http every read of that bucket is refused, and verify says so", async () => {
-      await setup.create(b("tls-only"), true);
-      await setup.policy(b("tls-only"), {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [`arn:aws:s3:::${b("tls-only")}`, `arn:aws:s3:::${b("tls-only")}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      });
-      await assert.rejects(
-        checkBucket(s3, b("tls-only"), expectOnprem(null)),
-        /GET vfy-.*-tls-only\?versioning: HTTP 403 AccessDenied/,
-      );
     });
   });
 

@@ -1,0 +1,314 @@
+/**
+ * The config rules that span keys or depend on the environment, run on the resolved {@link PlatformConfig}
+ * after the schema has accepted each key on its own.
+ */
+import { ConfigIssue, keyPath, NAMESPACE, renderValue } from "./errors";
+import type { ConfigSource, PlatformConfig } from "./parse";
+import { replicationChecks } from "./sections/replication";
+import { SecretKey, setSecretCommand } from "./secrets";
+import { policyIssues } from "./sections/policy";
+import { artifactIssues } from "./sections/artifacts";
+
+export const PRODUCTION_MIN_RETENTION_DAYS = 7;
+
+/** Amazon RDS endpoints (`<id>.<region>.rds.amazonaws.com`, China: `.rds.amazonaws.com.cn`). */
+const RDS_HOST = /\.rds\.amazonaws\.com(\.cn)?$/;
+
+/** Rules that span keys or depend on the environment. */
+export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  /** `found` is a value to render, or a {@link Described} text for values we must not echo. */
+  const add = (path: PropertyKey[], found: unknown, allowed: string) =>
+    out.push({
+      key: keyPath(path),
+      found: found instanceof Described ? found.text : renderValue(found),
+      allowed,
+    });
+  /** A secret the config needs. A value stored in plain text was already reported (one message per key). */
+  const needSecret = (k: SecretKey, why: string) => {
+    if (src.values[k] === undefined)
+      out.push({
+        key: `${NAMESPACE}:${k}`,
+        found: "nothing",
+        allowed: `a secret (${why})`,
+        fix: setSecretCommand(k),
+        missingSecret: k,
+      });
+  };
+  const st = c.storage;
+  const prod = c.isProduction;
+
+  // Protection and destruction.
+  if (prod && c.protect === false) add(["protect"], false, 'true (or unset) when environment is "prod"');
+  if (st.forceDestroy && c.environment !== "dev")
+    add(["storage", "forceDestroy"], true, 'false; forceDestroy is only allowed when environment is "dev"');
+  if (st.forceDestroy && c.protect) add(["storage", "forceDestroy"], true, "false while protect is true");
+
+  // WORM retention.
+  if (prod && st.backupRetention.mode !== "COMPLIANCE")
+    add(
+      ["storage", "backupRetention", "mode"],
+      st.backupRetention.mode,
+      '"COMPLIANCE" when environment is "prod"',
+    );
+  if (prod && st.backupRetention.days < PRODUCTION_MIN_RETENTION_DAYS)
+    add(
+      ["storage", "backupRetention", "days"],
+      st.backupRetention.days,
+      `a whole number >= ${PRODUCTION_MIN_RETENTION_DAYS} when environment is "prod" (the window to detect ransomware)`,
+    );
+
+  // Storage target.
+  if (st.provider === "s3-compatible") {
+    if (!st.endpoint)
+      add(["storage", "endpoint"], undefined, 'an http(s) URL when storage.provider is "s3-compatible"');
+    if (st.kmsKeyArn)
+      add(
+        ["storage", "kmsKeyArn"],
+        st.kmsKeyArn,
+        'nothing when storage.provider is "s3-compatible" (AWS KMS only)',
+      );
+    if (st.oidcProviderArn)
+      add(
+        ["storage", "oidcProviderArn"],
+        st.oidcProviderArn,
+        'nothing when storage.provider is "s3-compatible" (IRSA is AWS only)',
+      );
+    if (st.veleroSnapshots)
+      add(["storage", "veleroSnapshots"], true, 'false when storage.provider is "s3-compatible" (EBS only)');
+    needSecret("s3AccessKey", "storage.provider is s3-compatible");
+    needSecret("s3SecretKey", "storage.provider is s3-compatible");
+  } else {
+    if (st.endpoint)
+      add(
+        ["storage", "endpoint"],
+        st.endpoint,
+        'nothing when storage.provider is "aws" (use "s3-compatible")',
+      );
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(c.region))
+      add(["region"], c.region, 'an AWS region code such as ap-northeast-2 when storage.provider is "aws"');
+    if (st.endpointUsesPlatformCa)
+      add(["storage", "endpointUsesPlatformCa"], true, 'false when storage.provider is "aws"');
+    if (!st.encryption)
+      add(
+        ["storage", "encryption"],
+        false,
+        'true when storage.provider is "aws" (encryption at rest is mandatory)',
+      );
+    for (const k of [
+      "s3AccessKey",
+      "s3SecretKey",
+      "registryS3AccessKey",
+      "registryS3SecretKey",
+      "veleroS3AccessKey",
+      "veleroS3SecretKey",
+    ] as const)
+      if (src.values[k] !== undefined)
+        out.push({
+          key: `${NAMESPACE}:${k}`,
+          found: "a value",
+          allowed: 'nothing when storage.provider is "aws" (IAM creates the credentials)',
+        });
+  }
+  for (const [a, b] of [
+    ["registryS3AccessKey", "registryS3SecretKey"],
+    ["veleroS3AccessKey", "veleroS3SecretKey"],
+  ] as const) {
+    if ((src.values[a] === undefined) !== (src.values[b] === undefined))
+      out.push({
+        key: `${NAMESPACE}:${src.values[a] === undefined ? a : b}`,
+        found: "nothing",
+        allowed: `set together with ${src.values[a] === undefined ? b : a}`,
+      });
+  }
+  const names = [st.registryBucket, st.backupBucket, ...(st.provider === "aws" ? [st.logBucket] : [])];
+  if (new Set(names).size !== names.length)
+    add(["storage"], names, "distinct registryBucket, backupBucket and logBucket names");
+  for (const [k, v] of [
+    ["registryBucket", st.registryBucket],
+    ["backupBucket", st.backupBucket],
+    ["logBucket", st.logBucket],
+  ] as const) {
+    if (v.length > 63)
+      add(["storage", k], v, "an S3 bucket name of at most 63 characters (shorten namePrefix or set it)");
+  }
+
+  // TLS.
+  const tls = c.tls;
+  // What each mode needs; the PEMs' content is parsed and checked by pemIssues (./pem.ts).
+  if (tls.mode === "byo-intermediate") {
+    if (!tls.intermediateCertPem)
+      add(
+        ["tls", "intermediateCertPem"],
+        undefined,
+        'one PEM certificate when tls.mode is "byo-intermediate"',
+      );
+    needSecret("tlsIntermediateKeyPem", "tls.mode is byo-intermediate");
+  }
+  if (tls.mode === "byo-certificate") {
+    if (!tls.serverCertPem)
+      add(
+        ["tls", "serverCertPem"],
+        undefined,
+        'a PEM certificate chain (leaf first) when tls.mode is "byo-certificate"',
+      );
+    needSecret("tlsServerKeyPem", "tls.mode is byo-certificate");
+  }
+  if (tls.mode === "byo-intermediate" || tls.mode === "byo-certificate") {
+    if (!tls.rootCertPem)
+      add(["tls", "rootCertPem"], undefined, `the root CA certificate (PEM) when tls.mode is "${tls.mode}"`);
+  } else if (tls.mode === "cert-manager") {
+    // A private CA issuer's root (tls.rootCertPem) is what nodes and clients must trust; optional for public
+    // ACME issuers. Its content is checked by pemIssues.
+    if (tls.intermediateCertPem || tls.serverCertPem)
+      add(
+        ["tls", "mode"],
+        tls.mode,
+        '"byo-intermediate" or "byo-certificate" when intermediate or server PEMs are given',
+      );
+  } else if (tls.rootCertPem || tls.intermediateCertPem || tls.serverCertPem) {
+    add(["tls", "mode"], tls.mode, '"byo-intermediate" or "byo-certificate" when certificate PEMs are given');
+  }
+  if (tls.mode === "cert-manager" && !tls.certManager)
+    add(["tls", "certManager"], undefined, '{ issuerName, issuerKind } when tls.mode is "cert-manager"');
+  if (tls.mode !== "cert-manager" && tls.certManager)
+    add(["tls", "certManager"], new Described("a value"), 'nothing unless tls.mode is "cert-manager"');
+  if (tls.intermediateValidityYears >= tls.rootValidityYears)
+    add(
+      ["tls", "intermediateValidityYears"],
+      tls.intermediateValidityYears,
+      `fewer years than tls.rootValidityYears (${tls.rootValidityYears})`,
+    );
+  if (tls.mode === "self-signed-ca" && tls.intermediateValidityYears * 365 <= tls.serverValidityDays)
+    add(
+      ["tls", "serverValidityDays"],
+      tls.serverValidityDays,
+      `fewer days than the intermediate lives (tls.intermediateValidityYears × 365 = ${tls.intermediateValidityYears * 365})`,
+    );
+  if (tls.earlyRenewalDays >= tls.serverValidityDays)
+    add(
+      ["tls", "earlyRenewalDays"],
+      tls.earlyRenewalDays,
+      `fewer days than tls.serverValidityDays (${tls.serverValidityDays})`,
+    );
+  if (tls.extraSans.includes(c.host))
+    add(["tls", "extraSans"], tls.extraSans, "names other than host (host is always a SAN)");
+
+  // Harbor.
+  const h = c.harbor;
+  if (prod && h.replicas < 2)
+    add(["harbor", "replicas"], h.replicas, 'a whole number >= 2 when environment is "prod"');
+  if (h.database.type === "external") {
+    if (!h.database.host)
+      add(["harbor", "database", "host"], undefined, 'a host name when harbor.database.type is "external"');
+    needSecret("harborDatabasePassword", "harbor.database.type is external");
+  } else if (h.database.host) {
+    add(["harbor", "database", "host"], h.database.host, 'nothing when harbor.database.type is "internal"');
+  }
+  // Harbor core verifies the database server against what it trusts: the platform CA, public roots and
+  // tls.extraCaBundles. Amazon RDS certificates chain to Amazon's own RDS roots, in none of those.
+  const verifying = h.database.sslmode === "verify-ca" || h.database.sslmode === "verify-full";
+  if (
+    h.database.type === "external" &&
+    verifying &&
+    h.database.host !== undefined &&
+    RDS_HOST.test(h.database.host) &&
+    tls.extraCaBundles.length === 0
+  )
+    add(
+      ["harbor", "database", "sslmode"],
+      h.database.sslmode,
+      `"require", or keep "${h.database.sslmode}" and add the Amazon RDS CA bundle of the region to ${NAMESPACE}:tls.extraCaBundles (Harbor trusts the platform CA and public roots only; README "Amazon RDS with verify-full")`,
+    );
+  if (h.redis.type === "external" && !h.redis.addr)
+    add(["harbor", "redis", "addr"], undefined, 'host:port when harbor.redis.type is "external"');
+  if (h.trivy.offline && !h.trivy.enabled)
+    add(["harbor", "trivy", "offline"], true, "false when trivy.enabled is false");
+  if (h.trivy.offline && !h.trivy.dbRepository)
+    add(
+      ["harbor", "trivy", "dbRepository"],
+      undefined,
+      "an OCI repository of the mirrored Trivy DB when trivy.offline is true",
+    );
+  if (h.metrics.serviceMonitor && !h.metrics.enabled)
+    add(["harbor", "metrics", "serviceMonitor"], true, "false when metrics.enabled is false");
+
+  // Harbor config.
+  const hc = c.harborConfig;
+  const seen = new Map<string, string>();
+  hc.projects.forEach((p, i) => {
+    const prev = seen.get(p.name);
+    if (prev) add(["harborConfig", "projects", i, "name"], p.name, `a name not already used by ${prev}`);
+    seen.set(p.name, keyPath(["harborConfig", "projects", i]));
+  });
+  hc.proxyCaches.forEach((p, i) => {
+    const prev = seen.get(p.name);
+    if (prev) add(["harborConfig", "proxyCaches", i, "name"], p.name, `a name not already used by ${prev}`);
+    seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
+  });
+
+  // Geo-replication.
+  out.push(
+    ...replicationChecks(c.replication, {
+      project: c.project,
+      stack: c.stack,
+      role: c.role,
+      storageProvider: st.provider,
+      harborConfigEnabled: hc.enabled,
+      projects: hc.projects.map((p) => p.name),
+      proxyCaches: hc.proxyCaches.map((p) => p.name),
+    }),
+  );
+  // Trivy pulls its DB mirrors without credentials (chart 1.19.1 has no setting for them): a mirror in this
+  // registry must sit in a public project this config declares.
+  if (h.trivy.enabled && hc.enabled) {
+    const byProject = new Map<string, string[]>();
+    for (const k of ["dbRepository", "javaDbRepository"] as const) {
+      const repo = h.trivy[k];
+      if (!repo) continue;
+      const [registry, project] = repo.split("/");
+      const host = registry.replace(/:443$/, "");
+      if (host !== c.host && !tls.extraSans.includes(host)) continue;
+      byProject.set(project, [...(byProject.get(project) ?? []), `${repo} (harbor.trivy.${k})`]);
+      const declared = hc.projects.some((p) => p.name === project);
+      if (!declared)
+        add(
+          ["harbor", "trivy", k],
+          repo,
+          `a repository in a project of harborConfig.projects with public: true (Trivy pulls it without credentials; "${project}" is ${
+            hc.proxyCaches.some((p) => p.name === project)
+              ? "a proxy-cache project, which is private"
+              : "not declared"
+          })`,
+        );
+    }
+    hc.projects.forEach((p, i) => {
+      const repos = byProject.get(p.name);
+      if (repos && !p.public)
+        add(
+          ["harborConfig", "projects", i, "public"],
+          false,
+          `true: Trivy pulls ${repos.join(" and ")} from this registry without credentials (the chart gives it none), so the mirror project must be public (readable by anyone who reaches the registry)`,
+        );
+    });
+  }
+
+  // Velero.
+  const v = c.velero;
+  if (v.enabled && v.drillCronJob && !v.drillImage)
+    add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
+  if (v.enabled && v.namespace === h.namespace)
+    add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
+  // Image policy.
+  for (const i of policyIssues(c.policy, { isProduction: prod, host: c.host, harborProjects: hc.projects }))
+    add(i.path, i.described !== undefined ? new Described(i.described) : i.found, i.allowed);
+
+  // Chart archives (sha256 checked now) and air-gap rules.
+  out.push(...artifactIssues(c));
+  return out;
+}
+
+/** A description of what was found, shown instead of the value itself (e.g. a PEM blob). */
+class Described {
+  constructor(public readonly text: string) {}
+}
