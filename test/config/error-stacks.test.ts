@@ -54,6 +54,6 @@ describe("config: error stacks a failed program prints (Node 20 util.inspect han
   it("a ConfigError carries no frames: the engine prints its message only", () => {
     const e = new ConfigError([{ key: "registry-platform:k", found: "nothing", allowed: "a secret" }]);
     assert.strictEqual(e.stack, `ConfigError: ${e.message}`);
-    assert.strictEqual(inspectFinishes(e.stack!), true);
+    assert.strictEqual(inspectFinishes(e.stack ?? ""), true);
   });
 });

@@ -151,7 +151,7 @@ describe("config: secrets in the example stacks (issue 8.4)", () => {
     ]);
   });
 
-  it("the program's config error is a pulumi.RunError: the engine prints the message alone, no stack trace or issue dump", async () => {
+  it("the program's config error is a pulumi.RunError: the engine prints the message alone, no stack trace or issue dump", () => {
     // Seen on the real engine (e2e, onprem without its secrets): a plain Error was printed as "failed with an
     // unhandled exception" followed by the stack trace and the `issues` array.
     const e = new ConfigError([{ key: "registry-platform:k", found: "nothing", allowed: "a secret" }]);
