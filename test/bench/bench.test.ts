@@ -60,6 +60,7 @@ describe("bench", () => {
     const sc = withProjects(stackFile("prod-apne2"), 200);
     const cfg = parsedConfig(sc);
     assert.strictEqual(cfg.harborConfig.projects.length, 200);
+    assert.deepStrictEqual(cfg.replication.peers, [], "generated projects exist on no replica");
     const own = JSON.parse(stackFile("prod-apne2").config["registry-platform:harborConfig"]).projects;
     assert.deepStrictEqual(
       cfg.harborConfig.projects.slice(0, own.length).map((p) => p.name),

@@ -23,7 +23,7 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { runOnMocks, SynthResult } from "../synth/engine";
 import { peerOutputsFromDir } from "../synth/peers";
-import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
+import { readStackConfig, StackConfig, stackFilePath, withOfflineStandIns } from "../synth/stackfile";
 import { loadProgram, projectName, ROOT } from "../synth/synth";
 import { Sample, watchClosureSerialization } from "./stages";
 import { withPeers, withProjects } from "./variants";
@@ -67,7 +67,12 @@ async function run(
 }
 
 export async function sample(variant: string, stack: string, peerOutputsDir?: string): Promise<Sample> {
-  const sc = readStackConfig(stackFilePath(ROOT, stack));
+  // As the offline synth: secrets the example stacks leave unset get stand-ins (no engine to ask).
+  const sc = withOfflineStandIns(
+    readStackConfig(stackFilePath(ROOT, stack)),
+    projectName(),
+    stack,
+  ).stackConfig;
   if (variant === "baseline") {
     // Touch the SDK classes the platform's components use, so both variants pay the same SDK import cost.
     const surface: unknown[] = [

@@ -3,7 +3,7 @@ import type { StackConfig } from "../synth/stackfile";
 
 /**
  * The stack's config with `n` Harbor projects: the stack's own projects first (other keys refer to them, e.g.
- * `policy.signatures.projects`), then generated ones.
+ * `policy.signatures.projects`), then generated ones; without replication peers.
  */
 export function withProjects(sc: StackConfig, n: number): StackConfig {
   const key = "registry-platform:harborConfig";
@@ -16,7 +16,11 @@ export function withProjects(sc: StackConfig, n: number): StackConfig {
       pullSecretNamespaces: ["apps"],
     })),
   ];
-  return { ...sc, config: { ...sc.config, [key]: JSON.stringify({ ...hc, enabled: true, projects }) } };
+  // Replication is left out of both scaling variants: a peer must hold every replicated project, and the
+  // generated ones exist on no replica.
+  const { ["registry-platform:replication"]: _replication, ...config } = sc.config;
+  void _replication;
+  return { ...sc, config: { ...config, [key]: JSON.stringify({ ...hc, enabled: true, projects }) } };
 }
 
 /** The stack's config with `n` replication peers `organization/<project>/bench-peer-<i>`. */
