@@ -4,7 +4,7 @@
  */
 import { loadPlatformConfig } from "./config";
 import { guardErrorStacks } from "./config/error-stacks";
-import { RegistryPlatform } from "./components";
+import { RegistryPlatform } from "./components/platform/platform";
 
 // Keeps a failed run from hanging in Node 20's error formatting (see config/error-stacks.ts).
 guardErrorStacks();

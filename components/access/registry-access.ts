@@ -4,7 +4,7 @@
  * creates the `kubernetes.io/dockerconfigjson` pull secret of a project's pull robot, optionally adds it to
  * the namespace's `default` ServiceAccount, and resolves `repo:tag` to a digest-pinned reference.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerConfigJson } from "../harbor-config/payloads";
 import { PlatformStackOutputs } from "./contract";
@@ -94,10 +94,10 @@ export class RegistryAccess extends pulumi.ComponentResource {
   public readonly host: pulumi.Output<string>;
   /** The pull secret's name (use it in `imagePullSecrets`). */
   public readonly secretName: pulumi.Output<string>;
-  public readonly secret: k8s.core.v1.Secret;
+  public readonly secret: corev1.Secret;
   /** The pull robot's `.dockerconfigjson` (secret). */
   public readonly dockerConfigJson: pulumi.Output<string>;
-  public readonly serviceAccountPatch?: k8s.core.v1.ServiceAccountPatch;
+  public readonly serviceAccountPatch?: corev1.ServiceAccountPatch;
   /** The platform's CA bundle, if it has one. */
   public readonly caBundlePem: pulumi.Output<string | undefined>;
 
@@ -153,7 +153,7 @@ export class RegistryAccess extends pulumi.ComponentResource {
         .apply(([host, c]) => dockerConfigJson(host, c.username, c.password)),
     );
     const secretName = args.secretName ?? defaultPullSecretName(args.project);
-    this.secret = new k8s.core.v1.Secret(
+    this.secret = new corev1.Secret(
       `${name}-pull-secret`,
       {
         metadata: {
@@ -168,7 +168,7 @@ export class RegistryAccess extends pulumi.ComponentResource {
     );
     this.secretName = this.secret.metadata.name;
     if (args.patchDefaultServiceAccount) {
-      this.serviceAccountPatch = new k8s.core.v1.ServiceAccountPatch(
+      this.serviceAccountPatch = new corev1.ServiceAccountPatch(
         `${name}-default-sa`,
         {
           metadata: { name: "default", namespace: args.namespace },

@@ -10,7 +10,6 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { gunzipSync } from "zlib";
-import { parse } from "yaml";
 
 /** A chart pinned in `versions.ts`. */
 export interface PinnedChart {
@@ -96,6 +95,9 @@ export function inspectChartArchive(file: string): ChartArchiveInfo {
     chartYaml = undefined;
   }
   if (chartYaml === undefined) return { sha256 };
+  // Loaded here, not at import: only stacks with a local chart archive read one (saves ~70 ms per program run).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require("yaml") as typeof import("yaml");
   const doc = parse(chartYaml) as { name?: unknown; version?: unknown } | null;
   return {
     sha256,

@@ -2,7 +2,9 @@
  * `ImagePolicy`: Kyverno in the cluster and the platform's image ClusterPolicies (SPEC R7.1). Thin: the
  * values and the policies are built by the pure functions in `values.ts` and `cluster-policies.ts`.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource, releaseChartArgs } from "../artifacts/charts";
 import { versions } from "../versions";
@@ -59,7 +61,7 @@ export class ImagePolicy extends pulumi.ComponentResource {
 
   constructor(name: string, args: ImagePolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:policy:ImagePolicy", name, {}, opts);
-    const ns = new k8s.core.v1.Namespace(
+    const ns = new corev1.Namespace(
       `${name}-namespace`,
       {
         metadata: {
@@ -82,7 +84,7 @@ export class ImagePolicy extends pulumi.ComponentResource {
       if (json === undefined) continue;
       const secretName = `registry-pull-${project}`;
       deps.push(
-        new k8s.core.v1.Secret(
+        new corev1.Secret(
           `${name}-pull-${project}`,
           {
             metadata: { name: secretName, namespace },
@@ -96,7 +98,7 @@ export class ImagePolicy extends pulumi.ComponentResource {
     }
 
     const excluded = [...new Set([...args.excludedNamespaces, args.namespace])];
-    const release = new k8s.helm.v3.Release(
+    const release = new helmv3.Release(
       `${name}-release`,
       {
         name: KYVERNO_RELEASE_NAME,
@@ -135,7 +137,7 @@ export class ImagePolicy extends pulumi.ComponentResource {
         : undefined,
     });
     for (const p of policies) {
-      new k8s.apiextensions.CustomResource(
+      new apiextensions.CustomResource(
         `${name}-${p.metadata.name}`,
         { apiVersion: p.apiVersion, kind: p.kind, metadata: p.metadata, spec: p.spec },
         // The CRDs come with the chart.

@@ -3,7 +3,9 @@
  * bucket — one replication role with a least-privilege policy, one replication configuration with a rule per
  * peer. The rules and policies are the pure functions of `./s3`.
  */
-import * as aws from "@pulumi/aws";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import * as iam from "@pulumi/aws/iam";
+import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ReplicationDestination,
@@ -42,7 +44,7 @@ export class BackupReplication extends pulumi.ComponentResource {
   constructor(name: string, args: BackupReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:replication:BackupReplication", name, {}, opts);
     if (args.destinations.length === 0) throw new Error(`BackupReplication ${name}: no destination`);
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
     const source = pulumi
       .all([args.source.bucketArn, accountId])
       .apply(([bucketArn, account]): SourceBucket => ({
@@ -54,7 +56,7 @@ export class BackupReplication extends pulumi.ComponentResource {
       }));
     const destinations = pulumi.all(args.destinations);
 
-    const role = new aws.iam.Role(
+    const role = new iam.Role(
       `${name}-role`,
       {
         description: "S3 replication of the backup bucket into the peer regions' backup buckets",
@@ -63,7 +65,7 @@ export class BackupReplication extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const policy = new aws.iam.RolePolicy(
+    const policy = new iam.RolePolicy(
       `${name}-role-policy`,
       {
         role: role.name,
@@ -74,7 +76,7 @@ export class BackupReplication extends pulumi.ComponentResource {
       { parent: this },
     );
     const rules = pulumi.all([source, destinations]).apply(([s, d]) => replicationRules(s, d));
-    new aws.s3.BucketReplicationConfig(
+    new s3.BucketReplicationConfig(
       `${name}-config`,
       { bucket: args.source.bucketName, role: role.arn, rules },
       { parent: this, dependsOn: [policy, ...(args.dependsOn ?? [])] },

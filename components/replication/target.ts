@@ -5,7 +5,7 @@
  * themselves are the replica's own `harborConfig.projects` (same names and settings as the primary's: the same
  * config), created by `HarborConfig` before the robot.
  */
-import * as aws from "@pulumi/aws";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as pulumi from "@pulumi/pulumi";
 import type { HarborConnection, RetryPolicy } from "../harbor-config/client";
 import type { ObjectLockMode } from "../storage/rules";
@@ -106,7 +106,7 @@ export class ReplicationTarget extends pulumi.ComponentResource {
     const b = args.backupBucket;
     const backup = b
       ? pulumi
-          .all([b.bucket, b.bucketArn, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+          .all([b.bucket, b.bucketArn, getCallerIdentityOutput({}, { parent: this }).accountId])
           .apply(([bucket, bucketArn, accountId]) => ({
             provider: "aws" as const,
             bucket,
