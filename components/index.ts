@@ -10,6 +10,8 @@ export { RegistryPlatform } from "./platform/platform";
 export type { RegistryPlatformArgs } from "./platform/platform";
 export type { PlatformOutputs, ProjectRobots } from "./platform/outputs";
 export { ConfigError, loadPlatformConfig, platformConfig } from "../config";
+// Call once at the top of a program on Node 20: a failed run then reports at once (see config/error-stacks.ts).
+export { guardErrorStacks } from "../config/error-stacks";
 export type {
   ConfigIssue,
   PlatformConfig,
