@@ -48,7 +48,7 @@ export async function findRobot(
   return robots.find((r) => isRobotNamed(r.name, project, name));
 }
 
-async function refreshSecret(client: HarborClient, robotId: number): Promise<string> {
+export async function refreshSecret(client: HarborClient, robotId: number): Promise<string> {
   // Repeating a refresh is harmless: each one replaces the secret and the last answer is the valid one.
   const res = await client.request<{ secret?: string }>({
     method: "PATCH",
@@ -60,6 +60,38 @@ async function refreshSecret(client: HarborClient, robotId: number): Promise<str
     throw new Error(`Harbor did not return a new secret for robot ${robotId}`);
   }
   return res.body.secret;
+}
+
+/**
+ * Creates a robot (project- or system-level) or adopts the one an interrupted create left behind, and returns it
+ * with a usable secret: Harbor shows a secret only in the create answer, so an adopted robot is brought to the
+ * declared settings and its secret refreshed.
+ */
+export async function createOrAdoptRobot(
+  client: HarborClient,
+  label: string,
+  createBody: unknown,
+  find: () => Promise<{ id: number; name: string } | undefined>,
+  updateBody: (fullName: string) => unknown,
+): Promise<{ id: number; name: string; secret: string; adopted: boolean }> {
+  const { value, outcome } = await client.createGuarded<{ id: number; name: string; secret?: string }>(
+    label,
+    async () => {
+      const res = await client.request<{ id: number; name: string; secret: string }>({
+        method: "POST",
+        path: "/robots",
+        body: createBody,
+      });
+      return { id: res.body.id, name: res.body.name, secret: res.body.secret };
+    },
+    find,
+  );
+  let secret = value.secret;
+  if (outcome !== "created" || !secret) {
+    await client.request({ method: "PUT", path: `/robots/${value.id}`, body: updateBody(value.name) });
+    secret = await refreshSecret(client, value.id);
+  }
+  return { id: value.id, name: value.name, secret, adopted: outcome === "existing" };
 }
 
 function settingsOf(i: RobotInputs): RobotSettings {
@@ -90,33 +122,19 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
   async create(client, inputs) {
     const s = settingsOf(inputs);
     const project = await requireProject(client, s.project);
-    const { value, outcome } = await client.createGuarded<{ id: number; name: string; secret?: string }>(
+    const r = await createOrAdoptRobot(
+      client,
       `robot ${s.project}+${s.name}`,
+      robotCreateBody(s),
       async () => {
-        const res = await client.request<{ id: number; name: string; secret: string }>({
-          method: "POST",
-          path: "/robots",
-          body: robotCreateBody(s),
-        });
-        return { id: res.body.id, name: res.body.name, secret: res.body.secret };
+        const found = await findRobot(client, project.project_id, s.project, s.name);
+        return found ? { id: found.id, name: found.name } : undefined;
       },
-      async () => {
-        const r = await findRobot(client, project.project_id, s.project, s.name);
-        return r ? { id: r.id, name: r.name } : undefined;
-      },
+      (fullName) => robotUpdateBody(fullName, s),
     );
-    let secret = value.secret;
-    if (outcome !== "created" || !secret) {
-      await client.request({
-        method: "PUT",
-        path: `/robots/${value.id}`,
-        body: robotUpdateBody(value.name, s),
-      });
-      secret = await refreshSecret(client, value.id);
-    }
     return {
-      id: String(value.id),
-      outs: { ...inputs, robotId: value.id, fullName: value.name, secret, adopted: outcome === "existing" },
+      id: String(r.id),
+      outs: { ...inputs, robotId: r.id, fullName: r.name, secret: r.secret, adopted: r.adopted },
     };
   },
 

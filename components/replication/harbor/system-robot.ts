@@ -7,6 +7,7 @@
  */
 import type { HarborClient } from "../../harbor-config/client";
 import { BaseInputs, Crud, diffInputs, same } from "../../harbor-config/crud/common";
+import { createOrAdoptRobot, refreshSecret } from "../../harbor-config/crud/robot";
 
 export interface RobotPermission {
   /** Project name (`kind: project`, `namespace: <project>`). */
@@ -85,18 +86,6 @@ export async function findSystemRobot(client: HarborClient, name: string): Promi
   return robots.find((r) => isSystemRobotNamed(r.name, name));
 }
 
-async function refreshSecret(client: HarborClient, robotId: number): Promise<string> {
-  const res = await client.request<{ secret?: string }>({
-    method: "PATCH",
-    path: `/robots/${robotId}`,
-    body: {},
-    retrySafe: true,
-  });
-  if (typeof res.body?.secret !== "string" || res.body.secret === "")
-    throw new Error(`Harbor did not return a new secret for robot ${robotId}`);
-  return res.body.secret;
-}
-
 function settingsOf(i: SystemRobotInputs): SystemRobotSettings {
   return { name: i.name, description: i.description, duration: i.duration, permissions: i.permissions };
 }
@@ -125,33 +114,19 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
 
   async create(client, inputs) {
     const s = settingsOf(inputs);
-    const { value, outcome } = await client.createGuarded<{ id: number; name: string; secret?: string }>(
+    const r = await createOrAdoptRobot(
+      client,
       `system robot ${s.name}`,
+      systemRobotCreateBody(s),
       async () => {
-        const res = await client.request<{ id: number; name: string; secret: string }>({
-          method: "POST",
-          path: "/robots",
-          body: systemRobotCreateBody(s),
-        });
-        return { id: res.body.id, name: res.body.name, secret: res.body.secret };
+        const found = await findSystemRobot(client, s.name);
+        return found ? { id: found.id, name: found.name } : undefined;
       },
-      async () => {
-        const r = await findSystemRobot(client, s.name);
-        return r ? { id: r.id, name: r.name } : undefined;
-      },
+      (fullName) => systemRobotUpdateBody(fullName, s),
     );
-    let secret = value.secret;
-    if (outcome !== "created" || !secret) {
-      await client.request({
-        method: "PUT",
-        path: `/robots/${value.id}`,
-        body: systemRobotUpdateBody(value.name, s),
-      });
-      secret = await refreshSecret(client, value.id);
-    }
     return {
-      id: String(value.id),
-      outs: { ...inputs, robotId: value.id, fullName: value.name, secret, adopted: outcome === "existing" },
+      id: String(r.id),
+      outs: { ...inputs, robotId: r.id, fullName: r.name, secret: r.secret, adopted: r.adopted },
     };
   },
 
