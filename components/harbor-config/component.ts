@@ -11,7 +11,7 @@
  */
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { HarborConnection, RetryPolicy } from "./client";
+import { HarborApiArgs, harborConnection } from "./connection";
 import {
   AuditLogForwarding,
   GcSchedule,
@@ -68,15 +68,8 @@ export interface ProxyCacheSpec {
   pullSecretNamespaces?: string[];
 }
 
-export interface HarborConfigArgs {
-  /** Harbor's external URL (`https://<host>`), from the Harbor component. May be unknown during preview. */
-  url: pulumi.Input<string>;
-  /** Admin user the dynamic providers log in as. Default `admin`. */
-  adminUsername?: pulumi.Input<string>;
-  /** Admin password (secret). Only the dynamic providers receive it. */
-  adminPassword: pulumi.Input<string>;
-  /** PEM CA bundle Harbor's certificate chains to (the platform CA). Default: Node's built-in roots. */
-  caBundlePem?: pulumi.Input<string>;
+/** Harbor to configure (`url`, `adminUsername`, `adminPassword`, `caBundlePem`, `retry`: see HarborApiArgs). */
+export interface HarborConfigArgs extends HarborApiArgs {
   /** Registry host in pull secrets. Default: host[:port] of `url`. */
   registryHost?: pulumi.Input<string>;
   /** Projects to manage. Default none. */
@@ -99,8 +92,6 @@ export interface HarborConfigArgs {
   proxyCaches?: ProxyCacheSpec[];
   /** Change to rotate every robot secret. Default "1". */
   robotRotation?: string;
-  /** Client timeouts/retries of the dynamic providers. Defaults: see `DEFAULT_RETRY_POLICY`. */
-  retry?: Partial<RetryPolicy>;
 }
 
 /** Robot short names. */
@@ -232,18 +223,7 @@ export class HarborConfig extends pulumi.ComponentResource {
     const plan = harborConfigPlan(args);
     // Children do not inherit the component's dependsOn: pass it on so nothing calls Harbor before it is up.
     const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
-    const retry = args.retry ?? {};
-    const connection: pulumi.Output<HarborConnection> = pulumi.secret(
-      pulumi
-        .all([args.url, args.adminUsername ?? "admin", args.adminPassword, args.caBundlePem ?? ""])
-        .apply(([url, username, password, caPem]) => ({
-          url,
-          username,
-          password,
-          ...(caPem !== "" ? { caPem } : {}),
-          ...retry,
-        })),
-    );
+    const connection = harborConnection(args);
     const host = args.registryHost
       ? pulumi.output(args.registryHost)
       : pulumi.output(args.url).apply(registryHostOf);

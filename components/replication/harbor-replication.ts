@@ -7,20 +7,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Registry } from "../harbor-config/dynamic";
-import type { RetryPolicy } from "../harbor-config/client";
+import { HarborApiArgs, harborConnection } from "../harbor-config/connection";
 import { ReplicationPolicy } from "./harbor/resources";
 import type { PeerTarget } from "./peers";
-import { harborConnectionOf } from "./target";
 
 export interface HarborReplicationArgs {
   /** This primary's Harbor. */
-  harbor: {
-    url: pulumi.Input<string>;
-    adminUsername?: pulumi.Input<string>;
-    adminPassword: pulumi.Input<string>;
-    caBundlePem?: pulumi.Input<string>;
-    retry?: Partial<RetryPolicy>;
-  };
+  harbor: HarborApiArgs;
   /** The peers as read by `ReplicationPeers`. */
   peers: PeerTarget[];
 }
@@ -32,7 +25,7 @@ export class HarborReplication extends pulumi.ComponentResource {
 
   constructor(name: string, args: HarborReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:replication:HarborReplication", name, {}, opts);
-    const connection = harborConnectionOf(args.harbor);
+    const connection = harborConnection(args.harbor);
     // Children do not inherit the component's dependsOn (Harbor up, projects created): pass it on.
     const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
     this.endpoints = {};

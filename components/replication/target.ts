@@ -7,7 +7,7 @@
  */
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as pulumi from "@pulumi/pulumi";
-import type { HarborConnection, RetryPolicy } from "../harbor-config/client";
+import { HarborApiArgs, harborConnection } from "../harbor-config/connection";
 import type { ObjectLockMode } from "../storage/rules";
 import { REPLICATION_CONTRACT_VERSION, ReplicationTargetContract } from "./contract";
 import { SystemRobotAccount } from "./harbor/resources";
@@ -16,13 +16,7 @@ import { REPLICATION_ROBOT_ACCESS, REPLICATION_ROBOT_DELETE_ACCESS } from "./pla
 
 export interface ReplicationTargetArgs {
   /** This replica's Harbor: URL, admin password (secret), CA bundle. */
-  harbor: {
-    url: pulumi.Input<string>;
-    adminUsername?: pulumi.Input<string>;
-    adminPassword: pulumi.Input<string>;
-    caBundlePem?: pulumi.Input<string>;
-    retry?: Partial<RetryPolicy>;
-  };
+  harbor: HarborApiArgs;
   /** `https://<host>`, published to the primaries. */
   registryUrl: string;
   /** The CA bundle clients (and primaries) must trust; absent with a publicly trusted certificate. */
@@ -64,19 +58,6 @@ export function replicationRobotPermissions(
 }
 
 /** The connection every Harbor dynamic resource stores (secret). */
-export function harborConnectionOf(h: ReplicationTargetArgs["harbor"]): pulumi.Output<HarborConnection> {
-  return pulumi.secret(
-    pulumi
-      .all([h.url, h.adminUsername ?? "admin", h.adminPassword, h.caBundlePem ?? ""])
-      .apply(([url, username, password, caPem]) => ({
-        url,
-        username,
-        password,
-        ...(caPem !== "" ? { caPem } : {}),
-        ...(h.retry ?? {}),
-      })),
-  );
-}
 
 export class ReplicationTarget extends pulumi.ComponentResource {
   public readonly robot: SystemRobotAccount;
@@ -94,7 +75,7 @@ export class ReplicationTarget extends pulumi.ComponentResource {
     this.robot = new SystemRobotAccount(
       `${name}-robot`,
       {
-        connection: harborConnectionOf(args.harbor),
+        connection: harborConnection(args.harbor),
         name: args.robot.name ?? "replication",
         description: `Replication robot: primaries push ${projects.join(", ")} here (registry-platform)`,
         permissions: replicationRobotPermissions(projects, allowDeletion),
