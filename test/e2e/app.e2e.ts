@@ -20,17 +20,9 @@
 import * as assert from "assert";
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import {
-  apiServerHost,
-  Kube,
-  kubeFromFile,
-  PrivateCluster,
-  StandinControllers,
-  startPrivateCluster,
-} from "./support/cluster";
+import { apiServerHost, Kube, kubeFromFile, StandinControllers } from "./support/cluster";
 import { DeploymentStandIn } from "./support/deployment-standin";
 import { IngressStandIn } from "./support/ingress";
 import { freeLoopbackAddress, labelled, LoopbackWorkspace } from "./support/loopback-workspace";
@@ -38,6 +30,7 @@ import { OciFront, ociMissing } from "./support/oci-front";
 import { failure, run } from "./support/proc";
 import { resourceSummary as summary } from "./support/output";
 import { Report } from "./support/report";
+import { RunSetup } from "./support/run-setup";
 import { loadSettings, preflight, readSha256Sums, ROOT } from "./support/settings";
 import { loadStackPlan, requiredSecrets } from "./support/stacks";
 import { NAMESPACE } from "./support/workspace";
@@ -72,7 +65,7 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
   const appNs = appKey("namespace");
   const repository = appKey("repository");
   const tag = appKey("tag");
-  const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
+  const setup = new RunSetup("e2e app", report, base);
   const done = new Set<string>();
   const need = (...steps: string[]) => {
     for (const s of steps) if (!done.has(s)) throw new Error(`not run: the "${s}" step did not pass`);
@@ -84,40 +77,12 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
   };
   let pushed = "";
   let nodes = 0;
-  let ranChecks = false;
 
   before(async function () {
     this.timeout(600_000);
     const problems = [...(await preflight({ ...base, ingressPort: 443 })), ...ociMissing()];
-    if (problems.length) {
-      const msg =
-        `end-to-end preconditions not met (nothing was run; fix these, then npm run e2e again):\n` +
-        problems.map((p) => `  - ${p}`).join("\n");
-      console.error(msg);
-      throw new Error(msg);
-    }
-    ranChecks = true;
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "registry-platform-e2e-app-"));
-    cleanups.unshift({
-      name: "remove the scratch directory",
-      fn: () => {
-        if (base.keep) console.log(`    e2e app: kept ${tmp}`);
-        else fs.rmSync(tmp, { recursive: true, force: true });
-      },
-    });
-    fs.mkdirSync(reportDir, { recursive: true });
-    let cluster: PrivateCluster | undefined;
-    if (!base.kubeconfig) {
-      cluster = await report.phase("start private etcd + kube-apiserver (shared start.sh)", () =>
-        startPrivateCluster(base, tmp),
-      );
-      const c = cluster;
-      cleanups.unshift({
-        name: "stop the private kube-apiserver + etcd (shared stop.sh)",
-        fn: () => (base.keep ? console.log(`    e2e app: kept the cluster, RUN=${c.runDir}`) : c.stop()),
-      });
-    }
-    const kubeconfig = base.kubeconfig ?? cluster!.kubeconfig;
+    const tmp = setup.begin(problems, "registry-platform-e2e-app-", reportDir);
+    const { kubeconfig, cluster } = await setup.cluster(tmp);
     const kube = new Kube(await kubeFromFile(kubeconfig));
     nodes = await kube.nodeCount();
     if (nodes === 0) {
@@ -127,15 +92,12 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
         path.join(reportDir, "standin-controllers.log"),
       );
       sc.start();
-      cleanups.unshift({ name: "stop the stand-in controllers", fn: () => sc.stop() });
+      setup.cleanup("stop the stand-in controllers", () => sc.stop());
       const ds = new DeploymentStandIn(kube, [appNs]);
       ds.start();
-      cleanups.unshift({
-        name: "stop the Deployment stand-in",
-        fn: () => {
-          ds.stop();
-          for (const e of ds.events) report.event(e);
-        },
+      setup.cleanup("stop the Deployment stand-in", () => {
+        ds.stop();
+        for (const e of ds.events) report.event(e);
       });
     }
     const address = await freeLoopbackAddress(base.ingressPort);
@@ -144,15 +106,12 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
     await report.phase("distribution registry behind the platform host (Harbor-core-like token front)", () =>
       oci.start(),
     );
-    cleanups.unshift({ name: "stop the registry", fn: () => oci.stop() });
+    setup.cleanup("stop the registry", () => oci.stop());
     ingress.intercept = (host, req, res) => host === plan.host && oci.handle(host, req, res);
     await ingress.start();
-    cleanups.unshift({
-      name: "stop the ingress stand-in and fake Harbor",
-      fn: async () => {
-        for (const e of ingress.events) report.event(`ingress stand-in: ${e}`);
-        await ingress.stop();
-      },
+    setup.cleanup("stop the ingress stand-in and fake Harbor", async () => {
+      for (const e of ingress.events) report.event(`ingress stand-in: ${e}`);
+      await ingress.stop();
     });
     const direct = [apiServerHost(kubeconfig)];
     const platform = new LoopbackWorkspace(
@@ -197,16 +156,8 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
         if (r.code !== 0) console.error(`    e2e app: platform destroy failed: ${failure(r)}`);
       });
     }
-    for (const c of cleanups) {
-      try {
-        await report.phase(c.name, async () => {
-          await c.fn();
-        });
-      } catch (e) {
-        console.error(`    e2e app clean-up "${c.name}" failed: ${(e as Error).message}`);
-      }
-    }
-    if (!ranChecks) return;
+    await setup.cleanUp();
+    if (!setup.ranChecks) return;
     const md = report.write(reportDir);
     console.log(`\n${report.markdown()}\n(report: ${md}; command logs under ${reportDir})`);
   });

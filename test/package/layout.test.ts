@@ -1,5 +1,5 @@
 /**
- * Source files stay small: none over 400 lines, except the one listed here until it is split.
+ * Source files stay small: none over 400 lines.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -7,8 +7,6 @@ import * as path from "path";
 import { ROOT } from "../harness";
 
 const MAX_LINES = 400;
-/** Known exceptions: the e2e platform suite, being reworked (issue #13). */
-const NOT_YET_SPLIT = new Set(["test/e2e/platform.e2e.ts"]);
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((d) => {
@@ -26,7 +24,7 @@ describe("package: layout", () => {
     ];
     const long = files
       .map((f) => ({ f, n: fs.readFileSync(path.join(ROOT, f), "utf8").split("\n").length - 1 }))
-      .filter(({ f, n }) => n > MAX_LINES && !NOT_YET_SPLIT.has(f))
+      .filter(({ n }) => n > MAX_LINES)
       .map(({ f, n }) => `${f}: ${n} lines`);
     assert.deepStrictEqual(long, []);
   });

@@ -1,0 +1,124 @@
+/**
+ * Platform e2e, per stack: deploying it. The stack file as in stacks/ with the run's chart source and Helm
+ * waits off (and, for a `byo-intermediate` stack, a site CA made with openssl), the secret keys (a preview
+ * without them names each `pulumi config set --secret`), `pulumi preview` and `pulumi up`.
+ */
+import * as assert from "assert";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { versions } from "../../../components/versions";
+import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
+import { resourceSummary as summary } from "../support/output";
+import { NAMESPACE } from "../support/workspace";
+import { StackContext } from "./context";
+
+/** Registers the deploy checks of `ctx.stack` (and the hook that writes its stack file). */
+export function deployChecks(ctx: StackContext): void {
+  const { stack, plan, secrets, chartSource, settings, report, pass, need, cli, cliOk } = ctx;
+  const I = () => ctx.infra.get();
+
+  before(async function () {
+    this.timeout(120_000);
+    const { ws, repo, chartSha, ingress } = I();
+    const config: Record<string, unknown> = { ...plan.config };
+    const source = (file: string) =>
+      stack === "dev"
+        ? { path: path.join(settings.chartsDir!, file), sha256: chartSha[file] }
+        : { repository: repo.url };
+    const charts: Record<string, unknown> = {
+      harbor: source(settings.charts.harbor),
+      velero: source(settings.charts.velero),
+    };
+    const changed = [`charts (${chartSource})`, "helm.wait: false"];
+    if (settings.charts.kyverno) charts.kyverno = source(settings.charts.kyverno);
+    else {
+      // Kyverno's chart is not among the archives: without it the release would reach for the public repository.
+      config[`${NAMESPACE}:policy`] = { ...(config[`${NAMESPACE}:policy`] as object), enabled: false };
+      changed.push(
+        `policy.enabled: false (no kyverno-${versions.kyverno.chart}.tgz in ${settings.chartsDir})`,
+      );
+    }
+    config[`${NAMESPACE}:charts`] = charts;
+    config[`${NAMESPACE}:helm`] = { wait: false };
+    if (plan.tlsMode === "byo-intermediate") {
+      // The site's CA: a root that never enters Pulumi, and the intermediate whose key Pulumi gets as a secret.
+      const dir = path.join(I().tmp, `${stack}-ca`);
+      fs.mkdirSync(dir);
+      const root = selfSignedCa(dir, "e2e-root", CA_EXT(1));
+      const intermediate = issue(dir, "e2e-intermediate", root, CA_EXT(0), 1825);
+      ctx.ca = { root, intermediate };
+      const t = { ...(config[`${NAMESPACE}:tls`] as Record<string, unknown>) };
+      t.rootCertPem = root.certPem;
+      t.intermediateCertPem = intermediate.certPem;
+      config[`${NAMESPACE}:tls`] = t;
+      changed.push("tls.rootCertPem/intermediateCertPem: a CA made with openssl for this run");
+    }
+    report.event(`${stack}: stack file as in stacks/, except ${changed.join("; ")}`);
+    await ingress.reset(plan.host);
+    await ws.initStack(stack, config);
+  });
+
+  if (secrets.length)
+    it(`preview without the secret keys fails naming each \`pulumi config set --secret\` to run (${secrets.join(", ")})`, async function () {
+      const r = await cli(["preview"]);
+      const out = `${r.stdout}\n${r.stderr}`;
+      assert.notStrictEqual(r.code, 0, "preview passed without the required secrets");
+      assert.doesNotMatch(out, /illegal base64/, "a real engine choked on a placeholder secret");
+      // `pulumi config set --secret <key>` or `... registry-platform:<key>` (the project's namespace is implied).
+      const unnamed = secrets.filter(
+        (k) => !new RegExp(`pulumi config set --secret (?:${NAMESPACE}:)?${k}\\b`).test(out),
+      );
+      assert.deepStrictEqual(unnamed, [], "no `pulumi config set --secret <key>` for these keys");
+      report.note(`exit ${r.code}; every key named with its command`);
+    });
+
+  it(`secrets set with \`pulumi config set --secret\`${secrets.length ? ` (${secrets.join(", ")})` : " (none required)"}`, async function () {
+    const { ws } = I();
+    for (const k of secrets) {
+      const value =
+        k === "tlsIntermediateKeyPem"
+          ? ctx.ca!.intermediate.keyPem
+          : k === "s3AccessKey"
+            ? `E2E${randomBytes(8).toString("hex").toUpperCase()}`
+            : randomBytes(24).toString("base64url");
+      await ws.setSecret(stack, k, value);
+    }
+    const r = await cliOk(["config", "--json"]);
+    const cfg = JSON.parse(r.stdout) as Record<string, { secret: boolean; value?: unknown }>;
+    for (const k of secrets) {
+      assert.strictEqual(cfg[`${NAMESPACE}:${k}`]?.secret, true, `${k} is not stored as a secret`);
+      assert.strictEqual(
+        cfg[`${NAMESPACE}:${k}`]?.value,
+        undefined,
+        `${k}'s value is shown without --show-secrets`,
+      );
+    }
+    const text = fs.readFileSync(ws.stackFile(stack), "utf8");
+    assert.doesNotMatch(text, /offlinePlaceholder/);
+    pass("secrets");
+  });
+
+  it(`\`pulumi preview\` succeeds (charts: ${chartSource}; Helm waits off)`, async function () {
+    need("secrets");
+    const r = await cliOk(["preview"]);
+    const s = summary(r.stdout);
+    report.note(`plan: ${JSON.stringify(s)}`);
+    assert.ok((s["to create"] ?? 0) > 0, `nothing to create?\n${r.stdout.slice(-2000)}`);
+    pass("preview");
+  });
+
+  it("`pulumi up` creates the stack", async function () {
+    need("preview");
+    const r = await cliOk(["up", "--yes", "--skip-preview"]);
+    const s = summary(r.stdout);
+    const upResources = (await I().ws.resources(stack)).length;
+    report.note(`${JSON.stringify(s)}; ${upResources} resources in state; ${(r.ms / 1000).toFixed(1)} s`);
+    assert.ok((s.created ?? 0) > 0, `up created nothing?\n${r.stdout.slice(-2000)}`);
+    if (stack === "onprem")
+      report.note(
+        `charts served by the loopback repo: ${[...new Set(I().repo.served)].join(", ") || "none"}`,
+      );
+    pass("up");
+  });
+}

@@ -1,0 +1,246 @@
+/**
+ * Platform e2e, per stack: the deployed stack's life after `pulumi up`. No changes on a second
+ * preview/up/refresh, the CrossGuard pack, a small in-place diff for one more SAN, Harbor's own message for a
+ * failed API call (dev), and `destroy`: dev empties; the protected onprem stack refuses, and a later `up`
+ * brings Harbor back with the keys its retained data was written with.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Kube } from "../support/cluster";
+import { previewSteps, resourceSummary as summary, stepLabel } from "../support/output";
+import { failure, run } from "../support/proc";
+import { ROOT } from "../support/settings";
+import { NAMESPACE } from "../support/workspace";
+import { StackContext } from "./context";
+
+/** How many resources a config change that adds one SAN may touch (certificate, TLS secret, node trust). */
+const SMALL_DIFF = 10;
+
+/**
+ * The keys Harbor's retained state depends on, by Secret data key, from the Harbor namespace: `secretKey`
+ * (encrypts credentials stored in the database), the database password (POSTGRES_PASSWORD / password), and
+ * the admin password Harbor wrote into its database at first start.
+ */
+async function harborDataSecrets(kube: Kube, ns: string): Promise<Record<string, string>> {
+  const keys = ["secretKey", "POSTGRES_PASSWORD", "HARBOR_ADMIN_PASSWORD"];
+  const out: Record<string, string> = {};
+  for (const sec of await kube.list(`/api/v1/namespaces/${ns}/secrets`)) {
+    if ((sec.metadata.name as string).startsWith("sh.helm.release.")) continue;
+    for (const k of keys)
+      if (sec.data?.[k])
+        out[`${sec.metadata.name as string}/${k}`] = Buffer.from(sec.data[k] as string, "base64").toString();
+  }
+  return out;
+}
+
+function summarizeTypes(types: string[]): string {
+  const n = new Map<string, number>();
+  for (const t of types) n.set(t.split(":").slice(-1)[0], (n.get(t.split(":").slice(-1)[0]) ?? 0) + 1);
+  return [...n].map(([t, c]) => `${c} ${t}`).join(", ");
+}
+
+/** Registers the lifecycle checks of `ctx.stack` (and, on your own cluster, the protected stack's take-down). */
+export function lifecycleChecks(ctx: StackContext): void {
+  const { stack, plan, report, need, pass, cli, cliOk } = ctx;
+  const I = () => ctx.infra.get();
+  /** Harbor's data-bound keys before the refused destroy (values compared, never printed). */
+  let dataSecrets: Record<string, string> = {};
+
+  it("`pulumi preview --expect-no-changes` passes", async function () {
+    need("up");
+    const r = await cli(["preview", "--expect-no-changes", "--diff"]);
+    assert.strictEqual(r.code, 0, failure(r));
+    pass("no-changes");
+  });
+
+  it("the CrossGuard pack (`pulumi preview --policy-pack ./policy`) reports no violation on the deployed stack", async function () {
+    need("up");
+    const pack = path.join(ROOT, "policy");
+    const build = await run("npm", ["--prefix", pack, "run", "build"], { cwd: ROOT });
+    assert.strictEqual(build.code, 0, failure(build));
+    const config = path.join(pack, "config", "registry-platform.json");
+    const args = (p: string) => ["preview", "--policy-pack", p, "--policy-pack-config", config];
+    let r = await cli(args(pack));
+    let launcher = "directory";
+    if (r.code !== 0 && /RunPlugin|Unimplemented/i.test(`${r.stdout}\n${r.stderr}`)) {
+      // This machine's language host cannot RunPlugin: the pack starts through its launcher script.
+      r = await cli(args(path.join(pack, "analyzer.sh")));
+      launcher = "analyzer.sh";
+    }
+    const out = `${r.stdout}\n${r.stderr}`;
+    assert.strictEqual(r.code, 0, failure(r));
+    assert.match(out, /registry-platform@v/, "the pack did not run");
+    assert.doesNotMatch(out, /mandatory|advisory/, out);
+    report.note(`pack started through ${launcher}; 0 violations`);
+  });
+
+  it("a second `pulumi up` changes nothing (and writes nothing to Harbor)", async function () {
+    need("up");
+    const h = I().ingress.harbor(plan.host)!;
+    const writes = h.writes().length;
+    const r = await cli(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
+    assert.strictEqual(r.code, 0, failure(r));
+    const s = summary(r.stdout);
+    report.note(JSON.stringify(s));
+    assert.deepStrictEqual(Object.keys(s), ["unchanged"], `changes: ${JSON.stringify(s)}`);
+    assert.strictEqual(h.writes().length, writes, "the second up wrote to Harbor");
+  });
+
+  it("`pulumi refresh` finds no drift (Harbor API objects included)", async function () {
+    need("up");
+    const r = await cli(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+    const s = summary(r.stdout);
+    report.note(JSON.stringify(s));
+    assert.strictEqual(r.code, 0, failure(r));
+  });
+
+  it("a config change (one more SAN) previews as a small in-place diff", async function () {
+    need("up");
+    const { ws } = I();
+    const file = ws.stackFile(stack);
+    const saved = fs.readFileSync(file, "utf8");
+    const alt = `e2e-alt.${plan.host.split(".").slice(1).join(".")}`;
+    try {
+      await cliOk(["config", "set", "--path", `${NAMESPACE}:tls.extraSans[${plan.extraSans.length}]`, alt]);
+      const r = await cli(["preview", "--diff", "--json"]);
+      assert.strictEqual(r.code, 0, failure(r));
+      const changed = previewSteps(r.stdout);
+      report.note(`${changed.length} steps: ${changed.map(stepLabel).join("; ")}`);
+      const recreated = changed.filter(
+        (st) =>
+          st.type.startsWith("kubernetes:") &&
+          ["replace", "create-replacement", "delete-replaced", "delete"].includes(st.op),
+      );
+      assert.deepStrictEqual(
+        recreated.map(stepLabel),
+        [],
+        "Kubernetes objects deleted and recreated for a data change (must update in place)",
+      );
+      assert.ok(changed.length > 0, "adding a SAN changed nothing?");
+      assert.ok(changed.length <= SMALL_DIFF, `${changed.length} steps for one SAN`);
+    } finally {
+      fs.writeFileSync(file, saved);
+    }
+  });
+
+  if (stack === "dev")
+    it("a Harbor API failure reaches the user with Harbor's message (not `error: undefined`)", async function () {
+      need("up");
+      const { ws } = I();
+      const h = I().ingress.harbor(plan.host)!;
+      const file = ws.stackFile(stack);
+      const saved = fs.readFileSync(file, "utf8");
+      try {
+        await cliOk([
+          "config",
+          "set",
+          "--path",
+          `${NAMESPACE}:harborConfig.projects[${plan.projects.length}].name`,
+          "e2e-fault",
+        ]);
+        h.inject({ kind: "status", status: 403, method: "POST", path: "/projects", times: 1 });
+        const r = await cli(["up", "--yes", "--skip-preview"]);
+        const out = `${r.stdout}\n${r.stderr}`;
+        assert.notStrictEqual(r.code, 0, "up passed although Harbor refused the project");
+        const line = out.split("\n").find((l) => /HTTP 403/.test(l));
+        report.note(`engine printed: ${line?.trim() ?? "(no line with HTTP 403)"}`);
+        assert.doesNotMatch(out, /error: undefined/);
+        assert.match(out, /POST \/projects failed: HTTP 403/);
+      } finally {
+        fs.writeFileSync(file, saved);
+      }
+      assert.strictEqual(h.pendingFaults(), 0, "the fault was not triggered");
+      assert.strictEqual(h.projectByName("e2e-fault"), undefined);
+    });
+
+  if (!plan.protected)
+    it("`pulumi destroy` empties the stack, its namespaces and Harbor", async function () {
+      need("up");
+      const { kube } = I();
+      const r = await cliOk(["destroy", "--yes", "--skip-preview"]);
+      report.note(JSON.stringify(summary(r.stdout)));
+      assert.deepStrictEqual(await I().ws.resources(stack), []);
+      const left = await kube.waitNamespacesGone(
+        [plan.harborNamespace, plan.veleroNamespace, plan.systemNamespace],
+        60_000,
+      );
+      assert.deepStrictEqual(left, [], "namespaces left after destroy");
+      for (const p of plan.projects)
+        for (const ns of p.pullSecretNamespaces)
+          assert.strictEqual(
+            await kube.secret(ns, `harbor-${p.name}-pull`),
+            undefined,
+            `${ns}/harbor-${p.name}-pull left`,
+          );
+      const h = I().ingress.harbor(plan.host)!;
+      assert.deepStrictEqual(
+        [...h.projects.values()].map((p) => p.name),
+        [],
+        "Harbor projects left",
+      );
+      assert.strictEqual(h.robots.size, 0, "Harbor robots left");
+    });
+  else
+    it("`pulumi destroy` of the protected stack refuses; every protected resource and Harbor's namespace stay", async function () {
+      need("up");
+      const { kube, ws } = I();
+      dataSecrets = await harborDataSecrets(kube, plan.harborNamespace);
+      const before = await ws.resources(stack);
+      const protectedUrns = before.filter((x) => x.protect).map((x) => x.urn);
+      const r = await cli(["destroy", "--yes", "--skip-preview"]);
+      const out = `${r.stdout}\n${r.stderr}`;
+      assert.notStrictEqual(r.code, 0, "destroy of a protected stack succeeded");
+      assert.match(out, /because it is protected/);
+      const after = await ws.resources(stack);
+      const left = new Set(after.map((x) => x.urn));
+      const gone = before.filter((x) => !left.has(x.urn));
+      report.note(
+        `exit ${r.code}; ${protectedUrns.length} protected resources kept; ${gone.length} of ${before.length} unprotected ` +
+          `resources deleted before the refusal: ${summarizeTypes(gone.map((x) => x.type))}`,
+      );
+      assert.deepStrictEqual(
+        protectedUrns.filter((u) => !left.has(u)),
+        [],
+        "protected resources deleted",
+      );
+      assert.ok(protectedUrns.length > 0, "nothing is protected in a production stack");
+      for (const ns of [plan.harborNamespace, plan.veleroNamespace])
+        assert.strictEqual(await kube.namespaceExists(ns), true, `namespace ${ns} (its PVCs) deleted`);
+      pass("destroy-refused");
+    });
+
+  if (plan.protected)
+    it("after the refused destroy, `pulumi up` brings Harbor back with the keys its retained data was written with", async function () {
+      need("destroy-refused");
+      const { kube } = I();
+      const r = await cli(["up", "--yes", "--skip-preview"]);
+      assert.strictEqual(r.code, 0, failure(r));
+      report.note(JSON.stringify(summary(r.stdout)));
+      const now = await harborDataSecrets(kube, plan.harborNamespace);
+      const changed = Object.keys(dataSecrets).filter((k) => now[k] !== dataSecrets[k]);
+      assert.ok(Object.keys(dataSecrets).length > 0, "no data-bound keys found before the destroy");
+      assert.deepStrictEqual(
+        changed,
+        [],
+        "regenerated although the retained database/PVCs were written with the old value (Harbor could not read them)",
+      );
+    });
+
+  after(async function () {
+    this.timeout(600_000);
+    const infra = ctx.infra.value;
+    if (!infra || !plan.protected || infra.cluster) return;
+    // On your own cluster: take the protected stack down deliberately, then the namespaces it retains.
+    await report.phase(`${stack}: unprotect + destroy + delete retained namespaces`, async () => {
+      await cli(["state", "unprotect", "--all", "--yes"]);
+      await cli(["destroy", "--yes", "--skip-preview"]);
+      for (const ns of [plan.harborNamespace, plan.veleroNamespace, plan.systemNamespace])
+        await I().kube.api.request("DELETE", `/api/v1/namespaces/${ns}`);
+      await I().kube.waitNamespacesGone(
+        [plan.harborNamespace, plan.veleroNamespace, plan.systemNamespace],
+        120_000,
+      );
+    });
+  });
+}

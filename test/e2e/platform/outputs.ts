@@ -1,0 +1,149 @@
+/**
+ * Platform e2e, per stack: the stack's outputs against the cluster (secrets hidden without --show-secrets;
+ * admin password, CA bundle + sha256, pull secrets and the served chain with them) and the Harbor API objects
+ * on the fake Harbor behind the live Ingress certificate.
+ */
+import * as assert from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { verify } from "../../tls/openssl";
+import { harborAdminPassword, KObj } from "../support/cluster";
+import { norm, pemBlocks } from "../support/output";
+import { run } from "../support/proc";
+import { StackContext } from "./context";
+
+/** Registers the output and Harbor-object checks of `ctx.stack`. */
+export function outputChecks(ctx: StackContext): void {
+  const { stack, plan, report, need } = ctx;
+  const I = () => ctx.infra.get();
+
+  it("`pulumi stack output --json` hides the secret outputs", async function () {
+    need("up");
+    const o = await I().ws.outputs(stack, false);
+    assert.strictEqual(o.harborAdminPassword, "[secret]");
+    // Per project: every value hidden.
+    const pulls = o.pullDockerConfigJson as Record<string, unknown>;
+    assert.deepStrictEqual(Object.keys(pulls).sort(), plan.projects.map((p) => p.name).sort());
+    for (const [p, v] of Object.entries(pulls))
+      assert.strictEqual(v, "[secret]", `pullDockerConfigJson.${p}`);
+    assert.strictEqual(o.registryHost, plan.host);
+    assert.match(o.caBundlePem as string, /BEGIN CERTIFICATE/);
+    const text = JSON.stringify(o);
+    const adminPw = await harborAdminPassword(I().kube, plan.harborNamespace);
+    assert.ok(!text.includes(adminPw), "the admin password appears in the plain output");
+    report.note(`outputs: ${Object.keys(o).sort().join(", ")}`);
+  });
+
+  it("`--show-secrets` outputs match the cluster: admin password, CA bundle + sha256, pull secrets; the served chain verifies for the host", async function () {
+    need("up");
+    const { kube, tmp } = I();
+    const o = await I().ws.outputs(stack, true);
+    assert.strictEqual(
+      o.harborAdminPassword,
+      await harborAdminPassword(kube, plan.harborNamespace),
+      "admin password output = Harbor core's HARBOR_ADMIN_PASSWORD",
+    );
+    const bundle = o.caBundlePem as string;
+    assert.strictEqual(o.registryCaSha256, createHash("sha256").update(bundle, "utf8").digest("hex"));
+    // The certificate the live Ingress serves.
+    const ings = await kube.list(`/apis/networking.k8s.io/v1/namespaces/${plan.harborNamespace}/ingresses`);
+    const ing = ings.find((i) => (i.spec.rules ?? []).some((r: KObj) => r.host === plan.host));
+    assert.ok(ing, `an Ingress for ${plan.host}`);
+    const secretName = (ing.spec.tls ?? []).find((t: KObj) =>
+      (t.hosts ?? []).includes(plan.host),
+    )?.secretName;
+    const tlsSecret = await kube.secret(plan.harborNamespace, secretName as string);
+    assert.ok(tlsSecret?.["tls.crt"], `TLS Secret ${secretName} with tls.crt`);
+    const dir = path.join(tmp, `${stack}-verify`);
+    fs.mkdirSync(dir, { recursive: true });
+    const certs = pemBlocks(tlsSecret["tls.crt"]);
+    fs.writeFileSync(path.join(dir, "bundle.pem"), bundle);
+    fs.writeFileSync(path.join(dir, "leaf.pem"), `${certs[0]}\n`);
+    fs.writeFileSync(path.join(dir, "chain.pem"), `${certs.slice(1).join("\n")}\n`);
+    const v = await run("openssl", [
+      "verify",
+      "-CAfile",
+      path.join(dir, "bundle.pem"),
+      ...(certs.length > 1 ? ["-untrusted", path.join(dir, "chain.pem")] : []),
+      "-verify_hostname",
+      plan.host,
+      path.join(dir, "leaf.pem"),
+    ]);
+    assert.strictEqual(v.code, 0, `openssl verify: ${v.stdout}${v.stderr}`);
+    // The CA bundle Harbor gets for outbound TLS is the same.
+    const bundles = (await kube.list(`/api/v1/namespaces/${plan.harborNamespace}/secrets`)).filter((x) =>
+      /-ca-bundle$/.test(x.metadata.name as string),
+    );
+    for (const b of bundles)
+      if (!/storage/.test(b.metadata.name as string))
+        assert.strictEqual(
+          Buffer.from(b.data["ca.crt"] as string, "base64").toString("utf8"),
+          bundle,
+          `${b.metadata.name as string} ca.crt = caBundlePem`,
+        );
+    const { ca } = ctx;
+    if (ca) {
+      assert.ok(
+        pemBlocks(bundle).some((b) => norm(b) === norm(ca.root.certPem)),
+        "the bundle holds the site's root",
+      );
+      const site = verify(dir, ca.root.certFile, path.join(dir, "leaf.pem"), path.join(dir, "chain.pem"));
+      assert.ok(site.ok, `the served chain verifies against the site root alone: ${site.out}`);
+    }
+    // Pull secrets: the output, the cluster Secret and the robot Harbor issued agree.
+    const pulls = (
+      typeof o.pullDockerConfigJson === "string" ? JSON.parse(o.pullDockerConfigJson) : o.pullDockerConfigJson
+    ) as Record<string, unknown>;
+    const harbor = I().ingress.harbor(plan.host);
+    let nSecrets = 0;
+    for (const p of plan.projects) {
+      const want = typeof pulls[p.name] === "string" ? JSON.parse(pulls[p.name] as string) : pulls[p.name];
+      assert.ok(want, `pullDockerConfigJson.${p.name}`);
+      for (const ns of p.pullSecretNamespaces) {
+        const s = await kube.secret(ns, `harbor-${p.name}-pull`);
+        assert.ok(s, `Secret ${ns}/harbor-${p.name}-pull`);
+        assert.deepStrictEqual(
+          JSON.parse(s[".dockerconfigjson"]),
+          want,
+          `${ns}/harbor-${p.name}-pull = output`,
+        );
+        nSecrets++;
+      }
+      const auth = Buffer.from(want.auths[plan.host].auth, "base64").toString("utf8");
+      const robot = harbor?.robotsOf(p.name).find((r) => auth.startsWith(`${r.name}:`));
+      assert.ok(robot, `the pull secret of ${p.name} names a robot Harbor has`);
+      assert.strictEqual(
+        auth,
+        `${robot.name}:${robot.secret}`,
+        `${p.name}: pull secret = the robot's secret`,
+      );
+    }
+    report.note(`chain of ${certs.length} verified for ${plan.host}; ${nSecrets} pull Secrets match`);
+  });
+
+  it("Harbor API objects exist on the fake Harbor reached through the live Ingress certificate", async function () {
+    need("up");
+    const h = I().ingress.harbor(plan.host);
+    assert.ok(h, `no request reached the fake Harbor of ${plan.host}`);
+    const projects = [...h.projects.values()].map((p) => p.name).sort();
+    assert.deepStrictEqual(projects, plan.projects.map((p) => p.name).sort());
+    for (const p of plan.projects) {
+      const robots = h
+        .robotsOf(p.name)
+        .map((r) => r.name)
+        .sort();
+      assert.deepStrictEqual(robots, [`robot$${p.name}+ci-push`, `robot$${p.name}+cluster-pull`]);
+    }
+    assert.strictEqual(h.retentions.size, plan.projects.length, "one retention policy per project");
+    assert.ok(h.gcSchedule, "GC schedule");
+    assert.ok(h.purgeSchedule, "audit-log purge schedule");
+    assert.deepStrictEqual(h.schemaErrors, [], "every request body valid against Harbor's swagger");
+    const dyn = (await I().ws.resources(stack)).filter((r) => r.type === "pulumi-nodejs:dynamic:Resource");
+    report.note(
+      `${dyn.length} dynamic resources; ${projects.length} projects, ${h.robots.size} robots, ` +
+        `${h.immutableRules.size} immutability rules, ${h.retentions.size} retention policies; ` +
+        `${h.requests.length} API requests`,
+    );
+  });
+}
