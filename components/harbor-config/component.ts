@@ -32,6 +32,7 @@ import {
   RetentionSettings,
   Severity,
 } from "./payloads";
+import { suspendPromiseStacks } from "../promise-stacks";
 
 /** One project as configured. */
 export interface HarborProjectSpec {
@@ -220,145 +221,150 @@ export class HarborConfig extends pulumi.ComponentResource {
 
   constructor(name: string, args: HarborConfigArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:harbor-config:HarborConfig", name, {}, opts);
-    const plan = harborConfigPlan(args);
-    // Children do not inherit the component's dependsOn: pass it on so nothing calls Harbor before it is up.
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
-    const connection = harborConnection(args);
-    const host = args.registryHost
-      ? pulumi.output(args.registryHost)
-      : pulumi.output(args.url).apply(registryHostOf);
+    const restoreStacks = suspendPromiseStacks();
+    try {
+      const plan = harborConfigPlan(args);
+      // Children do not inherit the component's dependsOn: pass it on so nothing calls Harbor before it is up.
+      const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
+      const connection = harborConnection(args);
+      const host = args.registryHost
+        ? pulumi.output(args.registryHost)
+        : pulumi.output(args.url).apply(registryHostOf);
 
-    this.projects = {};
-    this.pullRobotSecrets = {};
-    this.pushRobotSecrets = {};
-    this.pullDockerConfigJson = {};
+      this.projects = {};
+      this.pullRobotSecrets = {};
+      this.pushRobotSecrets = {};
+      this.pullDockerConfigJson = {};
 
-    const pullAccess = (projectName: string, project: Project, proxy: boolean, namespaces: string[]) => {
-      const robot = new RobotAccount(
-        childName(name, projectName, "pull-robot"),
-        {
-          connection,
-          project: project.name,
-          name: PULL_ROBOT_NAME,
-          description: `Pull-only robot for Kubernetes clusters (${proxy ? "proxy cache" : "project"} ${projectName})`,
-          access: PULL_ROBOT_ACCESS.map((a) => ({ ...a })),
-          rotation: plan.robotRotation,
-        },
-        childOpts,
-      );
-      const secret = pulumi.secret(robot.secret);
-      const configJson = pulumi.secret(
-        pulumi
-          .all([host, robot.fullName, secret])
-          .apply(([h, user, pass]) => dockerConfigJson(h, user, pass)),
-      );
-      const pullSecrets = namespaces.map((ns) => {
-        new corev1.Secret(
-          childName(name, projectName, "pull-secret", ns),
+      const pullAccess = (projectName: string, project: Project, proxy: boolean, namespaces: string[]) => {
+        const robot = new RobotAccount(
+          childName(name, projectName, "pull-robot"),
           {
-            metadata: {
-              name: pullSecretName(projectName),
-              namespace: ns,
-              labels: {
-                "app.kubernetes.io/managed-by": "pulumi",
-                "app.kubernetes.io/part-of": "registry-platform",
-                "registry-platform/harbor-project": projectName,
-              },
-            },
-            type: "kubernetes.io/dockerconfigjson",
-            stringData: { ".dockerconfigjson": configJson },
+            connection,
+            project: project.name,
+            name: PULL_ROBOT_NAME,
+            description: `Pull-only robot for Kubernetes clusters (${proxy ? "proxy cache" : "project"} ${projectName})`,
+            access: PULL_ROBOT_ACCESS.map((a) => ({ ...a })),
+            rotation: plan.robotRotation,
           },
-          { parent: this },
+          childOpts,
         );
-        return `${ns}/${pullSecretName(projectName)}`;
-      });
-      this.pullRobotSecrets[projectName] = secret;
-      this.pullDockerConfigJson[projectName] = configJson;
-      return { robot, pullSecrets };
-    };
+        const secret = pulumi.secret(robot.secret);
+        const configJson = pulumi.secret(
+          pulumi
+            .all([host, robot.fullName, secret])
+            .apply(([h, user, pass]) => dockerConfigJson(h, user, pass)),
+        );
+        const pullSecrets = namespaces.map((ns) => {
+          new corev1.Secret(
+            childName(name, projectName, "pull-secret", ns),
+            {
+              metadata: {
+                name: pullSecretName(projectName),
+                namespace: ns,
+                labels: {
+                  "app.kubernetes.io/managed-by": "pulumi",
+                  "app.kubernetes.io/part-of": "registry-platform",
+                  "registry-platform/harbor-project": projectName,
+                },
+              },
+              type: "kubernetes.io/dockerconfigjson",
+              stringData: { ".dockerconfigjson": configJson },
+            },
+            { parent: this },
+          );
+          return `${ns}/${pullSecretName(projectName)}`;
+        });
+        this.pullRobotSecrets[projectName] = secret;
+        this.pullDockerConfigJson[projectName] = configJson;
+        return { robot, pullSecrets };
+      };
 
-    for (const p of plan.projects) {
-      const project = new Project(
-        childName(name, p.name, "project"),
-        { connection, name: p.name, ...p.settings },
-        childOpts,
-      );
-      const { robot, pullSecrets } = pullAccess(p.name, project, false, p.pullSecretNamespaces);
-      const push = new RobotAccount(
-        childName(name, p.name, "push-robot"),
-        {
-          connection,
-          project: project.name,
-          name: PUSH_ROBOT_NAME,
-          description: `Push robot for CI (project ${p.name})`,
-          access: PUSH_ROBOT_ACCESS.map((a) => ({ ...a })),
-          rotation: plan.robotRotation,
-        },
-        childOpts,
-      );
-      if (p.immutableReleaseTags) {
-        new ImmutableTagRule(
-          childName(name, p.name, "immutable-releases"),
-          { connection, project: project.name, tagPattern: RELEASE_TAG_PATTERN },
+      for (const p of plan.projects) {
+        const project = new Project(
+          childName(name, p.name, "project"),
+          { connection, name: p.name, ...p.settings },
+          childOpts,
+        );
+        const { robot, pullSecrets } = pullAccess(p.name, project, false, p.pullSecretNamespaces);
+        const push = new RobotAccount(
+          childName(name, p.name, "push-robot"),
+          {
+            connection,
+            project: project.name,
+            name: PUSH_ROBOT_NAME,
+            description: `Push robot for CI (project ${p.name})`,
+            access: PUSH_ROBOT_ACCESS.map((a) => ({ ...a })),
+            rotation: plan.robotRotation,
+          },
+          childOpts,
+        );
+        if (p.immutableReleaseTags) {
+          new ImmutableTagRule(
+            childName(name, p.name, "immutable-releases"),
+            { connection, project: project.name, tagPattern: RELEASE_TAG_PATTERN },
+            childOpts,
+          );
+        }
+        new RetentionPolicy(
+          childName(name, p.name, "retention"),
+          { connection, project: project.name, ...plan.retention, releasesImmutable: p.immutableReleaseTags },
+          childOpts,
+        );
+        this.projects[p.name] = {
+          projectId: project.projectId,
+          pullRobotName: robot.fullName,
+          pushRobotName: push.fullName,
+          pullSecrets,
+          proxyCache: false,
+        };
+        this.pushRobotSecrets[p.name] = pulumi.secret(push.secret);
+      }
+
+      for (const c of plan.proxyCaches) {
+        const registry = new Registry(
+          childName(name, c.name, "upstream"),
+          {
+            connection,
+            name: `${c.name}-upstream`,
+            type: c.type,
+            url: c.url,
+            description: `Upstream of proxy cache ${c.name}`,
+          },
+          childOpts,
+        );
+        const project = new Project(
+          childName(name, c.name, "project"),
+          { connection, name: c.name, registryId: registry.registryId },
+          childOpts,
+        );
+        const { robot, pullSecrets } = pullAccess(c.name, project, true, c.pullSecretNamespaces);
+        this.projects[c.name] = {
+          projectId: project.projectId,
+          pullRobotName: robot.fullName,
+          pullSecrets,
+          proxyCache: true,
+        };
+      }
+
+      new GcSchedule(childName(name, "gc"), { connection, ...plan.gc }, childOpts);
+      new PurgeAuditSchedule(childName(name, "audit-purge"), { connection, ...plan.purge }, childOpts);
+      if (plan.forwarding) {
+        new AuditLogForwarding(
+          childName(name, "audit-forwarding"),
+          { connection, ...plan.forwarding },
           childOpts,
         );
       }
-      new RetentionPolicy(
-        childName(name, p.name, "retention"),
-        { connection, project: project.name, ...plan.retention, releasesImmutable: p.immutableReleaseTags },
-        childOpts,
-      );
-      this.projects[p.name] = {
-        projectId: project.projectId,
-        pullRobotName: robot.fullName,
-        pushRobotName: push.fullName,
-        pullSecrets,
-        proxyCache: false,
-      };
-      this.pushRobotSecrets[p.name] = pulumi.secret(push.secret);
-    }
 
-    for (const c of plan.proxyCaches) {
-      const registry = new Registry(
-        childName(name, c.name, "upstream"),
-        {
-          connection,
-          name: `${c.name}-upstream`,
-          type: c.type,
-          url: c.url,
-          description: `Upstream of proxy cache ${c.name}`,
-        },
-        childOpts,
-      );
-      const project = new Project(
-        childName(name, c.name, "project"),
-        { connection, name: c.name, registryId: registry.registryId },
-        childOpts,
-      );
-      const { robot, pullSecrets } = pullAccess(c.name, project, true, c.pullSecretNamespaces);
-      this.projects[c.name] = {
-        projectId: project.projectId,
-        pullRobotName: robot.fullName,
-        pullSecrets,
-        proxyCache: true,
-      };
+      this.registerOutputs({
+        projects: this.projects,
+        pullRobotSecrets: this.pullRobotSecrets,
+        pushRobotSecrets: this.pushRobotSecrets,
+        pullDockerConfigJson: this.pullDockerConfigJson,
+      });
+    } finally {
+      restoreStacks();
     }
-
-    new GcSchedule(childName(name, "gc"), { connection, ...plan.gc }, childOpts);
-    new PurgeAuditSchedule(childName(name, "audit-purge"), { connection, ...plan.purge }, childOpts);
-    if (plan.forwarding) {
-      new AuditLogForwarding(
-        childName(name, "audit-forwarding"),
-        { connection, ...plan.forwarding },
-        childOpts,
-      );
-    }
-
-    this.registerOutputs({
-      projects: this.projects,
-      pullRobotSecrets: this.pullRobotSecrets,
-      pushRobotSecrets: this.pushRobotSecrets,
-      pullDockerConfigJson: this.pullDockerConfigJson,
-    });
   }
 }

@@ -38,6 +38,7 @@ import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../vele
 import { ImagePolicy } from "../policy/image-policy";
 import { imagePolicyArgsFromConfig } from "../policy/from-config";
 import { OUTPUT_CONTRACT_VERSION, PlatformOutputs, ProjectRobots } from "./outputs";
+import { suspendPromiseStacks } from "../promise-stacks";
 
 export interface RegistryPlatformArgs {
   /** The validated stack config (`parsePlatformConfig` / `loadPlatformConfig`). */
@@ -113,119 +114,124 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
 
   constructor(name: string, args: RegistryPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:platform:RegistryPlatform", name, {}, opts);
-    const cfg = args.config;
-    const tags = platformTags(cfg);
-    const providers =
-      args.providers ??
-      createProviders(
-        name,
-        {
-          storage: storageTargetOf(cfg),
-          kubernetes: { context: cfg.kubernetes.context, kubeconfig: cfg.secrets.kubeconfig },
-          tags,
-        },
-        { parent: this },
+    const restoreStacks = suspendPromiseStacks();
+    try {
+      const cfg = args.config;
+      const tags = platformTags(cfg);
+      const providers =
+        args.providers ??
+        createProviders(
+          name,
+          {
+            storage: storageTargetOf(cfg),
+            kubernetes: { context: cfg.kubernetes.context, kubeconfig: cfg.secrets.kubeconfig },
+            tags,
+          },
+          { parent: this },
+        );
+      const aws = { parent: this, providers: { aws: providers.aws } };
+      const k8s = { parent: this, providers: { kubernetes: providers.k8s } };
+
+      this.storage = new RegistryStorage(
+        `${name}-storage`,
+        storageArgsFromConfig(cfg, tags, VELERO_SERVER_SERVICE_ACCOUNT),
+        aws,
       );
-    const aws = { parent: this, providers: { aws: providers.aws } };
-    const k8s = { parent: this, providers: { kubernetes: providers.k8s } };
 
-    this.storage = new RegistryStorage(
-      `${name}-storage`,
-      storageArgsFromConfig(cfg, tags, VELERO_SERVER_SERVICE_ACCOUNT),
-      aws,
-    );
+      // Geo-replication: a primary reads its replicas first; their CAs join the CAs Harbor trusts.
+      const peersArgs = replicationPeersArgsFromConfig(
+        cfg,
+        {
+          backupBucketName: this.storage.backupBucketName,
+          backupBucketArn: this.storage.backupBucketArn,
+          resource: this.storage,
+        },
+        tags,
+      );
+      this.replicas = peersArgs ? new ReplicationPeers(`${name}-replication`, peersArgs, aws) : undefined;
 
-    // Geo-replication: a primary reads its replicas first; their CAs join the CAs Harbor trusts.
-    const peersArgs = replicationPeersArgsFromConfig(
-      cfg,
-      {
+      const tlsArgs = registryTlsArgsFromConfig(cfg);
+      this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
+      const caBundlePem = platformCaBundle(this.tls, cfg.tls.rootCertPem);
+      this.caBundlePem = caBundlePem;
+      const nodeTrustArgs = nodeTrustArgsFromConfig(cfg, caBundlePem);
+      if (nodeTrustArgs) new NodeTrust(`${name}-node-trust`, nodeTrustArgs, k8s);
+
+      this.harbor = new Harbor(
+        `${name}-harbor`,
+        withPeerCas(
+          harborArgsFromConfig(cfg, {
+            registryBucket: this.storage.registryBucketName,
+            registryCredentials: this.storage.registryCredentials,
+            tls: this.tls
+              ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
+              : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
+            caBundlePem,
+          }),
+          this.replicas,
+        ),
+        k8s,
+      );
+      const certManagerArgs = certManagerArgsFromConfig(cfg, this.harbor.namespace);
+      if (certManagerArgs) new CertManagerCertificate(`${name}-certificate`, certManagerArgs, k8s);
+
+      const hcArgs = harborConfigArgsFromConfig(cfg, {
+        url: this.harbor.url,
+        adminPassword: this.harbor.adminPassword,
+        caBundlePem,
+      });
+      this.harborConfig = hcArgs
+        ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
+        : undefined;
+
+      // The config guarantees the Harbor API is on wherever replication is configured.
+      const harborApi = {
+        url: this.harbor.url,
+        adminPassword: this.harbor.adminPassword,
+        caBundlePem,
+      };
+      const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
+      this.harborReplication = this.replicas
+        ? new HarborReplication(
+            `${name}-harbor-replication`,
+            { harbor: harborApi, peers: Object.values(this.replicas.peers) },
+            { parent: this, dependsOn: afterHarborConfig },
+          )
+        : undefined;
+      const targetArgs = replicationTargetArgsFromConfig(cfg, {
+        harborUrl: this.harbor.url,
+        adminPassword: this.harbor.adminPassword,
+        caBundlePem,
         backupBucketName: this.storage.backupBucketName,
         backupBucketArn: this.storage.backupBucketArn,
-        resource: this.storage,
-      },
-      tags,
-    );
-    this.replicas = peersArgs ? new ReplicationPeers(`${name}-replication`, peersArgs, aws) : undefined;
+      });
+      this.replicaTarget = targetArgs
+        ? new ReplicationTarget(`${name}-replication-target`, targetArgs, {
+            ...aws,
+            dependsOn: afterHarborConfig,
+          })
+        : undefined;
 
-    const tlsArgs = registryTlsArgsFromConfig(cfg);
-    this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
-    const caBundlePem = platformCaBundle(this.tls, cfg.tls.rootCertPem);
-    this.caBundlePem = caBundlePem;
-    const nodeTrustArgs = nodeTrustArgsFromConfig(cfg, caBundlePem);
-    if (nodeTrustArgs) new NodeTrust(`${name}-node-trust`, nodeTrustArgs, k8s);
+      const veleroArgs = veleroArgsFromConfig(cfg, {
+        backupBucket: this.storage.backupBucketName,
+        veleroRoleArn: this.storage.veleroRoleArn,
+        veleroCredentials: this.storage.veleroCredentials,
+        caBundlePem,
+      });
+      this.velero = veleroArgs ? new Velero(`${name}-velero`, veleroArgs, k8s) : undefined;
 
-    this.harbor = new Harbor(
-      `${name}-harbor`,
-      withPeerCas(
-        harborArgsFromConfig(cfg, {
-          registryBucket: this.storage.registryBucketName,
-          registryCredentials: this.storage.registryCredentials,
-          tls: this.tls
-            ? { kind: "pem", certChainPem: this.tls.serverCertChainPem, keyPem: this.tls.serverKeyPem }
-            : { kind: "existing-secret", secretName: REGISTRY_CERT_MANAGER_SECRET },
-          caBundlePem,
-        }),
-        this.replicas,
-      ),
-      k8s,
-    );
-    const certManagerArgs = certManagerArgsFromConfig(cfg, this.harbor.namespace);
-    if (certManagerArgs) new CertManagerCertificate(`${name}-certificate`, certManagerArgs, k8s);
+      const policyArgs = imagePolicyArgsFromConfig(cfg, {
+        pullDockerConfigJson: this.harborConfig?.pullDockerConfigJson,
+        caBundlePem,
+      });
+      this.imagePolicy = policyArgs ? new ImagePolicy(`${name}-policy`, policyArgs, k8s) : undefined;
 
-    const hcArgs = harborConfigArgsFromConfig(cfg, {
-      url: this.harbor.url,
-      adminPassword: this.harbor.adminPassword,
-      caBundlePem,
-    });
-    this.harborConfig = hcArgs
-      ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
-      : undefined;
-
-    // The config guarantees the Harbor API is on wherever replication is configured.
-    const harborApi = {
-      url: this.harbor.url,
-      adminPassword: this.harbor.adminPassword,
-      caBundlePem,
-    };
-    const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
-    this.harborReplication = this.replicas
-      ? new HarborReplication(
-          `${name}-harbor-replication`,
-          { harbor: harborApi, peers: Object.values(this.replicas.peers) },
-          { parent: this, dependsOn: afterHarborConfig },
-        )
-      : undefined;
-    const targetArgs = replicationTargetArgsFromConfig(cfg, {
-      harborUrl: this.harbor.url,
-      adminPassword: this.harbor.adminPassword,
-      caBundlePem,
-      backupBucketName: this.storage.backupBucketName,
-      backupBucketArn: this.storage.backupBucketArn,
-    });
-    this.replicaTarget = targetArgs
-      ? new ReplicationTarget(`${name}-replication-target`, targetArgs, {
-          ...aws,
-          dependsOn: afterHarborConfig,
-        })
-      : undefined;
-
-    const veleroArgs = veleroArgsFromConfig(cfg, {
-      backupBucket: this.storage.backupBucketName,
-      veleroRoleArn: this.storage.veleroRoleArn,
-      veleroCredentials: this.storage.veleroCredentials,
-      caBundlePem,
-    });
-    this.velero = veleroArgs ? new Velero(`${name}-velero`, veleroArgs, k8s) : undefined;
-
-    const policyArgs = imagePolicyArgsFromConfig(cfg, {
-      pullDockerConfigJson: this.harborConfig?.pullDockerConfigJson,
-      caBundlePem,
-    });
-    this.imagePolicy = policyArgs ? new ImagePolicy(`${name}-policy`, policyArgs, k8s) : undefined;
-
-    this.outputs = platformOutputs(cfg, this);
-    Object.assign(this, this.outputs);
-    this.registerOutputs({ outputs: this.outputs });
+      this.outputs = platformOutputs(cfg, this);
+      Object.assign(this, this.outputs);
+      this.registerOutputs({ outputs: this.outputs });
+    } finally {
+      restoreStacks();
+    }
   }
 }
 
