@@ -90,6 +90,22 @@ interface Monitor {
 
 let running = false;
 
+/**
+ * Makes `entry.wire` the request's inputs, converted from protobuf on first read (then kept): the bench and many
+ * tests never read most of them (the SDK's mock monitor converts the same request once more for the mocks).
+ */
+function lazyWire(entry: Registration, req: Req): void {
+  let wire: Record<string, Wire> | undefined;
+  Object.defineProperty(entry, "wire", {
+    enumerable: true,
+    configurable: true,
+    get: () => (wire ??= (req.getObject()?.toJavaScript() ?? {}) as Record<string, Wire>),
+    set: (v: Record<string, Wire>) => {
+      wire = v;
+    },
+  });
+}
+
 /** Runs `program` (which returns the stack outputs) on the mock engine with the given config. */
 export async function runOnMocks(
   opts: RunOptions,
@@ -125,8 +141,9 @@ export async function runOnMocks(
         deleteBeforeReplace: req.getDeletebeforereplace(),
         ignoreChanges: req.getIgnorechangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        wire: req.getObject()?.toJavaScript() ?? {},
+        wire: {},
       };
+      lazyWire(entry, req);
       const isStack = entry.type === "pulumi:pulumi:Stack";
       if (!isStack) registrations.push(entry);
       origRegister(req, (err, resp) => {
