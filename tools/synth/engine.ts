@@ -99,7 +99,7 @@ function lazyWire(entry: Registration, req: Req): void {
   Object.defineProperty(entry, "wire", {
     enumerable: true,
     configurable: true,
-    get: () => (wire ??= (req.getObject()?.toJavaScript() ?? {}) as Record<string, Wire>),
+    get: () => (wire ??= req.getObject()?.toJavaScript() ?? {}),
     set: (v: Record<string, Wire>) => {
       wire = v;
     },
