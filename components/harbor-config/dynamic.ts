@@ -22,6 +22,7 @@ import {
 } from "./crud";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
 import { HARBOR_PROVIDER_TEXT } from "./provider-loader";
+import { nestInputs } from "./shape";
 
 export { HARBOR_PROVIDER_TEXT, IMPLEMENTATION, PACKAGE } from "./provider-loader";
 export { dynamicProvider, harborCruds, harborProviderImpl, kindDispatcher } from "./provider";
@@ -34,9 +35,21 @@ export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
  * (`pulumi.dynamic.Resource` would serialize a provider object into it instead.)
  */
 export abstract class HarborResource extends pulumi.CustomResource {
+  /** The inputs other than `kind` and `connection` (./shape.ts: one top-level property instead of ~10). */
+  declare readonly spec: pulumi.Output<Record<string, unknown>>;
+
+  /**
+   * `props`: the resource's inputs, and its declared outputs as `undefined`; registered with the inputs under
+   * `spec` ({@link nestInputs}).
+   */
   constructor(name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     if ("__provider" in props) throw new Error("a Harbor resource must not define the __provider input");
-    super(DYNAMIC_RESOURCE_TYPE, name, { ...props, __provider: HARBOR_PROVIDER_TEXT }, opts);
+    super(DYNAMIC_RESOURCE_TYPE, name, { ...nestInputs(props), __provider: HARBOR_PROVIDER_TEXT }, opts);
+  }
+
+  /** The input `key` as an output of this resource (from `spec`). */
+  protected specOutput<T>(key: string): pulumi.Output<T> {
+    return this.spec.apply((s) => s[key] as T);
   }
 }
 
@@ -85,7 +98,10 @@ export interface ProjectArgs extends HarborResourceArgs {
 
 /** A Harbor project (`harbor:Project`). */
 export class Project extends HarborResource {
-  declare readonly name: pulumi.Output<string>;
+  /** The project name (an input, read back from `spec`). */
+  get name(): pulumi.Output<string> {
+    return this.specOutput<string>("name");
+  }
   declare readonly projectId: pulumi.Output<number>;
   /** The project existed and was taken over. */
   declare readonly adopted: pulumi.Output<boolean>;
@@ -363,7 +379,8 @@ export class Registry extends HarborResource {
         registryId: undefined,
         adopted: undefined,
       },
-      options(opts, ["accessSecret"]),
+      // The credential is inside `spec` (./shape.ts): the whole `spec` output is secret.
+      options(opts, ["spec"]),
     );
   }
 }

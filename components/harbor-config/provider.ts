@@ -22,6 +22,7 @@ import {
   robotCrud,
 } from "./crud";
 import { replicationPolicyCrud } from "../replication/harbor/policy";
+import { flatView, isNested, nestLike, SPEC } from "./shape";
 import { systemRobotCrud } from "../replication/harbor/system-robot";
 
 /** The CRUD implementation of every kind, keyed by the `kind` input. */
@@ -85,26 +86,49 @@ export function dynamicProvider<I extends BaseInputs, O extends I>(
 ): pulumi.dynamic.ResourceProvider {
   return {
     diff: (_id: string, olds: O, news: I) => {
-      const result = crud.diff(olds, news);
+      const result = crud.diff(flatView(olds), flatView(news));
       const before = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
       const after = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
       const providerChanged = typeof before === "string" && typeof after === "string" && before !== after;
-      return Promise.resolve({ ...result, changes: result.changes || providerChanged });
+      // A state from before the `spec` layout is rewritten by an update (which sends Harbor only what differs).
+      const layoutChanged =
+        isNested(news as unknown as Record<string, unknown>) !==
+        isNested(olds as unknown as Record<string, unknown>);
+      return Promise.resolve({
+        ...result,
+        // The engine's property keys: a replaced input is inside `spec`.
+        replaces: replacedKeys(result.replaces, news),
+        changes: result.changes || providerChanged || layoutChanged,
+      });
     },
     create: async (inputs: I) => {
-      const { id, outs } = await crud.create(new HarborClient(inputs.connection), inputs);
-      return { id, outs: withoutUndefined(outs) };
+      const flat = flatView(inputs);
+      const { id, outs } = await crud.create(new HarborClient(flat.connection), flat);
+      return { id, outs: withoutUndefined(nestLike(outs, inputs)) };
     },
     read: async (id: string, props: O) => {
-      const r = await crud.read(new HarborClient(props.connection), id, props);
-      return r.props === undefined ? r : { ...r, props: withoutUndefined(r.props) };
+      const flat = flatView(props);
+      const r = await crud.read(new HarborClient(flat.connection), id, flat);
+      return r.props === undefined ? r : { ...r, props: withoutUndefined(nestLike(r.props, props)) };
     },
     update: async (id: string, olds: O, news: I) => {
-      const { outs } = await crud.update(new HarborClient(news.connection), id, olds, news);
-      return { outs: withoutUndefined(outs) };
+      const flat = flatView(news);
+      const { outs } = await crud.update(new HarborClient(flat.connection), id, flatView(olds), flat);
+      return { outs: withoutUndefined(nestLike(outs, news)) };
     },
-    delete: (id: string, props: O) => crud.delete(new HarborClient(props.connection), id, props),
+    delete: (id: string, props: O) => {
+      const flat = flatView(props);
+      return crud.delete(new HarborClient(flat.connection), id, flat);
+    },
   };
+}
+
+/** `replaces` (input names) as the engine's top-level property keys: `spec` for an input inside it. */
+function replacedKeys(replaces: string[], news: unknown): string[] {
+  const n = news as Record<string, unknown>;
+  if (!isNested(n)) return replaces;
+  const spec = n[SPEC] as Record<string, unknown>;
+  return [...new Set(replaces.map((k) => (k in spec ? SPEC : k)))];
 }
 
 /** The provider of every Harbor resource kind (dispatch on `kind`). */

@@ -15,6 +15,7 @@ import {
   StackReferenceResolver,
   SynthResult,
 } from "../../tools/synth/engine";
+import { flatView } from "../../components/harbor-config/shape";
 import { providerUrn } from "../../tools/synth/render";
 import { parseStackConfig, StackConfig } from "../../tools/synth/stackfile";
 import { projectName, ROOT, synth } from "../../tools/synth/synth";
@@ -51,9 +52,10 @@ export class Recorded {
     return r;
   }
 
-  /** Inputs with secrets revealed. */
+  /** Inputs with secrets revealed; a Harbor resource's `spec` members next to its top-level ones (flat view). */
   inputs(r: Registration): Record<string, any> {
-    return reveal(r.wire) as Record<string, any>;
+    const inputs = reveal(r.wire) as Record<string, any>;
+    return r.type === "pulumi-nodejs:dynamic:Resource" ? flatView(inputs) : inputs;
   }
 
   /** Paths of secret values among the inputs. */

@@ -188,7 +188,7 @@ describe("replication: a primary with two peers", function () {
           accessSecret: secret,
         },
       );
-      assert.deepStrictEqual(rec.secrets(e).sort(), ["accessSecret", "connection"]);
+      assert.deepStrictEqual(rec.secrets(e).sort(), ["connection", "spec.accessSecret"]);
       assert.strictEqual(rec.parentOf(e)?.type, "registry-platform:replication:HarborReplication");
     });
     const [p1, p3] = policies.map((p) => rec.inputs(p));

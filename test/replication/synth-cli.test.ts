@@ -46,7 +46,8 @@ describe("replication: offline synth of a fleet", function () {
       ["registry-replication-prod-apne1", { name: "organization/registry-platform/prod-apne1" }, true],
     );
     const endpoint = docs.find((d) => d.name === "registry-harbor-replication-prod-apne1-endpoint")!;
-    const inputs = endpoint.inputs as Record<string, unknown>;
+    // A Harbor resource's inputs are under `spec` (components/harbor-config/shape.ts).
+    const inputs = (endpoint.inputs as { spec: Record<string, unknown> }).spec;
     assert.strictEqual(inputs.url, "https://registry.apne1.example.com");
     assert.strictEqual(inputs.accessKey, "robot$replication");
     assert.strictEqual(inputs.accessSecret, "[secret]");
@@ -57,7 +58,7 @@ describe("replication: offline synth of a fleet", function () {
     assert.strictEqual(inputs.caCertificate, replica.replicationTarget.caBundlePem);
     const policies = docs.filter((d) => (d.inputs as { kind?: string }).kind === "harbor:ReplicationPolicy");
     assert.deepStrictEqual(
-      policies.map((p) => (p.inputs as { name: string }).name),
+      policies.map((p) => (p.inputs as { spec: { name: string } }).spec.name),
       ["to-prod-apne1", "to-prod-apne1-reconcile"],
     );
   });

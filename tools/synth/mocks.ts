@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { flatView, nestLike } from "../../components/harbor-config/shape";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -263,9 +264,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       return { id: name, state: stackReferenceState(name, this.stackReferences(name)) };
     }
     if (args.type === "pulumi-nodejs:dynamic:Resource") {
-      const kind = typeof inputs.kind === "string" ? inputs.kind : "";
-      const extra = dynamicOutputs.get(kind)?.(args.name, inputs) ?? {};
-      const state = { ...inputs, ...extra };
+      // Harbor resources carry their inputs under `spec` (components/harbor-config/shape.ts); the computed
+      // outputs are top-level, as the provider returns them.
+      const flat = flatView(inputs);
+      const kind = typeof flat.kind === "string" ? flat.kind : "";
+      const extra = dynamicOutputs.get(kind)?.(args.name, flat) ?? {};
+      const state = nestLike({ ...flat, ...extra }, inputs);
       delete state.__provider;
       return { id: `${args.name}-id`, state };
     }

@@ -8,6 +8,7 @@
  * ...): the path itself or anything below it.
  */
 import type { harborCruds as HarborCruds } from "../../components/harbor-config/dynamic";
+import { flatView } from "../../components/harbor-config/shape";
 
 /** Loaded on first use: the Harbor CRUD modules pull in the Pulumi SDK, which plan-diff otherwise never needs. */
 function harborCruds(): typeof HarborCruds {
@@ -117,7 +118,8 @@ export function replaceReasons(
     const kind = (after as { kind?: unknown } | null)?.kind;
     const crud = typeof kind === "string" ? harborCruds()[kind] : undefined;
     if (!crud) return [];
-    const r = crud.diff(before as never, after as never);
+    // Inputs under `spec` (components/harbor-config/shape.ts): the CRUD code compares the flat view.
+    const r = crud.diff(flatView(before) as never, flatView(after) as never);
     return r.replaces.map((k) => `\`${k}\` (${kind as string} identity)`);
   }
   const reasons: string[] = [];

@@ -1,0 +1,136 @@
+/**
+ * The `spec` layout of Harbor resources (components/harbor-config/shape.ts): what the program registers, how the
+ * provider converts at its edges (the CRUD code sees the flat view), and how a state from before the layout is
+ * read, deleted and rewritten by the next update.
+ */
+import * as assert from "assert";
+import type { HarborClient } from "../../components/harbor-config/client";
+import { BaseInputs, Crud } from "../../components/harbor-config/crud";
+import { dynamicProvider, Project } from "../../components/harbor-config/dynamic";
+import { flatView, isNested, nestInputs, nestLike } from "../../components/harbor-config/shape";
+import { runComponent } from "../harness";
+
+type P = BaseInputs & Record<string, unknown>;
+
+const connection = { url: "https://h.example", username: "admin", password: "pw" };
+
+/** A CRUD that records the flat inputs it is given and echoes them with an id. */
+function recordingCrud(calls: { op: string; args: unknown[] }[]): Crud<P, P> {
+  return {
+    kind: "harbor:Test",
+    diff: (olds, news) => {
+      calls.push({ op: "diff", args: [olds, news] });
+      return olds.name === news.name
+        ? { changes: olds.size !== news.size, replaces: [] }
+        : { changes: true, replaces: ["name"] };
+    },
+    create: (_c: HarborClient, inputs) => {
+      calls.push({ op: "create", args: [inputs] });
+      return Promise.resolve({ id: "7", outs: { ...inputs, testId: 7 } });
+    },
+    read: (_c: HarborClient, id, props) => {
+      calls.push({ op: "read", args: [id, props] });
+      return Promise.resolve({ id, props: { ...props, size: 3 } });
+    },
+    update: (_c: HarborClient, _id, olds, news) => {
+      calls.push({ op: "update", args: [olds, news] });
+      return Promise.resolve({ outs: { ...news, testId: olds.testId } });
+    },
+    delete: (_c: HarborClient, id, props) => {
+      calls.push({ op: "delete", args: [id, props] });
+      return Promise.resolve();
+    },
+  };
+}
+
+const nested = (spec: Record<string, unknown>, top: Record<string, unknown> = {}): P => ({
+  kind: "harbor:Test",
+  connection,
+  ...top,
+  spec,
+});
+const flat = (fields: Record<string, unknown>): P => ({ kind: "harbor:Test", connection, ...fields });
+
+describe("harbor-config: the spec layout of Harbor resources", () => {
+  it("nestInputs keeps kind, connection and the declared outputs top-level; the rest goes under spec", () => {
+    assert.deepStrictEqual(
+      nestInputs({ kind: "k", connection, name: "apps", public: false, projectId: undefined }),
+      { kind: "k", connection, projectId: undefined, spec: { name: "apps", public: false } },
+    );
+  });
+
+  it("flatView and nestLike are inverse; a flat (older) layout passes through both unchanged", () => {
+    const n = nested({ name: "apps", size: 1 }, { testId: 7 });
+    const f = flatView(n);
+    assert.deepStrictEqual(f, flat({ name: "apps", size: 1, testId: 7 }));
+    assert.deepStrictEqual(nestLike(f, n), n);
+    const old = flat({ name: "apps", size: 1 });
+    assert.strictEqual(flatView(old), old);
+    assert.strictEqual(nestLike(old, old), old);
+    assert.strictEqual(isNested(old), false);
+    assert.strictEqual(isNested(n), true);
+  });
+
+  it("provider: the CRUD sees flat inputs; create answers in the spec layout with its outputs top-level", async () => {
+    const calls: { op: string; args: unknown[] }[] = [];
+    const p = dynamicProvider(recordingCrud(calls));
+    const r = await p.create(nested({ name: "apps", size: 1 }));
+    assert.deepStrictEqual(calls[0], { op: "create", args: [flat({ name: "apps", size: 1 })] });
+    assert.deepStrictEqual(r, { id: "7", outs: nested({ name: "apps", size: 1 }, { testId: 7 }) });
+  });
+
+  it("provider: same inputs → no change; a changed identity replaces the `spec` property", async () => {
+    const p = dynamicProvider(recordingCrud([]));
+    const olds = nested({ name: "apps", size: 1 }, { testId: 7 });
+    assert.strictEqual((await p.diff!("7", olds, nested({ name: "apps", size: 1 }))).changes, false);
+    const renamed = await p.diff!("7", olds, nested({ name: "web", size: 1 }));
+    assert.deepStrictEqual([renamed.changes, renamed.replaces], [true, ["spec"]]);
+  });
+
+  it("provider: a flat state from before the layout is a change; its update sends the CRUD the flat old and new inputs and stores the new layout", async () => {
+    const calls: { op: string; args: unknown[] }[] = [];
+    const p = dynamicProvider(recordingCrud(calls));
+    const old = flat({ name: "apps", size: 1, testId: 7 });
+    const news = nested({ name: "apps", size: 1 });
+    const d = await p.diff!("7", old, news);
+    assert.deepStrictEqual([d.changes, d.replaces], [true, []]);
+    const u = await p.update!("7", old, news);
+    assert.deepStrictEqual(calls[1], { op: "update", args: [old, flat({ name: "apps", size: 1 })] });
+    assert.deepStrictEqual(u.outs, nested({ name: "apps", size: 1 }, { testId: 7 }));
+  });
+
+  it("provider: read and delete of a flat state work on it as it is; of the new layout, keep the layout", async () => {
+    const calls: { op: string; args: unknown[] }[] = [];
+    const p = dynamicProvider(recordingCrud(calls));
+    const old = flat({ name: "apps", size: 1, testId: 7 });
+    assert.deepStrictEqual((await p.read!("7", old)).props, { ...old, size: 3 });
+    const cur = nested({ name: "apps", size: 1 }, { testId: 7 });
+    assert.deepStrictEqual((await p.read!("7", cur)).props, nested({ name: "apps", size: 3 }, { testId: 7 }));
+    await p.delete!("7", old);
+    await p.delete!("7", cur);
+    assert.deepStrictEqual(
+      calls.filter((c) => c.op === "delete").map((c) => c.args[1]),
+      [old, flat({ name: "apps", size: 1, testId: 7 })],
+    );
+  });
+
+  it("a Project registers kind, connection, spec and the loader at the top (no other input there); `name` reads spec", async () => {
+    const rec = await runComponent(() => {
+      const p = new Project("p", { connection, name: "apps", quotaGiB: 5 });
+      return { name: p.name, id: p.projectId };
+    });
+    const r = rec.one("pulumi-nodejs:dynamic:Resource", "p");
+    assert.deepStrictEqual(Object.keys(r.wire).sort(), ["__provider", "connection", "kind", "spec"]);
+    assert.deepStrictEqual(Object.keys(r.wire.spec as Record<string, unknown>).sort(), [
+      "cosign",
+      "name",
+      "preventVulnerable",
+      "public",
+      "quotaGiB",
+      "scanOnPush",
+      "severity",
+    ]);
+    assert.strictEqual(rec.outputs.name, "apps");
+    assert.strictEqual(typeof rec.outputs.id, "number");
+  });
+});
