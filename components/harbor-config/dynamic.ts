@@ -35,21 +35,23 @@ export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
  * (`pulumi.dynamic.Resource` would serialize a provider object into it instead.)
  */
 export abstract class HarborResource extends pulumi.CustomResource {
-  /** The inputs other than `kind` and `connection` (./shape.ts: one top-level property instead of ~10). */
-  declare readonly spec: pulumi.Output<Record<string, unknown>>;
-
   /**
    * `props`: the resource's inputs, and its declared outputs as `undefined`; registered with the inputs under
-   * `spec` ({@link nestInputs}).
+   * `spec` ({@link nestInputs}) except those in `topLevel` (inputs the class also declares as outputs).
    */
-  constructor(name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    props: pulumi.Inputs,
+    opts?: pulumi.CustomResourceOptions,
+    topLevel: readonly string[] = [],
+  ) {
     if ("__provider" in props) throw new Error("a Harbor resource must not define the __provider input");
-    super(DYNAMIC_RESOURCE_TYPE, name, { ...nestInputs(props), __provider: HARBOR_PROVIDER_TEXT }, opts);
-  }
-
-  /** The input `key` as an output of this resource (from `spec`). */
-  protected specOutput<T>(key: string): pulumi.Output<T> {
-    return this.spec.apply((s) => s[key] as T);
+    super(
+      DYNAMIC_RESOURCE_TYPE,
+      name,
+      { ...nestInputs(props, topLevel), __provider: HARBOR_PROVIDER_TEXT },
+      opts,
+    );
   }
 }
 
@@ -98,10 +100,7 @@ export interface ProjectArgs extends HarborResourceArgs {
 
 /** A Harbor project (`harbor:Project`). */
 export class Project extends HarborResource {
-  /** The project name (an input, read back from `spec`). */
-  get name(): pulumi.Output<string> {
-    return this.specOutput<string>("name");
-  }
+  declare readonly name: pulumi.Output<string>;
   declare readonly projectId: pulumi.Output<number>;
   /** The project existed and was taken over. */
   declare readonly adopted: pulumi.Output<boolean>;
@@ -124,6 +123,8 @@ export class Project extends HarborResource {
         adopted: undefined,
       },
       options(opts, []),
+      // `name` is also an output (robots' `project` input takes it): it stays a top-level property.
+      ["name"],
     );
   }
 }

@@ -48,14 +48,16 @@ export function nestLike<T>(flat: T, like: unknown): T {
 }
 
 /**
- * The layout the program registers: `kind`, `connection` and the keys whose value is `undefined` (the outputs
- * a resource class declares) top-level; every other input under `spec`.
+ * The layout the program registers: `kind`, `connection`, the keys whose value is `undefined` (the outputs a
+ * resource class declares) and the inputs in `topLevel` (inputs a class also declares as outputs) top-level;
+ * every other input under `spec`.
  */
-export function nestInputs(props: Props): Props {
+export function nestInputs(props: Props, topLevel: readonly string[] = []): Props {
   const top: Props = {};
   const spec: Props = {};
   for (const [k, v] of Object.entries(props)) {
-    if (k === "kind" || k === "connection" || k === "__provider" || v === undefined) top[k] = v;
+    if (k === "kind" || k === "connection" || k === "__provider" || v === undefined || topLevel.includes(k))
+      top[k] = v;
     else spec[k] = v;
   }
   return { ...top, [SPEC]: spec };

@@ -57,6 +57,12 @@ describe("harbor-config: the spec layout of Harbor resources", () => {
       nestInputs({ kind: "k", connection, name: "apps", public: false, projectId: undefined }),
       { kind: "k", connection, projectId: undefined, spec: { name: "apps", public: false } },
     );
+    assert.deepStrictEqual(nestInputs({ kind: "k", connection, name: "apps", public: false }, ["name"]), {
+      kind: "k",
+      connection,
+      name: "apps",
+      spec: { public: false },
+    });
   });
 
   it("flatView and nestLike are inverse; a flat (older) layout passes through both unchanged", () => {
@@ -114,16 +120,15 @@ describe("harbor-config: the spec layout of Harbor resources", () => {
     );
   });
 
-  it("a Project registers kind, connection, spec and the loader at the top (no other input there); `name` reads spec", async () => {
+  it("a Project registers kind, connection, name (also an output), spec and the loader at the top, no other input", async () => {
     const rec = await runComponent(() => {
       const p = new Project("p", { connection, name: "apps", quotaGiB: 5 });
       return { name: p.name, id: p.projectId };
     });
     const r = rec.one("pulumi-nodejs:dynamic:Resource", "p");
-    assert.deepStrictEqual(Object.keys(r.wire).sort(), ["__provider", "connection", "kind", "spec"]);
+    assert.deepStrictEqual(Object.keys(r.wire).sort(), ["__provider", "connection", "kind", "name", "spec"]);
     assert.deepStrictEqual(Object.keys(r.wire.spec as Record<string, unknown>).sort(), [
       "cosign",
-      "name",
       "preventVulnerable",
       "public",
       "quotaGiB",
