@@ -90,15 +90,11 @@ export function dynamicProvider<I extends BaseInputs, O extends I>(
       const before = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
       const after = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
       const providerChanged = typeof before === "string" && typeof after === "string" && before !== after;
-      // A state from before the `spec` layout is rewritten by an update (which sends Harbor only what differs).
-      const layoutChanged =
-        isNested(news as unknown as Record<string, unknown>) !==
-        isNested(olds as unknown as Record<string, unknown>);
       return Promise.resolve({
         ...result,
         // The engine's property keys: a replaced input is inside `spec`.
         replaces: replacedKeys(result.replaces, news),
-        changes: result.changes || providerChanged || layoutChanged,
+        changes: result.changes || providerChanged,
       });
     },
     create: async (inputs: I) => {

@@ -7,9 +7,8 @@
  * 200 projects). The CRUD code (`./crud`) keeps working on the flat view ({@link flatView}); the provider
  * (`./provider.ts`), the program side (`./dynamic.ts`) and the mock engine convert at the edges.
  *
- * Stacks whose state predates this layout hold flat properties: {@link flatView} reads both, and the provider's
- * `diff` reports a change for a flat old state so that the next `pulumi up` rewrites it (an update that sends
- * Harbor nothing: every CRUD update sends only what differs).
+ * Stacks whose state predates this layout hold flat properties: {@link flatView} reads both, so the layout alone
+ * is no change (no update, no preview noise); a resource's state takes the new layout at its next real update.
  *
  * Node built-ins only: the provider process loads this without `@pulumi/pulumi`.
  */

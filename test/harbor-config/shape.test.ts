@@ -93,16 +93,17 @@ describe("harbor-config: the spec layout of Harbor resources", () => {
     assert.deepStrictEqual([renamed.changes, renamed.replaces], [true, ["spec"]]);
   });
 
-  it("provider: a flat state from before the layout is a change; its update sends the CRUD the flat old and new inputs and stores the new layout", async () => {
+  it("provider: a flat state from before the layout is no change by itself; a real change updates it with the flat old and new inputs and stores the new layout", async () => {
     const calls: { op: string; args: unknown[] }[] = [];
     const p = dynamicProvider(recordingCrud(calls));
     const old = flat({ name: "apps", size: 1, testId: 7 });
-    const news = nested({ name: "apps", size: 1 });
-    const d = await p.diff!("7", old, news);
-    assert.deepStrictEqual([d.changes, d.replaces], [true, []]);
+    const same = await p.diff!("7", old, nested({ name: "apps", size: 1 }));
+    assert.deepStrictEqual([same.changes, same.replaces], [false, []]);
+    const news = nested({ name: "apps", size: 2 });
+    assert.strictEqual((await p.diff!("7", old, news)).changes, true);
     const u = await p.update!("7", old, news);
-    assert.deepStrictEqual(calls[1], { op: "update", args: [old, flat({ name: "apps", size: 1 })] });
-    assert.deepStrictEqual(u.outs, nested({ name: "apps", size: 1 }, { testId: 7 }));
+    assert.deepStrictEqual(calls[2], { op: "update", args: [old, flat({ name: "apps", size: 2 })] });
+    assert.deepStrictEqual(u.outs, nested({ name: "apps", size: 2 }, { testId: 7 }));
   });
 
   it("provider: read and delete of a flat state work on it as it is; of the new layout, keep the layout", async () => {
