@@ -380,8 +380,9 @@ export class Registry extends HarborResource {
         registryId: undefined,
         adopted: undefined,
       },
-      // The credential is inside `spec` (./shape.ts): the whole `spec` output is secret.
-      options(opts, ["spec"]),
+      // The credential is inside `spec` (./shape.ts): the whole `spec` output is secret; `accessSecret` is
+      // the credential's output in a state written before that layout (kept secret on its refresh).
+      options(opts, ["spec", "accessSecret"]),
     );
   }
 }
