@@ -27,7 +27,8 @@ import { DeploymentStandIn } from "./support/deployment-standin";
 import { IngressStandIn } from "./support/ingress";
 import { freeLoopbackAddress, labelled, LoopbackWorkspace } from "./support/loopback-workspace";
 import { OciFront, ociMissing } from "./support/oci-front";
-import { failure, run } from "./support/proc";
+import { previewWithPolicyPack } from "./support/policy-pack";
+import { failure } from "./support/proc";
 import { resourceSummary as summary } from "./support/output";
 import { Report } from "./support/report";
 import { RunSetup } from "./support/run-setup";
@@ -305,15 +306,9 @@ describe("example app on the dev platform stack (real engine + API server + OCI 
 
   it("the CrossGuard pack (`pulumi preview --policy-pack ./policy`) reports no violation on the app stack", async function () {
     need("app-up");
-    const pack = path.join(ROOT, "policy");
-    const build = await run("npm", ["--prefix", pack, "run", "build"], { cwd: ROOT });
-    assert.strictEqual(build.code, 0, failure(build));
-    const config = path.join(pack, "config", "registry-platform.json");
-    const args = (p: string) => ["preview", "--policy-pack", p, "--policy-pack-config", config];
-    let r = await I().app.cli(args(pack), { stack: APP_STACK });
-    if (r.code !== 0 && /RunPlugin|Unimplemented/i.test(`${r.stdout}\n${r.stderr}`))
-      r = await I().app.cli(args(path.join(pack, "analyzer.sh")), { stack: APP_STACK }); // this host cannot RunPlugin
-    const out = `${r.stdout}\n${r.stderr}`;
+    const { result: r, output: out } = await previewWithPolicyPack((args) =>
+      I().app.cli(args, { stack: APP_STACK }),
+    );
     assert.strictEqual(r.code, 0, failure(r));
     assert.match(out, /registry-platform@v/, "the pack did not run");
     assert.doesNotMatch(out, /mandatory|advisory/, out);

@@ -6,11 +6,10 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import { Kube } from "../support/cluster";
 import { previewSteps, resourceSummary as summary, stepLabel } from "../support/output";
-import { failure, run } from "../support/proc";
-import { ROOT } from "../support/settings";
+import { previewWithPolicyPack } from "../support/policy-pack";
+import { failure } from "../support/proc";
 import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
 
@@ -56,19 +55,7 @@ export function lifecycleChecks(ctx: StackContext): void {
 
   it("the CrossGuard pack (`pulumi preview --policy-pack ./policy`) reports no violation on the deployed stack", async function () {
     need("up");
-    const pack = path.join(ROOT, "policy");
-    const build = await run("npm", ["--prefix", pack, "run", "build"], { cwd: ROOT });
-    assert.strictEqual(build.code, 0, failure(build));
-    const config = path.join(pack, "config", "registry-platform.json");
-    const args = (p: string) => ["preview", "--policy-pack", p, "--policy-pack-config", config];
-    let r = await cli(args(pack));
-    let launcher = "directory";
-    if (r.code !== 0 && /RunPlugin|Unimplemented/i.test(`${r.stdout}\n${r.stderr}`)) {
-      // This machine's language host cannot RunPlugin: the pack starts through its launcher script.
-      r = await cli(args(path.join(pack, "analyzer.sh")));
-      launcher = "analyzer.sh";
-    }
-    const out = `${r.stdout}\n${r.stderr}`;
+    const { result: r, output: out, launcher } = await previewWithPolicyPack((args) => cli(args));
     assert.strictEqual(r.code, 0, failure(r));
     assert.match(out, /registry-platform@v/, "the pack did not run");
     assert.doesNotMatch(out, /mandatory|advisory/, out);
