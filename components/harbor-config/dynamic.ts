@@ -61,7 +61,8 @@ export interface HarborResourceArgs {
   connection: pulumi.Input<HarborConnection>;
 }
 
-function options(
+/** `opts` with `connection` and `secretOutputs` added to `additionalSecretOutputs` (every Harbor resource). */
+export function harborOptions(
   opts: pulumi.CustomResourceOptions | undefined,
   secretOutputs: string[],
 ): pulumi.CustomResourceOptions {
@@ -122,7 +123,7 @@ export class Project extends HarborResource {
         projectId: undefined,
         adopted: undefined,
       },
-      options(opts, []),
+      harborOptions(opts, []),
       // `name` is also an output (robots' `project` input takes it): it stays a top-level property.
       ["name"],
     );
@@ -169,7 +170,7 @@ export class RobotAccount extends HarborResource {
         secret: undefined,
         adopted: undefined,
       },
-      options(opts, ["secret"]),
+      harborOptions(opts, ["secret"]),
     );
   }
 }
@@ -203,7 +204,7 @@ export class ImmutableTagRule extends HarborResource {
         ruleId: undefined,
         adopted: undefined,
       },
-      options(opts, []),
+      harborOptions(opts, []),
     );
   }
 }
@@ -249,7 +250,7 @@ export class RetentionPolicy extends HarborResource {
         projectId: undefined,
         adopted: undefined,
       },
-      options(opts, []),
+      harborOptions(opts, []),
     );
   }
 }
@@ -280,7 +281,7 @@ export class GcSchedule extends HarborResource {
         workers: args.workers ?? 1,
         adopted: undefined,
       },
-      options(opts, []),
+      harborOptions(opts, []),
     );
   }
 }
@@ -311,7 +312,7 @@ export class PurgeAuditSchedule extends HarborResource {
         purgedEventTypes: undefined,
         adopted: undefined,
       },
-      options(opts, []),
+      harborOptions(opts, []),
     );
   }
 }
@@ -337,7 +338,7 @@ export class AuditLogForwarding extends HarborResource {
         skipDatabase: args.skipDatabase ?? false,
         adopted: undefined,
       },
-      options(opts, []),
+      harborOptions(opts, []),
     );
   }
 }
@@ -382,7 +383,7 @@ export class Registry extends HarborResource {
       },
       // The credential is inside `spec` (./shape.ts): the whole `spec` output is secret; `accessSecret` is
       // the credential's output in a state written before that layout (kept secret on its refresh).
-      options(opts, ["spec", "accessSecret"]),
+      harborOptions(opts, ["spec", "accessSecret"]),
     );
   }
 }

@@ -4,22 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { HarborConnection } from "../../harbor-config/client";
-import { HarborResource } from "../../harbor-config/dynamic";
+import { harborOptions, HarborResource } from "../../harbor-config/dynamic";
 import type { PolicyFilters, PolicyTrigger } from "../plan";
 import { replicationPolicyCrud } from "./policy";
 import { RobotPermission, systemRobotCrud } from "./system-robot";
-
-function harborOptions(
-  opts: pulumi.CustomResourceOptions | undefined,
-  secretOutputs: string[],
-): pulumi.CustomResourceOptions {
-  return {
-    ...opts,
-    additionalSecretOutputs: [
-      ...new Set([...(opts?.additionalSecretOutputs ?? []), "connection", ...secretOutputs]),
-    ],
-  };
-}
 
 export interface SystemRobotAccountArgs {
   /** Harbor URL, admin credentials, CA bundle, retry policy; stored as a secret. */
