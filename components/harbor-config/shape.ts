@@ -55,8 +55,7 @@ export function nestInputs(props: Props, topLevel: readonly string[] = []): Prop
   const top: Props = {};
   const spec: Props = {};
   for (const [k, v] of Object.entries(props)) {
-    if (k === "kind" || k === "connection" || k === "__provider" || v === undefined || topLevel.includes(k))
-      top[k] = v;
+    if (k === "kind" || k === "connection" || v === undefined || topLevel.includes(k)) top[k] = v;
     else spec[k] = v;
   }
   return { ...top, [SPEC]: spec };

@@ -100,9 +100,6 @@ function lazyWire(entry: Registration, req: Req): void {
     enumerable: true,
     configurable: true,
     get: () => (wire ??= req.getObject()?.toJavaScript() ?? {}),
-    set: (v: Record<string, Wire>) => {
-      wire = v;
-    },
   });
 }
 
