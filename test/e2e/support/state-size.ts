@@ -1,0 +1,61 @@
+/**
+ * The size of a stack's state (`pulumi stack export`, as the CLI prints it) and where it goes: by resource type
+ * and by part of a resource (inputs, outputs, the Kubernetes provider's copy of the inputs under
+ * `outputs.__inputs`, the engine's source positions and stack traces, the rest).
+ */
+
+export interface StateSize {
+  /** Bytes of the export text. */
+  total: number;
+  resources: number;
+  /** Bytes per resource type (pretty-printed like the export), largest first. */
+  byType: [string, number][];
+  /** Bytes per part of a resource, summed over all resources. */
+  byPart: Record<string, number>;
+}
+
+type Resource = Record<string, unknown> & { type: string };
+
+/** Bytes of `v` in the export's own indentation at `depth` (the CLI prints two-space indented JSON). */
+function bytes(v: unknown, depth: number): number {
+  const s = JSON.stringify(v, null, 2);
+  if (s === undefined) return 0;
+  const lines = s.split("\n").length;
+  return Buffer.byteLength(s) + (lines - 1) * 2 * depth;
+}
+
+/** The breakdown of an export's text. */
+export function stateSize(exportText: string): StateSize {
+  const d = JSON.parse(exportText) as { deployment?: { resources?: Resource[] } };
+  const resources = d.deployment?.resources ?? [];
+  const byType = new Map<string, number>();
+  const byPart: Record<string, number> = {};
+  const add = (k: string, n: number) => (byPart[k] = (byPart[k] ?? 0) + n);
+  for (const r of resources) {
+    byType.set(r.type, (byType.get(r.type) ?? 0) + bytes(r, 3));
+    for (const [k, v] of Object.entries(r)) {
+      if (k === "outputs" && v && typeof v === "object" && "__inputs" in v) {
+        const { __inputs, ...rest } = v as Record<string, unknown>;
+        add("outputs.__inputs", bytes(__inputs, 5));
+        add("outputs", bytes(rest, 4));
+      } else if (k === "inputs" || k === "outputs" || k === "sourcePosition" || k === "stackTrace") add(k, bytes(v, 4));
+      else add("other", bytes(v, 4));
+    }
+  }
+  return {
+    total: Buffer.byteLength(exportText),
+    resources: resources.length,
+    byType: [...byType].sort((a, b) => b[1] - a[1]),
+    byPart,
+  };
+}
+
+/** One line per figure, in KB. */
+export function describeStateSize(s: StateSize, top = 8): string {
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  const parts = Object.entries(s.byPart)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${kb(n)}`);
+  const types = s.byType.slice(0, top).map(([t, n]) => `${t} ${kb(n)}`);
+  return `${kb(s.total)} for ${s.resources} resources; by part: ${parts.join(", ")}; largest types: ${types.join(", ")}`;
+}
