@@ -21,6 +21,7 @@ import {
   robotCrud,
 } from "./crud";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
+import { secretConnection } from "./connection";
 import { HARBOR_PROVIDER_TEXT } from "./provider-loader";
 import { nestInputs } from "./shape";
 
@@ -30,27 +31,39 @@ export { dynamicProvider, harborCruds, harborProviderImpl, kindDispatcher } from
 /** The resource type of every Harbor resource: the engine's dynamic provider runs them. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
+/** How a Harbor resource registers its properties. */
+export interface HarborResourceShape {
+  /** Outputs stored as secrets besides `connection`. Default none. */
+  secretOutputs?: readonly string[];
+  /** Inputs registered top-level instead of under `spec` (those the class also declares as outputs). */
+  topLevel?: readonly string[];
+}
+
 /**
  * Base of the Harbor resources: a dynamic resource whose `__provider` is {@link HARBOR_PROVIDER_TEXT}.
- * (`pulumi.dynamic.Resource` would serialize a provider object into it instead.)
+ * (`pulumi.dynamic.Resource` would serialize a provider object into it instead.) The base makes `connection` a
+ * secret and lists it, and `shape.secretOutputs`, in `additionalSecretOutputs`.
  */
 export abstract class HarborResource extends pulumi.CustomResource {
   /**
    * `props`: the resource's inputs, and its declared outputs as `undefined`; registered with the inputs under
-   * `spec` ({@link nestInputs}) except those in `topLevel` (inputs the class also declares as outputs).
+   * `spec` ({@link nestInputs}) except `kind`, `connection` and `shape.topLevel`.
    */
   constructor(
     name: string,
-    props: pulumi.Inputs,
+    props: pulumi.Inputs & { kind: string; connection: pulumi.Input<HarborConnection> },
     opts?: pulumi.CustomResourceOptions,
-    topLevel: readonly string[] = [],
+    shape: HarborResourceShape = {},
   ) {
     if ("__provider" in props) throw new Error("a Harbor resource must not define the __provider input");
     super(
       DYNAMIC_RESOURCE_TYPE,
       name,
-      { ...nestInputs(props, topLevel), __provider: HARBOR_PROVIDER_TEXT },
-      opts,
+      {
+        ...nestInputs({ ...props, connection: secretConnection(props.connection) }, shape.topLevel ?? []),
+        __provider: HARBOR_PROVIDER_TEXT,
+      },
+      harborOptions(opts, shape.secretOutputs ?? []),
     );
   }
 }
@@ -61,10 +74,10 @@ export interface HarborResourceArgs {
   connection: pulumi.Input<HarborConnection>;
 }
 
-/** `opts` with `connection` and `secretOutputs` added to `additionalSecretOutputs` (every Harbor resource). */
-export function harborOptions(
+/** `opts` with `connection` and `secretOutputs` added to `additionalSecretOutputs`. */
+function harborOptions(
   opts: pulumi.CustomResourceOptions | undefined,
-  secretOutputs: string[],
+  secretOutputs: readonly string[],
 ): pulumi.CustomResourceOptions {
   return {
     ...opts,
@@ -72,10 +85,6 @@ export function harborOptions(
       ...new Set([...(opts?.additionalSecretOutputs ?? []), "connection", ...secretOutputs]),
     ],
   };
-}
-
-function secretConnection(c: pulumi.Input<HarborConnection>): pulumi.Output<HarborConnection> {
-  return pulumi.secret(c);
 }
 
 // ── Project ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -111,7 +120,7 @@ export class Project extends HarborResource {
       name,
       {
         kind: projectCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         name: args.name,
         public: args.public ?? false,
         scanOnPush: args.scanOnPush ?? true,
@@ -123,9 +132,9 @@ export class Project extends HarborResource {
         projectId: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, []),
-      // `name` is also an output (robots' `project` input takes it): it stays a top-level property.
-      ["name"],
+      opts,
+      // `name` is also an output (robots\' `project` input takes it): it stays a top-level property.
+      { topLevel: ["name"] },
     );
   }
 }
@@ -158,7 +167,7 @@ export class RobotAccount extends HarborResource {
       name,
       {
         kind: robotCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         project: args.project,
         name: args.name,
         description: args.description ?? "",
@@ -170,7 +179,8 @@ export class RobotAccount extends HarborResource {
         secret: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, ["secret"]),
+      opts,
+      { secretOutputs: ["secret"] },
     );
   }
 }
@@ -196,7 +206,7 @@ export class ImmutableTagRule extends HarborResource {
       name,
       {
         kind: immutableRuleCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         project: args.project,
         tagPattern: args.tagPattern ?? RELEASE_TAG_PATTERN,
         repoPattern: args.repoPattern ?? ALL_REPOSITORIES,
@@ -204,7 +214,7 @@ export class ImmutableTagRule extends HarborResource {
         ruleId: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, []),
+      opts,
     );
   }
 }
@@ -239,7 +249,7 @@ export class RetentionPolicy extends HarborResource {
       name,
       {
         kind: retentionCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         project: args.project,
         keepLatestReleases: args.keepLatestReleases ?? 10,
         buildTagDays: args.buildTagDays ?? 14,
@@ -250,7 +260,7 @@ export class RetentionPolicy extends HarborResource {
         projectId: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, []),
+      opts,
     );
   }
 }
@@ -275,13 +285,13 @@ export class GcSchedule extends HarborResource {
       name,
       {
         kind: gcCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         schedule: args.schedule ?? "0 0 3 * * 0",
         deleteUntagged: args.deleteUntagged ?? true,
         workers: args.workers ?? 1,
         adopted: undefined,
       },
-      harborOptions(opts, []),
+      opts,
     );
   }
 }
@@ -305,14 +315,14 @@ export class PurgeAuditSchedule extends HarborResource {
       name,
       {
         kind: purgeAuditCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         schedule: args.schedule ?? "0 0 4 * * *",
         retentionHours: args.retentionHours ?? 2160,
         eventTypes: args.eventTypes ?? [],
         purgedEventTypes: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, []),
+      opts,
     );
   }
 }
@@ -333,12 +343,12 @@ export class AuditLogForwarding extends HarborResource {
       name,
       {
         kind: auditForwardingCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         endpoint: args.endpoint,
         skipDatabase: args.skipDatabase ?? false,
         adopted: undefined,
       },
-      harborOptions(opts, []),
+      opts,
     );
   }
 }
@@ -369,7 +379,7 @@ export class Registry extends HarborResource {
       name,
       {
         kind: registryCrud.kind,
-        connection: secretConnection(args.connection),
+        connection: args.connection,
         name: args.name,
         type: args.type,
         url: args.url,
@@ -383,7 +393,8 @@ export class Registry extends HarborResource {
       },
       // The credential is inside `spec` (./shape.ts): the whole `spec` output is secret; `accessSecret` is
       // the credential's output in a state written before that layout (kept secret on its refresh).
-      harborOptions(opts, ["spec", "accessSecret"]),
+      opts,
+      { secretOutputs: ["spec", "accessSecret"] },
     );
   }
 }

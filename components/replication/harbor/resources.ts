@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { HarborConnection } from "../../harbor-config/client";
-import { harborOptions, HarborResource } from "../../harbor-config/dynamic";
+import { HarborResource } from "../../harbor-config/dynamic";
 import type { PolicyFilters, PolicyTrigger } from "../plan";
 import { replicationPolicyCrud } from "./policy";
 import { RobotPermission, systemRobotCrud } from "./system-robot";
@@ -35,7 +35,7 @@ export class SystemRobotAccount extends HarborResource {
       name,
       {
         kind: systemRobotCrud.kind,
-        connection: pulumi.secret(args.connection),
+        connection: args.connection,
         name: args.name,
         description: args.description ?? "",
         permissions: args.permissions,
@@ -46,7 +46,8 @@ export class SystemRobotAccount extends HarborResource {
         secret: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, ["secret"]),
+      opts,
+      { secretOutputs: ["secret"] },
     );
   }
 }
@@ -85,7 +86,7 @@ export class ReplicationPolicy extends HarborResource {
       name,
       {
         kind: replicationPolicyCrud.kind,
-        connection: pulumi.secret(args.connection),
+        connection: args.connection,
         name: args.name,
         description: args.description ?? "",
         destRegistryId: args.destRegistryId,
@@ -101,7 +102,7 @@ export class ReplicationPolicy extends HarborResource {
         policyId: undefined,
         adopted: undefined,
       },
-      harborOptions(opts, []),
+      opts,
     );
   }
 }
