@@ -38,7 +38,8 @@ export function stateSize(exportText: string): StateSize {
         const { __inputs, ...rest } = v as Record<string, unknown>;
         add("outputs.__inputs", bytes(__inputs, 5));
         add("outputs", bytes(rest, 4));
-      } else if (k === "inputs" || k === "outputs" || k === "sourcePosition" || k === "stackTrace") add(k, bytes(v, 4));
+      } else if (k === "inputs" || k === "outputs" || k === "sourcePosition" || k === "stackTrace")
+        add(k, bytes(v, 4));
       else add("other", bytes(v, 4));
     }
   }

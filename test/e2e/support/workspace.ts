@@ -170,7 +170,9 @@ export class PulumiWorkspace {
 
   /** The stack's resources in state (`pulumi stack export`). */
   async resources(stack: string): Promise<{ urn: string; type: string; protect?: boolean }[]> {
-    const d = JSON.parse(await this.exportText(stack)) as { deployment?: { resources?: { urn: string; type: string }[] } };
+    const d = JSON.parse(await this.exportText(stack)) as {
+      deployment?: { resources?: { urn: string; type: string }[] };
+    };
     return d.deployment?.resources ?? [];
   }
 
