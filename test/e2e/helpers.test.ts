@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { previewSteps, resourceSummary } from "./support/output";
+import { describeStateSize, stateSize } from "./support/state-size";
 import { missingServers, PLUGINS, preflight, ROOT, Settings } from "./support/settings";
 import { durationHours, loadStackPlan, requiredSecrets } from "./support/stacks";
 
@@ -149,6 +150,44 @@ describe("e2e helpers", function () {
             "tls:index/locallySignedCert:LocallySignedCert::server",
           ],
         ],
+      );
+    });
+  });
+
+  describe("state size", function () {
+    it("splits an export's bytes by resource type and by part (inputs, outputs, the k8s copy, stack traces)", function () {
+      const secret = { type: "kubernetes:core/v1:Secret", urn: "urn:s", inputs: { data: "x".repeat(100) } };
+      const k8s = { ...secret, outputs: { data: "x".repeat(100), __inputs: { data: "x".repeat(100) } } };
+      const dyn = {
+        type: "pulumi-nodejs:dynamic:Resource",
+        urn: "urn:d",
+        inputs: { a: 1 },
+        stackTrace: { f: [1] },
+      };
+      const text = JSON.stringify({ version: 3, deployment: { resources: [k8s, dyn] } }, null, 4);
+      const s = stateSize(text);
+      assert.strictEqual(s.total, Buffer.byteLength(text));
+      assert.strictEqual(s.resources, 2);
+      assert.deepStrictEqual(
+        s.byType.map(([t]) => t),
+        ["kubernetes:core/v1:Secret", "pulumi-nodejs:dynamic:Resource"],
+      );
+      assert.deepStrictEqual(Object.keys(s.byPart).sort(), [
+        "inputs",
+        "other",
+        "outputs",
+        "outputs.__inputs",
+        "stackTrace",
+      ]);
+      // Each copy of the 100-byte data weighs about the same wherever it sits.
+      for (const k of ["outputs", "outputs.__inputs"]) assert.ok(s.byPart[k] > 100 && s.byPart[k] < 160, k);
+      assert.ok(s.byPart.inputs > 100 && s.byPart.inputs < 200);
+      // The resources, as the CLI prints them (four-space indents), are the export but for its envelope.
+      const types = s.byType.reduce((a, [, n]) => a + n, 0);
+      assert.ok(types < s.total && s.total - types < 120, `${types} of ${s.total}`);
+      assert.match(
+        describeStateSize(s),
+        /^\d+ KB for 2 resources; by part: .*; largest types: kubernetes:core\/v1:Secret/,
       );
     });
   });

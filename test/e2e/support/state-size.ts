@@ -8,7 +8,7 @@ export interface StateSize {
   /** Bytes of the export text. */
   total: number;
   resources: number;
-  /** Bytes per resource type (pretty-printed like the export), largest first. */
+  /** Bytes per resource type (as printed in the export), largest first. */
   byType: [string, number][];
   /** Bytes per part of a resource, summed over all resources. */
   byPart: Record<string, number>;
@@ -16,12 +16,12 @@ export interface StateSize {
 
 type Resource = Record<string, unknown> & { type: string };
 
-/** Bytes of `v` in the export's own indentation at `depth` (the CLI prints two-space indented JSON). */
+/** Bytes of `v` as the export prints it at nesting `depth` (the CLI indents by four spaces per level). */
 function bytes(v: unknown, depth: number): number {
-  const s = JSON.stringify(v, null, 2);
+  const s = JSON.stringify(v, null, 4);
   if (s === undefined) return 0;
   const lines = s.split("\n").length;
-  return Buffer.byteLength(s) + (lines - 1) * 2 * depth;
+  return Buffer.byteLength(s) + (lines - 1) * 4 * depth;
 }
 
 /** The breakdown of an export's text. */
