@@ -9,6 +9,7 @@ export default tseslint.config(
       "dist/**",
       "out/**",
       "eslint.config.mjs",
+      ".mocharc.cjs",
       "policy/bin/**",
       "policy/node_modules/**",
     ],

@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 
-export const NAMESPACE = "registry-platform";
+import { NAMESPACE } from "./namespace";
+
+export { NAMESPACE };
 
 export interface ConfigIssue {
   /** Full key path, e.g. `registry-platform:storage.backupRetention.days`. */

@@ -4,7 +4,7 @@
  * secret Output from the moment it enters the program. Secret values are never printed; the PEM keys are
  * parsed (and matched to their certificates) by `./pem.ts` before any resource is registered.
  */
-import { NAMESPACE } from "./errors";
+import { NAMESPACE } from "./namespace";
 
 export const SECRET_KEYS = {
   s3AccessKey: "S3-compatible endpoint: access key of the account that creates the buckets.",

@@ -5,7 +5,8 @@
 import * as assert from "assert";
 import { parsePlatformConfig, PlatformConfig } from "../../config";
 import { ConfigIssue, ConfigSource } from "../../config";
-import { StackConfig, stackConfigSource, withOfflineStandIns } from "../../tools/synth/stackfile";
+import { StackConfig, stackConfigSource } from "../../tools/synth/stackfile";
+import { withOfflineStandIns } from "../../tools/synth/stand-ins";
 
 /** The stack config as the program's ConfigSource, as a real engine would hand it (no stand-ins). */
 export function configSource(sc: StackConfig, stack = "t"): ConfigSource {

@@ -155,6 +155,35 @@ describe("synth: CLI", function () {
     );
   });
 
+  it("answers a command-line or stack-file mistake without loading the Pulumi SDK or the program", () => {
+    // A preloaded hook prints, at exit, which of the heavy modules the process had loaded.
+    const hook = path.join(out, "loaded-hook.js");
+    const heavy = [
+      path.join(ROOT, "node_modules", "@pulumi", "pulumi") + path.sep,
+      path.join(ROOT, "dist", "components") + path.sep,
+      path.join(ROOT, "dist", "index.js"),
+    ];
+    fs.writeFileSync(
+      hook,
+      `const heavy = ${JSON.stringify(heavy)};\n` +
+        `process.on("exit", () => process.stdout.write("\\n" + Object.keys(require.cache).filter((f) => heavy.some((h) => f.startsWith(h))).length));\n`,
+    );
+    const loaded = (...args: string[]): [number | null, number] => {
+      const r = spawnSync(process.execPath, ["--require", hook, CLI, ...args], { encoding: "utf8" });
+      return [r.status, Number(r.stdout.trim().split("\n").pop())];
+    };
+    const bad = path.join(out, "malformed-2.yaml");
+    fs.writeFileSync(bad, "config: [\n");
+    assert.deepStrictEqual(loaded("--stak", "dev"), [64, 0]);
+    assert.deepStrictEqual(loaded("--stack", "staging", "--out", out), [2, 0]);
+    assert.deepStrictEqual(loaded("--stack", "dev", "--config-file", bad, "--out", out), [2, 0]);
+    // The hook sees them when the synth runs (the check is not vacuous).
+    const [status, n] = loaded("--stack", "dev", "--out", out, "--quiet");
+    assert.strictEqual(status, 0);
+    assert.ok(n > 50, `${n} modules`);
+    fs.rmSync(bad);
+  });
+
   it("rejects unknown arguments with usage", () => {
     const r = spawnSync(process.execPath, [CLI, "--stak", "dev"], { encoding: "utf8" });
     assert.strictEqual(r.status, 64);

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readStackConfig, stackFilePath } from "../synth/stackfile";
-import { ROOT } from "../synth/synth";
+import { ROOT } from "../synth/root";
 
 /**
  * A directory of peer outputs for the primary's StackReferences: a synth of each replica the stack lists, and

@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, NAMESPACE } from "../../config/errors";
 import { parsePlatformConfig, PlatformConfig } from "../../config/parse";
-import { readStackConfig, withOfflineStandIns } from "../synth/stackfile";
-import { ROOT } from "../synth/synth";
+import { readStackConfig } from "../synth/stackfile";
+import { withOfflineStandIns } from "../synth/stand-ins";
+import { ROOT } from "../synth/root";
 
 /**
  * The validated platform config of a stack file, as the program would see it. Callers read no secret config,

@@ -12,14 +12,9 @@ import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";
 import { ConfigError, formatIssue } from "../../config/errors";
 import { ConfigSource, parsePlatformConfig } from "../../config/parse";
-import {
-  listStacks,
-  readStackConfig,
-  stackConfigSource,
-  stackFilePath,
-  withOfflineStandIns,
-} from "../synth/stackfile";
-import { ROOT } from "../synth/synth";
+import { listStacks, readStackConfig, stackConfigSource, stackFilePath } from "../synth/stackfile";
+import { withOfflineStandIns } from "../synth/stand-ins";
+import { ROOT } from "../synth/root";
 import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
 import { HttpKube, KubeApi } from "./kube";
 import { reportJson, reportMarkdown } from "./report";

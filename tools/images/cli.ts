@@ -18,8 +18,8 @@ import {
   StackConfig,
   stackConfigSource,
   stackFilePath,
-  withOfflineStandIns,
 } from "../synth/stackfile";
+import { withOfflineStandIns } from "../synth/stand-ins";
 import { projectName, ROOT } from "../synth/synth";
 import { imagesReport, renderImagesReport } from "./report";
 

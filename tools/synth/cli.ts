@@ -12,13 +12,14 @@
  * `StackReference`s (a primary reading its replicas) are answered from `<peer-outputs>/<stack>/outputs.json`,
  * by default the `--out` directory: synthesize the replicas first. A missing peer synth or peer output is
  * exit 2, one line naming the peer.
+ *
+ * The program, the mock engine and the Pulumi SDK (~1 s to load) are loaded only once the command line and the
+ * stack file are read: a usage error, an unknown stack or a malformed file is answered at once.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError } from "../../config/errors";
-import { outputsDoc, renderTree, resourceDocs } from "./render";
+import { ROOT } from "./root";
 import { listStacks, readStackConfig, StackConfig, StackFileError, stackFilePath } from "./stackfile";
-import { ROOT, synth } from "./synth";
 
 interface Args {
   stack: string;
@@ -106,9 +107,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const dir = path.join(args.out, args.stack);
-  const started = process.hrtime.bigint();
   try {
     const stackConfig = loadStackConfig(args);
+    const { synth } = await import("./synth");
+    const { outputsDoc, renderTree, resourceDocs } = await import("./render");
+    const started = process.hrtime.bigint();
     const result = await synth({
       stack: args.stack,
       stackConfig,
@@ -134,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message.startsWith("synth:") ? "" : "synth: "}${e.message}\n`);
       return EXIT.config;
     }
+    const { ConfigError } = await import("../../config/errors");
     if (e instanceof ConfigError) {
       process.stderr.write(`synth ${args.stack}: ${e.message}\n`);
       return EXIT.config;

@@ -7,9 +7,11 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Registration, runOnMocks, StackReferenceResolver, SynthResult } from "./engine";
 import { peerOutputsFromDir } from "./peers";
-import { readStackConfig, StackConfig, stackFilePath, withOfflineStandIns } from "./stackfile";
+import { ROOT } from "./root";
+import { readStackConfig, StackConfig, stackFilePath } from "./stackfile";
+import { withOfflineStandIns } from "./stand-ins";
 
-export const ROOT = path.resolve(__dirname, "..", "..", "..");
+export { ROOT };
 
 export function projectName(root = ROOT): string {
   const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };

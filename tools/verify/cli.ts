@@ -20,7 +20,7 @@ import type { PlatformConfig } from "../../config/parse";
 import { configFromStackFile } from "../ci/stacks";
 import { kubeFromEnvironment } from "../drill/cli";
 import type { KubeApi } from "../drill/kube";
-import { ROOT } from "../synth/synth";
+import { ROOT } from "../synth/root";
 import {
   BucketExpectation,
   Check,
