@@ -133,7 +133,7 @@ export class Project extends HarborResource {
         adopted: undefined,
       },
       opts,
-      // `name` is also an output (robots\' `project` input takes it): it stays a top-level property.
+      // `name` is also an output (robots' `project` input takes it): it stays a top-level property.
       { topLevel: ["name"] },
     );
   }
