@@ -1,10 +1,10 @@
 /**
- * The bin/ entry points' runner: loads one compiled CLI module (`synth/cli`, `synth/diff`, `drill/cli`) and
- * exits with the status its `main(argv)` returns.
+ * The bin/ entry points' runner: loads one compiled CLI module (`synth/cli`, `synth/diff`, `drill/cli`,
+ * `verify/cli`) and exits with the status its `main(argv)` returns.
  */
 import * as path from "path";
 
-export const CLIS = ["synth/cli", "synth/diff", "drill/cli"] as const;
+export const CLIS = ["synth/cli", "synth/diff", "drill/cli", "verify/cli"] as const;
 
 type Cli = { main(argv: string[]): number | Promise<number> };
 

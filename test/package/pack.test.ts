@@ -202,4 +202,18 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
       assert.ok(types.has(t), t);
     assert.ok(s.registered.length >= 50, `${s.registered.length} registrations`);
   });
+
+  it("every bin entry runs from the consumer's node_modules/.bin and prints its usage", () => {
+    const names = Object.keys(manifest.bin).sort();
+    assert.deepStrictEqual(names, [
+      "registry-platform-drill",
+      "registry-platform-plan-diff",
+      "registry-platform-synth",
+      "registry-platform-verify",
+    ]);
+    for (const name of names) {
+      const r = run(path.join(consumer, "node_modules", ".bin", name), ["--help"], { cwd: consumer });
+      assert.match(r.stdout, new RegExp(`^usage: ${name.replace("registry-platform-", "")} `), name);
+    }
+  });
 });

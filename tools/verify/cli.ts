@@ -270,7 +270,15 @@ export interface Io {
   kube?: (context?: string) => Promise<KubeApi>;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** This process's streams and environment. */
+const PROCESS_IO: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+};
+
+/** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input). */
+export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout(`${USAGE}\n`);
     return 0;
@@ -329,11 +337,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    env: process.env,
-  }).then(
+  main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
       process.stderr.write(`verify: ${String(e)}\n`);
