@@ -1,7 +1,8 @@
 /**
  * A scratch consumer of the packed package, offline: the runtime dependencies and peers are placed from this
  * project's node_modules as hard links (same files npm would extract from its cache, in seconds), then npm
- * installs the tarball itself and resolves every edge against them; nothing is fetched.
+ * installs the tarball itself and resolves every edge against them; nothing is fetched. A package can be placed
+ * from an npm alias under its real name (`Substitutes`): the consumer gets another version than this project's.
  */
 import { spawnSync, SpawnSyncOptions } from "child_process";
 import * as fs from "fs";
@@ -35,12 +36,26 @@ function resolveIn(lock: Record<string, LockEntry>, name: string, from: string):
   }
 }
 
-/** Lockfile paths of `roots` and everything they need at run time (dependencies, required peers). */
-export function runtimeClosure(lock: Record<string, LockEntry>, roots: string[]): string[] {
+/**
+ * Package name → the lockfile path that stands for it in the consumer, e.g. `{"@pulumi/pulumi":
+ * "node_modules/pulumi-peer-floor"}` (an `npm:@pulumi/pulumi@<version>` alias of this project).
+ */
+export type Substitutes = Record<string, string>;
+
+/**
+ * Lockfile paths of `roots` and everything they need at run time (dependencies, required peers); a name in
+ * `substitutes` resolves to its stand-in wherever it is required.
+ */
+export function runtimeClosure(
+  lock: Record<string, LockEntry>,
+  roots: string[],
+  substitutes: Substitutes = {},
+): string[] {
   const seen = new Set<string>();
+  const resolve = (name: string, from: string) => substitutes[name] ?? resolveIn(lock, name, from);
   const todo = roots.map((r) => {
-    const p = resolveIn(lock, r, "");
-    if (!p) throw new Error(`${r} is not in package-lock.json`);
+    const p = resolve(r, "");
+    if (!p || !lock[p]) throw new Error(`${r} is not in package-lock.json`);
     return p;
   });
   while (todo.length > 0) {
@@ -55,7 +70,7 @@ export function runtimeClosure(lock: Record<string, LockEntry>, roots: string[])
       ...Object.keys(e.peerDependencies ?? {}).filter((n) => !meta[n]?.optional),
     ];
     for (const n of names) {
-      const r = resolveIn(lock, n, p);
+      const r = resolve(n, p);
       if (r) todo.push(r);
       else if (!e.optionalDependencies?.[n])
         throw new Error(`${p} needs ${n}, which is not in package-lock.json`);
@@ -84,9 +99,48 @@ function linkTree(src: string, dst: string): void {
   }
 }
 
+/** Where the package at lockfile path `p` goes in the consumer: a stand-in (and what it nests) under its name. */
+export function consumerPath(p: string, substitutes: Substitutes = {}): string {
+  for (const [name, standIn] of Object.entries(substitutes))
+    if (p === standIn || p.startsWith(`${standIn}/`)) return `node_modules/${name}${p.slice(standIn.length)}`;
+  return p;
+}
+
+/**
+ * Links the executables of the package in `dir` into the `.bin` of the node_modules that holds it, as npm
+ * would: npm re-fetches a package whose bin links are missing (arborist's diff), which offline means a failure
+ * unless its metadata happens to be in the cache.
+ */
+function linkBins(dir: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    name: string;
+    bin?: string | Record<string, string>;
+  };
+  const bins =
+    typeof manifest.bin === "string"
+      ? { [manifest.name.replace(/^@[^/]+\//, "")]: manifest.bin }
+      : manifest.bin;
+  if (!bins) return;
+  const binDir = path.join(dir, manifest.name.startsWith("@") ? "../.." : "..", ".bin");
+  fs.mkdirSync(binDir, { recursive: true });
+  for (const [name, file] of Object.entries(bins)) {
+    const link = path.join(binDir, name);
+    if (!fs.existsSync(link)) fs.symlinkSync(path.relative(binDir, path.join(dir, file)), link);
+  }
+}
+
 /** Places the packages at `paths` (lockfile paths) of this project's node_modules into `consumer`. */
-export function placePackages(consumer: string, paths: string[], root = ROOT): void {
-  for (const p of paths) linkTree(fs.realpathSync(path.join(root, p)), path.join(consumer, p));
+export function placePackages(
+  consumer: string,
+  paths: string[],
+  substitutes: Substitutes = {},
+  root = ROOT,
+): void {
+  for (const p of paths) {
+    const dir = path.join(consumer, consumerPath(p, substitutes));
+    linkTree(fs.realpathSync(path.join(root, p)), dir);
+    linkBins(dir);
+  }
 }
 
 export interface Run {
@@ -170,6 +224,7 @@ pulumi
         adminLength: admin.length,
         adminIsSecret,
         samePulumi: pulumiPath === fromPackage,
+        pulumiVersion: require(require("path").join(require("path").dirname(fromPackage), "package.json")).version,
         closureBytes,
         registered,
       };

@@ -1,7 +1,9 @@
 /**
  * The package as a product: `npm pack` (its `prepack` build) → install the tarball into a scratch consumer
  * with its own @pulumi/pulumi, offline → type-check the README's "Use as a library" example against the
- * package's types → run it on the consumer's mock engine.
+ * package's types → run it on the consumer's mock engine. The consumer's @pulumi/pulumi is the oldest the peer
+ * range admits (the `pulumi-peer-floor` alias among the devDependencies), not the version this project builds
+ * with: the range is what a consumer on another 3.x relies on.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -9,10 +11,20 @@ import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../harness";
-import { MOCK_RUNNER, placePackages, readLock, readmeLibraryExample, run, runtimeClosure } from "./consumer";
+import {
+  MOCK_RUNNER,
+  placePackages,
+  readLock,
+  readmeLibraryExample,
+  run,
+  runtimeClosure,
+  Substitutes,
+} from "./consumer";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+/** The devDependency `npm:@pulumi/pulumi@<floor of the peer range>` the consumer gets as its @pulumi/pulumi. */
+const PEER_FLOOR_ALIAS = "pulumi-peer-floor";
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   name: string;
   dependencies: Record<string, string>;
@@ -80,30 +92,51 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     assert.deepStrictEqual(stale, []);
   });
 
-  it("installs offline into a consumer with its own @pulumi/pulumi, peers resolved, no nested copy", () => {
+  it("the consumer's @pulumi/pulumi is the floor of the peer range, older than the one this project builds with", () => {
+    const lock = readLock();
+    const floor = lock[`node_modules/${PEER_FLOOR_ALIAS}`]?.version;
+    assert.strictEqual(manifest.devDependencies[PEER_FLOOR_ALIAS], `npm:@pulumi/pulumi@${floor}`);
+    assert.strictEqual(manifest.peerDependencies["@pulumi/pulumi"], `^${floor}`);
+    assert.notStrictEqual(lock["node_modules/@pulumi/pulumi"].version, floor);
+  });
+
+  it("installs offline into a consumer on another @pulumi/pulumi 3.x, peers resolved, no nested copy", () => {
     fs.mkdirSync(consumer);
     const lock = readLock();
     const peers = Object.keys(manifest.peerDependencies).filter(
       (p) => !manifest.peerDependenciesMeta[p]?.optional,
     );
+    const substitutes: Substitutes = { "@pulumi/pulumi": `node_modules/${PEER_FLOOR_ALIAS}` };
     placePackages(
       consumer,
-      runtimeClosure(lock, [...Object.keys(manifest.dependencies), ...peers, "@types/node"]),
+      runtimeClosure(lock, [...Object.keys(manifest.dependencies), ...peers, "@types/node"], substitutes),
+      substitutes,
     );
-    const pulumiVersion = lock["node_modules/@pulumi/pulumi"].version!;
+    const pulumiVersion = lock[`node_modules/${PEER_FLOOR_ALIAS}`].version!;
+    const placedVersion = (name: string) =>
+      (
+        JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", name, "package.json"), "utf8")) as {
+          version: string;
+        }
+      ).version;
+    // The consumer declares the peers it uses, as a Pulumi project does. `--legacy-peer-deps`: npm would
+    // otherwise fetch the peers' registry metadata to resolve them, which offline works only when a past
+    // install left it in npm's cache; `npm ls` below checks the peer ranges against the installed tree instead.
     fs.writeFileSync(
       path.join(consumer, "package.json"),
       JSON.stringify({
         name: "consumer",
         version: "1.0.0",
         private: true,
-        dependencies: { "@pulumi/pulumi": pulumiVersion },
-        devDependencies: { "@types/node": lock["node_modules/@types/node"].version },
+        dependencies: Object.fromEntries(peers.map((p) => [p, placedVersion(p)])),
+        devDependencies: { "@types/node": placedVersion("@types/node") },
       }),
     );
-    run(NPM, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], {
-      cwd: consumer,
-    });
+    assert.strictEqual(placedVersion("@pulumi/pulumi"), pulumiVersion);
+    const offline = ["--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"];
+    run(NPM, ["install", ...offline, tarball], { cwd: consumer });
+    // Exits non-zero on a missing, invalid or extraneous package or an unmet peer range of any package.
+    run(NPM, ["ls", "--all", "--offline"], { cwd: consumer });
     const deps = (
       JSON.parse(fs.readFileSync(path.join(consumer, "package.json"), "utf8")) as {
         dependencies: Record<string, string>;
@@ -112,6 +145,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     assert.match(deps[manifest.name], /^file:.*\.tgz$/);
     assert.ok(fs.existsSync(path.join(installed, "dist", "components", "index.js")));
     assert.ok(!fs.existsSync(path.join(installed, "node_modules", "@pulumi")), "a nested @pulumi/* copy");
+
     for (const p of peers)
       assert.ok(fs.existsSync(path.join(consumer, "node_modules", p, "package.json")), p);
   });
@@ -182,6 +216,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
       adminLength: number;
       adminIsSecret: boolean;
       samePulumi: boolean;
+      pulumiVersion: string;
       closureBytes: number;
       registered: { type: string; name: string }[];
     };
@@ -190,6 +225,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     assert.strictEqual(s.adminLength, 32);
     assert.ok(s.adminIsSecret);
     assert.ok(s.samePulumi, "the package and the consumer load the same @pulumi/pulumi");
+    assert.strictEqual(s.pulumiVersion, readLock()[`node_modules/${PEER_FLOOR_ALIAS}`].version);
     const types = new Set(s.registered.map((r) => r.type));
     for (const t of [
       "registry-platform:platform:RegistryPlatform",
