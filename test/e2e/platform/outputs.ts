@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { HARBOR_PROVIDER_TEXT } from "../../../components/harbor-config/provider-loader";
 import { verify } from "../../tls/openssl";
 import { harborAdminPassword, KObj } from "../support/cluster";
 import { norm, pemBlocks } from "../support/output";
@@ -162,5 +163,31 @@ export function outputChecks(ctx: StackContext): void {
     const s = stateSize(text);
     report.note(describeStateSize(s));
     assert.ok(s.total < STATE_BUDGET[stack], describeStateSize(s));
+  });
+
+  it("every Harbor resource's state holds the provider's loader, not its code (`__provider` in inputs and outputs)", async function () {
+    need("up");
+    const state = JSON.parse(await I().ws.exportText(stack)) as {
+      deployment: {
+        resources: {
+          type: string;
+          urn: string;
+          inputs?: { __provider?: unknown };
+          outputs?: { __provider?: unknown };
+        }[];
+      };
+    };
+    const dyn = state.deployment.resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource");
+    assert.ok(dyn.length > 0, "no Harbor resource in the state");
+    const other = dyn
+      .filter(
+        (r) =>
+          r.inputs?.__provider !== HARBOR_PROVIDER_TEXT || r.outputs?.__provider !== HARBOR_PROVIDER_TEXT,
+      )
+      .map((r) => r.urn.split("::").pop());
+    assert.deepStrictEqual(other, []);
+    report.note(
+      `${dyn.length} Harbor resources, each with the ${HARBOR_PROVIDER_TEXT.length}-byte loader as __provider`,
+    );
   });
 }
