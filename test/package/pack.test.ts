@@ -145,7 +145,6 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     assert.match(deps[manifest.name], /^file:.*\.tgz$/);
     assert.ok(fs.existsSync(path.join(installed, "dist", "components", "index.js")));
     assert.ok(!fs.existsSync(path.join(installed, "node_modules", "@pulumi")), "a nested @pulumi/* copy");
-
     for (const p of peers)
       assert.ok(fs.existsSync(path.join(consumer, "node_modules", p, "package.json")), p);
   });
