@@ -112,8 +112,6 @@ export interface ProjectArgs extends HarborResourceArgs {
 export class Project extends HarborResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly projectId: pulumi.Output<number>;
-  /** The project existed and was taken over. */
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -130,7 +128,6 @@ export class Project extends HarborResource {
         quotaGiB: args.quotaGiB ?? -1,
         registryId: args.registryId,
         projectId: undefined,
-        adopted: undefined,
       },
       opts,
       // `name` is also an output (robots' `project` input takes it): it stays a top-level property.
@@ -157,10 +154,8 @@ export interface RobotAccountArgs extends HarborResourceArgs {
 
 /** A project-level robot account (`harbor:RobotAccount`); `secret` is a secret output. */
 export class RobotAccount extends HarborResource {
-  declare readonly robotId: pulumi.Output<number>;
   declare readonly fullName: pulumi.Output<string>;
   declare readonly secret: pulumi.Output<string>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: RobotAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -174,10 +169,8 @@ export class RobotAccount extends HarborResource {
         access: args.access,
         duration: args.duration ?? -1,
         rotation: args.rotation ?? "1",
-        robotId: undefined,
         fullName: undefined,
         secret: undefined,
-        adopted: undefined,
       },
       opts,
       { secretOutputs: ["secret"] },
@@ -198,8 +191,6 @@ export interface ImmutableTagRuleArgs extends HarborResourceArgs {
 
 /** A tag immutability rule (`harbor:ImmutableTagRule`). */
 export class ImmutableTagRule extends HarborResource {
-  declare readonly ruleId: pulumi.Output<number>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ImmutableTagRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -211,8 +202,6 @@ export class ImmutableTagRule extends HarborResource {
         tagPattern: args.tagPattern ?? RELEASE_TAG_PATTERN,
         repoPattern: args.repoPattern ?? ALL_REPOSITORIES,
         disabled: args.disabled ?? false,
-        ruleId: undefined,
-        adopted: undefined,
       },
       opts,
     );
@@ -240,9 +229,6 @@ export interface RetentionPolicyArgs extends HarborResourceArgs {
 
 /** The project's tag retention policy (`harbor:RetentionPolicy`), rules per seed §4.5. */
 export class RetentionPolicy extends HarborResource {
-  declare readonly retentionId: pulumi.Output<number>;
-  declare readonly projectId: pulumi.Output<number>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: RetentionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -256,9 +242,6 @@ export class RetentionPolicy extends HarborResource {
         schedule: args.schedule ?? "0 0 2 * * *",
         foreverTags: args.foreverTags ?? ["stable", "lts"],
         releasesImmutable: args.releasesImmutable ?? false,
-        retentionId: undefined,
-        projectId: undefined,
-        adopted: undefined,
       },
       opts,
     );
@@ -278,7 +261,6 @@ export interface GcScheduleArgs extends HarborResourceArgs {
 
 /** Harbor's garbage collection schedule (`harbor:GcSchedule`). */
 export class GcSchedule extends HarborResource {
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: GcScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -289,7 +271,6 @@ export class GcSchedule extends HarborResource {
         schedule: args.schedule ?? "0 0 3 * * 0",
         deleteUntagged: args.deleteUntagged ?? true,
         workers: args.workers ?? 1,
-        adopted: undefined,
       },
       opts,
     );
@@ -308,7 +289,6 @@ export interface PurgeAuditScheduleArgs extends HarborResourceArgs {
 /** Harbor's audit log purge schedule (`harbor:PurgeAuditSchedule`). */
 export class PurgeAuditSchedule extends HarborResource {
   declare readonly purgedEventTypes: pulumi.Output<string[]>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: PurgeAuditScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -320,7 +300,6 @@ export class PurgeAuditSchedule extends HarborResource {
         retentionHours: args.retentionHours ?? 2160,
         eventTypes: args.eventTypes ?? [],
         purgedEventTypes: undefined,
-        adopted: undefined,
       },
       opts,
     );
@@ -336,7 +315,6 @@ export interface AuditLogForwardingArgs extends HarborResourceArgs {
 
 /** Audit log forwarding to a syslog endpoint (`harbor:AuditLogForwarding`). */
 export class AuditLogForwarding extends HarborResource {
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: AuditLogForwardingArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -346,7 +324,6 @@ export class AuditLogForwarding extends HarborResource {
         connection: args.connection,
         endpoint: args.endpoint,
         skipDatabase: args.skipDatabase ?? false,
-        adopted: undefined,
       },
       opts,
     );
@@ -372,7 +349,6 @@ export interface RegistryArgs extends HarborResourceArgs {
 /** An upstream registry endpoint (`harbor:Registry`). */
 export class Registry extends HarborResource {
   declare readonly registryId: pulumi.Output<number>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -389,7 +365,6 @@ export class Registry extends HarborResource {
         accessKey: args.accessKey,
         accessSecret: args.accessSecret === undefined ? undefined : pulumi.secret(args.accessSecret),
         registryId: undefined,
-        adopted: undefined,
       },
       // The credential is inside `spec` (./shape.ts): the whole `spec` output is secret; `accessSecret` is
       // the credential's output in a state written before that layout (kept secret on its refresh).

@@ -1,14 +1,15 @@
 /**
- * How a Harbor resource's properties are laid out in the engine: `kind`, `connection`, `__provider` and the
- * outputs a resource declares stay top-level; every other input is under one `spec` object.
+ * How a Harbor resource's properties are laid out in the engine: `connection`, `__provider` and the outputs a
+ * resource declares stay top-level; every other input (`kind` included) is under one `spec` object.
  *
  * Why: the Pulumi SDK makes an `Output` and four promises for every top-level property of every resource. With
  * ~13 top-level keys per Harbor resource that was most of the cost of each Harbor project in a synth (issue #13:
  * 200 projects). The CRUD code (`./crud`) keeps working on the flat view ({@link flatView}); the provider
  * (`./provider.ts`), the program side (`./dynamic.ts`) and the mock engine convert at the edges.
  *
- * Stacks whose state predates this layout hold flat properties: {@link flatView} reads both, so the layout alone
- * is no change (no update, no preview noise); a resource's state takes the new layout at its next real update.
+ * Stacks whose state predates this layout hold flat properties, or `kind` top-level: {@link flatView} reads
+ * every one of them, so the layout alone is no change (no update, no preview noise); a resource's state takes
+ * the new layout at its next real update.
  *
  * Node built-ins only: the provider process loads this without `@pulumi/pulumi`.
  */
@@ -47,15 +48,15 @@ export function nestLike<T>(flat: T, like: unknown): T {
 }
 
 /**
- * The layout the program registers: `kind`, `connection`, the keys whose value is `undefined` (the outputs a
- * resource class declares) and the inputs in `topLevel` (inputs a class also declares as outputs) top-level;
- * every other input under `spec`.
+ * The layout the program registers: `connection`, the keys whose value is `undefined` (the outputs a resource
+ * class declares) and the inputs in `topLevel` (inputs a class also declares as outputs) top-level; every other
+ * input under `spec`, `kind` included.
  */
 export function nestInputs(props: Props, topLevel: readonly string[] = []): Props {
   const top: Props = {};
   const spec: Props = {};
   for (const [k, v] of Object.entries(props)) {
-    if (k === "kind" || k === "connection" || v === undefined || topLevel.includes(k)) top[k] = v;
+    if (k === "connection" || v === undefined || topLevel.includes(k)) top[k] = v;
     else spec[k] = v;
   }
   return { ...top, [SPEC]: spec };

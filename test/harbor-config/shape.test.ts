@@ -52,16 +52,45 @@ const nested = (spec: Record<string, unknown>, top: Record<string, unknown> = {}
 const flat = (fields: Record<string, unknown>): P => ({ kind: "harbor:Test", connection, ...fields });
 
 describe("harbor-config: the spec layout of Harbor resources", () => {
-  it("nestInputs keeps kind, connection and the declared outputs top-level; the rest goes under spec", () => {
+  it("nestInputs keeps connection and the declared outputs top-level; the rest, kind included, goes under spec", () => {
     assert.deepStrictEqual(
       nestInputs({ kind: "k", connection, name: "apps", public: false, projectId: undefined }),
-      { kind: "k", connection, projectId: undefined, spec: { name: "apps", public: false } },
+      { connection, projectId: undefined, spec: { kind: "k", name: "apps", public: false } },
     );
     assert.deepStrictEqual(nestInputs({ kind: "k", connection, name: "apps", public: false }, ["name"]), {
-      kind: "k",
       connection,
       name: "apps",
-      spec: { public: false },
+      spec: { kind: "k", public: false },
+    });
+  });
+
+  it("a state with kind top-level (written before kind moved under spec) is no change, and is read and deleted", async () => {
+    const calls: { op: string; args: unknown[] }[] = [];
+    const provider = dynamicProvider(recordingCrud(calls));
+    const old = nested({ name: "apps", size: 1 }, { testId: 7 }); // kind top-level
+    const news = { connection, spec: { kind: "harbor:Test", name: "apps", size: 1 } } as unknown as P;
+    const d = await provider.diff!("7", old, news);
+    assert.strictEqual(d.changes, false);
+    assert.deepStrictEqual(calls[0].args, [
+      flat({ name: "apps", size: 1, testId: 7 }),
+      flat({ name: "apps", size: 1 }),
+    ]);
+    const r = await provider.read!("7", old);
+    assert.deepStrictEqual(r.props, nested({ name: "apps", size: 3 }, { testId: 7 }));
+    await provider.delete!("7", old);
+    assert.deepStrictEqual(calls.at(-1), {
+      op: "delete",
+      args: ["7", flat({ name: "apps", size: 1, testId: 7 })],
+    });
+    // The next real update writes the new layout: kind under spec, the computed output top-level.
+    const u = await provider.update!("7", old, {
+      connection,
+      spec: { kind: "harbor:Test", name: "apps", size: 2 },
+    } as unknown as P);
+    assert.deepStrictEqual(u.outs, {
+      connection,
+      testId: 7,
+      spec: { kind: "harbor:Test", name: "apps", size: 2 },
     });
   });
 
@@ -121,15 +150,16 @@ describe("harbor-config: the spec layout of Harbor resources", () => {
     );
   });
 
-  it("a Project registers kind, connection, name (also an output), spec and the loader at the top, no other input", async () => {
+  it("a Project registers connection, name (also an output), spec and the loader at the top, no other input", async () => {
     const rec = await runComponent(() => {
       const p = new Project("p", { connection, name: "apps", quotaGiB: 5 });
       return { name: p.name, id: p.projectId };
     });
     const r = rec.one("pulumi-nodejs:dynamic:Resource", "p");
-    assert.deepStrictEqual(Object.keys(r.wire).sort(), ["__provider", "connection", "kind", "name", "spec"]);
+    assert.deepStrictEqual(Object.keys(r.wire).sort(), ["__provider", "connection", "name", "spec"]);
     assert.deepStrictEqual(Object.keys(r.wire.spec as Record<string, unknown>).sort(), [
       "cosign",
+      "kind",
       "preventVulnerable",
       "public",
       "quotaGiB",

@@ -56,7 +56,9 @@ describe("replication: offline synth of a fleet", function () {
     ) as Record<string, any>;
     assert.strictEqual(replica.replicationRobotSecret, "[secret]");
     assert.strictEqual(inputs.caCertificate, replica.replicationTarget.caBundlePem);
-    const policies = docs.filter((d) => (d.inputs as { kind?: string }).kind === "harbor:ReplicationPolicy");
+    const policies = docs.filter(
+      (d) => (d.inputs as { spec?: { kind?: string } }).spec?.kind === "harbor:ReplicationPolicy",
+    );
     assert.deepStrictEqual(
       policies.map((p) => (p.inputs as { spec: { name: string } }).spec.name),
       ["to-prod-apne1", "to-prod-apne1-reconcile"],

@@ -192,6 +192,19 @@ function kubernetesState(type: string, name: string, inputs: State): State {
 }
 
 /**
+ * `inputs` with a secret `spec` made plain. The SDK hands the mock engine an object that holds a secret (a
+ * registry's credential in its `spec`) as one secret object; the engine's dynamic provider gets it plain.
+ */
+function withPlainSpec(inputs: State): State {
+  const spec = inputs.spec as Record<string, unknown> | null | undefined;
+  const secret =
+    typeof spec === "object" &&
+    spec !== null &&
+    spec[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  return secret ? { ...inputs, spec: spec.value } : inputs;
+}
+
+/**
  * Extra outputs for a dynamic resource, keyed by the `kind` input our dynamic resources carry (see
  * components/harbor-config). Components may register more with {@link registerDynamicOutputs}.
  */
@@ -264,12 +277,13 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       return { id: name, state: stackReferenceState(name, this.stackReferences(name)) };
     }
     if (args.type === "pulumi-nodejs:dynamic:Resource") {
-      // Harbor resources carry their inputs under `spec` (components/harbor-config/shape.ts); the computed
-      // outputs are top-level, as the provider returns them.
-      const flat = flatView(inputs);
+      // Harbor resources carry their inputs, `kind` included, under `spec` (components/harbor-config/shape.ts);
+      // the computed outputs are top-level, as the provider returns them.
+      const plain = withPlainSpec(inputs);
+      const flat = flatView(plain);
       const kind = typeof flat.kind === "string" ? flat.kind : "";
       const extra = dynamicOutputs.get(kind)?.(args.name, flat) ?? {};
-      const state = nestLike({ ...flat, ...extra }, inputs);
+      const state = nestLike({ ...flat, ...extra }, plain);
       delete state.__provider;
       return { id: `${args.name}-id`, state };
     }

@@ -2,6 +2,7 @@
  * Turns a mock-engine run into the synth's desired-state documents and a readable resource tree.
  */
 import { redact, Registration, SynthResult } from "./engine";
+import { flatView } from "../../components/harbor-config/shape";
 
 export interface ResourceDoc {
   urn: string;
@@ -80,7 +81,7 @@ export function renderTree(docs: ResourceDoc[]): string {
         d.options?.retainOnDelete ? "retain" : "",
         d.read ? "read" : "",
       ].filter(Boolean);
-      const kind = (d.inputs as { kind?: unknown } | null)?.kind;
+      const kind = (flatView(d.inputs) as { kind?: unknown } | null)?.kind;
       const type =
         d.type === "pulumi-nodejs:dynamic:Resource" && typeof kind === "string"
           ? `${d.type} (${kind})`

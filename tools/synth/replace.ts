@@ -115,7 +115,7 @@ export function replaceReasons(
   after: unknown,
 ): string[] {
   if (type === "pulumi-nodejs:dynamic:Resource") {
-    const kind = (after as { kind?: unknown } | null)?.kind;
+    const kind = (flatView(after) as { kind?: unknown } | null)?.kind;
     const crud = typeof kind === "string" ? harborCruds()[kind] : undefined;
     if (!crud) return [];
     // Inputs under `spec` (components/harbor-config/shape.ts): the CRUD code compares the flat view.

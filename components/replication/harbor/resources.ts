@@ -25,10 +25,8 @@ export interface SystemRobotAccountArgs {
 
 /** A system-level robot with project permissions (`harbor:SystemRobotAccount`); `secret` is secret. */
 export class SystemRobotAccount extends HarborResource {
-  declare readonly robotId: pulumi.Output<number>;
   declare readonly fullName: pulumi.Output<string>;
   declare readonly secret: pulumi.Output<string>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: SystemRobotAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -41,10 +39,8 @@ export class SystemRobotAccount extends HarborResource {
         permissions: args.permissions,
         duration: args.duration ?? -1,
         rotation: args.rotation ?? "1",
-        robotId: undefined,
         fullName: undefined,
         secret: undefined,
-        adopted: undefined,
       },
       opts,
       { secretOutputs: ["secret"] },
@@ -79,7 +75,6 @@ export interface ReplicationPolicyArgs {
 /** A push replication policy to a registry endpoint (`harbor:ReplicationPolicy`). */
 export class ReplicationPolicy extends HarborResource {
   declare readonly policyId: pulumi.Output<number>;
-  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ReplicationPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -100,7 +95,6 @@ export class ReplicationPolicy extends HarborResource {
         destNamespace: args.destNamespace ?? "",
         destNamespaceReplaceCount: args.destNamespaceReplaceCount ?? 0,
         policyId: undefined,
-        adopted: undefined,
       },
       opts,
     );
