@@ -191,7 +191,6 @@ export interface ImmutableTagRuleArgs extends HarborResourceArgs {
 
 /** A tag immutability rule (`harbor:ImmutableTagRule`). */
 export class ImmutableTagRule extends HarborResource {
-
   constructor(name: string, args: ImmutableTagRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       name,
@@ -229,7 +228,6 @@ export interface RetentionPolicyArgs extends HarborResourceArgs {
 
 /** The project's tag retention policy (`harbor:RetentionPolicy`), rules per seed §4.5. */
 export class RetentionPolicy extends HarborResource {
-
   constructor(name: string, args: RetentionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       name,
@@ -261,7 +259,6 @@ export interface GcScheduleArgs extends HarborResourceArgs {
 
 /** Harbor's garbage collection schedule (`harbor:GcSchedule`). */
 export class GcSchedule extends HarborResource {
-
   constructor(name: string, args: GcScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       name,
@@ -315,7 +312,6 @@ export interface AuditLogForwardingArgs extends HarborResourceArgs {
 
 /** Audit log forwarding to a syslog endpoint (`harbor:AuditLogForwarding`). */
 export class AuditLogForwarding extends HarborResource {
-
   constructor(name: string, args: AuditLogForwardingArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       name,

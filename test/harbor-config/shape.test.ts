@@ -86,7 +86,7 @@ describe("harbor-config: the spec layout of Harbor resources", () => {
     const u = await provider.update!("7", old, {
       connection,
       spec: { kind: "harbor:Test", name: "apps", size: 2 },
-    } as unknown as P);
+    });
     assert.deepStrictEqual(u.outs, {
       connection,
       testId: 7,
