@@ -14,6 +14,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { flatView } from "../../components/harbor-config/shape";
 import { ResourceDoc } from "./render";
 import { replaceReasons } from "./replace";
 import { hasChanges, renderPlans } from "./diff-markdown";
@@ -110,8 +111,13 @@ export function diffValues(a: unknown, b: unknown, prefix = ""): Change[] {
 
 // ── planning ──────────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * What is compared. A Harbor resource's inputs in their flat view (components/harbor-config/shape.ts), as its
+ * provider diffs them: a property moving in or out of `spec` is no change for the engine, so none here either.
+ */
 function comparable(d: ResourceDoc) {
-  return { inputs: d.inputs, options: d.options ?? {}, provider: d.provider };
+  const inputs = d.type === "pulumi-nodejs:dynamic:Resource" ? flatView(d.inputs) : d.inputs;
+  return { inputs, options: d.options ?? {}, provider: d.provider };
 }
 
 /** What `pulumi up` would do to each resource, from two synth outputs of one stack. */
