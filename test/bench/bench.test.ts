@@ -5,7 +5,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { parseArgs } from "../../tools/bench/cli";
-import { checks, median, render } from "../../tools/bench/report";
+import { checks, median, render, shown } from "../../tools/bench/report";
 import type { Sample } from "../../tools/bench/stages";
 import { withProjects } from "../../tools/bench/variants";
 import { parsedConfig } from "../harness/config";
@@ -17,6 +17,13 @@ function sample(total: number, extra: Partial<Sample> = {}): Sample {
 }
 
 describe("bench", () => {
+  it("shows a ratio to 2 decimals, to 3 when it misses the target by less than 0.005", () => {
+    assert.deepStrictEqual(
+      [shown(1.994, 2), shown(2, 2), shown(2.004, 2), shown(2.0049, 2), shown(2.006, 2), shown(1.2345, 1.3)],
+      ["1.99", "2.00", "2.004", "2.005", "2.01", "1.23"],
+    );
+  });
+
   it("median of odd and even counts", () => {
     assert.strictEqual(median([3, 1, 2]), 2);
     assert.strictEqual(median([4, 1, 3, 2]), 2.5);
@@ -54,6 +61,9 @@ describe("bench", () => {
       checks({ "projects-5": sample(1000), "projects-200": sample(2001) }).map((c) => [c.name, c.ok]),
       [["scaling", false]],
     );
+    // Just over: never printed as the target itself.
+    const close = render("s", 1, { "projects-5": [sample(1000)], "projects-200": [sample(2003)] });
+    assert.match(close.text, /scaling: projects-200 \/ projects-5 = 2\.003 \(target <= 2\.00\) OVER TARGET/);
   });
 
   it("the projects variant is valid config with N projects", () => {
