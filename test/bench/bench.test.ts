@@ -24,6 +24,17 @@ describe("bench", () => {
     );
   });
 
+  it("notes a variant whose totals spread over 20 % (a busy machine), and only then", () => {
+    const quiet = render("s", 3, { baseline: [sample(1400), sample(1350), sample(1420)] });
+    assert.ok(!/note:/.test(quiet.text), quiet.text);
+    const busy = render("s", 3, {
+      baseline: [sample(1400), sample(1900), sample(1350)],
+      platform: [sample(1800), sample(1810), sample(1790)],
+    });
+    assert.match(busy.text, /note: the totals of baseline spread 39 % .*re-run/);
+    assert.ok(!/platform spread/.test(busy.text));
+  });
+
   it("median of odd and even counts", () => {
     assert.strictEqual(median([3, 1, 2]), 2);
     assert.strictEqual(median([4, 1, 3, 2]), 2.5);

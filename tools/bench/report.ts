@@ -66,6 +66,16 @@ export function checks(m: Record<string, Sample | undefined>): Check[] {
 
 const ms = (x: number) => `${x.toFixed(0)}`.padStart(6);
 
+/** Above this spread of a variant's totals ((max - min) / median) a verdict may be the machine's noise. */
+export const NOISY_SPREAD = 0.2;
+
+/** (max - min) / median of the samples' totals; 0 for fewer than 3 samples. */
+export function spread(samples: Sample[]): number {
+  if (samples.length < 3) return 0;
+  const t = samples.map((s) => s.total);
+  return (Math.max(...t) - Math.min(...t)) / median(t);
+}
+
 /** `value` to 2 decimals, or to 3 when 2 would print a missed target as the target itself (2.003 → "2.003"). */
 export function shown(value: number, target: number): string {
   const two = value.toFixed(2);
@@ -95,6 +105,12 @@ export function render(
   for (const c of cs)
     lines.push(
       `  ${c.name}: ${c.what} = ${shown(c.value, c.target)} (target <= ${c.target.toFixed(2)}) ${c.ok ? "OK" : "OVER TARGET"}`,
+    );
+  const noisy = Object.entries(all).filter(([, v]) => spread(v) > NOISY_SPREAD);
+  if (noisy.length > 0)
+    lines.push(
+      `  note: the totals of ${noisy.map(([k, v]) => `${k} spread ${(spread(v) * 100).toFixed(0)} %`).join(", ")} ` +
+        `((max - min) / median; a quiet machine measures under 10 %): the machine was busy, the verdict may be noise; re-run`,
     );
   return { text: lines.join("\n") + "\n", ok: cs.every((c) => c.ok) };
 }
