@@ -196,12 +196,10 @@ function kubernetesState(type: string, name: string, inputs: State): State {
  * registry's credential in its `spec`) as one secret object; the engine's dynamic provider gets it plain.
  */
 function withPlainSpec(inputs: State): State {
-  const spec = inputs.spec as Record<string, unknown> | null | undefined;
-  const secret =
-    typeof spec === "object" &&
-    spec !== null &&
-    spec[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-  return secret ? { ...inputs, spec: spec.value } : inputs;
+  const rt = pulumi.runtime;
+  return rt.isRpcSecret(inputs.spec)
+    ? { ...inputs, spec: rt.unwrapRpcSecret(inputs.spec) as unknown }
+    : inputs;
 }
 
 /**
