@@ -25,6 +25,9 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 /** The devDependency `npm:@pulumi/pulumi@<floor of the peer range>` the consumer gets as its @pulumi/pulumi. */
 const PEER_FLOOR_ALIAS = "pulumi-peer-floor";
+const lock = readLock();
+/** The version that alias installs: the consumer's @pulumi/pulumi. */
+const floor = lock[`node_modules/${PEER_FLOOR_ALIAS}`]?.version;
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   name: string;
   dependencies: Record<string, string>;
@@ -93,8 +96,6 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
   });
 
   it("the consumer's @pulumi/pulumi is the floor of the peer range, older than the one this project builds with", () => {
-    const lock = readLock();
-    const floor = lock[`node_modules/${PEER_FLOOR_ALIAS}`]?.version;
     assert.strictEqual(manifest.devDependencies[PEER_FLOOR_ALIAS], `npm:@pulumi/pulumi@${floor}`);
     assert.strictEqual(manifest.peerDependencies["@pulumi/pulumi"], `^${floor}`);
     assert.notStrictEqual(lock["node_modules/@pulumi/pulumi"].version, floor);
@@ -102,7 +103,6 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
 
   it("installs offline into a consumer on another @pulumi/pulumi 3.x, peers resolved, no nested copy", () => {
     fs.mkdirSync(consumer);
-    const lock = readLock();
     const peers = Object.keys(manifest.peerDependencies).filter(
       (p) => !manifest.peerDependenciesMeta[p]?.optional,
     );
@@ -112,7 +112,6 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
       runtimeClosure(lock, [...Object.keys(manifest.dependencies), ...peers, "@types/node"], substitutes),
       substitutes,
     );
-    const pulumiVersion = lock[`node_modules/${PEER_FLOOR_ALIAS}`].version!;
     const placedVersion = (name: string) =>
       (
         JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", name, "package.json"), "utf8")) as {
@@ -132,7 +131,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
         devDependencies: { "@types/node": placedVersion("@types/node") },
       }),
     );
-    assert.strictEqual(placedVersion("@pulumi/pulumi"), pulumiVersion);
+    assert.strictEqual(placedVersion("@pulumi/pulumi"), floor);
     const offline = ["--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"];
     run(NPM, ["install", ...offline, tarball], { cwd: consumer });
     // Exits non-zero on a missing, invalid or extraneous package or an unmet peer range of any package.
@@ -224,7 +223,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     assert.strictEqual(s.adminLength, 32);
     assert.ok(s.adminIsSecret);
     assert.ok(s.samePulumi, "the package and the consumer load the same @pulumi/pulumi");
-    assert.strictEqual(s.pulumiVersion, readLock()[`node_modules/${PEER_FLOOR_ALIAS}`].version);
+    assert.strictEqual(s.pulumiVersion, floor);
     const types = new Set(s.registered.map((r) => r.type));
     for (const t of [
       "registry-platform:platform:RegistryPlatform",

@@ -26,6 +26,9 @@ export const STATE_BUDGET: Record<StackName, number> = { dev: 800 * 1024, onprem
 export function outputChecks(ctx: StackContext): void {
   const { stack, plan, report, need } = ctx;
   const I = () => ctx.infra.get();
+  // `pulumi stack export` after `up`, once for the checks that read it.
+  let exported: Promise<string> | undefined;
+  const exportText = () => (exported ??= I().ws.exportText(stack));
 
   it("`pulumi stack output --json` hides the secret outputs", async function () {
     need("up");
@@ -158,7 +161,7 @@ export function outputChecks(ctx: StackContext): void {
 
   it(`the state export stays under ${STATE_BUDGET[stack] / 1024} KB (its breakdown in the report)`, async function () {
     need("up");
-    const text = await I().ws.exportText(stack);
+    const text = await exportText();
     fs.writeFileSync(path.join(I().tmp, `state-${stack}.json`), text);
     const s = stateSize(text);
     report.note(describeStateSize(s));
@@ -167,7 +170,7 @@ export function outputChecks(ctx: StackContext): void {
 
   it("every Harbor resource's state holds the provider's loader, not its code (`__provider` in inputs and outputs)", async function () {
     need("up");
-    const state = JSON.parse(await I().ws.exportText(stack)) as {
+    const state = JSON.parse(await exportText()) as {
       deployment: {
         resources: {
           type: string;
