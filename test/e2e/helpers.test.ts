@@ -172,6 +172,11 @@ describe("e2e helpers", function () {
         s.byType.map(([t]) => t),
         ["kubernetes:core/v1:Secret", "pulumi-nodejs:dynamic:Resource"],
       );
+      // Per package, the same figures as per type (one type each here).
+      assert.deepStrictEqual(
+        s.byPackage,
+        s.byType.map(([t, n]) => [t.split(":")[0], n]),
+      );
       assert.deepStrictEqual(Object.keys(s.byPart).sort(), [
         "inputs",
         "other",
@@ -187,7 +192,7 @@ describe("e2e helpers", function () {
       assert.ok(types < s.total && s.total - types < 120, `${types} of ${s.total}`);
       assert.match(
         describeStateSize(s),
-        /^\d+ KB for 2 resources; by part: .*; largest types: kubernetes:core\/v1:Secret/,
+        /^\d+ KB for 2 resources; by package: kubernetes \d+ KB, pulumi-nodejs \d+ KB; by part: .*; largest types: kubernetes:core\/v1:Secret/,
       );
     });
   });

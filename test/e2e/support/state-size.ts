@@ -10,6 +10,11 @@ export interface StateSize {
   resources: number;
   /** Bytes per resource type (as printed in the export), largest first. */
   byType: [string, number][];
+  /**
+   * Bytes per package, the first part of the type (`kubernetes`, `pulumi-nodejs` for the Harbor resources,
+   * `registry-platform` for the components, `pulumi` for the stack and the provider resources), largest first.
+   */
+  byPackage: [string, number][];
   /** Bytes per part of a resource, summed over all resources. */
   byPart: Record<string, number>;
 }
@@ -29,10 +34,14 @@ export function stateSize(exportText: string): StateSize {
   const d = JSON.parse(exportText) as { deployment?: { resources?: Resource[] } };
   const resources = d.deployment?.resources ?? [];
   const byType = new Map<string, number>();
+  const byPackage = new Map<string, number>();
   const byPart: Record<string, number> = {};
   const add = (k: string, n: number) => (byPart[k] = (byPart[k] ?? 0) + n);
   for (const r of resources) {
-    byType.set(r.type, (byType.get(r.type) ?? 0) + bytes(r, 3));
+    const n = bytes(r, 3);
+    byType.set(r.type, (byType.get(r.type) ?? 0) + n);
+    const pkg = r.type.split(":")[0];
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + n);
     for (const [k, v] of Object.entries(r)) {
       if (k === "outputs" && v && typeof v === "object" && "__inputs" in v) {
         const { __inputs, ...rest } = v as Record<string, unknown>;
@@ -47,6 +56,7 @@ export function stateSize(exportText: string): StateSize {
     total: Buffer.byteLength(exportText),
     resources: resources.length,
     byType: [...byType].sort((a, b) => b[1] - a[1]),
+    byPackage: [...byPackage].sort((a, b) => b[1] - a[1]),
     byPart,
   };
 }
@@ -57,6 +67,10 @@ export function describeStateSize(s: StateSize, top = 8): string {
   const parts = Object.entries(s.byPart)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${kb(n)}`);
+  const packages = s.byPackage.map(([p, n]) => `${p} ${kb(n)}`);
   const types = s.byType.slice(0, top).map(([t, n]) => `${t} ${kb(n)}`);
-  return `${kb(s.total)} for ${s.resources} resources; by part: ${parts.join(", ")}; largest types: ${types.join(", ")}`;
+  return (
+    `${kb(s.total)} for ${s.resources} resources; by package: ${packages.join(", ")}; ` +
+    `by part: ${parts.join(", ")}; largest types: ${types.join(", ")}`
+  );
 }
