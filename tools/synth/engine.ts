@@ -96,10 +96,12 @@ let running = false;
  */
 function lazyWire(entry: Registration, req: Req): void {
   let wire: Record<string, Wire> | undefined;
+  // Only the inputs are kept: the request also holds the stack trace, dependencies and options.
+  const object = req.getObject();
   Object.defineProperty(entry, "wire", {
     enumerable: true,
     configurable: true,
-    get: () => (wire ??= req.getObject()?.toJavaScript() ?? {}),
+    get: () => (wire ??= object?.toJavaScript() ?? {}),
   });
 }
 
