@@ -4,7 +4,7 @@
  * reference, NetworkPolicies, and the `helm.v3.Release` of the pinned Harbor chart.
  */
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";

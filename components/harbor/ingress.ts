@@ -4,7 +4,7 @@
  * the chart's paths, backends, annotations and TLS secret (harbor-helm 1.19.1, templates/ingress/ingress.yaml,
  * controller `default`). Pure: the component registers what this returns.
  */
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHarborArgs } from "./args";
 import { harborFullname, harborServiceNames } from "./names";
@@ -33,9 +33,7 @@ export function extraHostsIngress(
   r: ResolvedHarborArgs,
   namespace: pulumi.Input<string>,
   tlsSecretName: pulumi.Input<string>,
-):
-  | { metadata: k8s.types.input.meta.v1.ObjectMeta; spec: k8s.types.input.networking.v1.IngressSpec }
-  | undefined {
+): { metadata: k8sInput.meta.v1.ObjectMeta; spec: k8sInput.networking.v1.IngressSpec } | undefined {
   if (r.expose !== "ingress" || r.extraHosts.length === 0) return undefined;
   const svc = harborServiceNames(r.releaseName);
   const port = r.internalTLS ? 443 : 80;

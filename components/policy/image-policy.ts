@@ -4,7 +4,7 @@
  */
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource, releaseChartArgs } from "../artifacts/charts";
 import { versions } from "../versions";

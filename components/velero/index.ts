@@ -5,7 +5,7 @@
  */
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as batchv1 from "@pulumi/kubernetes/batch/v1";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
