@@ -74,6 +74,51 @@ describe("synth: CLI", function () {
     assert.ok(!/PRIVATE KEY-----\\n[A-Za-z0-9+/]/.test(text), "a private key leaked into the synth output");
   });
 
+  it('the primary read its replica\'s outputs from the same --out (StackReference); secret ones stay "[secret]"', () => {
+    const docs = JSON.parse(
+      fs.readFileSync(path.join(out, "prod-apne2", "resources.json"), "utf8"),
+    ) as ResourceDoc[];
+    const ref = docs.find((d) => d.type === "pulumi:pulumi:StackReference")!;
+    assert.deepStrictEqual(
+      [ref.name, ref.inputs, ref.read],
+      ["registry-replication-prod-apne1", { name: "organization/registry-platform/prod-apne1" }, true],
+    );
+    const endpoint = docs.find((d) => d.name === "registry-harbor-replication-prod-apne1-endpoint")!;
+    // A Harbor resource's inputs are under `spec` (components/harbor-config/shape.ts).
+    const inputs = (endpoint.inputs as { spec: Record<string, unknown> }).spec;
+    assert.strictEqual(inputs.url, "https://registry.apne1.example.com");
+    assert.strictEqual(inputs.accessKey, "robot$replication");
+    assert.strictEqual(inputs.accessSecret, "[secret]");
+    const replica = JSON.parse(
+      fs.readFileSync(path.join(out, "prod-apne1", "outputs.json"), "utf8"),
+    ) as Record<string, any>;
+    assert.strictEqual(replica.replicationRobotSecret, "[secret]");
+    assert.strictEqual(inputs.caCertificate, replica.replicationTarget.caBundlePem);
+    const policies = docs.filter(
+      (d) => (d.inputs as { spec?: { kind?: string } }).spec?.kind === "harbor:ReplicationPolicy",
+    );
+    assert.deepStrictEqual(
+      policies.map((p) => (p.inputs as { spec: { name: string } }).spec.name),
+      ["to-prod-apne1", "to-prod-apne1-reconcile"],
+    );
+  });
+
+  it("--peer-outputs reads the replicas from another directory", () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "synth-other-"));
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [CLI, "--stack", "prod-apne2", "--out", other, "--peer-outputs", out, "--quiet"],
+        { encoding: "utf8" },
+      );
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.ok(fs.existsSync(path.join(other, "prod-apne2", "outputs.json")));
+      assert.ok(!fs.existsSync(path.join(other, "prod-apne1")), "the replica is read, not written");
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it("invalid config: exit 2, every problem on stderr, the previous out/<stack>/ kept as it was", () => {
     const dir = path.join(out, "dev");
     fs.mkdirSync(dir, { recursive: true });
