@@ -3,7 +3,7 @@
  * the program maps them (see components/harbor-config/README.md), plus the stored provider text run
  * against the fake Harbor.
  */
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";

@@ -15,7 +15,7 @@ import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as batchv1 from "@pulumi/kubernetes/batch/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as pulumi from "@pulumi/pulumi";
