@@ -131,7 +131,7 @@ export function parsePlatformConfig(
   }
 
   // `jitless`: the config is parsed once per process, and zod's compiled fast path for an object schema costs more
-  // to generate than it saves on one parse (the stack's first parse took ~45 ms with it, ~22 ms without).
+  // to generate than it saves on one parse (the stack's first parse took ~45 ms with it, ~24 ms without).
   const parsed = configSchema.safeParse(data, { reportInput: true, jitless: true });
   if (!parsed.success) {
     for (const zi of parsed.error.issues) {
