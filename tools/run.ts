@@ -8,8 +8,24 @@ export const CLIS = ["synth/cli", "synth/diff", "drill/cli", "verify/cli"] as co
 
 type Cli = { main(argv: string[]): number | Promise<number> };
 
+/**
+ * Usage modules of the CLIs that load the Pulumi SDK when loaded (~1 s): `--help` (or `-h`) prints the usage
+ * from these and exits 0, as the CLI's `main` does, without loading the CLI. The others answer it at once anyway.
+ */
+export const USAGE_MODULES: Partial<Record<(typeof CLIS)[number], string>> = {
+  "drill/cli": "drill/usage",
+  "verify/cli": "verify/usage",
+};
+
 export function run(mod: (typeof CLIS)[number], argv = process.argv.slice(2)): void {
   if (!CLIS.includes(mod)) throw new Error(`unknown CLI ${String(mod)}; allowed: ${CLIS.join(", ")}`);
+  const usage = USAGE_MODULES[mod];
+  if (usage && (argv.includes("--help") || argv.includes("-h"))) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { USAGE } = require(path.join(__dirname, usage)) as { USAGE: string };
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cli = require(path.join(__dirname, mod)) as Cli;
   Promise.resolve(cli.main(argv)).then(

@@ -18,12 +18,9 @@ import { ROOT } from "../synth/root";
 import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
 import { HttpKube, KubeApi } from "./kube";
 import { reportJson, reportMarkdown } from "./report";
+import { USAGE } from "./usage";
 
-export const USAGE = `usage: drill --stack <name> [--backup <name>] [--keep]
-             [--velero-namespace <ns>] [--harbor-namespace <ns>] [--context <name>] [--in-cluster]
-             [--restore-timeout 30m] [--ready-timeout 20m] [--poll-interval 10s]
-             [--core-service ${DEFAULT_DRILL_OPTIONS.coreService}] [--admin-secret ${DEFAULT_DRILL_OPTIONS.adminSecret}] [--admin-secret-key ${DEFAULT_DRILL_OPTIONS.adminSecretKey}]
-             [--max-artifact-drift 0] [--json] [--out <dir>]`;
+export { USAGE };
 
 export interface CliArgs {
   options: DrillOptions;
