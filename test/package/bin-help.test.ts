@@ -10,6 +10,7 @@ import * as path from "path";
 import { USAGE as DRILL_USAGE } from "../../tools/drill/cli";
 import { USAGE as VERIFY_USAGE } from "../../tools/verify/cli";
 import { ROOT } from "../harness";
+import { loadedCount, writeLoadedHook } from "../harness/loaded-hook";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   bin: Record<string, string>;
@@ -19,17 +20,11 @@ describe("package: the bins' --help", function () {
   this.timeout(60000);
   let hook: string;
   before(() => {
-    // Prints, at exit, how many of the heavy modules the process had loaded.
-    const heavy = [
+    // Reports, at exit, how many of the heavy modules the process had loaded.
+    hook = writeLoadedHook(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bin-help-")), "loaded-hook.js"), [
       path.join(ROOT, "node_modules", "@pulumi", "pulumi") + path.sep,
       path.join(ROOT, "node_modules", "zod") + path.sep,
-    ];
-    hook = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bin-help-")), "loaded-hook.js");
-    fs.writeFileSync(
-      hook,
-      `const heavy = ${JSON.stringify(heavy)};\n` +
-        `process.on("exit", () => process.stderr.write("loaded " + Object.keys(require.cache).filter((f) => heavy.some((h) => f.startsWith(h))).length + "\\n"));\n`,
-    );
+    ]);
   });
   after(() => fs.rmSync(path.dirname(hook), { recursive: true, force: true }));
 
@@ -62,7 +57,7 @@ describe("package: the bins' --help", function () {
         { encoding: "utf8", env: { PATH: process.env.PATH, HOME: home } },
       );
       assert.strictEqual(r.status, 2, r.stderr);
-      assert.ok(Number(/loaded (\d+)\n$/.exec(r.stderr)?.[1]) > 50, r.stderr);
+      assert.ok(loadedCount(r.stderr) > 50, r.stderr);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }

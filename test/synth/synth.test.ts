@@ -6,6 +6,7 @@ import * as path from "path";
 import { ResourceDoc } from "../../tools/synth/render";
 import { parseStackConfig, SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
 import { ROOT } from "../harness";
+import { loadedCount, writeLoadedHook } from "../harness/loaded-hook";
 
 const CLI = path.join(ROOT, "dist", "tools", "synth", "cli.js");
 
@@ -201,21 +202,15 @@ describe("synth: CLI", function () {
   });
 
   it("answers a command-line or stack-file mistake without loading the Pulumi SDK or the program", () => {
-    // A preloaded hook prints, at exit, which of the heavy modules the process had loaded.
-    const hook = path.join(out, "loaded-hook.js");
-    const heavy = [
+    // A preloaded hook reports, at exit, how many of the heavy modules the process had loaded.
+    const hook = writeLoadedHook(path.join(out, "loaded-hook.js"), [
       path.join(ROOT, "node_modules", "@pulumi", "pulumi") + path.sep,
       path.join(ROOT, "dist", "components") + path.sep,
       path.join(ROOT, "dist", "index.js"),
-    ];
-    fs.writeFileSync(
-      hook,
-      `const heavy = ${JSON.stringify(heavy)};\n` +
-        `process.on("exit", () => process.stdout.write("\\n" + Object.keys(require.cache).filter((f) => heavy.some((h) => f.startsWith(h))).length));\n`,
-    );
+    ]);
     const loaded = (...args: string[]): [number | null, number] => {
       const r = spawnSync(process.execPath, ["--require", hook, CLI, ...args], { encoding: "utf8" });
-      return [r.status, Number(r.stdout.trim().split("\n").pop())];
+      return [r.status, loadedCount(r.stderr)];
     };
     const bad = path.join(out, "malformed-2.yaml");
     fs.writeFileSync(bad, "config: [\n");

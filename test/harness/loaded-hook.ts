@@ -1,0 +1,21 @@
+/**
+ * Which heavy modules a child process loaded: a `--require` hook that, at exit, writes `loaded <n>\n` to stderr,
+ * n being how many files in `require.cache` start with one of the given prefixes. Used to check that a CLI
+ * answers a mistake or `--help` without loading the Pulumi SDK (the synth CLI, the bins).
+ */
+import * as fs from "fs";
+
+/** Writes the hook to `file` (pass it as `node --require <file>`); returns `file`. */
+export function writeLoadedHook(file: string, prefixes: string[]): string {
+  fs.writeFileSync(
+    file,
+    `const heavy = ${JSON.stringify(prefixes)};\n` +
+      `process.on("exit", () => process.stderr.write("loaded " + Object.keys(require.cache).filter((f) => heavy.some((h) => f.startsWith(h))).length + "\\n"));\n`,
+  );
+  return file;
+}
+
+/** The count the hook wrote at the end of a process's stderr; NaN when it is not there. */
+export function loadedCount(stderr: string): number {
+  return Number(/loaded (\d+)\n$/.exec(stderr)?.[1]);
+}
