@@ -17,10 +17,15 @@ export const USAGE_MODULES: Partial<Record<(typeof CLIS)[number], string>> = {
   "verify/cli": "verify/usage",
 };
 
+/** The command line asks for the usage (`--help` or `-h` anywhere): what every CLI's `main` and {@link run} test. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
 export function run(mod: (typeof CLIS)[number], argv = process.argv.slice(2)): void {
   if (!CLIS.includes(mod)) throw new Error(`unknown CLI ${String(mod)}; allowed: ${CLIS.join(", ")}`);
   const usage = USAGE_MODULES[mod];
-  if (usage && (argv.includes("--help") || argv.includes("-h"))) {
+  if (usage && wantsHelp(argv)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { USAGE } = require(path.join(__dirname, usage)) as { USAGE: string };
     process.stdout.write(`${USAGE}\n`);

@@ -19,6 +19,7 @@ import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./
 import { HttpKube, KubeApi } from "./kube";
 import { reportJson, reportMarkdown } from "./report";
 import { USAGE } from "./usage";
+import { wantsHelp } from "../run";
 
 export { USAGE };
 
@@ -208,7 +209,7 @@ export async function main(
   io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
   makeKube: (a: CliArgs) => Promise<KubeApi> = kubeFromEnvironment,
 ): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (wantsHelp(argv)) {
     io.stdout(`${USAGE}\n`);
     return EXIT.pass;
   }

@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./root";
 import { listStacks, readStackConfig, StackConfig, StackFileError, stackFilePath } from "./stackfile";
+import { wantsHelp } from "../run";
 
 interface Args {
   stack: string;
@@ -95,7 +96,7 @@ export function writeDirAtomically(dir: string, files: Record<string, string>): 
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (wantsHelp(argv)) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }

@@ -34,6 +34,7 @@ import {
 } from "./checks";
 import { S3Client, S3Credentials } from "./s3";
 import { USAGE } from "./usage";
+import { wantsHelp } from "../run";
 
 export { USAGE };
 
@@ -270,7 +271,7 @@ const PROCESS_IO: Io = {
 
 /** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input). */
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (wantsHelp(argv)) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
