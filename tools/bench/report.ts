@@ -106,10 +106,12 @@ export function render(
     lines.push(
       `  ${c.name}: ${c.what} = ${shown(c.value, c.target)} (target <= ${c.target.toFixed(2)}) ${c.ok ? "OK" : "OVER TARGET"}`,
     );
-  const noisy = Object.entries(all).filter(([, v]) => spread(v) > NOISY_SPREAD);
+  const noisy = Object.entries(all)
+    .map(([k, v]) => [k, spread(v)] as const)
+    .filter(([, s]) => s > NOISY_SPREAD);
   if (noisy.length > 0)
     lines.push(
-      `  note: the totals of ${noisy.map(([k, v]) => `${k} spread ${(spread(v) * 100).toFixed(0)} %`).join(", ")} ` +
+      `  note: the totals of ${noisy.map(([k, s]) => `${k} spread ${(s * 100).toFixed(0)} %`).join(", ")} ` +
         `((max - min) / median; a quiet machine measures under 10 %): the machine was busy, the verdict may be noise; re-run`,
     );
   return { text: lines.join("\n") + "\n", ok: cs.every((c) => c.ok) };

@@ -1,5 +1,5 @@
 /**
- * The drill CLI's usage text, in a module of its own: \`registry-platform-drill --help\` prints it without loading
+ * The drill CLI's usage text, in a module of its own: `registry-platform-drill --help` prints it without loading
  * the CLI, whose config checks load the Pulumi SDK (~1 s; tools/run.ts).
  */
 import { DEFAULT_DRILL_OPTIONS } from "./drill";

@@ -1,5 +1,5 @@
 /**
- * The verify CLI's usage text, in a module of its own: \`registry-platform-verify --help\` prints it without
+ * The verify CLI's usage text, in a module of its own: `registry-platform-verify --help` prints it without
  * loading the CLI, which loads the Pulumi SDK (~1 s; tools/run.ts).
  */
 
