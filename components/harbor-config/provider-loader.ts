@@ -1,5 +1,5 @@
 /**
- * What the stack state holds of the Harbor provider: a fixed loader of ~1.5 KB, not the provider's code.
+ * What the stack state holds of the Harbor provider: a fixed loader of ~1.1 KB, not the provider's code.
  *
  * A dynamic resource (`pulumi-nodejs:dynamic:Resource`) carries its provider as module text in the input
  * `__provider`; the engine's dynamic-provider host compiles that text (`require-from-string`) and calls its
@@ -25,39 +25,26 @@ export const PACKAGE = "registry-platform";
 /** The implementation's compiled module, relative to the package directory. */
 export const IMPLEMENTATION = "dist/components/harbor-config/provider.js";
 
-/** The `__provider` text of every Harbor resource (plain JavaScript, Node built-ins only). */
-export const HARBOR_PROVIDER_TEXT = `// ${PACKAGE}: Harbor provider loader. The provider's code is not stored in the state: it is loaded from
-// the ${PACKAGE} package (components/harbor-config/README.md, "How the provider code reaches the engine").
+/**
+ * The `__provider` text of every Harbor resource (plain JavaScript, Node built-ins only). It is stored twice per
+ * resource (inputs and outputs), so it is kept short: ~0.8 KB, the errors say what to do in one sentence.
+ */
+export const HARBOR_PROVIDER_TEXT = `// ${PACKAGE} Harbor provider loader: the code is in the package (components/harbor-config/README.md)
 "use strict";
-const PACKAGE = ${JSON.stringify(PACKAGE)};
-const IMPLEMENTATION = ${JSON.stringify(IMPLEMENTATION)};
-function load(from) {
-  const fs = require("fs");
-  const path = require("path");
-  const start = path.resolve(from === undefined ? process.cwd() : from);
-  const nameOf = (file) => {
-    try {
-      return JSON.parse(fs.readFileSync(file, "utf8")).name;
-    } catch (e) {
-      return undefined;
+const P = ${JSON.stringify(PACKAGE)};
+exports.load = (from) => {
+  const fs = require("fs"), path = require("path"), start = path.resolve(from === undefined ? "." : from);
+  for (let d = start; ; d = path.dirname(d)) {
+    for (const p of [d, path.join(d, "node_modules", P)]) {
+      let name;
+      try { name = JSON.parse(fs.readFileSync(path.join(p, "package.json"), "utf8")).name; } catch (e) {}
+      if (name !== P) continue;
+      const f = path.join(p, ${JSON.stringify(IMPLEMENTATION)});
+      if (!fs.existsSync(f)) throw new Error("the Harbor provider of " + P + " is not built: " + f + " is missing; run \`npm run build\` in " + p);
+      return require(f).harborProviderImpl;
     }
-  };
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    for (const pkgDir of [dir, path.join(dir, "node_modules", PACKAGE)]) {
-      if (nameOf(path.join(pkgDir, "package.json")) !== PACKAGE) continue;
-      const file = path.join(pkgDir, IMPLEMENTATION);
-      if (!fs.existsSync(file)) {
-        throw new Error("the Harbor provider of " + PACKAGE + " is not built: " + file + " is missing; run " +
-          "\`npm run build\` in " + pkgDir);
-      }
-      return require(file).harborProviderImpl;
-    }
-    if (path.dirname(dir) === dir) break;
+    if (path.dirname(d) === d) throw new Error("the Harbor provider cannot be found: no " + P + " package in " + start + " or its parents; npm install " + P + " in the Pulumi project and run pulumi there");
   }
-  throw new Error("the Harbor provider cannot be found: no " + PACKAGE + " package in " + start + " or its " +
-    "parents (a package.json named " + PACKAGE + ", or node_modules/" + PACKAGE + "); install " + PACKAGE +
-    " in the Pulumi project (npm install) and run pulumi from the project's directory");
-}
-exports.load = load;
-exports.handler = () => load();
+};
+exports.handler = () => exports.load();
 `;

@@ -175,10 +175,14 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       const certManagerArgs = certManagerArgsFromConfig(cfg, this.harbor.namespace);
       if (certManagerArgs) new CertManagerCertificate(`${name}-certificate`, certManagerArgs, k8s);
 
+      // The Harbor API client trusts the root only: Harbor serves the rest of the chain, and every Harbor API
+      // resource stores its connection (in inputs and outputs), so a root-only anchor keeps the intermediate
+      // out of their state and an intermediate's renewal does not touch them.
+      const harborApiCaPem = this.tls?.rootCertPem ?? caBundlePem;
       const hcArgs = harborConfigArgsFromConfig(cfg, {
         url: this.harbor.url,
         adminPassword: this.harbor.adminPassword,
-        caBundlePem,
+        caBundlePem: harborApiCaPem,
       });
       this.harborConfig = hcArgs
         ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
@@ -188,7 +192,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       const harborApi = {
         url: this.harbor.url,
         adminPassword: this.harbor.adminPassword,
-        caBundlePem,
+        caBundlePem: harborApiCaPem,
       };
       const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
       this.harborReplication = this.replicas
@@ -202,6 +206,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         harborUrl: this.harbor.url,
         adminPassword: this.harbor.adminPassword,
         caBundlePem,
+        harborApiCaPem,
         backupBucketName: this.storage.backupBucketName,
         backupBucketArn: this.storage.backupBucketArn,
       });

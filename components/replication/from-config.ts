@@ -74,6 +74,8 @@ export function replicationTargetArgsFromConfig(
     harborUrl: pulumi.Input<string>;
     adminPassword: pulumi.Input<string>;
     caBundlePem?: pulumi.Output<string>;
+    /** What the Harbor API client trusts (the platform's root). Default: {@link caBundlePem}. */
+    harborApiCaPem?: pulumi.Output<string>;
     backupBucketName: pulumi.Input<string>;
     backupBucketArn: pulumi.Input<string>;
   },
@@ -81,7 +83,11 @@ export function replicationTargetArgsFromConfig(
   if (cfg.role !== "replica") return undefined;
   const robot = cfg.replication.robot;
   return {
-    harbor: { url: inputs.harborUrl, adminPassword: inputs.adminPassword, caBundlePem: inputs.caBundlePem },
+    harbor: {
+      url: inputs.harborUrl,
+      adminPassword: inputs.adminPassword,
+      caBundlePem: inputs.harborApiCaPem ?? inputs.caBundlePem,
+    },
     registryUrl: `https://${cfg.host}`,
     caBundlePem: inputs.caBundlePem,
     robot: {

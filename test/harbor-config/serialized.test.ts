@@ -100,7 +100,7 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
 
   it("is the small fixed loader: no client code is stored per resource", () => {
     assert.strictEqual(stored, HARBOR_PROVIDER_TEXT);
-    assert.ok(stored.length < 2500, `${stored.length} bytes`);
+    assert.ok(stored.length < 1100, `${stored.length} bytes (stored twice per resource)`);
     for (const code of ["HarborClient", "createGuarded", "retentionRules", "https"]) {
       assert.ok(!stored.includes(code), `no ${code} in the state`);
     }

@@ -111,6 +111,23 @@ describe("RegistryPlatform (library use)", function () {
     assert.deepStrictEqual(rec.outputSecrets().sort(), ["admin", "dockerconfig"]);
   });
 
+  it("the Harbor API resources trust the platform's root only; the published CA bundle adds the intermediate", async () => {
+    const rec = await runComponent(() => {
+      const p = new RegistryPlatform("trust", { config: devConfig() });
+      return { root: p.tls!.rootCertPem, inter: p.tls!.intermediateCertPem!, bundle: p.caBundlePem! };
+    });
+    const { root, inter, bundle } = rec.outputs as Record<string, string>;
+    assert.match(root, /^-----BEGIN CERTIFICATE-----/);
+    assert.notStrictEqual(root.trim(), inter.trim());
+    assert.ok(bundle.includes(root.trim()) && bundle.includes(inter.trim()), "bundle = root + intermediate");
+    const harborResources = rec.byType("pulumi-nodejs:dynamic:Resource");
+    assert.ok(harborResources.length >= 5, `${harborResources.length} Harbor API resources`);
+    for (const r of harborResources) {
+      assert.deepStrictEqual(rec.secrets(r), ["connection"], r.name);
+      assert.strictEqual(rec.inputs(r).connection.caPem, root, r.name);
+    }
+  });
+
   it("creates its own providers as children when none are given", async () => {
     const rec = await runComponent(() => {
       new RegistryPlatform("own", { config: devConfig() });

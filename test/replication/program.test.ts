@@ -102,6 +102,11 @@ describe("replication: the replica (prod-apne1)", function () {
     assert.strictEqual(t.role, "replica");
     assert.strictEqual(t.registryUrl, "https://registry.apne1.example.com");
     assert.strictEqual(t.caBundlePem, rec.outputs.caBundlePem);
+    // Primaries get the whole bundle; the replica's own Harbor API client (the robot's connection) trusts the root.
+    const [rootBlock, ...rest] = String(t.caBundlePem).split(/(?<=-----END CERTIFICATE-----\n)/);
+    assert.strictEqual(rest.length, 1, "root + intermediate");
+    const robot = rec.byType(DYN).find((r) => rec.inputs(r).kind === ROBOT)!;
+    assert.strictEqual(rec.inputs(robot).connection.caPem, rootBlock);
     assert.strictEqual(t.robotName, "robot$replication");
     assert.deepStrictEqual(t.projects, ["apps", "platform"]);
     assert.strictEqual(t.allowsDeletion, false);
