@@ -75,7 +75,8 @@ export function withoutUndefined<T>(v: T): T {
 
 /**
  * A dynamic provider around a CRUD implementation, one fresh {@link HarborClient} per operation (one total
- * time bound). `diff` never calls Harbor.
+ * time bound). `diff` never calls Harbor; neither does an update that only changes the connection or the
+ * provider text.
  *
  * `diff` also reports a change when the stored provider text differs from the new one: the update then
  * stores the new text. This is how a stack whose state still carries an older, larger provider text (the
@@ -109,7 +110,12 @@ export function dynamicProvider<I extends BaseInputs, O extends I>(
     },
     update: async (id: string, olds: O, news: I) => {
       const flat = flatView(news);
-      const { outs } = await crud.update(new HarborClient(flat.connection), id, flatView(olds), flat);
+      const flatOlds = flatView(olds);
+      // Only the connection or the provider text changed (a password or CA rotation, an upgrade): store them,
+      // keep the outputs, and send Harbor nothing; a kind whose update is a full PUT would re-send its settings.
+      if (!crud.diff({ ...flatOlds, connection: flat.connection }, flat).changes)
+        return { outs: withoutUndefined(nestLike({ ...flatOlds, ...flat }, news)) };
+      const { outs } = await crud.update(new HarborClient(flat.connection), id, flatOlds, flat);
       return { outs: withoutUndefined(nestLike(outs, news)) };
     },
     delete: (id: string, props: O) => {
