@@ -4,7 +4,11 @@ import type { HarborConnection, RetryPolicy } from "./client";
 
 /** A Harbor the API resources talk to (HarborConfig, and the replication components). */
 export interface HarborApiArgs {
-  /** Harbor's external URL (`https://<host>`), from the Harbor component. May be unknown during preview. */
+  /**
+   * Harbor's external URL (`https://<host>`). Build it from the host and order the resources after the Harbor
+   * release with `dependsOn`: a URL taken from the release's outputs (`Harbor.url`) is unknown in a preview of any
+   * release change, which lists every Harbor resource as an update.
+   */
   url: pulumi.Input<string>;
   /** Admin user the dynamic providers log in as. Default `admin`. */
   adminUsername?: pulumi.Input<string>;

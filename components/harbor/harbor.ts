@@ -82,7 +82,10 @@ export class Harbor extends pulumi.ComponentResource {
   /** The Helm release. */
   public readonly release: helmv3.Release;
   public readonly releaseName: pulumi.Output<string>;
-  /** `https://<host>`; resolves once the release is deployed. */
+  /**
+   * `https://<host>`; resolves once the release is deployed, and is unknown in a preview of a release change: a
+   * resource that stores the URL should build it from {@link host} and `dependsOn` {@link release} instead.
+   */
   public readonly url: pulumi.Output<string>;
   public readonly host: pulumi.Output<string>;
   public readonly adminUsername: pulumi.Output<string>;

@@ -179,8 +179,11 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       // resource stores its connection (in inputs and outputs), so a root-only anchor keeps the intermediate
       // out of their state and an intermediate's renewal does not touch them.
       const harborApiCaPem = this.tls?.rootCertPem ?? caBundlePem;
+      // They wait for the release through dependsOn; their URL does not come from the release's outputs
+      // (`harbor.url`), which a preview of any release change makes unknown, listing every one as an update.
+      const harborApiUrl = this.harbor.host.apply((h) => `https://${h}`);
       const hcArgs = harborConfigArgsFromConfig(cfg, {
-        url: this.harbor.url,
+        url: harborApiUrl,
         adminPassword: this.harbor.adminPassword,
         caBundlePem: harborApiCaPem,
       });
@@ -190,7 +193,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
 
       // The config guarantees the Harbor API is on wherever replication is configured.
       const harborApi = {
-        url: this.harbor.url,
+        url: harborApiUrl,
         adminPassword: this.harbor.adminPassword,
         caBundlePem: harborApiCaPem,
       };
@@ -203,7 +206,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
           )
         : undefined;
       const targetArgs = replicationTargetArgsFromConfig(cfg, {
-        harborUrl: this.harbor.url,
+        harborUrl: harborApiUrl,
         adminPassword: this.harbor.adminPassword,
         caBundlePem,
         harborApiCaPem,

@@ -1,7 +1,7 @@
 /**
  * Platform e2e, per stack: the deployed stack's life after `pulumi up`. No changes on a second
- * preview/up/refresh, the CrossGuard pack, a small in-place diff for one more SAN, Harbor's own message for a
- * failed API call (dev), and `destroy`: dev empties; the protected onprem stack refuses, and a later `up`
+ * preview/up/refresh, the CrossGuard pack, a small in-place diff for one more SAN, a new intermediate CA that
+ * leaves the Harbor API resources alone (dev), Harbor's own message for a failed API call (dev), and `destroy`: dev empties; the protected onprem stack refuses, and a later `up`
  * brings Harbor back with the keys its retained data was written with.
  */
 import * as assert from "assert";
@@ -110,6 +110,36 @@ export function lifecycleChecks(ctx: StackContext): void {
       fs.writeFileSync(file, saved);
     }
   });
+
+  if (stack === "dev")
+    it("a new intermediate CA (tls.intermediateValidityYears) previews without touching a Harbor API resource", async function () {
+      // The Harbor API resources trust the root only, and take Harbor's URL from the host, not from the release
+      // (whose outputs a preview of its change makes unknown): their connection stays known and unchanged.
+      need("up");
+      const { ws } = I();
+      const file = ws.stackFile(stack);
+      const saved = fs.readFileSync(file, "utf8");
+      try {
+        await cliOk(["config", "set", "--path", `${NAMESPACE}:tls.intermediateValidityYears`, "4"]);
+        const r = await cli(["preview", "--diff", "--json"]);
+        assert.strictEqual(r.code, 0, failure(r));
+        const changed = previewSteps(r.stdout);
+        report.note(`${changed.length} steps: ${summarizeTypes(changed.map((st) => st.type))}`);
+        assert.ok(
+          changed.some((st) => st.type === "tls:index/locallySignedCert:LocallySignedCert"),
+          "no new intermediate?",
+        );
+        assert.deepStrictEqual(
+          changed
+            .filter((st) => st.type === "pulumi-nodejs:dynamic:Resource" || /-pull-secret-/.test(st.label))
+            .map(stepLabel),
+          [],
+          "Harbor API resources (or the pull Secrets their robots feed) changed with the intermediate",
+        );
+      } finally {
+        fs.writeFileSync(file, saved);
+      }
+    });
 
   if (stack === "dev")
     it("a Harbor API failure reaches the user with Harbor's message (not `error: undefined`)", async function () {
