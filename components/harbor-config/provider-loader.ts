@@ -27,7 +27,7 @@ export const IMPLEMENTATION = "dist/components/harbor-config/provider.js";
 
 /**
  * The `__provider` text of every Harbor resource (plain JavaScript, Node built-ins only). It is stored twice per
- * resource (inputs and outputs), so it is kept short: ~0.8 KB, the errors say what to do in one sentence.
+ * resource (inputs and outputs), so it is kept short: ~1.1 KB, the errors say what to do in one sentence.
  */
 export const HARBOR_PROVIDER_TEXT = `// ${PACKAGE} Harbor provider loader: the code is in the package (components/harbor-config/README.md)
 "use strict";

@@ -1,8 +1,9 @@
 /**
  * Platform e2e, per stack: the deployed stack's life after `pulumi up`. No changes on a second
  * preview/up/refresh, the CrossGuard pack, a small in-place diff for one more SAN, a new intermediate CA that
- * leaves the Harbor API resources alone (dev), Harbor's own message for a failed API call (dev), and `destroy`: dev empties; the protected onprem stack refuses, and a later `up`
- * brings Harbor back with the keys its retained data was written with.
+ * leaves the Harbor API resources alone (dev), Harbor's own message for a failed API call (dev), and `destroy`:
+ * dev empties; the protected onprem stack refuses, and a later `up` brings Harbor back with the keys its retained
+ * data was written with.
  */
 import * as assert from "assert";
 import * as fs from "fs";
