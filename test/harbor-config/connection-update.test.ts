@@ -9,9 +9,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { HarborConnection } from "../../components/harbor-config/client";
 import { nestInputs } from "../../components/harbor-config/shape";
 import { harborProviderImpl } from "../../components/harbor-config/provider";
-import { RELEASE_TAG_PATTERN } from "../../components/harbor-config/payloads";
 import { FakeHarbor } from "./support/fake-harbor";
-import { connOf, projectInputs, robotInputs, startFake } from "./support/setup";
+import {
+  connOf,
+  immutableRuleInputs,
+  projectInputs,
+  retentionInputs,
+  robotInputs,
+  startFake,
+} from "./support/setup";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
 type Props = Record<string, unknown>;
@@ -22,23 +28,8 @@ function kinds(fake: FakeHarbor): Record<string, (conn: HarborConnection) => Pro
   const flat = {
     project: (c: HarborConnection) => ({ ...projectInputs(fake), connection: c }),
     robot: (c: HarborConnection) => ({ ...robotInputs(fake), connection: c }),
-    immutableRule: (c: HarborConnection) => ({
-      kind: "harbor:ImmutableTagRule",
-      connection: c,
-      project: "platform",
-      tagPattern: RELEASE_TAG_PATTERN,
-      repoPattern: "**",
-      disabled: false,
-    }),
-    retention: (c: HarborConnection) => ({
-      kind: "harbor:RetentionPolicy",
-      connection: c,
-      project: "platform",
-      keepLatestReleases: 10,
-      buildTagDays: 14,
-      schedule: "0 0 2 * * *",
-      foreverTags: ["stable"],
-    }),
+    immutableRule: (c: HarborConnection) => ({ ...immutableRuleInputs(fake), connection: c }),
+    retention: (c: HarborConnection) => ({ ...retentionInputs(fake), connection: c }),
     gc: (c: HarborConnection) => ({
       kind: "harbor:GcSchedule",
       connection: c,

@@ -3,29 +3,15 @@
  * per operation as the dynamic providers do (the other kinds: resources.test.ts, resources-system.test.ts).
  */
 import * as assert from "assert";
-import {
-  immutableRuleCrud,
-  ImmutableRuleInputs,
-  projectCrud,
-  retentionCrud,
-  RetentionInputs,
-} from "../../components/harbor-config/crud";
+import { immutableRuleCrud, projectCrud, retentionCrud } from "../../components/harbor-config/crud";
 import { RELEASE_TAG_PATTERN, retentionPolicyBody } from "../../components/harbor-config/payloads";
 import { FakeHarbor } from "./support/fake-harbor";
 import { ops, projectInputs } from "./support/crud-ops";
-import { clientOf, connOf, startFake } from "./support/setup";
+import { clientOf, immutableRuleInputs, retentionInputs, startFake } from "./support/setup";
 
 describe("harbor-config resources: ImmutableTagRule", () => {
   let fake: FakeHarbor;
-  const inputs = (f: FakeHarbor, over: Partial<ImmutableRuleInputs> = {}): ImmutableRuleInputs => ({
-    kind: "harbor:ImmutableTagRule",
-    connection: connOf(f),
-    project: "platform",
-    tagPattern: RELEASE_TAG_PATTERN,
-    repoPattern: "**",
-    disabled: false,
-    ...over,
-  });
+  const inputs = immutableRuleInputs;
   beforeEach(async () => {
     fake = await startFake();
     await projectCrud.create(clientOf(fake), projectInputs(fake));
@@ -66,16 +52,7 @@ describe("harbor-config resources: ImmutableTagRule", () => {
 describe("harbor-config resources: RetentionPolicy", () => {
   let fake: FakeHarbor;
   let projectId: number;
-  const inputs = (f: FakeHarbor, over: Partial<RetentionInputs> = {}): RetentionInputs => ({
-    kind: "harbor:RetentionPolicy",
-    connection: connOf(f),
-    project: "platform",
-    keepLatestReleases: 10,
-    buildTagDays: 14,
-    schedule: "0 0 2 * * *",
-    foreverTags: ["stable", "lts"],
-    ...over,
-  });
+  const inputs = retentionInputs;
   beforeEach(async () => {
     fake = await startFake();
     projectId = (await projectCrud.create(clientOf(fake), projectInputs(fake))).outs.projectId;

@@ -1,7 +1,12 @@
 /** Shared setup of the harbor-config tests: a started fake Harbor per test and connections to it. */
 import { ClientHooks, HarborClient, HarborConnection } from "../../../components/harbor-config/client";
-import { ProjectInputs, RobotInputs } from "../../../components/harbor-config/crud";
-import { PULL_ROBOT_ACCESS } from "../../../components/harbor-config/payloads";
+import {
+  ImmutableRuleInputs,
+  ProjectInputs,
+  RetentionInputs,
+  RobotInputs,
+} from "../../../components/harbor-config/crud";
+import { PULL_ROBOT_ACCESS, RELEASE_TAG_PATTERN } from "../../../components/harbor-config/payloads";
 import { FakeHarbor } from "./fake-harbor";
 import { testPki } from "./tls";
 
@@ -75,6 +80,36 @@ export function robotInputs(fake: FakeHarbor, over: Partial<RobotInputs> = {}): 
     access: PULL_ROBOT_ACCESS.map((a) => ({ ...a })),
     duration: -1,
     rotation: "1",
+    ...over,
+  };
+}
+
+/** Inputs of the semver immutable tag rule of the `platform` project on the fake, with overrides. */
+export function immutableRuleInputs(
+  fake: FakeHarbor,
+  over: Partial<ImmutableRuleInputs> = {},
+): ImmutableRuleInputs {
+  return {
+    kind: "harbor:ImmutableTagRule",
+    connection: connOf(fake),
+    project: "platform",
+    tagPattern: RELEASE_TAG_PATTERN,
+    repoPattern: "**",
+    disabled: false,
+    ...over,
+  };
+}
+
+/** Inputs of the `platform` project's retention policy (the seed's) on the fake, with overrides. */
+export function retentionInputs(fake: FakeHarbor, over: Partial<RetentionInputs> = {}): RetentionInputs {
+  return {
+    kind: "harbor:RetentionPolicy",
+    connection: connOf(fake),
+    project: "platform",
+    keepLatestReleases: 10,
+    buildTagDays: 14,
+    schedule: "0 0 2 * * *",
+    foreverTags: ["stable", "lts"],
     ...over,
   };
 }
