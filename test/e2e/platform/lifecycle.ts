@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { Kube } from "../support/cluster";
-import { previewSteps, resourceSummary as summary, stepLabel } from "../support/output";
+import { PreviewStep, previewSteps, resourceSummary as summary, stepLabel } from "../support/output";
 import { previewWithPolicyPack } from "../support/policy-pack";
 import { failure } from "../support/proc";
 import { NAMESPACE } from "../support/workspace";
@@ -44,6 +44,19 @@ function summarizeTypes(types: string[]): string {
 export function lifecycleChecks(ctx: StackContext): void {
   const { stack, plan, report, need, pass, cli, cliOk } = ctx;
   const I = () => ctx.infra.get();
+  /** The steps `pulumi preview --diff` plans with one config value set (`--path`); the stack file is restored. */
+  async function previewOf(configPath: string, value: string): Promise<PreviewStep[]> {
+    const file = I().ws.stackFile(stack);
+    const saved = fs.readFileSync(file, "utf8");
+    try {
+      await cliOk(["config", "set", "--path", configPath, value]);
+      const r = await cli(["preview", "--diff", "--json"]);
+      assert.strictEqual(r.code, 0, failure(r));
+      return previewSteps(r.stdout);
+    } finally {
+      fs.writeFileSync(file, saved);
+    }
+  }
   /** Harbor's data-bound keys before the refused destroy (values compared, never printed). */
   let dataSecrets: Record<string, string> = {};
 
@@ -85,31 +98,21 @@ export function lifecycleChecks(ctx: StackContext): void {
 
   it("a config change (one more SAN) previews as a small in-place diff", async function () {
     need("up");
-    const { ws } = I();
-    const file = ws.stackFile(stack);
-    const saved = fs.readFileSync(file, "utf8");
     const alt = `e2e-alt.${plan.host.split(".").slice(1).join(".")}`;
-    try {
-      await cliOk(["config", "set", "--path", `${NAMESPACE}:tls.extraSans[${plan.extraSans.length}]`, alt]);
-      const r = await cli(["preview", "--diff", "--json"]);
-      assert.strictEqual(r.code, 0, failure(r));
-      const changed = previewSteps(r.stdout);
-      report.note(`${changed.length} steps: ${changed.map(stepLabel).join("; ")}`);
-      const recreated = changed.filter(
-        (st) =>
-          st.type.startsWith("kubernetes:") &&
-          ["replace", "create-replacement", "delete-replaced", "delete"].includes(st.op),
-      );
-      assert.deepStrictEqual(
-        recreated.map(stepLabel),
-        [],
-        "Kubernetes objects deleted and recreated for a data change (must update in place)",
-      );
-      assert.ok(changed.length > 0, "adding a SAN changed nothing?");
-      assert.ok(changed.length <= SMALL_DIFF, `${changed.length} steps for one SAN`);
-    } finally {
-      fs.writeFileSync(file, saved);
-    }
+    const changed = await previewOf(`${NAMESPACE}:tls.extraSans[${plan.extraSans.length}]`, alt);
+    report.note(`${changed.length} steps: ${changed.map(stepLabel).join("; ")}`);
+    const recreated = changed.filter(
+      (st) =>
+        st.type.startsWith("kubernetes:") &&
+        ["replace", "create-replacement", "delete-replaced", "delete"].includes(st.op),
+    );
+    assert.deepStrictEqual(
+      recreated.map(stepLabel),
+      [],
+      "Kubernetes objects deleted and recreated for a data change (must update in place)",
+    );
+    assert.ok(changed.length > 0, "adding a SAN changed nothing?");
+    assert.ok(changed.length <= SMALL_DIFF, `${changed.length} steps for one SAN`);
   });
 
   if (stack === "dev")
@@ -117,29 +120,19 @@ export function lifecycleChecks(ctx: StackContext): void {
       // The Harbor API resources trust the root only, and take Harbor's URL from the host, not from the release
       // (whose outputs a preview of its change makes unknown): their connection stays known and unchanged.
       need("up");
-      const { ws } = I();
-      const file = ws.stackFile(stack);
-      const saved = fs.readFileSync(file, "utf8");
-      try {
-        await cliOk(["config", "set", "--path", `${NAMESPACE}:tls.intermediateValidityYears`, "4"]);
-        const r = await cli(["preview", "--diff", "--json"]);
-        assert.strictEqual(r.code, 0, failure(r));
-        const changed = previewSteps(r.stdout);
-        report.note(`${changed.length} steps: ${summarizeTypes(changed.map((st) => st.type))}`);
-        assert.ok(
-          changed.some((st) => st.type === "tls:index/locallySignedCert:LocallySignedCert"),
-          "no new intermediate?",
-        );
-        assert.deepStrictEqual(
-          changed
-            .filter((st) => st.type === "pulumi-nodejs:dynamic:Resource" || /-pull-secret-/.test(st.label))
-            .map(stepLabel),
-          [],
-          "Harbor API resources (or the pull Secrets their robots feed) changed with the intermediate",
-        );
-      } finally {
-        fs.writeFileSync(file, saved);
-      }
+      const changed = await previewOf(`${NAMESPACE}:tls.intermediateValidityYears`, "4");
+      report.note(`${changed.length} steps: ${summarizeTypes(changed.map((st) => st.type))}`);
+      assert.ok(
+        changed.some((st) => st.type === "tls:index/locallySignedCert:LocallySignedCert"),
+        "no new intermediate?",
+      );
+      assert.deepStrictEqual(
+        changed
+          .filter((st) => st.type === "pulumi-nodejs:dynamic:Resource" || /-pull-secret-/.test(st.label))
+          .map(stepLabel),
+        [],
+        "Harbor API resources (or the pull Secrets their robots feed) changed with the intermediate",
+      );
     });
 
   if (stack === "dev")
