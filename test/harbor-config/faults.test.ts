@@ -12,7 +12,6 @@ import {
   retentionCrud,
   robotCrud,
 } from "../../components/harbor-config/crud";
-import { RELEASE_TAG_PATTERN } from "../../components/harbor-config/payloads";
 import { FakeHarbor, faultLedger, noteFaults } from "./support/fake-harbor";
 import {
   clientOf,
@@ -21,6 +20,8 @@ import {
   rejection,
   robotInputs as robot,
   startFake,
+  immutableRuleInputs,
+  retentionInputs,
 } from "./support/setup";
 
 // Root-level hook: runs after every test file, so the tally includes the client tests' faults too.
@@ -103,14 +104,7 @@ describe("harbor-config fault injection", function () {
     it("immutable rule: dropped after create → one rule", async () => {
       await projectCrud.create(clientOf(fake), project(fake));
       fake.inject({ kind: "drop-after", method: "POST", path: /immutabletagrules$/ });
-      await immutableRuleCrud.create(clientOf(fake), {
-        kind: "harbor:ImmutableTagRule",
-        connection: connOf(fake),
-        project: "platform",
-        tagPattern: RELEASE_TAG_PATTERN,
-        repoPattern: "**",
-        disabled: false,
-      });
+      await immutableRuleCrud.create(clientOf(fake), immutableRuleInputs(fake));
       assert.strictEqual(fake.immutableRules.size, 1);
       noteFaults(fake, 0, "recovered");
     });
@@ -118,15 +112,7 @@ describe("harbor-config fault injection", function () {
     it("retention: dropped after create → found through the project binding, one policy", async () => {
       await projectCrud.create(clientOf(fake), project(fake));
       fake.inject({ kind: "drop-after", method: "POST", path: "/retentions" });
-      const r = await retentionCrud.create(clientOf(fake), {
-        kind: "harbor:RetentionPolicy",
-        connection: connOf(fake),
-        project: "platform",
-        keepLatestReleases: 10,
-        buildTagDays: 14,
-        schedule: "0 0 2 * * *",
-        foreverTags: ["stable", "lts"],
-      });
+      const r = await retentionCrud.create(clientOf(fake), retentionInputs(fake));
       assert.strictEqual(fake.retentions.size, 1);
       assert.strictEqual(fake.retentions.get(r.outs.retentionId).rules.length, 4);
       noteFaults(fake, 0, "recovered");

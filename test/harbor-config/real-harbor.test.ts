@@ -9,23 +9,26 @@ import {
   auditForwardingCrud,
   AuditForwardingInputs,
   immutableRuleCrud,
-  ImmutableRuleInputs,
   projectCrud,
   purgeAuditCrud,
   PurgeAuditInputs,
   registryCrud,
   RegistryInputs,
   retentionCrud,
-  RetentionInputs,
   robotCrud,
 } from "../../components/harbor-config/crud";
-import {
-  PUSH_ROBOT_ACCESS,
-  RELEASE_TAG_PATTERN,
-  normalizeRegistryUrl,
-} from "../../components/harbor-config/payloads";
+import { PUSH_ROBOT_ACCESS, normalizeRegistryUrl } from "../../components/harbor-config/payloads";
 import { FakeHarbor, harborRegistryUrl } from "./support/fake-harbor";
-import { clientOf, connOf, projectInputs, rejection, robotInputs, startFake } from "./support/setup";
+import {
+  clientOf,
+  connOf,
+  immutableRuleInputs,
+  projectInputs,
+  rejection,
+  retentionInputs,
+  robotInputs,
+  startFake,
+} from "./support/setup";
 
 describe("harbor-config against Harbor v2.15.2's observed answers (issue 9)", () => {
   let fake: FakeHarbor;
@@ -159,15 +162,7 @@ describe("harbor-config against Harbor v2.15.2's observed answers (issue 9)", ()
 
   it("5c. retention rules are compared whole: a rule edited in Harbor's UI is drift, an untouched policy is not", async () => {
     await projectCrud.create(clientOf(fake), projectInputs(fake));
-    const inputs: RetentionInputs = {
-      kind: "harbor:RetentionPolicy",
-      connection: connOf(fake),
-      project: "platform",
-      keepLatestReleases: 10,
-      buildTagDays: 14,
-      schedule: "0 0 2 * * *",
-      foreverTags: ["stable", "lts"],
-    };
+    const inputs = retentionInputs(fake);
     const c = await retentionCrud.create(clientOf(fake), inputs);
     const same = await retentionCrud.read(clientOf(fake), c.id, c.outs);
     assert.deepStrictEqual(retentionCrud.diff(same.props!, inputs), { changes: false, replaces: [] });
@@ -192,14 +187,7 @@ describe("harbor-config against Harbor v2.15.2's observed answers (issue 9)", ()
 
   it("5d. adopting an enabled immutable rule (Harbor omits disabled: false) sends nothing", async () => {
     await projectCrud.create(clientOf(fake), projectInputs(fake));
-    const inputs: ImmutableRuleInputs = {
-      kind: "harbor:ImmutableTagRule",
-      connection: connOf(fake),
-      project: "platform",
-      tagPattern: RELEASE_TAG_PATTERN,
-      repoPattern: "**",
-      disabled: false,
-    };
+    const inputs = immutableRuleInputs(fake);
     const c = await immutableRuleCrud.create(clientOf(fake), inputs);
     fake.clearLog();
     const again = await immutableRuleCrud.create(clientOf(fake), inputs);
@@ -269,15 +257,10 @@ describe("harbor-config against Harbor v2.15.2's observed answers (issue 9)", ()
     );
     const bound = fake.projects.get(proxy.outs.projectId)!.metadata.retention_id;
     assert.ok(bound, "Harbor bound a policy to the proxy-cache project");
-    const c = await retentionCrud.create(clientOf(fake), {
-      kind: "harbor:RetentionPolicy",
-      connection: connOf(fake),
-      project: "hub-cache",
-      keepLatestReleases: 10,
-      buildTagDays: 14,
-      schedule: "0 0 2 * * *",
-      foreverTags: [],
-    });
+    const c = await retentionCrud.create(
+      clientOf(fake),
+      retentionInputs(fake, { project: "hub-cache", foreverTags: [] }),
+    );
     assert.strictEqual(String(c.outs.retentionId), bound);
     assert.strictEqual(c.outs.adopted, true);
     assert.strictEqual(fake.retentions.size, 1);
