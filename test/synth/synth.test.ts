@@ -217,10 +217,24 @@ describe("synth: CLI", function () {
     assert.deepStrictEqual(loaded("--stak", "dev"), [64, 0]);
     assert.deepStrictEqual(loaded("--stack", "staging", "--out", out), [2, 0]);
     assert.deepStrictEqual(loaded("--stack", "dev", "--config-file", bad, "--out", out), [2, 0]);
-    // The hook sees them when the synth runs (the check is not vacuous).
-    const [status, n] = loaded("--stack", "dev", "--out", out, "--quiet");
-    assert.strictEqual(status, 0);
-    assert.ok(n > 50, `${n} modules`);
+    // The hook sees them when the synth runs (the check is not vacuous), and a second one shows that the synth
+    // leaves TypeScript unloaded, though the SDK loads it when imported (tools/defer-typescript.ts).
+    const typescript = writeLoadedHook(path.join(out, "typescript-hook.js"), [
+      path.dirname(require.resolve("typescript/package.json")) + path.sep,
+    ]);
+    const r = spawnSync(
+      process.execPath,
+      ["--require", hook, "--require", typescript, CLI, "--stack", "dev", "--out", out, "--quiet"],
+      { encoding: "utf8" },
+    );
+    assert.strictEqual(r.status, 0, r.stderr);
+    const [heavy, ts] = r.stderr
+      .trimEnd()
+      .split("\n")
+      .slice(-2)
+      .map((l) => loadedCount(`${l}\n`));
+    assert.ok(heavy > 50, `${heavy} modules`);
+    assert.strictEqual(ts, 0, r.stderr);
     fs.rmSync(bad);
   });
 

@@ -7,6 +7,8 @@
  * with `--in-cluster`. Exit status: 0 drill passed, 1 drill failed, 2 the stack, its config or the Kubernetes
  * configuration is wrong or missing, 64 the command line is malformed.
  */
+// First, before anything loads the Pulumi SDK (../startup.ts).
+import "../startup";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";

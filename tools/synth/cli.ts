@@ -16,6 +16,8 @@
  * The program, the mock engine and the Pulumi SDK (~1 s to load) are loaded only once the command line and the
  * stack file are read: a usage error, an unknown stack or a malformed file is answered at once.
  */
+// First, before anything loads the Pulumi SDK (../startup.ts).
+import "../startup";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./root";

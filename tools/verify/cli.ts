@@ -7,6 +7,8 @@
  * (`stacks/Pulumi.<stack>.yaml`, or `--stack-file`). S3 credentials come from `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`); Kubernetes access from `$KUBECONFIG` (or `--context`).
  */
+// First, before anything loads the Pulumi SDK (../startup.ts).
+import "../startup";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
