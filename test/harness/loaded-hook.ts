@@ -20,5 +20,14 @@ export function writeLoadedHook(file: string, prefixes: string[]): string {
 
 /** The count the hook wrote at the end of a process's stderr; NaN when it is not there. */
 export function loadedCount(stderr: string): number {
-  return Number(/loaded (\d+)\n$/.exec(stderr)?.[1]);
+  return loadedCounts(stderr, 1)[0];
+}
+
+/**
+ * The counts of the last `n` hooks (in the order they were given with `--require`), written at the end of a
+ * process's stderr; NaN for a count that is not there.
+ */
+export function loadedCounts(stderr: string, n: number): number[] {
+  const lines = stderr.endsWith("\n") ? stderr.slice(0, -1).split("\n").slice(-n) : [];
+  return Array.from({ length: n }, (_, i) => Number(/loaded (\d+)$/.exec(lines[i] ?? "")?.[1]));
 }

@@ -6,7 +6,7 @@ import * as path from "path";
 import { ResourceDoc } from "../../tools/synth/render";
 import { parseStackConfig, SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
 import { ROOT } from "../harness";
-import { loadedCount, writeLoadedHook } from "../harness/loaded-hook";
+import { loadedCount, loadedCounts, writeLoadedHook } from "../harness/loaded-hook";
 
 const CLI = path.join(ROOT, "dist", "tools", "synth", "cli.js");
 
@@ -228,11 +228,7 @@ describe("synth: CLI", function () {
       { encoding: "utf8" },
     );
     assert.strictEqual(r.status, 0, r.stderr);
-    const [heavy, ts] = r.stderr
-      .trimEnd()
-      .split("\n")
-      .slice(-2)
-      .map((l) => loadedCount(`${l}\n`));
+    const [heavy, ts] = loadedCounts(r.stderr, 2);
     assert.ok(heavy > 50, `${heavy} modules`);
     assert.strictEqual(ts, 0, r.stderr);
     fs.rmSync(bad);
