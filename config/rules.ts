@@ -290,6 +290,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
           false,
           `true: Trivy pulls ${repos.join(" and ")} from this registry without credentials (the chart gives it none), so the mirror project must be public (readable by anyone who reaches the registry)`,
         );
+      if (repos && p.tagRetention)
+        add(
+          ["harborConfig", "projects", i, "tagRetention"],
+          true,
+          `false: the mirror project holds ${repos.join(" and ")}, whose tags (2, 1) are no releases: the project's daily tag retention deletes them and scans lose their vulnerability DB`,
+        );
     });
   }
 
