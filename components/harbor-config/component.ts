@@ -233,7 +233,12 @@ export class HarborConfig extends pulumi.ComponentResource {
     try {
       const plan = harborConfigPlan(args);
       // Children do not inherit the component's dependsOn: pass it on so nothing calls Harbor before it is up.
-      const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
+      // `deletedWith` goes to the Harbor API resources only (HarborApiArgs.deletedWith), not the pull Secrets.
+      const childOpts: pulumi.CustomResourceOptions = {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+        deletedWith: args.deletedWith,
+      };
       const connection = harborConnection(args);
       const host = args.registryHost
         ? pulumi.output(args.registryHost)

@@ -18,6 +18,13 @@ export interface HarborApiArgs {
   caBundlePem?: pulumi.Input<string>;
   /** Client timeouts/retries of the dynamic providers. Defaults: see `DEFAULT_RETRY_POLICY`. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * The resource whose deletion takes this Harbor and its data with it (the Harbor release). The Harbor API
+   * resources get it as their `deletedWith`: a destroy skips their deletes instead of calling an API that is
+   * going away. Only they get it, not the component: the engine hands a component's `deletedWith` down to every
+   * child, and the pull Secrets in the applications' namespaces must still be deleted. Default none.
+   */
+  deletedWith?: pulumi.Resource;
 }
 
 /** The connection every Harbor API resource of a component carries: a secret (it holds the admin password). */

@@ -13,6 +13,7 @@ export function harborConfigArgsFromConfig(
     url: pulumi.Input<string>;
     adminPassword: pulumi.Input<string>;
     caBundlePem?: pulumi.Input<string>;
+    deletedWith?: pulumi.Resource;
   },
 ): HarborConfigArgs | undefined {
   const hc = cfg.harborConfig;
@@ -21,6 +22,7 @@ export function harborConfigArgsFromConfig(
     url: harbor.url,
     adminPassword: harbor.adminPassword,
     caBundlePem: harbor.caBundlePem,
+    deletedWith: harbor.deletedWith,
     registryHost: cfg.host,
     projects: hc.projects,
     retention: hc.retention,

@@ -182,10 +182,15 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       // They wait for the release through dependsOn; their URL does not come from the release's outputs
       // (`harbor.url`), which a preview of any release change makes unknown, listing every one as an update.
       const harborApiUrl = this.harbor.host.apply((h) => `https://${h}`);
+      // A deletion of the Harbor release (a destroy) takes the Harbor API objects with it: the engine skips
+      // their deletes (`deletedWith`) instead of calling an API that is going away, where a project holding
+      // images refuses its delete (that failed every destroy of a used dev stack). Where Harbor's database
+      // outlives the release (retained PVCs, an external database) they stay there and the next `up` adopts them.
       const hcArgs = harborConfigArgsFromConfig(cfg, {
         url: harborApiUrl,
         adminPassword: this.harbor.adminPassword,
         caBundlePem: harborApiCaPem,
+        deletedWith: this.harbor.release,
       });
       this.harborConfig = hcArgs
         ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
@@ -196,6 +201,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         url: harborApiUrl,
         adminPassword: this.harbor.adminPassword,
         caBundlePem: harborApiCaPem,
+        deletedWith: this.harbor.release,
       };
       const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
       this.harborReplication = this.replicas
@@ -210,6 +216,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         adminPassword: this.harbor.adminPassword,
         caBundlePem,
         harborApiCaPem,
+        harborRelease: this.harbor.release,
         backupBucketName: this.storage.backupBucketName,
         backupBucketArn: this.storage.backupBucketArn,
       });

@@ -76,6 +76,8 @@ export function replicationTargetArgsFromConfig(
     caBundlePem?: pulumi.Output<string>;
     /** What the Harbor API client trusts (the platform's root). Default: {@link caBundlePem}. */
     harborApiCaPem?: pulumi.Output<string>;
+    /** The Harbor release: its deletion takes the replication robot with it (`HarborApiArgs.deletedWith`). */
+    harborRelease?: pulumi.Resource;
     backupBucketName: pulumi.Input<string>;
     backupBucketArn: pulumi.Input<string>;
   },
@@ -87,6 +89,7 @@ export function replicationTargetArgsFromConfig(
       url: inputs.harborUrl,
       adminPassword: inputs.adminPassword,
       caBundlePem: inputs.harborApiCaPem ?? inputs.caBundlePem,
+      deletedWith: inputs.harborRelease,
     },
     registryUrl: `https://${cfg.host}`,
     caBundlePem: inputs.caBundlePem,

@@ -27,7 +27,11 @@ export class HarborReplication extends pulumi.ComponentResource {
     super("registry-platform:replication:HarborReplication", name, {}, opts);
     const connection = harborConnection(args.harbor);
     // Children do not inherit the component's dependsOn (Harbor up, projects created): pass it on.
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
+    const childOpts: pulumi.CustomResourceOptions = {
+      parent: this,
+      dependsOn: opts?.dependsOn,
+      deletedWith: args.harbor.deletedWith,
+    };
     this.endpoints = {};
     this.policies = {};
     for (const peer of args.peers) {

@@ -81,7 +81,7 @@ export class ReplicationTarget extends pulumi.ComponentResource {
         permissions: replicationRobotPermissions(projects, allowDeletion),
         rotation: args.robot.rotation ?? "1",
       },
-      { parent: this, dependsOn: opts?.dependsOn },
+      { parent: this, dependsOn: opts?.dependsOn, deletedWith: args.harbor.deletedWith },
     );
     this.robotSecret = pulumi.secret(this.robot.secret);
     const b = args.backupBucket;

@@ -8,7 +8,7 @@ import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as fs from "fs";
 import * as path from "path";
 import { PlatformConfig, platformConfig, RegistryPlatform } from "../../components";
-import { ROOT, runComponent } from "../harness";
+import { ROOT, runComponent, stackRun } from "../harness";
 
 const TOKEN = "registry-platform:platform:RegistryPlatform";
 
@@ -127,6 +127,40 @@ describe("RegistryPlatform (library use)", function () {
       assert.strictEqual(rec.inputs(r).connection.caPem, root, r.name);
     }
   });
+
+  for (const stack of ["dev", "prod-apne1", "prod-apne2"])
+    it(`${stack}: every Harbor API resource is deleted with the Harbor release (deletedWith); nothing else is`, async () => {
+      const rec = await stackRun(stack);
+      const release = rec.one("kubernetes:helm.sh/v3:Release", "registry-harbor-release");
+      const harborApi = rec.byType("pulumi-nodejs:dynamic:Resource");
+      const kinds = new Set(
+        harborApi.map((r) =>
+          r.name.replace(/^registry-(harbor-config|harbor-replication|replication-target)-.*$/, "$1"),
+        ),
+      );
+      assert.ok(harborApi.length >= 8, `${harborApi.length} Harbor API resources`);
+      // The replica has the replication robot, the primary the endpoints and policies: all three components.
+      if (stack === "prod-apne1") assert.ok(kinds.has("replication-target"), [...kinds].join());
+      if (stack === "prod-apne2") assert.ok(kinds.has("harbor-replication"), [...kinds].join());
+      assert.deepStrictEqual(
+        harborApi.filter((r) => r.deletedWith !== release.urn).map((r) => r.name),
+        [],
+        "Harbor API resources without deletedWith: the release",
+      );
+      // No other resource has it, components included: the engine hands a component's deletedWith down to every
+      // child (seen on the real engine: the dev destroy left the pull Secret in `default`), and the pull Secrets,
+      // buckets, keys and the release itself are deleted as usual.
+      assert.deepStrictEqual(
+        rec.all
+          .filter((r) => r.deletedWith !== undefined && r.type !== "pulumi-nodejs:dynamic:Resource")
+          .map((r) => r.name),
+        [],
+      );
+      assert.ok(
+        rec.byType("kubernetes:core/v1:Secret").some((r) => /pull-secret/.test(r.name)),
+        "no pull Secret",
+      );
+    });
 
   it("creates its own providers as children when none are given", async () => {
     const rec = await runComponent(() => {

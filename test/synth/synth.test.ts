@@ -68,6 +68,11 @@ describe("synth: CLI", function () {
       assert.match(r.urn, /^urn:pulumi:prod-apne2::registry-platform::/);
       assert.ok(Array.isArray(r.dependencies));
     }
+    // Options as registered: the Harbor API resources name the release they are deleted with.
+    const release = resources.find((r) => r.name === "registry-harbor-release")!;
+    const harborApi = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource");
+    assert.ok(harborApi.length > 0);
+    for (const r of harborApi) assert.strictEqual(r.options?.deletedWith, release.urn, r.name);
     assert.strictEqual(outputs.registryHost, "registry.apne2.example.com");
     const text =
       fs.readFileSync(path.join(out, "prod-apne2", "resources.json"), "utf8") + JSON.stringify(outputs);

@@ -26,6 +26,8 @@ export interface Registration {
   protect: boolean;
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
+  /** URN of the resource whose deletion also deletes this one (`deletedWith`): the engine then skips its delete. */
+  deletedWith?: string;
   ignoreChanges: string[];
   additionalSecretOutputs: string[];
   /** Inputs as sent to the engine; secrets tagged (use {@link reveal} / {@link secretPaths} in tests). */
@@ -68,6 +70,7 @@ type Req = {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
+  getDeletedwith(): string;
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -138,6 +141,7 @@ export async function runOnMocks(
         protect: req.getProtect(),
         retainOnDelete: req.getRetainondelete(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        deletedWith: req.getDeletedwith() || undefined,
         ignoreChanges: req.getIgnorechangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         wire: {},

@@ -15,6 +15,8 @@ export interface ResourceDoc {
     protect?: true;
     retainOnDelete?: true;
     deleteBeforeReplace?: true;
+    /** URN of the resource whose deletion takes this one with it: a delete of both skips this one's. */
+    deletedWith?: string;
     ignoreChanges?: string[];
     additionalSecretOutputs?: string[];
   };
@@ -36,6 +38,7 @@ export function resourceDocs(result: SynthResult): ResourceDoc[] {
     if (r.protect) options.protect = true;
     if (r.retainOnDelete) options.retainOnDelete = true;
     if (r.deleteBeforeReplace) options.deleteBeforeReplace = true;
+    if (r.deletedWith) options.deletedWith = r.deletedWith;
     if (r.ignoreChanges.length) options.ignoreChanges = r.ignoreChanges;
     if (r.additionalSecretOutputs.length) options.additionalSecretOutputs = r.additionalSecretOutputs;
     return {

@@ -166,9 +166,14 @@ export function lifecycleChecks(ctx: StackContext): void {
     });
 
   if (!plan.protected)
-    it("`pulumi destroy` empties the stack, its namespaces and Harbor", async function () {
+    it("`pulumi destroy` empties the stack and its namespaces; Harbor goes with them, its API is not called (a project holding images does not block it)", async function () {
       need("up");
       const { kube } = I();
+      const h = I().ingress.harbor(plan.host)!;
+      // An image pushed to a project: Harbor refuses to delete that project (HTTP 412, as real Harbor does).
+      const used = h.projectByName(plan.projects[0].name)!;
+      used.repo_count = 1;
+      h.clearLog();
       const r = await cliOk(["destroy", "--yes", "--skip-preview"]);
       report.note(JSON.stringify(summary(r.stdout)));
       assert.deepStrictEqual(await I().ws.resources(stack), []);
@@ -184,13 +189,13 @@ export function lifecycleChecks(ctx: StackContext): void {
             undefined,
             `${ns}/harbor-${p.name}-pull left`,
           );
-      const h = I().ingress.harbor(plan.host)!;
+      // The Harbor API resources are deleted with the Harbor release (deletedWith): no request deletes what the
+      // release's namespace takes with it (its database volume, in this stack).
       assert.deepStrictEqual(
-        [...h.projects.values()].map((p) => p.name),
+        h.writes().map((w) => `${w.method} ${w.path}`),
         [],
-        "Harbor projects left",
+        "requests that changed Harbor during the destroy",
       );
-      assert.strictEqual(h.robots.size, 0, "Harbor robots left");
     });
   else
     it("`pulumi destroy` of the protected stack refuses; every protected resource and Harbor's namespace stay", async function () {
