@@ -52,8 +52,9 @@ export const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { message: "an AWS region code such as ap-northeast-2" });
 
-export const httpsUrl = z.string().regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, {
-  message: "an absolute http(s) URL such as https://minio.example.internal:9000",
+/** The S3 endpoint: scheme, host and port only (Harbor's chart takes no path, and drops `secure: false`). */
+export const httpsUrl = z.string().regex(/^https?:\/\/[^\s/:]+(:\d{1,5})?\/?$/, {
+  message: "an http(s) URL with scheme and no path, such as https://minio.example.internal:9000",
 });
 
 const positiveInt = z.number().int().positive();
@@ -130,7 +131,11 @@ export const tlsSection = z
     /** Key algorithm for generated keys: ECDSA P-384 (default) or RSA 4096. */
     keyAlgorithm: z.enum(KEY_ALGORITHMS).default("ECDSA"),
     /** Subject organization of generated certificates. */
-    organization: z.string().min(1).max(64).default("registry-platform"),
+    organization: z
+      .string()
+      .max(64)
+      .regex(/\S/, { message: "1-64 characters, not only blanks" })
+      .default("registry-platform"),
     rootValidityYears: positiveInt.max(30).default(10),
     intermediateValidityYears: positiveInt.max(20).default(5),
     /** Server certificate validity; browsers and Apple clients refuse more than 397 days. */
