@@ -15,25 +15,30 @@ export const storageQuantity = z
   .string({ error: SIZE_FORM })
   .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/, { message: SIZE_FORM });
 
+const CRON5_FORM =
+  "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)";
+const CRON6_FORM = "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'";
+
 /** Five-field cron expression (minute hour day-of-month month day-of-week). */
 export const cron5 = z
   .string()
-  .regex(/^(\S+\s+){4}\S+$/, { message: "a 5-field cron expression such as '0 7 * * *'" })
+  // `abort`: a wrong field count is one problem, not also the field check's.
+  .regex(/^(\S+\s+){4}\S+$/, { message: CRON5_FORM, abort: true })
   .refine(
     (s) => {
       const fields = s.trim().split(/\s+/);
       return fields.length === 5 && fields.every((f, i) => cronFieldOk(f, i));
     },
-    {
-      message:
-        "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)",
-    },
+    { message: CRON5_FORM },
   );
 
 /** Six-field cron (Harbor's scheduler: second minute hour day month weekday). */
 export const cron6 = z
   .string()
-  .regex(/^(\S+\s+){5}\S+$/, { message: "a 6-field cron expression (with seconds) such as '0 0 3 * * 0'" })
+  .regex(/^(\S+\s+){5}\S+$/, {
+    message: CRON6_FORM,
+    abort: true,
+  })
   .refine(
     (s) => {
       const fields = s.trim().split(/\s+/);
@@ -42,9 +47,7 @@ export const cron6 = z
         fields.every((f, i) => (i === 0 ? cronRangeOk(f, 0, 59) : cronFieldOk(f, i - 1)))
       );
     },
-    {
-      message: "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'",
-    },
+    { message: CRON6_FORM },
   );
 
 const CRON_LIMITS: [number, number][] = [
@@ -64,7 +67,8 @@ function cronFieldOk(field: string, index: number): boolean {
 export function cronRangeOk(field: string, lo: number, hi: number): boolean {
   return field.split(",").every((part) => {
     const [range, step] = part.split("/");
-    if (step !== undefined && !/^\d+$/.test(step)) return false;
+    // A step of 0 never fires: robfig/cron (Velero) and Harbor's scheduler refuse it.
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) === 0)) return false;
     if (range === "*" || range === "?") return true;
     const m = /^(\d+)(?:-(\d+))?$/.exec(range);
     if (!m) return false;
