@@ -85,6 +85,7 @@ export const timeZone = z.string().refine((tz) => isKnownTimeZone(tz), {
 
 /** The runtime's canonical zone names, read on first use. */
 let canonicalZones: ReadonlySet<string> | undefined;
+let lowerCanonicalZones: ReadonlySet<string> | undefined;
 
 export function isKnownTimeZone(tz: string): boolean {
   if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
@@ -92,6 +93,11 @@ export function isKnownTimeZone(tz: string): boolean {
   // US/Pacific) but its first construction loads the zone data, 15-40 ms of every synth.
   canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
   if (canonicalZones.has(tz)) return true;
+  // The runtime matches zone names in any case; Go's zone lookup (Velero's CRON_TZ, the API server's check of a
+  // CronJob's timeZone) does not: "asia/seoul" is unknown there. Every IANA name's segments start uppercase.
+  lowerCanonicalZones ??= new Set([...canonicalZones].map((z) => z.toLowerCase()));
+  if (lowerCanonicalZones.has(tz.toLowerCase())) return false;
+  if (!tz.split("/").every((segment) => /^[A-Z]/.test(segment))) return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;
