@@ -43,10 +43,24 @@ export const dnsName = z
     message: "a lowercase DNS name such as registry.example.com",
   });
 
-/** S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation). */
+const BUCKET_NAME_FORM =
+  "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+
+/**
+ * S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation, and
+ * the rules S3 refuses a name for at create time).
+ */
 export const bucketName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name: 3-63 of [a-z0-9.-]" });
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: BUCKET_NAME_FORM, abort: true })
+  .refine(
+    (s) =>
+      !s.includes("..") &&
+      !/^\d{1,3}(\.\d{1,3}){3}$/.test(s) &&
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) &&
+      !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
+    { message: BUCKET_NAME_FORM },
+  );
 
 export const awsRegion = z
   .string()

@@ -55,7 +55,7 @@ describe("config: value forms the system behind them refuses", () => {
       "xn--registry",
       "sthree-registry",
       "registry-s3alias",
-      "reg.-x",
+      "logs--ol-s3",
     ]) {
       const lines = issuesOf({ storage: { ...storage, registryBucket: name } }, "storage.registryBucket");
       assert.strictEqual(lines.length, 1, `${name}: ${lines.join("\n")}`);
