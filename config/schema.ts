@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../components/storage/rules";
-import { k8sNameSchema as k8sName } from "./sections/common";
+import { isPort, k8sNameSchema as k8sName } from "./sections/common";
 import { airGappedSchema, chartsSection, helmSection, imagesSection } from "./sections/artifacts";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
@@ -67,9 +67,13 @@ export const awsRegion = z
   .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { message: "an AWS region code such as ap-northeast-2" });
 
 /** The S3 endpoint: scheme, host and port only (Harbor's chart takes no path, and drops `secure: false`). */
-export const httpsUrl = z.string().regex(/^https?:\/\/[^\s/:]+(:\d{1,5})?\/?$/, {
-  message: "an http(s) URL with scheme and no path, such as https://minio.example.internal:9000",
-});
+const ENDPOINT_FORM = "an http(s) URL with scheme and no path, such as https://minio.example.internal:9000";
+export const httpsUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/:]+(:\d{1,5})?\/?$/, { message: ENDPOINT_FORM, abort: true })
+  .refine((s) => !/:\d+\/?$/.test(s) || isPort(/:(\d+)\/?$/.exec(s)![1]), {
+    message: `${ENDPOINT_FORM} (port 1-65535)`,
+  });
 
 const positiveInt = z.number().int().positive();
 

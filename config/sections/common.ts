@@ -13,7 +13,21 @@ const SIZE_FORM = 'a size string with a unit, such as "5Gi" (Ki, Mi, Gi, Ti, Pi,
  */
 export const storageQuantity = z
   .string({ error: SIZE_FORM })
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/, { message: SIZE_FORM });
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/, { message: SIZE_FORM, abort: true })
+  // Kubernetes refuses a PVC request of zero.
+  .refine((s) => parseFloat(s) > 0, { message: `${SIZE_FORM}, more than 0` });
+
+/** A TCP port 1-65535 written in decimal, without leading zeros. */
+export function isPort(text: string): boolean {
+  const n = Number(text);
+  return /^[1-9]\d{0,4}$/.test(text) && n <= 65535;
+}
+
+/** `host:port`, the port 1-65535. */
+export const hostPort = z
+  .string()
+  .regex(/^[^\s:/]+:\d{1,5}$/, { message: "host:port (port 1-65535)", abort: true })
+  .refine((s) => isPort(s.slice(s.lastIndexOf(":") + 1)), { message: "host:port (port 1-65535)" });
 
 const CRON5_FORM =
   "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cron6, k8sNameSchema } from "./common";
+import { cron6, hostPort, k8sNameSchema } from "./common";
 
 export const SEVERITIES = ["none", "low", "medium", "high", "critical"] as const;
 export const PROXY_CACHE_TYPES = ["docker-hub", "docker-registry", "quay", "github-ghcr", "harbor"] as const;
@@ -58,10 +58,7 @@ export const harborConfigSection = z
         purgeSchedule: cron6.default("0 0 4 * * *"),
         retentionHours: z.number().int().min(24).default(2160),
         /** syslog endpoint `host:port` to forward audit logs to. */
-        forwardEndpoint: z
-          .string()
-          .regex(/^[^\s:]+:\d{1,5}$/, { message: "host:port" })
-          .optional(),
+        forwardEndpoint: hostPort.optional(),
       })
       .prefault({}),
     proxyCaches: z

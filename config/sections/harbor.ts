@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { k8sNameSchema, storageQuantity } from "./common";
+import { hostPort, k8sNameSchema, storageQuantity } from "./common";
 
 export const EXPOSE_TYPES = ["ingress", "loadBalancer"] as const;
 export const DB_TYPES = ["internal", "external"] as const;
@@ -41,10 +41,7 @@ export const harborSection = z
       .strictObject({
         type: z.enum(DB_TYPES).default("internal"),
         /** external: `host:port`. */
-        addr: z
-          .string()
-          .regex(/^[^\s:/]+:\d{1,5}$/, { message: "host:port" })
-          .optional(),
+        addr: hostPort.optional(),
         size: storageQuantity.default("1Gi"),
       })
       .prefault({}),
