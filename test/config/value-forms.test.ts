@@ -102,6 +102,6 @@ describe("config: value forms the system behind them refuses", () => {
       "policy.signatures.keyless.issuer",
     );
     assert.strictEqual(lines.length, 1, lines.join("\n"));
-    assert.match(lines[0], /\| "github" \| an https URL of the OIDC issuer, such as https:\/\//);
+    assert.match(lines[0], /\| "github" \| an http\(s\) URL of the OIDC issuer, such as https:\/\//);
   });
 });
