@@ -9,6 +9,7 @@ import { pemIssues } from "./pem";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
 import { isOfflineStandIn, isSecretKey, SECRET_KEYS, SecretKey, setSecretCommand } from "./secrets";
 import { crossChecks } from "./rules";
+import { CHART_DEFAULT_ADMIN_PASSWORD } from "../components/harbor/resolve";
 
 export { PRODUCTION_MIN_RETENTION_DAYS } from "./rules";
 
@@ -166,8 +167,34 @@ export function parsePlatformConfig(
       src.now,
     ),
   );
+  issues.push(...adminPasswordIssues(secretTexts.harborAdminPassword));
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, config };
+}
+
+/**
+ * The Harbor component refuses the chart's default admin password and one shorter than 8 characters, but only
+ * when given as a plain string: from the stack config it is a secret Output, so the text is checked here. The
+ * value is never rendered.
+ */
+function adminPasswordIssues(text: string | undefined): ConfigIssue[] {
+  if (text === undefined) return [];
+  const found =
+    text === CHART_DEFAULT_ADMIN_PASSWORD
+      ? "the Harbor chart's default password"
+      : text.length < 8
+        ? "a password shorter than 8 characters"
+        : undefined;
+  if (found === undefined) return [];
+  return [
+    {
+      key: `${NAMESPACE}:harborAdminPassword`,
+      found,
+      allowed:
+        "a password of at least 8 characters other than the chart's default (or unset: one is generated)",
+      fix: setSecretCommand("harborAdminPassword"),
+    },
+  ];
 }
 
 /** Like {@link parsePlatformConfig} but throws one {@link ConfigError} listing every problem. */

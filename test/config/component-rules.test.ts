@@ -156,3 +156,18 @@ describe("config: combinations a component refuses are config errors, before any
     assert.ok(!lines.join("\n").includes("pa55word"), lines.join("\n"));
   });
 });
+
+describe("config: the Harbor admin password the component refuses", () => {
+  for (const [what, pw] of [
+    ["the chart's default", "Harbor12345"],
+    ["shorter than 8 characters", "Ab1xyz"],
+  ] as const)
+    it(`is a config error when it is ${what}, without the value in the message`, async () => {
+      const lines = await rejectedByProgram(withSecret(stackFile("dev"), "harborAdminPassword", pw));
+      has(
+        lines,
+        /^registry-platform:harborAdminPassword \| .* \| a password of at least 8 characters other than the chart's default/,
+      );
+      assert.ok(!lines.join("\n").includes(pw), lines.join("\n"));
+    });
+});
