@@ -135,8 +135,9 @@ export function parsePlatformConfig(
   // to generate than it saves on one parse (the stack's first parse took ~45 ms with it, ~24 ms without).
   const parsed = configSchema.safeParse(data, { reportInput: true, jitless: true });
   if (!parsed.success) {
+    const shapeIssues: ConfigIssue[] = [];
     for (const zi of parsed.error.issues) {
-      issues.push(
+      shapeIssues.push(
         ...fromZodIssue(
           zi,
           () => false,
@@ -144,32 +145,110 @@ export function parsePlatformConfig(
         ),
       );
     }
+    issues.push(...shapeIssues);
+    // Every problem at once (SPEC R9.2): the rules that span keys run on the config without the values of the
+    // wrong form (their defaults instead), and report what does not involve those keys.
+    const repaired = withoutInvalidValues(data, parsed.error.issues);
+    if (repaired) {
+      const reported = shapeIssues.map((i) => i.key.slice(NAMESPACE.length + 1));
+      const rules = ruleIssues(resolve(repaired.raw, src, secrets), src, secretTexts, !repaired.hostReplaced);
+      issues.push(...rules.filter((i) => !involvesReported(i, reported)));
+    }
     return { ok: false, issues: sortIssues(issues) };
   }
-  const raw = parsed.data;
-  const config = resolve(raw, src, secrets);
-  issues.push(...crossChecks(config, src));
-  issues.push(
-    ...pemIssues(
-      {
-        mode: config.tls.mode,
-        host: config.host,
-        extraSans: config.tls.extraSans,
-        serverValidityDays: config.tls.serverValidityDays,
-        rootCertPem: config.tls.rootCertPem,
-        intermediateCertPem: config.tls.intermediateCertPem,
-        serverCertPem: config.tls.serverCertPem,
-        extraCaBundles: config.tls.extraCaBundles,
-        allowExamples: src.allowStandIns,
-        intermediateKeyPem: secretTexts.tlsIntermediateKeyPem,
-        serverKeyPem: secretTexts.tlsServerKeyPem,
-      },
-      src.now,
-    ),
-  );
-  issues.push(...adminPasswordIssues(secretTexts.harborAdminPassword));
+  const config = resolve(parsed.data, src, secrets);
+  issues.push(...ruleIssues(config, src, secretTexts, true));
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, config };
+}
+
+/** The rules that span keys or depend on the environment, the PEM checks and the admin password's. */
+function ruleIssues(
+  config: PlatformConfig,
+  src: ConfigSource,
+  secretTexts: Partial<Record<SecretKey, string>>,
+  withPems: boolean,
+): ConfigIssue[] {
+  const out = crossChecks(config, src);
+  if (withPems)
+    out.push(
+      ...pemIssues(
+        {
+          mode: config.tls.mode,
+          host: config.host,
+          extraSans: config.tls.extraSans,
+          serverValidityDays: config.tls.serverValidityDays,
+          rootCertPem: config.tls.rootCertPem,
+          intermediateCertPem: config.tls.intermediateCertPem,
+          serverCertPem: config.tls.serverCertPem,
+          extraCaBundles: config.tls.extraCaBundles,
+          allowExamples: src.allowStandIns,
+          intermediateKeyPem: secretTexts.tlsIntermediateKeyPem,
+          serverKeyPem: secretTexts.tlsServerKeyPem,
+        },
+        src.now,
+      ),
+    );
+  out.push(...adminPasswordIssues(secretTexts.harborAdminPassword));
+  return out;
+}
+
+/** Stands in for a `host` of the wrong form while the other rules run (the PEM checks are skipped then). */
+const HOST_STAND_IN = "registry.invalid";
+
+/**
+ * `data` without the values the schema refused, parsed again: each refused value is removed (a value inside
+ * a list removes the whole list) so its default applies; a refused `host` gets a stand-in. Undefined when that
+ * does not give a valid config (a required key such as `environment` is wrong).
+ */
+function withoutInvalidValues(
+  data: Record<string, unknown>,
+  zodIssues: readonly z.core.$ZodIssue[],
+): { raw: Raw; hostReplaced: boolean } | undefined {
+  const copy = structuredClone(data);
+  let hostReplaced = false;
+  for (const zi of zodIssues) {
+    const paths = zi.code === "unrecognized_keys" ? zi.keys.map((k) => [...zi.path, k]) : [[...zi.path]];
+    for (const path of paths) {
+      if (path.length === 0) return undefined;
+      if (path.length === 1 && path[0] === "host") {
+        copy.host = HOST_STAND_IN;
+        hostReplaced = true;
+        continue;
+      }
+      // Cut at the first list on the path: removing one item would renumber the others.
+      const cut = path.findIndex((p) => typeof p === "number");
+      const keep = cut < 0 ? path : path.slice(0, cut);
+      let parent: unknown = copy;
+      for (const p of keep.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[p];
+      if (parent !== null && typeof parent === "object" && !Array.isArray(parent))
+        delete (parent as Record<PropertyKey, unknown>)[keep[keep.length - 1]];
+    }
+  }
+  const again = configSchema.safeParse(copy, { jitless: true });
+  return again.success ? { raw: again.data, hostReplaced } : undefined;
+}
+
+/**
+ * True when `issue` is about a key already reported for its form, or one inside or around it, or when its
+ * allowed text names such a key (a rule that depends on it, e.g. "... when storage.provider is ...").
+ */
+function involvesReported(issue: ConfigIssue, reported: readonly string[]): boolean {
+  const key = issue.key.slice(NAMESPACE.length + 1);
+  return reported.some((r) => {
+    const base = r.replace(/\[.*$/, "");
+    if (key === r || key === base) return true;
+    if (key.startsWith(`${base}.`) || key.startsWith(`${base}[`) || base.startsWith(`${key}.`)) return true;
+    // The key and its shorter forms (harbor.trivy.enabled, trivy.enabled) as words of the allowed text.
+    const segments = base.split(".");
+    return segments.some((_, i) => {
+      const name = segments.slice(i).join(".");
+      return (
+        (i === 0 || i < segments.length - 1) &&
+        new RegExp(`(^|[^\\w.])${name.replace(/\./g, "\\.")}($|[^\\w])`).test(issue.allowed)
+      );
+    });
+  });
 }
 
 /**

@@ -105,3 +105,53 @@ describe("config: value forms the system behind them refuses", () => {
     assert.match(lines[0], /\| "github" \| an http\(s\) URL of the OIDC issuer, such as https:\/\//);
   });
 });
+
+describe("config: every problem at once (SPEC R9.2)", () => {
+  it("a value of the wrong form does not hide the rules that span keys or depend on the environment", () => {
+    const storage = JSON.parse(stackFile("prod-apne2").config["registry-platform:storage"]) as Record<
+      string,
+      unknown
+    >;
+    const lines = configIssues(
+      stackWith("prod-apne2", {
+        host: "Registry_Host",
+        storage: { ...storage, forceDestroy: true },
+        harbor: { replicas: 1, database: { size: "5Gb" } },
+      }),
+    );
+    const keys = lines.map((l) => l.split(" | ")[0]);
+    assert.deepStrictEqual(
+      keys.filter((k) => !k.endsWith("Password")),
+      [
+        "registry-platform:harbor.database.size",
+        "registry-platform:harbor.replicas",
+        "registry-platform:host",
+        // Two rules of prod refuse it (dev only; not while protect is true).
+        "registry-platform:storage.forceDestroy",
+        "registry-platform:storage.forceDestroy",
+      ],
+      lines.join("\n"),
+    );
+  });
+
+  it("a rule about a key whose own value is wrong is not reported twice, nor one that depends on it", () => {
+    const lines = configIssues(
+      stackWith("dev", {
+        storage: { provider: "S3", endpoint: "https://minio.example.internal:9000" },
+        tls: { mode: "byo", rootCertPem: "x" },
+      }),
+    );
+    const keys = lines.map((l) => l.split(" | ")[0]);
+    // Not "storage.endpoint: nothing when storage.provider is aws" nor "tls.mode: byo-... when PEMs are given";
+    // the root PEM's content is wrong whatever the mode.
+    assert.deepStrictEqual(
+      keys,
+      [
+        "registry-platform:storage.provider",
+        "registry-platform:tls.mode",
+        "registry-platform:tls.rootCertPem",
+      ],
+      lines.join("\n"),
+    );
+  });
+});
