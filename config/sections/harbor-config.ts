@@ -9,6 +9,9 @@ const projectName = z
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, { message: "a Harbor project name: lowercase [a-z0-9._-]" })
   .max(255);
 
+/** The largest quota whose bytes (`quotaGiB × 2^30`) fit Harbor's int64 `storage_limit`. */
+const MAX_QUOTA_GIB = 8_589_934_591; // floor((2^63 - 1) / 2^30)
+
 /** `registry-platform:harborConfig` — Harbor configured as code (SPEC R4). */
 export const harborConfigSection = z
   .strictObject({
@@ -26,7 +29,7 @@ export const harborConfigSection = z
           /** Only allow pulls of cosign-signed artifacts. */
           cosign: z.boolean().default(false),
           /** Storage quota in GiB; -1 = unlimited. */
-          quotaGiB: z.number().int().min(-1).default(-1),
+          quotaGiB: z.number().int().min(-1).max(MAX_QUOTA_GIB).default(-1),
           /** Namespaces that get a pull secret for this project's pull robot. */
           pullSecretNamespaces: z.array(k8sNameSchema).default([]),
           /**

@@ -155,3 +155,18 @@ describe("config: every problem at once (SPEC R9.2)", () => {
     );
   });
 });
+
+describe("config: a Harbor project quota Harbor can store", () => {
+  it("a quotaGiB whose bytes overflow Harbor's int64 storage_limit is refused", () => {
+    const hc = JSON.parse(stackFile("dev").config["registry-platform:harborConfig"]) as Record<
+      string,
+      unknown
+    >;
+    const lines = issuesOf(
+      { harborConfig: { ...hc, projects: [{ name: "big", quotaGiB: 1e12 }] } },
+      "harborConfig.projects[0].quotaGiB",
+    );
+    assert.strictEqual(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /\| 1000000000000 \| a (whole )?number <= 8589934591/);
+  });
+});
