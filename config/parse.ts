@@ -9,6 +9,7 @@ import { pemIssues } from "./pem";
 import { configSchema, Environment, LockMode, RawConfig } from "./schema";
 import { isOfflineStandIn, isSecretKey, SECRET_KEYS, SecretKey, setSecretCommand } from "./secrets";
 import { crossChecks } from "./rules";
+import { adminPasswordIssues, involvesReported, withoutInvalidValues } from "./partial";
 
 export { PRODUCTION_MIN_RETENTION_DAYS } from "./rules";
 
@@ -134,8 +135,9 @@ export function parsePlatformConfig(
   // to generate than it saves on one parse (the stack's first parse took ~45 ms with it, ~24 ms without).
   const parsed = configSchema.safeParse(data, { reportInput: true, jitless: true });
   if (!parsed.success) {
+    const shapeIssues: ConfigIssue[] = [];
     for (const zi of parsed.error.issues) {
-      issues.push(
+      shapeIssues.push(
         ...fromZodIssue(
           zi,
           () => false,
@@ -143,31 +145,52 @@ export function parsePlatformConfig(
         ),
       );
     }
+    issues.push(...shapeIssues);
+    // Every problem at once (SPEC R9.2): the rules that span keys run on the config without the values of the
+    // wrong form (their defaults instead), and report what does not involve those keys.
+    const repaired = withoutInvalidValues(data, parsed.error.issues);
+    if (repaired) {
+      const reported = shapeIssues.map((i) => i.key.slice(NAMESPACE.length + 1));
+      const rules = ruleIssues(resolve(repaired.raw, src, secrets), src, secretTexts, !repaired.hostReplaced);
+      issues.push(...rules.filter((i) => !involvesReported(i, reported)));
+    }
     return { ok: false, issues: sortIssues(issues) };
   }
-  const raw = parsed.data;
-  const config = resolve(raw, src, secrets);
-  issues.push(...crossChecks(config, src));
-  issues.push(
-    ...pemIssues(
-      {
-        mode: config.tls.mode,
-        host: config.host,
-        extraSans: config.tls.extraSans,
-        serverValidityDays: config.tls.serverValidityDays,
-        rootCertPem: config.tls.rootCertPem,
-        intermediateCertPem: config.tls.intermediateCertPem,
-        serverCertPem: config.tls.serverCertPem,
-        extraCaBundles: config.tls.extraCaBundles,
-        allowExamples: src.allowStandIns,
-        intermediateKeyPem: secretTexts.tlsIntermediateKeyPem,
-        serverKeyPem: secretTexts.tlsServerKeyPem,
-      },
-      src.now,
-    ),
-  );
+  const config = resolve(parsed.data, src, secrets);
+  issues.push(...ruleIssues(config, src, secretTexts, true));
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, config };
+}
+
+/** The rules that span keys or depend on the environment, the PEM checks and the admin password's. */
+function ruleIssues(
+  config: PlatformConfig,
+  src: ConfigSource,
+  secretTexts: Partial<Record<SecretKey, string>>,
+  withPems: boolean,
+): ConfigIssue[] {
+  const out = crossChecks(config, src);
+  if (withPems)
+    out.push(
+      ...pemIssues(
+        {
+          mode: config.tls.mode,
+          host: config.host,
+          extraSans: config.tls.extraSans,
+          serverValidityDays: config.tls.serverValidityDays,
+          rootCertPem: config.tls.rootCertPem,
+          intermediateCertPem: config.tls.intermediateCertPem,
+          serverCertPem: config.tls.serverCertPem,
+          extraCaBundles: config.tls.extraCaBundles,
+          allowExamples: src.allowStandIns,
+          intermediateKeyPem: secretTexts.tlsIntermediateKeyPem,
+          serverKeyPem: secretTexts.tlsServerKeyPem,
+        },
+        src.now,
+      ),
+    );
+  out.push(...adminPasswordIssues(secretTexts.harborAdminPassword));
+  return out;
 }
 
 /** Like {@link parsePlatformConfig} but throws one {@link ConfigError} listing every problem. */

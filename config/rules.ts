@@ -8,6 +8,7 @@ import { replicationChecks } from "./sections/replication";
 import { SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
+import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
 
 export const PRODUCTION_MIN_RETENTION_DAYS = 7;
 
@@ -43,6 +44,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   if (st.forceDestroy && c.environment !== "dev")
     add(["storage", "forceDestroy"], true, 'false; forceDestroy is only allowed when environment is "dev"');
   if (st.forceDestroy && c.protect) add(["storage", "forceDestroy"], true, "false while protect is true");
+  else if (st.forceDestroy && c.environment === "dev" && st.backupRetention.mode === "COMPLIANCE")
+    add(
+      ["storage", "forceDestroy"],
+      true,
+      "false with COMPLIANCE retention (storage.backupRetention.mode): locked versions cannot be deleted before they expire, so destroy could never empty the backup bucket",
+    );
 
   // WORM retention.
   if (prod && st.backupRetention.mode !== "COMPLIANCE")
@@ -76,6 +83,9 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       );
     if (st.veleroSnapshots)
       add(["storage", "veleroSnapshots"], true, 'false when storage.provider is "s3-compatible" (EBS only)');
+    // Resolved `kms` is true when a kmsKeyArn is given, which is reported above.
+    if (st.kms && !st.kmsKeyArn)
+      add(["storage", "kms"], true, 'false or unset when storage.provider is "s3-compatible" (AWS KMS only)');
     needSecret("s3AccessKey", "storage.provider is s3-compatible");
     needSecret("s3SecretKey", "storage.provider is s3-compatible");
   } else {
@@ -94,6 +104,17 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
         ["storage", "encryption"],
         false,
         'true when storage.provider is "aws" (encryption at rest is mandatory)',
+      );
+    if (st.kmsKeyArn && !st.kms)
+      add(["storage", "kms"], false, "true (or unset) when storage.kmsKeyArn is set");
+    if (
+      (st.archive.storageClass === "STANDARD_IA" || st.archive.storageClass === "ONEZONE_IA") &&
+      st.archive.transitionAfterDays < IA_MIN_TRANSITION_DAYS
+    )
+      add(
+        ["storage", "archive", "transitionAfterDays"],
+        st.archive.transitionAfterDays,
+        `a whole number >= ${IA_MIN_TRANSITION_DAYS} when storage.archive.storageClass is "${st.archive.storageClass}" (S3 refuses earlier transitions)`,
       );
     for (const k of [
       "s3AccessKey",
@@ -193,6 +214,10 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
     );
   if (tls.extraSans.includes(c.host))
     add(["tls", "extraSans"], tls.extraSans, "names other than host (host is always a SAN)");
+  tls.extraSans.forEach((n, i) => {
+    const first = tls.extraSans.indexOf(n);
+    if (first !== i) add(["tls", "extraSans", i], n, `a name not already listed at tls.extraSans[${first}]`);
+  });
 
   // Harbor.
   const h = c.harbor;
@@ -245,6 +270,15 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
     const prev = seen.get(p.name);
     if (prev) add(["harborConfig", "proxyCaches", i, "name"], p.name, `a name not already used by ${prev}`);
     seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
+  });
+
+  // Harbor keeps only scheme://host[:port]/path of an endpoint URL. User info may hold a password: not echoed.
+  hc.proxyCaches.forEach((p, i) => {
+    const path: PropertyKey[] = ["harborConfig", "proxyCaches", i, "url"];
+    const allowed =
+      "https://host[:port][/path] without query, fragment or user info (Harbor drops them; credentials belong in the endpoint's credential)";
+    if (/^https:\/\/[^/?#]*@/.test(p.url)) add(path, new Described("a URL with user info"), allowed);
+    else if (/[?#@]/.test(p.url)) add(path, p.url, allowed);
   });
 
   // Geo-replication.

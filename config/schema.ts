@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../components/storage/rules";
-import { k8sNameSchema as k8sName } from "./sections/common";
+import { isPort, k8sNameSchema as k8sName } from "./sections/common";
 import { airGappedSchema, chartsSection, helmSection, imagesSection } from "./sections/artifacts";
 import { harborSection } from "./sections/harbor";
 import { harborConfigSection } from "./sections/harbor-config";
@@ -43,18 +43,37 @@ export const dnsName = z
     message: "a lowercase DNS name such as registry.example.com",
   });
 
-/** S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation). */
+const BUCKET_NAME_FORM =
+  "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+
+/**
+ * S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation, and
+ * the rules S3 refuses a name for at create time).
+ */
 export const bucketName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name: 3-63 of [a-z0-9.-]" });
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: BUCKET_NAME_FORM, abort: true })
+  .refine(
+    (s) =>
+      !s.includes("..") &&
+      !/^\d{1,3}(\.\d{1,3}){3}$/.test(s) &&
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) &&
+      !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
+    { message: BUCKET_NAME_FORM },
+  );
 
 export const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { message: "an AWS region code such as ap-northeast-2" });
 
-export const httpsUrl = z.string().regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, {
-  message: "an absolute http(s) URL such as https://minio.example.internal:9000",
-});
+/** The S3 endpoint: scheme, host and port only (Harbor's chart takes no path, and drops `secure: false`). */
+const ENDPOINT_FORM = "an http(s) URL with scheme and no path, such as https://minio.example.internal:9000";
+export const httpsUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/:]+(:\d{1,5})?\/?$/, { message: ENDPOINT_FORM, abort: true })
+  .refine((s) => !/:\d+\/?$/.test(s) || isPort(/:(\d+)\/?$/.exec(s)![1]), {
+    message: `${ENDPOINT_FORM} (port 1-65535)`,
+  });
 
 const positiveInt = z.number().int().positive();
 
@@ -130,7 +149,11 @@ export const tlsSection = z
     /** Key algorithm for generated keys: ECDSA P-384 (default) or RSA 4096. */
     keyAlgorithm: z.enum(KEY_ALGORITHMS).default("ECDSA"),
     /** Subject organization of generated certificates. */
-    organization: z.string().min(1).max(64).default("registry-platform"),
+    organization: z
+      .string()
+      .max(64)
+      .regex(/\S/, { message: "1-64 characters, not only blanks" })
+      .default("registry-platform"),
     rootValidityYears: positiveInt.max(30).default(10),
     intermediateValidityYears: positiveInt.max(20).default(5),
     /** Server certificate validity; browsers and Apple clients refuse more than 397 days. */

@@ -13,27 +13,46 @@ const SIZE_FORM = 'a size string with a unit, such as "5Gi" (Ki, Mi, Gi, Ti, Pi,
  */
 export const storageQuantity = z
   .string({ error: SIZE_FORM })
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/, { message: SIZE_FORM });
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/, { message: SIZE_FORM, abort: true })
+  // Kubernetes refuses a PVC request of zero.
+  .refine((s) => parseFloat(s) > 0, { message: `${SIZE_FORM}, more than 0` });
+
+/** A TCP port 1-65535 written in decimal, without leading zeros. */
+export function isPort(text: string): boolean {
+  const n = Number(text);
+  return /^[1-9]\d{0,4}$/.test(text) && n <= 65535;
+}
+
+/** `host:port`, the port 1-65535. */
+export const hostPort = z
+  .string()
+  .regex(/^[^\s:/]+:\d{1,5}$/, { message: "host:port (port 1-65535)", abort: true })
+  .refine((s) => isPort(s.slice(s.lastIndexOf(":") + 1)), { message: "host:port (port 1-65535)" });
+
+const CRON5_FORM =
+  "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)";
+const CRON6_FORM = "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'";
 
 /** Five-field cron expression (minute hour day-of-month month day-of-week). */
 export const cron5 = z
   .string()
-  .regex(/^(\S+\s+){4}\S+$/, { message: "a 5-field cron expression such as '0 7 * * *'" })
+  // `abort`: a wrong field count is one problem, not also the field check's.
+  .regex(/^(\S+\s+){4}\S+$/, { message: CRON5_FORM, abort: true })
   .refine(
     (s) => {
       const fields = s.trim().split(/\s+/);
       return fields.length === 5 && fields.every((f, i) => cronFieldOk(f, i));
     },
-    {
-      message:
-        "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)",
-    },
+    { message: CRON5_FORM },
   );
 
 /** Six-field cron (Harbor's scheduler: second minute hour day month weekday). */
 export const cron6 = z
   .string()
-  .regex(/^(\S+\s+){5}\S+$/, { message: "a 6-field cron expression (with seconds) such as '0 0 3 * * 0'" })
+  .regex(/^(\S+\s+){5}\S+$/, {
+    message: CRON6_FORM,
+    abort: true,
+  })
   .refine(
     (s) => {
       const fields = s.trim().split(/\s+/);
@@ -42,9 +61,7 @@ export const cron6 = z
         fields.every((f, i) => (i === 0 ? cronRangeOk(f, 0, 59) : cronFieldOk(f, i - 1)))
       );
     },
-    {
-      message: "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'",
-    },
+    { message: CRON6_FORM },
   );
 
 const CRON_LIMITS: [number, number][] = [
@@ -64,7 +81,8 @@ function cronFieldOk(field: string, index: number): boolean {
 export function cronRangeOk(field: string, lo: number, hi: number): boolean {
   return field.split(",").every((part) => {
     const [range, step] = part.split("/");
-    if (step !== undefined && !/^\d+$/.test(step)) return false;
+    // A step of 0 never fires: robfig/cron (Velero) and Harbor's scheduler refuse it.
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) === 0)) return false;
     if (range === "*" || range === "?") return true;
     const m = /^(\d+)(?:-(\d+))?$/.exec(range);
     if (!m) return false;
@@ -81,6 +99,7 @@ export const timeZone = z.string().refine((tz) => isKnownTimeZone(tz), {
 
 /** The runtime's canonical zone names, read on first use. */
 let canonicalZones: ReadonlySet<string> | undefined;
+let lowerCanonicalZones: ReadonlySet<string> | undefined;
 
 export function isKnownTimeZone(tz: string): boolean {
   if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
@@ -88,6 +107,11 @@ export function isKnownTimeZone(tz: string): boolean {
   // US/Pacific) but its first construction loads the zone data, 15-40 ms of every synth.
   canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
   if (canonicalZones.has(tz)) return true;
+  // The runtime matches zone names in any case; Go's zone lookup (Velero's CRON_TZ, the API server's check of a
+  // CronJob's timeZone) does not: "asia/seoul" is unknown there. Every IANA name's segments start uppercase.
+  lowerCanonicalZones ??= new Set([...canonicalZones].map((z) => z.toLowerCase()));
+  if (lowerCanonicalZones.has(tz.toLowerCase())) return false;
+  if (!tz.split("/").every((segment) => /^[A-Z]/.test(segment))) return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cron6, k8sNameSchema } from "./common";
+import { cron6, hostPort, k8sNameSchema } from "./common";
 
 export const SEVERITIES = ["none", "low", "medium", "high", "critical"] as const;
 export const PROXY_CACHE_TYPES = ["docker-hub", "docker-registry", "quay", "github-ghcr", "harbor"] as const;
@@ -8,6 +8,9 @@ const projectName = z
   .string()
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, { message: "a Harbor project name: lowercase [a-z0-9._-]" })
   .max(255);
+
+/** The largest quota whose bytes (`quotaGiB × 2^30`) fit Harbor's int64 `storage_limit`. */
+const MAX_QUOTA_GIB = 8_589_934_591; // floor((2^63 - 1) / 2^30)
 
 /** `registry-platform:harborConfig` — Harbor configured as code (SPEC R4). */
 export const harborConfigSection = z
@@ -26,7 +29,7 @@ export const harborConfigSection = z
           /** Only allow pulls of cosign-signed artifacts. */
           cosign: z.boolean().default(false),
           /** Storage quota in GiB; -1 = unlimited. */
-          quotaGiB: z.number().int().min(-1).default(-1),
+          quotaGiB: z.number().int().min(-1).max(MAX_QUOTA_GIB).default(-1),
           /** Namespaces that get a pull secret for this project's pull robot. */
           pullSecretNamespaces: z.array(k8sNameSchema).default([]),
           /**
@@ -64,10 +67,7 @@ export const harborConfigSection = z
         purgeSchedule: cron6.default("0 0 4 * * *"),
         retentionHours: z.number().int().min(24).default(2160),
         /** syslog endpoint `host:port` to forward audit logs to. */
-        forwardEndpoint: z
-          .string()
-          .regex(/^[^\s:]+:\d{1,5}$/, { message: "host:port" })
-          .optional(),
+        forwardEndpoint: hostPort.optional(),
       })
       .prefault({}),
     proxyCaches: z

@@ -1,9 +1,14 @@
 import { z } from "zod";
-import { k8sNameSchema, storageQuantity } from "./common";
+import { hostPort, k8sNameSchema, storageQuantity } from "./common";
 
 export const EXPOSE_TYPES = ["ingress", "loadBalancer"] as const;
 export const DB_TYPES = ["internal", "external"] as const;
 export const SSL_MODES = ["disable", "require", "verify-ca", "verify-full"] as const;
+
+/** An OCI repository without tag or digest, as Trivy takes its DB repositories. */
+const ociRepository = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, {
+  message: "an OCI repository without tag, such as registry.internal/mirror/aquasec/trivy-db",
+});
 
 /** `registry-platform:harbor` — the Harbor deployment (SPEC R3). */
 export const harborSection = z
@@ -18,7 +23,12 @@ export const harborSection = z
       .strictObject({
         /** `internal` (chart's PostgreSQL StatefulSet on a PVC) or `external` (managed PostgreSQL). */
         type: z.enum(DB_TYPES).default("internal"),
-        host: z.string().min(1).optional(),
+        host: z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+$/, {
+            message: "a host name or IP address, such as harbor-db.example.internal",
+          })
+          .optional(),
         port: z.number().int().min(1).max(65535).default(5432),
         sslmode: z.enum(SSL_MODES).default("require"),
         username: z.string().min(1).default("harbor"),
@@ -31,10 +41,7 @@ export const harborSection = z
       .strictObject({
         type: z.enum(DB_TYPES).default("internal"),
         /** external: `host:port`. */
-        addr: z
-          .string()
-          .regex(/^[^\s:]+:\d{1,5}$/, { message: "host:port" })
-          .optional(),
+        addr: hostPort.optional(),
         size: storageQuantity.default("1Gi"),
       })
       .prefault({}),
@@ -44,8 +51,8 @@ export const harborSection = z
         /** Air-gapped: skip DB updates and Java DB downloads (offlineScan). */
         offline: z.boolean().default(false),
         /** OCI repository of the vulnerability DB mirror (e.g. registry.internal/aquasec/trivy-db). */
-        dbRepository: z.string().min(1).optional(),
-        javaDbRepository: z.string().min(1).optional(),
+        dbRepository: ociRepository.optional(),
+        javaDbRepository: ociRepository.optional(),
         size: storageQuantity.default("5Gi"),
       })
       .prefault({}),

@@ -47,7 +47,15 @@ export const policySection = z
         /** cosign public key (PEM, `-----BEGIN PUBLIC KEY-----`). Exclusive with `keyless`. */
         publicKey: z.string().optional(),
         /** Keyless (Fulcio) identity. Exclusive with `publicKey`. */
-        keyless: z.strictObject({ issuer: z.string().url(), subject: z.string().min(1) }).optional(),
+        keyless: z
+          .strictObject({
+            issuer: z.string().regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, {
+              message:
+                "an http(s) URL of the OIDC issuer, such as https://token.actions.githubusercontent.com",
+            }),
+            subject: z.string().min(1),
+          })
+          .optional(),
         /** Rekor transparency log; default none with a key (air-gapped), https://rekor.sigstore.dev keyless. */
         rekorUrl: z
           .string()
