@@ -239,6 +239,42 @@ describe("synth: CLI", function () {
     assert.strictEqual(r.status, 64);
     assert.match(r.stderr, /unknown argument --stak\nusage: synth --stack <name>/);
   });
+
+  it('refuses --stack "." or "..": <out>/<stack> would be the out directory or its parent, replaced whole', () => {
+    // Before: `--stack .. --config-file <file> --out <dir>/out` renamed <dir> aside, wrote the two JSON files
+    // in its place and deleted everything else in it.
+    const parent = path.join(out, "victim");
+    fs.mkdirSync(path.join(parent, "out"), { recursive: true });
+    fs.writeFileSync(path.join(parent, "precious.txt"), "kept");
+    const file = path.join(ROOT, "stacks", "Pulumi.dev.yaml");
+    for (const stack of ["..", "."]) {
+      const r = spawnSync(
+        process.execPath,
+        [CLI, "--stack", stack, "--config-file", file, "--out", path.join(parent, "out"), "--quiet"],
+        { encoding: "utf8" },
+      );
+      assert.strictEqual(r.status, 64, r.stderr);
+      assert.strictEqual(
+        r.stderr,
+        `--stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+, not "." or ".."\n`,
+      );
+    }
+    assert.strictEqual(fs.readFileSync(path.join(parent, "precious.txt"), "utf8"), "kept");
+    assert.deepStrictEqual(fs.readdirSync(path.join(parent, "out")), []);
+  });
+
+  it('an empty value is a missing value (64): --out "" would write into the working directory', () => {
+    const cwd = fs.mkdtempSync(path.join(out, "cwd-"));
+    for (const flag of ["--out", "--config-file", "--peer-outputs"]) {
+      const r = spawnSync(process.execPath, [CLI, "--stack", "dev", flag, "", "--quiet"], {
+        encoding: "utf8",
+        cwd,
+      });
+      assert.strictEqual(r.status, 64, `${flag}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^${flag} needs a value\nusage: synth`));
+    }
+    assert.deepStrictEqual(fs.readdirSync(cwd), []);
+  });
 });
 
 describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {

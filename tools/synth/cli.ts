@@ -45,7 +45,7 @@ export function parseArgs(argv: string[]): Args {
     const k = argv[i];
     const next = () => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${k} needs a value\n${USAGE}`);
+      if (v === undefined || v === "" || v.startsWith("--")) throw new Error(`${k} needs a value\n${USAGE}`);
       return v;
     };
     if (k === "--stack") a.stack = next();
@@ -56,8 +56,9 @@ export function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${k}\n${USAGE}`);
   }
   if (!a.stack) throw new Error(`--stack is required\n${USAGE}`);
-  if (!/^[A-Za-z0-9._-]+$/.test(a.stack))
-    throw new Error(`--stack: found ${JSON.stringify(a.stack)}; allowed: [A-Za-z0-9._-]+`);
+  // "." and ".." would make <out>/<stack> the out directory itself or its parent, which the synth replaces whole.
+  if (!/^[A-Za-z0-9._-]+$/.test(a.stack) || a.stack === "." || a.stack === "..")
+    throw new Error(`--stack: found ${JSON.stringify(a.stack)}; allowed: [A-Za-z0-9._-]+, not "." or ".."`);
   return a as Args;
 }
 
