@@ -64,7 +64,7 @@ export function parseArgs(argv: string[]): Args {
 
 /** The stack's config, or a one-line {@link StackFileError} naming the file and the stacks that exist. */
 export function loadStackConfig(args: { stack: string; configFile?: string }, root = ROOT): StackConfig {
-  const stacks = `stacks: ${listStacks(root).join(", ")}`;
+  const stacks = `stacks: ${listStacks(root).join(", ") || "none"}`;
   if (args.configFile !== undefined) {
     if (!fs.existsSync(args.configFile))
       throw new StackFileError(`synth: --config-file ${args.configFile} does not exist (${stacks})`);
