@@ -290,6 +290,22 @@ describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
     assert.strictEqual(r.stderr, "plan-diff: no synth output in /nonexistent-before or /nonexistent-after\n");
   });
 
+  it("plan-diff: 2 when a synth output is not JSON, one line naming the file", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    for (const side of ["before", "after"]) {
+      fs.mkdirSync(path.join(tmp, side, "dev"), { recursive: true });
+      fs.writeFileSync(path.join(tmp, side, "dev", "resources.json"), "[]\n");
+      fs.writeFileSync(path.join(tmp, side, "dev", "outputs.json"), "{}\n");
+    }
+    const bad = path.join(tmp, "after", "dev", "outputs.json");
+    fs.writeFileSync(bad, "{\n");
+    const r = run("synth/diff.js", [path.join(tmp, "before"), path.join(tmp, "after")]);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.ok(r.stderr.startsWith(`plan-diff: ${bad}: not JSON (`), r.stderr);
+    assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
   it("bench: 64 on an unknown argument, one line, before any measurement", () => {
     const r = run("bench/cli.js", ["--bogus"]);
     assert.strictEqual(r.status, 64, r.stderr);

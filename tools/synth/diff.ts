@@ -183,7 +183,15 @@ export function planDiffMarkdown(stack: string, before: StackSnapshot, after: St
 const EMPTY: StackSnapshot = { resources: [], outputs: {} };
 
 function readSnapshot(dir: string): StackSnapshot {
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as unknown;
+  const read = (f: string): unknown => {
+    const file = path.join(dir, f);
+    const text = fs.readFileSync(file, "utf8");
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new Error(`${file}: not JSON (${(e as Error).message})`);
+    }
+  };
   const resources = read("resources.json");
   if (!Array.isArray(resources)) throw new Error(`${dir}/resources.json: not a list of resources`);
   return { resources: resources as ResourceDoc[], outputs: read("outputs.json") };
