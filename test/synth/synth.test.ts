@@ -290,6 +290,21 @@ describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
     assert.strictEqual(r.stderr, "plan-diff: no synth output in /nonexistent-before or /nonexistent-after\n");
   });
 
+  it("plan-diff: a side that does not exist counts as no stacks, and stderr says so (a mistyped path)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    fs.mkdirSync(path.join(tmp, "before", "dev"), { recursive: true });
+    fs.writeFileSync(path.join(tmp, "before", "dev", "resources.json"), "[]\n");
+    fs.writeFileSync(path.join(tmp, "before", "dev", "outputs.json"), '{"a":1}\n');
+    const typo = path.join(tmp, "aftr");
+    const r = run("synth/diff.js", [path.join(tmp, "before"), typo]);
+    assert.strictEqual(r.status, 1, r.stderr);
+    assert.strictEqual(
+      r.stderr,
+      `plan-diff: ${typo} does not exist: compared as no synth output (every stack on the other side deleted)\n`,
+    );
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
   it("plan-diff: 2 when a synth output is not JSON, one line naming the file", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
     for (const side of ["before", "after"]) {

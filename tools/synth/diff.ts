@@ -244,6 +244,13 @@ export function main(
   try {
     const [before, after] = dirs.map(readSide);
     if (!before.size && !after.size) throw new Error(`no synth output in ${dirs[0]} or ${dirs[1]}`);
+    // A side that does not exist is no stacks (a base where every synth failed); say so, it may be a typo.
+    dirs.forEach((d, i) => {
+      if (!fs.existsSync(d))
+        err(
+          `plan-diff: ${d} does not exist: compared as no synth output (every stack on the other side ${i === 0 ? "created" : "deleted"})\n`,
+        );
+    });
     const stacks = [...new Set([...before.keys(), ...after.keys()])].sort();
     plans = stacks.map((s) => planStack(s, before.get(s) ?? EMPTY, after.get(s) ?? EMPTY));
   } catch (e) {
