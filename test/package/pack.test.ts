@@ -258,14 +258,16 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     const bin = path.join(consumer, "node_modules", ".bin", "registry-platform-synth");
     const file = path.join(consumer, "Pulumi.dev.yaml");
     fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), file);
-    const out = path.join(consumer, "synth-out");
-    const r = spawnSync(bin, ["--stack", "dev", "--config-file", file, "--out", out, "--quiet"], {
+    // Without --out: `out/` in the working directory, not in the installed package under node_modules.
+    const out = path.join(consumer, "out");
+    const r = spawnSync(bin, ["--stack", "dev", "--config-file", file, "--quiet"], {
       cwd: consumer,
       encoding: "utf8",
     });
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^synth dev: \d+ resources in \d+ ms/m);
+    assert.match(r.stdout, /^synth dev: \d+ resources in \d+ ms → out\/dev$/m);
     assert.ok(JSON.parse(fs.readFileSync(path.join(out, "dev", "resources.json"), "utf8")).length > 50);
+    assert.ok(!fs.existsSync(path.join(installed, "out")), "wrote into node_modules/registry-platform/out");
     const missing = spawnSync(bin, ["--stack", "dev", "--out", out], { cwd: consumer, encoding: "utf8" });
     assert.strictEqual(missing.status, 2, missing.stderr);
     assert.strictEqual(

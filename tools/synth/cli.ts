@@ -1,5 +1,6 @@
 /**
  * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--peer-outputs <dir>] [--quiet]`
+ * (`--out` default: `out` in the working directory, the project root under npm)
  *
  * Writes `<out>/<stack>/resources.json` and `outputs.json` (secrets as "[secret]") and prints the resource
  * tree. The outputs are written to a temporary directory next to `<out>/<stack>/` and renamed over it only
@@ -40,7 +41,9 @@ const USAGE =
 export const EXIT = { ok: 0, failed: 1, config: 2, usage: 64 } as const;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Partial<Args> = { out: path.join(ROOT, "out"), quiet: false };
+  // `out/` in the working directory (npm scripts run in the project root): an installed package's bin must not
+  // write into node_modules.
+  const a: Partial<Args> = { out: path.resolve("out"), quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const next = () => {
