@@ -290,6 +290,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
           false,
           `true: Trivy pulls ${repos.join(" and ")} from this registry without credentials (the chart gives it none), so the mirror project must be public (readable by anyone who reaches the registry)`,
         );
+      if (repos && p.tagRetention)
+        add(
+          ["harborConfig", "projects", i, "tagRetention"],
+          true,
+          `false: the mirror project holds ${repos.join(" and ")}, whose tags (2, 1) are no releases: the project's daily tag retention deletes them and scans lose their vulnerability DB`,
+        );
     });
   }
 
@@ -297,6 +303,24 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   const v = c.velero;
   if (v.enabled && v.drillCronJob && !v.drillImage)
     add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
+  // A drill image in a project of this registry must carry a tag that project's tag retention keeps, or the
+  // nightly run deletes it and the quarterly drill cannot pull its image.
+  if (v.enabled && v.drillImage && hc.enabled) {
+    const [name, tag] = splitImageTag(v.drillImage.split("@")[0]);
+    const [registry, project] = name.split("/");
+    const host = registry.replace(/:443$/, "");
+    const i = hc.projects.findIndex((p) => p.name === project);
+    const p = hc.projects[i];
+    if ((host === c.host || tls.extraSans.includes(host)) && p?.tagRetention && tag !== undefined) {
+      const release = p.immutableReleaseTags ? /^v\d{1,3}\.\d{1,3}\.\d{1,3}$/ : /^v\d{1,3}\.0\.0$/;
+      if (!release.test(tag) && !RETAINED_CHANNEL_TAGS.includes(tag))
+        add(
+          ["velero", "drillImage"],
+          v.drillImage,
+          `a tag the tag retention of project "${project}" keeps (${p.immutableReleaseTags ? "vX.Y.Z" : "vX.0.0"}, ${RETAINED_CHANNEL_TAGS.join(", ")}): its nightly run deletes an artifact tagged "${tag}", and the drill could no longer pull its image; or set ${keyPath(["harborConfig", "projects", i, "tagRetention"])} to false`,
+        );
+    }
+  }
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
   // Image policy.
@@ -306,6 +330,16 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   // Chart archives (sha256 checked now) and air-gap rules.
   out.push(...artifactIssues(c));
   return out;
+}
+
+/** Channel tags the Harbor projects' tag retention keeps forever (HarborConfig's default `foreverTags`). */
+const RETAINED_CHANNEL_TAGS = ["stable", "lts"];
+
+/** `host/p/name:tag` → [`host/p/name`, `tag`]; no tag → [ref, undefined] (a `:port` is not a tag). */
+function splitImageTag(ref: string): [string, string | undefined] {
+  const slash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  return colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, undefined];
 }
 
 /** A description of what was found, shown instead of the value itself (e.g. a PEM blob). */

@@ -56,6 +56,12 @@ export interface HarborProjectSpec {
    * are deleted and may be re-pushed under the same tag.
    */
   immutableReleaseTags?: boolean;
+  /**
+   * Give the project the tag retention policy (`HarborConfigArgs.retention`). Default true. Retention deletes
+   * every artifact no rule keeps (anything but releases, recent build tags, `stable`/`lts`): set false for a
+   * project holding other tags, such as a mirror.
+   */
+  tagRetention?: boolean;
 }
 
 /** A proxy-cache project for an upstream registry. */
@@ -111,6 +117,7 @@ export interface HarborConfigPlan {
       quotaGiB: number;
     };
     immutableReleaseTags: boolean;
+    tagRetention: boolean;
     pullSecretNamespaces: string[];
   }[];
   proxyCaches: { name: string; type: string; url: string; pullSecretNamespaces: string[] }[];
@@ -144,6 +151,7 @@ export function harborConfigPlan(args: HarborConfigArgs): HarborConfigPlan {
         quotaGiB,
       },
       immutableReleaseTags: p.immutableReleaseTags ?? true,
+      tagRetention: p.tagRetention ?? true,
       pullSecretNamespaces: [...new Set(p.pullSecretNamespaces ?? [])],
     };
   });
@@ -306,11 +314,17 @@ export class HarborConfig extends pulumi.ComponentResource {
             childOpts,
           );
         }
-        new RetentionPolicy(
-          childName(name, p.name, "retention"),
-          { connection, project: project.name, ...plan.retention, releasesImmutable: p.immutableReleaseTags },
-          childOpts,
-        );
+        if (p.tagRetention)
+          new RetentionPolicy(
+            childName(name, p.name, "retention"),
+            {
+              connection,
+              project: project.name,
+              ...plan.retention,
+              releasesImmutable: p.immutableReleaseTags,
+            },
+            childOpts,
+          );
         this.projects[p.name] = {
           projectId: project.projectId,
           pullRobotName: robot.fullName,

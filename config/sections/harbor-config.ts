@@ -35,6 +35,12 @@ export const harborConfigSection = z
            * policy retains them all); false deletes releases beyond `retention.keepLatestReleases`.
            */
           immutableReleaseTags: z.boolean().default(true),
+          /**
+           * Give the project the daily tag retention policy (`retention`), which deletes every artifact no rule
+           * keeps: anything not tagged vX.Y.Z, a recent build tag, stable or lts. Default true; false for
+           * projects that hold other tags, such as mirrors (the Trivy DB's tags are `2` and `1`).
+           */
+          tagRetention: z.boolean().default(true),
         }),
       )
       .default([]),

@@ -151,7 +151,7 @@ describe("image mirror", function () {
         velero: {
           drillCronJob: true,
           drillImage:
-            "registry.dev.example.internal/platform/drill:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "registry.dev.example.internal/platform/drill:v1.0.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         },
       }),
     );

@@ -42,6 +42,23 @@ describe("config: Trivy's DB mirror must be readable without credentials (issue 
     );
   });
 
+  it("the onprem example keeps its mirror project out of tag retention (the DB tags 2 and 1 are no releases)", () => {
+    const c = parsedConfig(stackFile("onprem"), "onprem");
+    const mirror = c.harborConfig.projects.find((p) => p.name === "mirror");
+    assert.strictEqual(mirror?.tagRetention, false);
+    assert.strictEqual(c.harborConfig.projects.find((p) => p.name === "platform")?.tagRetention, true);
+  });
+
+  it("a mirror in a project under tag retention is an error naming the project's tagRetention key", () => {
+    const lines = configIssues(
+      onpremWith({}, { projects: [{ name: "platform" }, { name: "mirror", public: true }] }),
+    );
+    has(
+      lines,
+      /^registry-platform:harborConfig\.projects\[1\]\.tagRetention \| true \| false: .*trivy-db \(harbor\.trivy\.dbRepository\).* tag retention deletes/,
+    );
+  });
+
   it("a mirror in a project this config does not declare is an error on the repository key", () => {
     const lines = configIssues(onpremWith({}, { projects: [{ name: "platform", public: true }] }));
     has(

@@ -221,6 +221,16 @@ describe("e2e helpers", function () {
       assert.strictEqual(p.protected, false);
     });
 
+    it("knows which projects get a retention policy (onprem's Trivy DB mirror does not)", function () {
+      assert.deepStrictEqual(
+        loadStackPlan(ROOT, "onprem").projects.map((p) => [p.name, p.tagRetention]),
+        [
+          ["platform", true],
+          ["mirror", false],
+        ],
+      );
+    });
+
     it("reads Go durations", function () {
       assert.strictEqual(durationHours("168h0m0s"), 168);
       assert.strictEqual(durationHours("90m"), 1.5);

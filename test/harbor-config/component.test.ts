@@ -307,6 +307,24 @@ describe("harbor-config component (mock engine)", function () {
     }
   });
 
+  it("a project with tagRetention: false gets no retention policy (mirrors hold tags retention would delete)", async () => {
+    const rec = await run("onprem", "https://registry.dc1.corp.internal");
+    const kinds = kindsOf(rec);
+    assert.strictEqual(kinds["harbor-config-mirror-project"], "harbor:Project");
+    assert.strictEqual(
+      kinds["harbor-config-mirror-retention"],
+      undefined,
+      "the mirror project has a retention policy",
+    );
+    assert.strictEqual(kinds["harbor-config-platform-retention"], "harbor:RetentionPolicy");
+    assert.deepStrictEqual(
+      harborConfigPlan({ url: "https://x", adminPassword: "p", projects: [{ name: "a" }] }).projects.map(
+        (p) => p.tagRetention,
+      ),
+      [true],
+    );
+  });
+
   it("bad args fail before anything is registered, listing every problem", () => {
     assert.throws(
       () =>

@@ -34,6 +34,64 @@ describe("velero config", () => {
     );
   });
 
+  it("the production stacks' drill images carry a release tag their project's tag retention keeps", () => {
+    for (const stack of ["prod-apne1", "prod-apne2"]) {
+      const found = configIssues(stackFile(stack)).filter((l) => l.startsWith("registry-platform:velero"));
+      assert.deepStrictEqual(found, [], stack);
+    }
+  });
+
+  const DIGEST = `@sha256:${"0123456789abcdef".repeat(4)}`;
+  const onApne2 = (drillImage: string, projects?: unknown[]) => {
+    const hc = JSON.parse(stackFile("prod-apne2").config["registry-platform:harborConfig"]) as Record<
+      string,
+      unknown
+    >;
+    const v = JSON.parse(stackFile("prod-apne2").config["registry-platform:velero"]) as Record<
+      string,
+      unknown
+    >;
+    return configIssues(
+      stackWith("prod-apne2", {
+        velero: { ...v, drillImage },
+        harborConfig: projects ? { ...hc, projects } : hc,
+      }),
+    ).filter((l) => l.startsWith("registry-platform:velero.drillImage"));
+  };
+
+  it("a drill image in a project of this registry whose tag retention would delete it is an error", () => {
+    const img = `registry.apne2.example.com/platform/registry-drill:0.1.0${DIGEST}`;
+    const found = onApne2(img);
+    assert.strictEqual(found.length, 1, found.join("\n"));
+    assert.match(
+      found[0],
+      /^registry-platform:velero\.drillImage \| "registry\.apne2\.example\.com\/platform\/registry-drill:0\.1\.0@sha256:[^|]* \| a tag the tag retention of project "platform" keeps \(vX\.Y\.Z, stable, lts\).*harborConfig\.projects\[0\]\.tagRetention/,
+    );
+    // Kept: a release (immutable releases), a channel tag, a project without retention, another registry.
+    for (const ok of [
+      `registry.apne2.example.com/platform/registry-drill:v0.1.0${DIGEST}`,
+      `registry.apne2.example.com/platform/registry-drill:stable${DIGEST}`,
+      `registry.example.com/platform/registry-drill:v1.2.3${DIGEST}`,
+      `ci.example.com/tools/registry-drill:0.1.0${DIGEST}`,
+    ])
+      assert.deepStrictEqual(onApne2(ok), [], ok);
+    assert.deepStrictEqual(
+      onApne2(img, [{ name: "platform", tagRetention: false }, { name: "apps" }]),
+      [],
+      "tagRetention: false",
+    );
+    // Releases beyond the latest N are deleted where release tags are not immutable: only vX.0.0 is kept.
+    const mutable = [{ name: "platform", immutableReleaseTags: false }, { name: "apps" }];
+    assert.strictEqual(
+      onApne2(`registry.apne2.example.com/platform/registry-drill:v0.1.0${DIGEST}`, mutable).length,
+      1,
+    );
+    assert.deepStrictEqual(
+      onApne2(`registry.apne2.example.com/platform/registry-drill:v1.0.0${DIGEST}`, mutable),
+      [],
+    );
+  });
+
   const table: { name: string; base?: string; changes: Record<string, unknown>; expect: RegExp }[] = [
     {
       name: "backup retention shorter than 7 days in production",

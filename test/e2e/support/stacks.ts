@@ -28,7 +28,8 @@ export interface StackPlan {
   systemNamespace: string;
   tlsMode: string;
   extraSans: string[];
-  projects: { name: string; pullSecretNamespaces: string[] }[];
+  /** `tagRetention`: the project gets a retention policy (config default true). */
+  projects: { name: string; pullSecretNamespaces: string[]; tagRetention: boolean }[];
   schedules: Record<"daily" | "weekly" | "monthly", ScheduleExpectation>;
 }
 
@@ -83,6 +84,7 @@ export function loadStackPlan(root: string, stack: string): StackPlan {
     projects: ((c("harborConfig")?.projects ?? []) as any[]).map((p) => ({
       name: p.name as string,
       pullSecretNamespaces: (p.pullSecretNamespaces ?? []) as string[],
+      tagRetention: (p.tagRetention as boolean | undefined) ?? true,
     })),
     schedules: seedSchedules((velero.timezone as string | undefined) ?? "UTC", velero.schedules ?? {}),
   };
