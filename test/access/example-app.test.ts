@@ -98,3 +98,46 @@ describe("examples/app: offline synth against the dev platform outputs", functio
     );
   });
 });
+
+describe("examples/app: `pulumi up` in its directory compiles it as `tsc -b` does", () => {
+  // Pulumi's Node.js host (`typescript: true`) gives ts-node the program directory's own tsconfig.json and
+  // overlays that file's compilerOptions on its defaults (ES2020, module nodenext, not strict); without one it
+  // loads no project at all. Before, examples/app had none: `cd examples/app && pulumi up` failed with TS2339
+  // in components/ (narrowing that needs strict mode).
+  it("has its own tsconfig.json: strict, CommonJS, the program's entry point, as the test build", async () => {
+    const ts = await import("typescript");
+    const file = path.join(APP, "tsconfig.json");
+    assert.ok(fs.existsSync(file), "examples/app/tsconfig.json");
+    const own = (
+      ts.parseConfigFileTextToJson(file, fs.readFileSync(file, "utf8")).config as {
+        compilerOptions: Record<string, unknown>;
+      }
+    ).compilerOptions;
+    assert.deepStrictEqual(
+      { strict: own.strict, module: own.module, moduleResolution: own.moduleResolution },
+      { strict: true, module: "commonjs", moduleResolution: "node" },
+    );
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      file,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) =>
+          assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+      },
+    )!;
+    assert.deepStrictEqual(parsed.errors, []);
+    assert.deepStrictEqual(parsed.fileNames, [path.join(APP, "index.ts")]);
+    const build = ts.getParsedCommandLineOfConfigFile(
+      path.join(ROOT, "tsconfig.test.json"),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) =>
+          assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+      },
+    )!;
+    for (const k of ["strict", "target", "module", "moduleResolution", "esModuleInterop"] as const)
+      assert.strictEqual(parsed.options[k], build.options[k], k);
+  });
+});

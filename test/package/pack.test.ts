@@ -6,6 +6,7 @@
  * with: the range is what a consumer on another 3.x relies on.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { builtinModules } from "module";
 import * as os from "os";
@@ -249,5 +250,29 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
       const r = run(path.join(consumer, "node_modules", ".bin", name), ["--help"], { cwd: consumer });
       assert.match(r.stdout, new RegExp(`^usage: ${name.replace("registry-platform-", "")} `), name);
     }
+  });
+
+  it("the installed synth bin synthesizes the consumer's own stack file; a stack without one is exit 2, one line", () => {
+    // The package ships no stacks/: before, listing them crashed the synth (exit 1, ENOENT and a stack trace)
+    // whatever the arguments, --config-file included.
+    const bin = path.join(consumer, "node_modules", ".bin", "registry-platform-synth");
+    const file = path.join(consumer, "Pulumi.dev.yaml");
+    fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), file);
+    // Without --out: `out/` in the working directory, not in the installed package under node_modules.
+    const out = path.join(consumer, "out");
+    const r = spawnSync(bin, ["--stack", "dev", "--config-file", file, "--quiet"], {
+      cwd: consumer,
+      encoding: "utf8",
+    });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^synth dev: \d+ resources in \d+ ms → out\/dev$/m);
+    assert.ok(JSON.parse(fs.readFileSync(path.join(out, "dev", "resources.json"), "utf8")).length > 50);
+    assert.ok(!fs.existsSync(path.join(installed, "out")), "wrote into node_modules/registry-platform/out");
+    const missing = spawnSync(bin, ["--stack", "dev", "--out", out], { cwd: consumer, encoding: "utf8" });
+    assert.strictEqual(missing.status, 2, missing.stderr);
+    assert.strictEqual(
+      missing.stderr,
+      'synth: no stack "dev": stacks/Pulumi.dev.yaml does not exist (stacks: none; or give --config-file <path>)\n',
+    );
   });
 });

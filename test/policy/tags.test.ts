@@ -96,7 +96,7 @@ describe("tag CLI (npm run tag)", () => {
       assert.match(r.stderr, why);
     });
 
-  it("usage errors exit 2 and print the usage", () => {
+  it("usage errors exit 64 (README: a malformed command line, as in every command) and print the usage", () => {
     for (const argv of [
       [],
       ["--version"],
@@ -107,7 +107,7 @@ describe("tag CLI (npm run tag)", () => {
       ["--check", "v1.2.3", "--version", "1.2.3"],
     ]) {
       const r = runTagCli(argv, now);
-      assert.strictEqual(r.code, 2, argv.join(" "));
+      assert.strictEqual(r.code, 64, argv.join(" "));
       assert.match(r.stderr, /usage: npm run tag/);
     }
   });
@@ -125,5 +125,6 @@ describe("tag CLI (npm run tag)", () => {
     const bad = spawnSync(process.execPath, [cli, "--check", "latest"], { encoding: "utf8" });
     assert.strictEqual(bad.status, 1);
     assert.match(bad.stderr, /rejected/);
+    assert.strictEqual(spawnSync(process.execPath, [cli, "--bogus"], { encoding: "utf8" }).status, 64);
   });
 });

@@ -244,6 +244,42 @@ describe("synth: CLI", function () {
     assert.strictEqual(r.status, 64);
     assert.match(r.stderr, /unknown argument --stak\nusage: synth --stack <name>/);
   });
+
+  it('refuses --stack "." or "..": <out>/<stack> would be the out directory or its parent, replaced whole', () => {
+    // Before: `--stack .. --config-file <file> --out <dir>/out` renamed <dir> aside, wrote the two JSON files
+    // in its place and deleted everything else in it.
+    const parent = path.join(out, "victim");
+    fs.mkdirSync(path.join(parent, "out"), { recursive: true });
+    fs.writeFileSync(path.join(parent, "precious.txt"), "kept");
+    const file = path.join(ROOT, "stacks", "Pulumi.dev.yaml");
+    for (const stack of ["..", "."]) {
+      const r = spawnSync(
+        process.execPath,
+        [CLI, "--stack", stack, "--config-file", file, "--out", path.join(parent, "out"), "--quiet"],
+        { encoding: "utf8" },
+      );
+      assert.strictEqual(r.status, 64, r.stderr);
+      assert.strictEqual(
+        r.stderr,
+        `--stack: found ${JSON.stringify(stack)}; allowed: [A-Za-z0-9._-]+, not "." or ".."\n`,
+      );
+    }
+    assert.strictEqual(fs.readFileSync(path.join(parent, "precious.txt"), "utf8"), "kept");
+    assert.deepStrictEqual(fs.readdirSync(path.join(parent, "out")), []);
+  });
+
+  it('an empty value is a missing value (64): --out "" would write into the working directory', () => {
+    const cwd = fs.mkdtempSync(path.join(out, "cwd-"));
+    for (const flag of ["--out", "--config-file", "--peer-outputs"]) {
+      const r = spawnSync(process.execPath, [CLI, "--stack", "dev", flag, "", "--quiet"], {
+        encoding: "utf8",
+        cwd,
+      });
+      assert.strictEqual(r.status, 64, `${flag}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^${flag} needs a value\nusage: synth`));
+    }
+    assert.deepStrictEqual(fs.readdirSync(cwd), []);
+  });
 });
 
 describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
@@ -257,6 +293,37 @@ describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
     const r = run("synth/diff.js", ["/nonexistent-before", "/nonexistent-after"]);
     assert.strictEqual(r.status, 2, r.stderr);
     assert.strictEqual(r.stderr, "plan-diff: no synth output in /nonexistent-before or /nonexistent-after\n");
+  });
+
+  it("plan-diff: a side that does not exist counts as no stacks, and stderr says so (a mistyped path)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    fs.mkdirSync(path.join(tmp, "before", "dev"), { recursive: true });
+    fs.writeFileSync(path.join(tmp, "before", "dev", "resources.json"), "[]\n");
+    fs.writeFileSync(path.join(tmp, "before", "dev", "outputs.json"), '{"a":1}\n');
+    const typo = path.join(tmp, "aftr");
+    const r = run("synth/diff.js", [path.join(tmp, "before"), typo]);
+    assert.strictEqual(r.status, 1, r.stderr);
+    assert.strictEqual(
+      r.stderr,
+      `plan-diff: ${typo} does not exist: compared as no synth output (every stack on the other side deleted)\n`,
+    );
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("plan-diff: 2 when a synth output is not JSON, one line naming the file", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    for (const side of ["before", "after"]) {
+      fs.mkdirSync(path.join(tmp, side, "dev"), { recursive: true });
+      fs.writeFileSync(path.join(tmp, side, "dev", "resources.json"), "[]\n");
+      fs.writeFileSync(path.join(tmp, side, "dev", "outputs.json"), "{}\n");
+    }
+    const bad = path.join(tmp, "after", "dev", "outputs.json");
+    fs.writeFileSync(bad, "{\n");
+    const r = run("synth/diff.js", [path.join(tmp, "before"), path.join(tmp, "after")]);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.ok(r.stderr.startsWith(`plan-diff: ${bad}: not JSON (`), r.stderr);
+    assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("bench: 64 on an unknown argument, one line, before any measurement", () => {

@@ -64,7 +64,7 @@ describe("verify: CLI", function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("arguments: exactly one source, numbers checked, unknown flags refused (exit 2 with usage)", async () => {
+  it("arguments: exactly one source, numbers checked, unknown flags refused (exit 64 with usage)", async () => {
     assert.throws(() => parseArgs([]), UsageError);
     assert.throws(
       () => parseArgs(["--stack", "a", "--outputs", "b"]),
@@ -75,7 +75,7 @@ describe("verify: CLI", function () {
       /--timeout: found "x"; allowed: a number >= 0/,
     );
     const r = await run(["--stak", "dev"]);
-    assert.strictEqual(r.code, 2);
+    assert.strictEqual(r.code, 64);
     assert.match(r.err, /^verify: unknown argument --stak\nusage: verify/);
     assert.deepStrictEqual(
       parseArgs(["--stack", "org/registry-platform/dev", "--skip", "velero,bucket:backup", "--json"]),
@@ -197,10 +197,13 @@ describe("verify: CLI", function () {
     assert.deepStrictEqual([report.passed, report.failed], [1, 3]);
   });
 
-  it("a stack without a config file: exit 2 naming the file", async () => {
+  it("a stack without a config file: exit 2, one line naming the file (no usage: the command line is right)", async () => {
     const r = await run(["--stack", "nope"], outputsFor(harbor.url, pki.bundlePem));
     assert.strictEqual(r.code, 2);
-    assert.match(r.err, /^verify: stack config .*stacks\/Pulumi\.nope\.yaml not found \(pass --stack-file\)/);
+    assert.match(
+      r.err,
+      /^verify: stack config .*stacks\/Pulumi\.nope\.yaml not found \(pass --stack-file\)\n$/,
+    );
   });
 
   it("reads outputs with `pulumi stack output --json --show-secrets --stack <name>` in the project directory", async () => {
@@ -228,6 +231,8 @@ describe("verify: CLI", function () {
         pulumiStackOutputs("dev"),
         /pulumi stack output --stack dev failed: error: no stack named dev/,
       );
+      // An input problem (exit 2, one line), not a malformed command line (64 with the usage).
+      await assert.rejects(pulumiStackOutputs("dev"), (e) => !(e instanceof UsageError));
     } finally {
       process.env.PATH = saved;
     }

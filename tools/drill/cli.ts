@@ -84,7 +84,7 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
     const file = stackFilePath(root, stack);
     if (!fs.existsSync(file))
       throw new InputError(
-        `--stack ${stack}: no file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ")})`,
+        `--stack ${stack}: no file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ") || "none"})`,
       );
     // The drill only needs namespaces and the context: secrets it cannot read offline get stand-ins.
     const { stackConfig } = withOfflineStandIns(readStackConfig(file), "registry-platform", stack);

@@ -37,7 +37,7 @@ class UsageError extends Error {}
 
 /** The stack file's config, or an error naming the file and the stacks that exist. */
 function readStack(stack: string, configFile: string | undefined): StackConfig {
-  const stacks = `stacks: ${listStacks(ROOT).join(", ")}`;
+  const stacks = `stacks: ${listStacks(ROOT).join(", ") || "none"}`;
   const file = configFile ?? stackFilePath(ROOT, stack);
   if (!fs.existsSync(file))
     throw new Error(

@@ -1,5 +1,6 @@
 /**
  * `npm run synth -- --stack <name> [--config-file <path>] [--out <dir>] [--peer-outputs <dir>] [--quiet]`
+ * (`--out` default: `out` in the working directory, the project root under npm)
  *
  * Writes `<out>/<stack>/resources.json` and `outputs.json` (secrets as "[secret]") and prints the resource
  * tree. The outputs are written to a temporary directory next to `<out>/<stack>/` and renamed over it only
@@ -40,12 +41,14 @@ const USAGE =
 export const EXIT = { ok: 0, failed: 1, config: 2, usage: 64 } as const;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Partial<Args> = { out: path.join(ROOT, "out"), quiet: false };
+  // `out/` in the working directory (npm scripts run in the project root): an installed package's bin must not
+  // write into node_modules.
+  const a: Partial<Args> = { out: path.resolve("out"), quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const next = () => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${k} needs a value\n${USAGE}`);
+      if (v === undefined || v === "" || v.startsWith("--")) throw new Error(`${k} needs a value\n${USAGE}`);
       return v;
     };
     if (k === "--stack") a.stack = next();
@@ -56,14 +59,15 @@ export function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${k}\n${USAGE}`);
   }
   if (!a.stack) throw new Error(`--stack is required\n${USAGE}`);
-  if (!/^[A-Za-z0-9._-]+$/.test(a.stack))
-    throw new Error(`--stack: found ${JSON.stringify(a.stack)}; allowed: [A-Za-z0-9._-]+`);
+  // "." and ".." would make <out>/<stack> the out directory itself or its parent, which the synth replaces whole.
+  if (!/^[A-Za-z0-9._-]+$/.test(a.stack) || a.stack === "." || a.stack === "..")
+    throw new Error(`--stack: found ${JSON.stringify(a.stack)}; allowed: [A-Za-z0-9._-]+, not "." or ".."`);
   return a as Args;
 }
 
 /** The stack's config, or a one-line {@link StackFileError} naming the file and the stacks that exist. */
 export function loadStackConfig(args: { stack: string; configFile?: string }, root = ROOT): StackConfig {
-  const stacks = `stacks: ${listStacks(root).join(", ")}`;
+  const stacks = `stacks: ${listStacks(root).join(", ") || "none"}`;
   if (args.configFile !== undefined) {
     if (!fs.existsSync(args.configFile))
       throw new StackFileError(`synth: --config-file ${args.configFile} does not exist (${stacks})`);

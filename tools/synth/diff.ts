@@ -183,7 +183,15 @@ export function planDiffMarkdown(stack: string, before: StackSnapshot, after: St
 const EMPTY: StackSnapshot = { resources: [], outputs: {} };
 
 function readSnapshot(dir: string): StackSnapshot {
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as unknown;
+  const read = (f: string): unknown => {
+    const file = path.join(dir, f);
+    const text = fs.readFileSync(file, "utf8");
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new Error(`${file}: not JSON (${(e as Error).message})`);
+    }
+  };
   const resources = read("resources.json");
   if (!Array.isArray(resources)) throw new Error(`${dir}/resources.json: not a list of resources`);
   return { resources: resources as ResourceDoc[], outputs: read("outputs.json") };
@@ -236,6 +244,13 @@ export function main(
   try {
     const [before, after] = dirs.map(readSide);
     if (!before.size && !after.size) throw new Error(`no synth output in ${dirs[0]} or ${dirs[1]}`);
+    // A side that does not exist is no stacks (a base where every synth failed); say so, it may be a typo.
+    dirs.forEach((d, i) => {
+      if (!fs.existsSync(d))
+        err(
+          `plan-diff: ${d} does not exist: compared as no synth output (every stack on the other side ${i === 0 ? "created" : "deleted"})\n`,
+        );
+    });
     const stacks = [...new Set([...before.keys(), ...after.keys()])].sort();
     plans = stacks.map((s) => planStack(s, before.get(s) ?? EMPTY, after.get(s) ?? EMPTY));
   } catch (e) {

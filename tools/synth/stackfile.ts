@@ -86,10 +86,15 @@ export function readStackConfig(file: string): StackConfig {
   return parseStackConfig(text, file);
 }
 
-/** Stack names that have a file in `<root>/stacks`. */
+/**
+ * Stack names that have a file in `<root>/stacks`; none when there is no such directory (the installed package
+ * ships no stacks: its CLIs then read `--config-file`).
+ */
 export function listStacks(root: string): string[] {
+  const dir = path.join(root, "stacks");
+  if (!fs.existsSync(dir)) return [];
   return fs
-    .readdirSync(path.join(root, "stacks"))
+    .readdirSync(dir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();

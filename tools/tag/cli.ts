@@ -2,7 +2,7 @@
  * `npm run tag -- --version 1.2.3 --sha <sha> [--date <ISO date>]` prints the build tag
  * `v1.2.3-YYYYMMDD-<sha7>` (UTC date of now, or of --date); `--release` prints `v1.2.3`.
  * `npm run tag -- --check <tag>` exits 0 for a release or build tag, 1 with the reason otherwise.
- * Usage errors exit 2.
+ * Usage errors (unknown argument, missing or malformed value) exit 64, as in every command (README, "Exit statuses").
  */
 import { buildTag, checkTag, releaseTag } from "../../components/policy/tags";
 
@@ -49,7 +49,7 @@ export function runTagCli(argv: readonly string[], now: () => Date = () => new D
 }
 
 function usage(problem: string): CliResult {
-  return { code: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` };
+  return { code: 64, stdout: "", stderr: `${problem}\n${USAGE}\n` };
 }
 
 if (require.main === module) {

@@ -125,7 +125,7 @@ export function pulumiStackOutputs(stack: string, cwd = ROOT): Promise<unknown> 
       (err, stdout, stderr) => {
         if (err) {
           reject(
-            new UsageError(
+            new Error(
               `pulumi stack output --stack ${stack} failed: ${(stderr || err.message).trim().slice(0, 500)}`,
             ),
           );
@@ -134,7 +134,7 @@ export function pulumiStackOutputs(stack: string, cwd = ROOT): Promise<unknown> 
         try {
           resolve(JSON.parse(stdout));
         } catch {
-          reject(new UsageError(`pulumi stack output --stack ${stack} did not print JSON`));
+          reject(new Error(`pulumi stack output --stack ${stack} did not print JSON`));
         }
       },
     );
@@ -271,7 +271,7 @@ const PROCESS_IO: Io = {
   env: process.env,
 };
 
-/** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input). */
+/** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input, 64 bad arguments). */
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
   if (wantsHelp(argv)) {
     io.stdout(`${USAGE}\n`);
@@ -290,7 +290,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     const short = a.stack?.split("/").pop();
     const file = a.stackFile ?? (short ? path.join(ROOT, "stacks", `Pulumi.${short}.yaml`) : undefined);
     if (file) {
-      if (!fs.existsSync(file)) throw new UsageError(`stack config ${file} not found (pass --stack-file)`);
+      if (!fs.existsSync(file)) throw new Error(`stack config ${file} not found (pass --stack-file)`);
       cfg = configFromStackFile(file, short ?? path.basename(file));
     }
   } catch (e) {
@@ -298,8 +298,10 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
       io.stderr(
         `verify: invalid stack configuration:\n${e.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}\n`,
       );
-    else if (e instanceof UsageError) io.stderr(`verify: ${e.message}\n${USAGE}\n`);
-    else if (e instanceof ContractError) io.stderr(`verify: ${e.message}\n`);
+    else if (e instanceof UsageError) {
+      io.stderr(`verify: ${e.message}\n${USAGE}\n`);
+      return 64;
+    } else if (e instanceof ContractError) io.stderr(`verify: ${e.message}\n`);
     else io.stderr(`verify: ${(e as Error).message}\n`);
     return 2;
   }

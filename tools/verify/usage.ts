@@ -13,4 +13,4 @@ export const USAGE = `usage: verify (--stack <name> | --outputs <file>) [options
   --backup-grace <hours>  slack on top of a schedule's period for a backup to finish (default 6)
   --skip <ids>            comma-separated check ids or kinds to skip (tls, harbor-health, robot, bucket, velero)
   --context <name>        kubeconfig context for the Velero checks
-exit status: 0 every check passed, 1 a check failed, 2 bad arguments or unreadable outputs/config`;
+exit status: 0 every check passed, 1 a check failed, 2 unreadable outputs/config, 64 bad arguments`;
