@@ -228,7 +228,7 @@ export const configSchema = z.strictObject({
   harbor: harborSection,
   harborConfig: harborConfigSection,
   velero: veleroSection,
-  /** Chart sources (`{ harbor?, velero? }`); default: the public repositories pinned in versions.ts. */
+  /** Chart sources (`{ harbor?, velero?, kyverno? }`); default: the public repositories pinned in versions.ts. */
   charts: chartsSection,
   /** `{ mirror? }`: the registry every image is pulled from. */
   images: imagesSection,
