@@ -9,6 +9,7 @@ import { SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
 import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
+import { DEFAULT_PREFIX as VELERO_PREFIX } from "../components/velero/schedules";
 
 export const PRODUCTION_MIN_RETENTION_DAYS = 7;
 
@@ -223,6 +224,15 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   const h = c.harbor;
   if (prod && h.replicas < 2)
     add(["harbor", "replicas"], h.replicas, 'a whole number >= 2 when environment is "prod"');
+  // SPEC R3.8: production has the NetworkPolicy; R7.2: no insecure settings in production.
+  if (prod && h.networkPolicy === false)
+    add(["harbor", "networkPolicy"], false, 'true (or unset) when environment is "prod"');
+  if (prod && h.database.type === "external" && h.database.sslmode === "disable")
+    add(
+      ["harbor", "database", "sslmode"],
+      "disable",
+      'require, verify-ca or verify-full when environment is "prod" (the database password and data would cross the network in clear)',
+    );
   if (h.database.type === "external") {
     if (!h.database.host)
       add(["harbor", "database", "host"], undefined, 'a host name when harbor.database.type is "external"');
@@ -355,6 +365,27 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
         );
     }
   }
+  // Velero's archive location is the storage's archive prefix: it must be a prefix of its own, and its objects
+  // must stay instantly readable (kopia opens the repository, reading its format and index blobs, at every
+  // backup and restore; a GLACIER/DEEP_ARCHIVE object needs an S3 restore request first).
+  const archivePrefix = c.storage.archive.prefix.replace(/^\/+|\/+$/g, "");
+  if (v.enabled && (archivePrefix === VELERO_PREFIX || archivePrefix.startsWith(`${VELERO_PREFIX}/`)))
+    add(
+      ["storage", "archive", "prefix"],
+      c.storage.archive.prefix,
+      `a prefix outside ${VELERO_PREFIX}/ (Velero's default backup location), such as archive/`,
+    );
+  const archiveClass = c.storage.archive.storageClass;
+  if (
+    v.enabled &&
+    c.storage.provider === "aws" &&
+    (archiveClass === "GLACIER" || archiveClass === "DEEP_ARCHIVE")
+  )
+    add(
+      ["storage", "archive", "storageClass"],
+      archiveClass,
+      `an instant-read class (GLACIER_IR, STANDARD_IA, ONEZONE_IA) while velero.enabled is true: Velero's monthly backups and restores read the archive location (kopia opens its repository each time), and ${archiveClass} objects need an S3 restore first`,
+    );
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
   // Image policy.

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { ConfigError } from "../../config";
 import { Registration } from "../../tools/synth/engine";
 import { StackConfig } from "../../tools/synth/stackfile";
-import { runProgramFailing, stackFile, stackWith } from "../harness";
+import { runProgram, runProgramFailing, stackFile, stackWith } from "../harness";
 import { withSecret } from "../harness/config";
 
 /** Runs the program expecting a ConfigError and no registration; returns its issues as `key | found | allowed`. */
@@ -154,6 +154,45 @@ describe("config: combinations a component refuses are config errors, before any
     );
     has(lines, /^registry-platform:harborConfig\.proxyCaches\[1\]\.url \| "https:\/\/quay\.io\/\?x=1" \| /);
     assert.ok(!lines.join("\n").includes("pa55word"), lines.join("\n"));
+  });
+});
+
+describe("config: Velero's archive location", () => {
+  const withArchive = (archive: Record<string, unknown>) =>
+    stackWith("dev", { storage: { ...devValue("storage"), archive } });
+
+  it("a prefix inside Velero's default location is a config error (Velero refused it after registration)", async () => {
+    has(
+      await rejectedByProgram(withArchive({ prefix: "velero/monthly/" })),
+      /^registry-platform:storage\.archive\.prefix \| "velero\/monthly\/" \| a prefix outside velero\/ \(Velero's default backup location\)/,
+    );
+  });
+
+  for (const storageClass of ["GLACIER", "DEEP_ARCHIVE"])
+    it(`${storageClass}, which Velero cannot read without an S3 restore, is a config error while Velero is on`, async () => {
+      has(
+        await rejectedByProgram(withArchive({ storageClass })),
+        new RegExp(
+          `^registry-platform:storage\\.archive\\.storageClass \\| "${storageClass}" \\| an instant-read class \\(GLACIER_IR, STANDARD_IA, ONEZONE_IA\\) while velero\\.enabled is true`,
+        ),
+      );
+    });
+
+  it("GLACIER is accepted with Velero off (nothing reads the archive prefix then)", async () => {
+    const rec = await runProgram(
+      "dev",
+      stackWith("dev", {
+        storage: { ...devValue("storage"), archive: { storageClass: "GLACIER" } },
+        velero: { enabled: false },
+      }),
+    );
+    const rules = rec.inputs(
+      rec.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", /backup/),
+    ).rules as { transitions?: { storageClass: string }[] }[];
+    assert.ok(
+      rules.some((r) => r.transitions?.some((t) => t.storageClass === "GLACIER")),
+      JSON.stringify(rules),
+    );
   });
 });
 

@@ -171,6 +171,17 @@ describe("config: bad input is rejected with the key, the value found and what i
       expect: [/harbor.replicas \| 1 \| a whole number >= 2 when environment is "prod"/],
     },
     {
+      name: "prod without the NetworkPolicy (SPEC R3.8) or with an unencrypted external database",
+      base: "prod-apne2",
+      changes: {
+        harbor: { networkPolicy: false, database: { type: "external", host: "db", sslmode: "disable" } },
+      },
+      expect: [
+        /^registry-platform:harbor.database.sslmode \| "disable" \| require, verify-ca or verify-full when environment is "prod"/,
+        /^registry-platform:harbor.networkPolicy \| false \| true \(or unset\) when environment is "prod"$/,
+      ],
+    },
+    {
       name: "byo-intermediate without PEMs and key",
       changes: { tls: { mode: "byo-intermediate" } },
       expect: [
