@@ -8,8 +8,8 @@ import { replicationChecks } from "./sections/replication";
 import { SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
+import { veleroIssues } from "./sections/velero-rules";
 import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
-import { DEFAULT_PREFIX as VELERO_PREFIX } from "../components/velero/schedules";
 
 export const PRODUCTION_MIN_RETENTION_DAYS = 7;
 
@@ -345,47 +345,7 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
 
   // Velero.
   const v = c.velero;
-  if (v.enabled && v.drillCronJob && !v.drillImage)
-    add(["velero", "drillImage"], undefined, "an image pinned by digest when velero.drillCronJob is true");
-  // A drill image in a project of this registry must carry a tag that project's tag retention keeps, or the
-  // nightly run deletes it and the quarterly drill cannot pull its image.
-  if (v.enabled && v.drillImage && hc.enabled) {
-    const [name, tag] = splitImageTag(v.drillImage.split("@")[0]);
-    const [registry, project] = name.split("/");
-    const host = registry.replace(/:443$/, "");
-    const i = hc.projects.findIndex((p) => p.name === project);
-    const p = hc.projects[i];
-    if ((host === c.host || tls.extraSans.includes(host)) && p?.tagRetention && tag !== undefined) {
-      const release = p.immutableReleaseTags ? /^v\d{1,3}\.\d{1,3}\.\d{1,3}$/ : /^v\d{1,3}\.0\.0$/;
-      if (!release.test(tag) && !RETAINED_CHANNEL_TAGS.includes(tag))
-        add(
-          ["velero", "drillImage"],
-          v.drillImage,
-          `a tag the tag retention of project "${project}" keeps (${p.immutableReleaseTags ? "vX.Y.Z" : "vX.0.0"}, ${RETAINED_CHANNEL_TAGS.join(", ")}): its nightly run deletes an artifact tagged "${tag}", and the drill could no longer pull its image; or set ${keyPath(["harborConfig", "projects", i, "tagRetention"])} to false`,
-        );
-    }
-  }
-  // Velero's archive location is the storage's archive prefix: it must be a prefix of its own, and its objects
-  // must stay instantly readable (kopia opens the repository, reading its format and index blobs, at every
-  // backup and restore; a GLACIER/DEEP_ARCHIVE object needs an S3 restore request first).
-  const archivePrefix = c.storage.archive.prefix.replace(/^\/+|\/+$/g, "");
-  if (v.enabled && (archivePrefix === VELERO_PREFIX || archivePrefix.startsWith(`${VELERO_PREFIX}/`)))
-    add(
-      ["storage", "archive", "prefix"],
-      c.storage.archive.prefix,
-      `a prefix outside ${VELERO_PREFIX}/ (Velero's default backup location), such as archive/`,
-    );
-  const archiveClass = c.storage.archive.storageClass;
-  if (
-    v.enabled &&
-    c.storage.provider === "aws" &&
-    (archiveClass === "GLACIER" || archiveClass === "DEEP_ARCHIVE")
-  )
-    add(
-      ["storage", "archive", "storageClass"],
-      archiveClass,
-      `an instant-read class (GLACIER_IR, STANDARD_IA, ONEZONE_IA) while velero.enabled is true: Velero's monthly backups and restores read the archive location (kopia opens its repository each time), and ${archiveClass} objects need an S3 restore first`,
-    );
+  for (const i of veleroIssues(c)) add(i.path, i.found, i.allowed);
   if (v.enabled && v.namespace === h.namespace)
     add(["velero", "namespace"], v.namespace, `a namespace other than harbor.namespace ("${h.namespace}")`);
   // Image policy.
@@ -395,16 +355,6 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   // Chart archives (sha256 checked now) and air-gap rules.
   out.push(...artifactIssues(c));
   return out;
-}
-
-/** Channel tags the Harbor projects' tag retention keeps forever (HarborConfig's default `foreverTags`). */
-const RETAINED_CHANNEL_TAGS = ["stable", "lts"];
-
-/** `host/p/name:tag` → [`host/p/name`, `tag`]; no tag → [ref, undefined] (a `:port` is not a tag). */
-function splitImageTag(ref: string): [string, string | undefined] {
-  const slash = ref.lastIndexOf("/");
-  const colon = ref.lastIndexOf(":");
-  return colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, undefined];
 }
 
 /** A description of what was found, shown instead of the value itself (e.g. a PEM blob). */
