@@ -196,7 +196,7 @@ describe("synth: CLI", function () {
   it("a successful synth replaces out/<stack>/ whole and leaves no temporary directory", () => {
     const dir = path.join(out, "dev");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "stale.txt"), "from an older synth");
+    fs.writeFileSync(path.join(dir, "resources.json"), "[]\n"); // from an older synth
     execFileSync(process.execPath, [CLI, "--stack", "dev", "--out", out, "--quiet"], { encoding: "utf8" });
     assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["outputs.json", "resources.json"]);
     assert.ok(JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8")).length > 0);
@@ -266,6 +266,27 @@ describe("synth: CLI", function () {
     }
     assert.strictEqual(fs.readFileSync(path.join(parent, "precious.txt"), "utf8"), "kept");
     assert.deepStrictEqual(fs.readdirSync(path.join(parent, "out")), []);
+  });
+
+  it("refuses an <out>/<stack> that holds other files than a synth's (exit 2, one line): it would be replaced whole", () => {
+    // E.g. `--out .` from the repository with a stack named like a source folder (`--stack config`).
+    const root = fs.mkdtempSync(path.join(out, "repo-"));
+    fs.mkdirSync(path.join(root, "config"));
+    fs.writeFileSync(path.join(root, "config", "schema.ts"), "kept");
+    fs.writeFileSync(path.join(root, "config", "outputs.json"), "kept too");
+    const file = path.join(ROOT, "stacks", "Pulumi.dev.yaml");
+    const r = spawnSync(
+      process.execPath,
+      [CLI, "--stack", "config", "--config-file", file, "--out", root, "--quiet"],
+      { encoding: "utf8" },
+    );
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^synth: \S*config holds files a synth did not write \(schema\.ts\); a synth replaces that directory whole: choose another --out, or remove them\n$/,
+    );
+    assert.deepStrictEqual(fs.readdirSync(path.join(root, "config")).sort(), ["outputs.json", "schema.ts"]);
+    assert.strictEqual(fs.readFileSync(path.join(root, "config", "outputs.json"), "utf8"), "kept too");
   });
 
   it('an empty value is a missing value (64): --out "" would write into the working directory', () => {

@@ -81,6 +81,26 @@ export function loadStackConfig(args: { stack: string; configFile?: string }, ro
   return readStackConfig(file);
 }
 
+/** What a synth writes into `<out>/<stack>/`; that directory is replaced whole. */
+const SYNTH_FILES = ["resources.json", "outputs.json"];
+
+/**
+ * Refuses an existing `<out>/<stack>` that is not a synth output (it would be replaced whole: e.g. `--out .` with
+ * a stack named like a source folder), as a one-line {@link StackFileError}.
+ */
+export function checkOutDir(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const shown = path.relative(process.cwd(), dir) || dir;
+  if (!fs.statSync(dir).isDirectory())
+    throw new StackFileError(`synth: ${shown} exists and is not a directory; choose another --out`);
+  const other = fs.readdirSync(dir).filter((n) => !SYNTH_FILES.includes(n));
+  if (other.length > 0)
+    throw new StackFileError(
+      `synth: ${shown} holds files a synth did not write (${other.slice(0, 3).join(", ")}${other.length > 3 ? ", …" : ""}); ` +
+        `a synth replaces that directory whole: choose another --out, or remove them`,
+    );
+}
+
 /**
  * Writes `files` into `dir` as one step: into a fresh temporary sibling directory first, then renamed over
  * `dir` (the previous `dir` is moved aside and removed only after the rename succeeded).
@@ -115,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dir = path.join(args.out, args.stack);
   try {
+    checkOutDir(dir);
     const stackConfig = loadStackConfig(args);
     const { synth } = await import("./synth");
     const { outputsDoc, renderTree, resourceDocs } = await import("./render");
