@@ -22,6 +22,11 @@ export interface ConfigIssue {
   missingSecret?: string;
 }
 
+/** `scheme://user:password@host…` → `scheme://[user info]@host…` anywhere in `s`: URLs may carry credentials. */
+export function withoutUserInfo(s: string): string {
+  return s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s"'@]+@/gi, "$1[user info]@");
+}
+
 /** The distinct fix commands of `issues`, in order. */
 export function fixCommands(issues: readonly ConfigIssue[]): string[] {
   return [...new Set(issues.flatMap((i) => (i.fix ? [i.fix] : [])))];
@@ -32,7 +37,11 @@ export function fixCommands(issues: readonly ConfigIssue[]): string[] {
  * no dump of `issues` — as it does for any error that is the user's to fix, not a bug.
  */
 export class ConfigError extends pulumi.RunError {
-  constructor(public readonly issues: ConfigIssue[]) {
+  public readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[]) {
+    // A URL found in a value (or echoed by a rule's text) may hold a user and password: never shown.
+    issues = issues.map((i) => ({ ...i, found: withoutUserInfo(i.found), allowed: withoutUserInfo(i.allowed) }));
     const fixes = fixCommands(issues);
     super(
       `invalid stack configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
@@ -41,6 +50,7 @@ export class ConfigError extends pulumi.RunError {
           ? `\nto fix, run (in the project directory, with the stack selected):\n${fixes.map((f) => `  ${f}`).join("\n")}`
           : ""),
     );
+    this.issues = issues;
     this.name = "ConfigError";
     // A user's input problem, not a bug: the message says everything, and a stack without frames keeps the
     // engine's error formatting fast (see config/error-stacks.ts).

@@ -257,6 +257,8 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
     );
   if (h.redis.type === "external" && !h.redis.addr)
     add(["harbor", "redis", "addr"], undefined, 'host:port when harbor.redis.type is "external"');
+  else if (h.redis.type === "internal" && h.redis.addr)
+    add(["harbor", "redis", "addr"], h.redis.addr, 'nothing when harbor.redis.type is "internal"');
   if (h.trivy.offline && !h.trivy.enabled)
     add(["harbor", "trivy", "offline"], true, "false when trivy.enabled is false");
   if (h.trivy.offline && !h.trivy.dbRepository)

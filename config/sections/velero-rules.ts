@@ -30,6 +30,8 @@ export function veleroIssues(c: PlatformConfig): Issue[] {
   const hc = c.harborConfig;
   const tls = c.tls;
   const out: Issue[] = [];
+  if (!v.enabled && v.drillCronJob)
+    out.push(issue(["velero", "drillCronJob"], true, "false (or unset) when velero.enabled is false"));
   if (v.enabled && v.drillCronJob && !v.drillImage)
     out.push(
       issue(

@@ -196,6 +196,28 @@ describe("config: Velero's archive location", () => {
   });
 });
 
+describe("config: credentials in a URL are never shown", () => {
+  it("a proxy-cache URL the schema refuses (http) is shown without its user info", async () => {
+    const hc = devValue("harborConfig");
+    const lines = await rejectedByProgram(
+      stackWith("dev", {
+        harborConfig: {
+          ...hc,
+          proxyCaches: [
+            { name: "hub", type: "docker-hub", url: "http://alice:S3cretPw@registry-1.docker.io" },
+          ],
+        },
+      }),
+    );
+    has(
+      lines,
+      /^registry-platform:harborConfig\.proxyCaches\[0\]\.url \| "http:\/\/\[user info\]@registry-1\.docker\.io" \| /,
+    );
+    assert.ok(!lines.join("\n").includes("S3cretPw"), lines.join("\n"));
+    assert.ok(!lines.join("\n").includes("alice"), lines.join("\n"));
+  });
+});
+
 describe("config: the Harbor admin password the component refuses", () => {
   for (const [what, pw] of [
     ["the chart's default", "Harbor12345"],

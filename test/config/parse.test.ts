@@ -171,6 +171,14 @@ describe("config: bad input is rejected with the key, the value found and what i
       expect: [/harbor.replicas \| 1 \| a whole number >= 2 when environment is "prod"/],
     },
     {
+      name: "settings nothing would use: an internal Redis's addr, a drill CronJob without Velero",
+      changes: { harbor: { redis: { addr: "redis:6379" } }, velero: { enabled: false, drillCronJob: true } },
+      expect: [
+        /^registry-platform:harbor.redis.addr \| "redis:6379" \| nothing when harbor.redis.type is "internal"$/,
+        /^registry-platform:velero.drillCronJob \| true \| false \(or unset\) when velero.enabled is false$/,
+      ],
+    },
+    {
       name: "prod without the NetworkPolicy (SPEC R3.8) or with an unencrypted external database",
       base: "prod-apne2",
       changes: {
