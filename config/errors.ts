@@ -41,7 +41,11 @@ export class ConfigError extends pulumi.RunError {
 
   constructor(issues: ConfigIssue[]) {
     // A URL found in a value (or echoed by a rule's text) may hold a user and password: never shown.
-    issues = issues.map((i) => ({ ...i, found: withoutUserInfo(i.found), allowed: withoutUserInfo(i.allowed) }));
+    issues = issues.map((i) => ({
+      ...i,
+      found: withoutUserInfo(i.found),
+      allowed: withoutUserInfo(i.allowed),
+    }));
     const fixes = fixCommands(issues);
     super(
       `invalid stack configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
