@@ -33,6 +33,11 @@ function devValue(key: string): Record<string, unknown> {
   return JSON.parse(stackFile("dev").config[`registry-platform:${key}`]) as Record<string, unknown>;
 }
 
+/** The dev stack with these Harbor proxy caches. */
+function withProxyCaches(proxyCaches: { name: string; type: string; url: string }[]): StackConfig {
+  return stackWith("dev", { harborConfig: { ...devValue("harborConfig"), proxyCaches } });
+}
+
 /** The dev stack on an S3-compatible endpoint, with its credentials set as secrets. */
 function devOnS3Compatible(storage: Record<string, unknown>): StackConfig {
   const sc = stackWith("dev", {
@@ -136,17 +141,11 @@ describe("config: combinations a component refuses are config errors, before any
   });
 
   it("harborConfig.proxyCaches[].url with user info, a query or a fragment (the credentials are not echoed)", async () => {
-    const hc = devValue("harborConfig");
     const lines = await rejectedByProgram(
-      stackWith("dev", {
-        harborConfig: {
-          ...hc,
-          proxyCaches: [
-            { name: "hub", type: "docker-hub", url: "https://user:pa55word@registry-1.docker.io" },
-            { name: "quay", type: "quay", url: "https://quay.io/?x=1" },
-          ],
-        },
-      }),
+      withProxyCaches([
+        { name: "hub", type: "docker-hub", url: "https://user:pa55word@registry-1.docker.io" },
+        { name: "quay", type: "quay", url: "https://quay.io/?x=1" },
+      ]),
     );
     has(
       lines,
@@ -198,16 +197,10 @@ describe("config: Velero's archive location", () => {
 
 describe("config: credentials in a URL are never shown", () => {
   it("a proxy-cache URL the schema refuses (http) is shown without its user info", async () => {
-    const hc = devValue("harborConfig");
     const lines = await rejectedByProgram(
-      stackWith("dev", {
-        harborConfig: {
-          ...hc,
-          proxyCaches: [
-            { name: "hub", type: "docker-hub", url: "http://alice:S3cretPw@registry-1.docker.io" },
-          ],
-        },
-      }),
+      withProxyCaches([
+        { name: "hub", type: "docker-hub", url: "http://alice:S3cretPw@registry-1.docker.io" },
+      ]),
     );
     has(
       lines,
