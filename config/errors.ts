@@ -144,6 +144,23 @@ export function fromZodIssue(
       return [{ key: keyPath(path), found: found(issue.input), allowed: issue.message }];
     case "invalid_union":
       return [{ key: keyPath(path), found: found(issue.input), allowed: issue.message }];
+    case "invalid_key": {
+      // A record's key refused (e.g. a tag key): what its own schema allows, not zod's "Invalid key in record".
+      const inner = issue.issues.flatMap((i) =>
+        fromZodIssue(
+          { ...i, path: [] } as ZodIssue,
+          () => false,
+          () => undefined,
+        ).map((x) => x.allowed),
+      );
+      return [
+        {
+          key: keyPath(path),
+          found: `the key ${renderValue(issue.input)}`,
+          allowed: inner.length > 0 ? inner.join("; ") : issue.message,
+        },
+      ];
+    }
     default:
       return [{ key: keyPath(path), found: found(issue.input), allowed: issue.message }];
   }

@@ -41,7 +41,28 @@ export const dnsName = z
   .max(253)
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
     message: "a lowercase DNS name such as registry.example.com",
+    abort: true,
+  })
+  // An all-digit last label is an IPv4 address: an Ingress rule's host takes names only, and the certificate
+  // would carry it as a DNS name, which clients reaching an IP do not match.
+  .refine((s) => !/(^|\.)\d+$/.test(s), {
+    message: "a lowercase DNS name such as registry.example.com, not an IP address",
   });
+
+/** AWS tags: keys 1-128 characters, not `aws:` (reserved); values up to 256; letters, digits, spaces, _.:/=+-@. */
+const TAG_TEXT = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(TAG_TEXT, { message: "letters, digits, spaces and _ . : / = + - @" })
+  .refine((k) => !k.toLowerCase().startsWith("aws:"), {
+    message: "a key not starting with aws: (reserved by AWS)",
+  });
+const tagValue = z
+  .string()
+  .max(256)
+  .regex(TAG_TEXT, { message: "letters, digits, spaces and _ . : / = + - @" });
 
 const BUCKET_NAME_FORM =
   "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
@@ -219,7 +240,7 @@ export const configSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { message: "[a-z0-9-], at most 41 characters" })
     .optional(),
   /** Extra tags on every cloud resource. */
-  tags: z.record(z.string(), z.string()).default({}),
+  tags: z.record(tagKey, tagValue).default({}),
   /** Protect stateful resources (`protect` + `retainOnDelete`). Default: true in prod; cannot be false in prod. */
   protect: z.boolean().optional(),
   storage: storageSection,

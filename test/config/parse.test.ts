@@ -171,6 +171,15 @@ describe("config: bad input is rejected with the key, the value found and what i
       expect: [/harbor.replicas \| 1 \| a whole number >= 2 when environment is "prod"/],
     },
     {
+      name: "an IP address as host, AWS tags AWS refuses (reserved aws: prefix, characters)",
+      changes: { host: "10.0.0.5", tags: { "aws:owner": "x", team: "a#b", ok: "fine" } },
+      expect: [
+        /^registry-platform:host \| "10.0.0.5" \| a lowercase DNS name such as registry.example.com, not an IP address$/,
+        /^registry-platform:tags.aws:owner \| the key "aws:owner" \| a key not starting with aws: \(reserved by AWS\)$/,
+        /^registry-platform:tags.team \| "a#b" \| letters, digits, spaces and _ . : \/ = \+ - @$/,
+      ],
+    },
+    {
       name: "settings nothing would use: an internal Redis's addr, a drill CronJob without Velero",
       changes: { harbor: { redis: { addr: "redis:6379" } }, velero: { enabled: false, drillCronJob: true } },
       expect: [
