@@ -148,7 +148,7 @@ export function fromZodIssue(
       // A record's key refused (e.g. a tag key): what its own schema allows, not zod's "Invalid key in record".
       const inner = issue.issues.flatMap((i) =>
         fromZodIssue(
-          { ...i, path: [] } as ZodIssue,
+          { ...i, path: [] },
           () => false,
           () => undefined,
         ).map((x) => x.allowed),
