@@ -96,11 +96,17 @@ export function cronWithTimezone(timezone: string, cron: string): string {
   return `CRON_TZ=${timezone} ${fields.join(" ")}`;
 }
 
+/** Whether an archive prefix (`velero/x/`) lies inside the default location's prefix. */
+export function overlapsDefaultPrefix(prefix: string): boolean {
+  const p = prefix.replace(/^\/+|\/+$/g, "");
+  return p === DEFAULT_PREFIX || p.startsWith(`${DEFAULT_PREFIX}/`);
+}
+
 /** `archive/` → `archive`; Velero prefixes carry no trailing slash. */
 export function locationPrefix(prefix: string): string {
   const p = prefix.replace(/^\/+|\/+$/g, "");
   if (p === "") throw new Error("the archive prefix must not be empty");
-  if (p === DEFAULT_PREFIX || p.startsWith(`${DEFAULT_PREFIX}/`))
+  if (overlapsDefaultPrefix(p))
     throw new Error(
       `the archive prefix "${prefix}" overlaps the default location's prefix "${DEFAULT_PREFIX}/"`,
     );

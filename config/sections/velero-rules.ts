@@ -2,7 +2,7 @@
  * The rules of `registry-platform:velero` that span keys: the drill image against the tag retention of the
  * project it lives in, and Velero's archive location (the storage's archive prefix).
  */
-import { DEFAULT_PREFIX as VELERO_PREFIX } from "../../components/velero/schedules";
+import { DEFAULT_PREFIX as VELERO_PREFIX, overlapsDefaultPrefix } from "../../components/velero/schedules";
 import { keyPath } from "../errors";
 import type { PlatformConfig } from "../parse";
 
@@ -63,8 +63,7 @@ export function veleroIssues(c: PlatformConfig): Issue[] {
   // Velero's archive location is the storage's archive prefix: it must be a prefix of its own, and its objects
   // must stay instantly readable (kopia opens the repository, reading its format and index blobs, at every
   // backup and restore; a GLACIER/DEEP_ARCHIVE object needs an S3 restore request first).
-  const archivePrefix = c.storage.archive.prefix.replace(/^\/+|\/+$/g, "");
-  if (v.enabled && (archivePrefix === VELERO_PREFIX || archivePrefix.startsWith(`${VELERO_PREFIX}/`)))
+  if (v.enabled && overlapsDefaultPrefix(c.storage.archive.prefix))
     out.push(
       issue(
         ["storage", "archive", "prefix"],
