@@ -186,23 +186,18 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       // their deletes (`deletedWith`) instead of calling an API that is going away, where a project holding
       // images refuses its delete (that failed every destroy of a used dev stack). Where Harbor's database
       // outlives the release (retained PVCs, an external database) they stay there and the next `up` adopts them.
-      const hcArgs = harborConfigArgsFromConfig(cfg, {
-        url: harborApiUrl,
-        adminPassword: this.harbor.adminPassword,
-        caBundlePem: harborApiCaPem,
-        deletedWith: this.harbor.release,
-      });
-      this.harborConfig = hcArgs
-        ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
-        : undefined;
-
-      // The config guarantees the Harbor API is on wherever replication is configured.
       const harborApi = {
         url: harborApiUrl,
         adminPassword: this.harbor.adminPassword,
         caBundlePem: harborApiCaPem,
         deletedWith: this.harbor.release,
       };
+      const hcArgs = harborConfigArgsFromConfig(cfg, harborApi);
+      this.harborConfig = hcArgs
+        ? new HarborConfig(`${name}-harbor-config`, hcArgs, { ...k8s, dependsOn: [this.harbor.release] })
+        : undefined;
+
+      // The config guarantees the Harbor API is on wherever replication is configured.
       const afterHarborConfig = [this.harbor.release, ...(this.harborConfig ? [this.harborConfig] : [])];
       this.harborReplication = this.replicas
         ? new HarborReplication(
