@@ -51,18 +51,16 @@ export const dnsName = z
 
 /** AWS tags: keys 1-128 characters, not `aws:` (reserved); values up to 256; letters, digits, spaces, _.:/=+-@. */
 const TAG_TEXT = /^[\p{L}\p{N}\s_.:/=+\-@]*$/u;
+const TAG_TEXT_FORM = "letters, digits, spaces and _ . : / = + - @";
 const tagKey = z
   .string()
   .min(1)
   .max(128)
-  .regex(TAG_TEXT, { message: "letters, digits, spaces and _ . : / = + - @" })
+  .regex(TAG_TEXT, { message: TAG_TEXT_FORM })
   .refine((k) => !k.toLowerCase().startsWith("aws:"), {
     message: "a key not starting with aws: (reserved by AWS)",
   });
-const tagValue = z
-  .string()
-  .max(256)
-  .regex(TAG_TEXT, { message: "letters, digits, spaces and _ . : / = + - @" });
+const tagValue = z.string().max(256).regex(TAG_TEXT, { message: TAG_TEXT_FORM });
 
 const BUCKET_NAME_FORM =
   "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
