@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { ConfigError } from "../../config";
 import { Registration } from "../../tools/synth/engine";
 import { StackConfig } from "../../tools/synth/stackfile";
-import { runProgram, runProgramFailing, stackFile, stackWith } from "../harness";
+import { runProgram, runProgramFailing, stackFile, stackValue, stackWith } from "../harness";
 import { withSecret } from "../harness/config";
 
 /** Runs the program expecting a ConfigError and no registration; returns its issues as `key | found | allowed`. */
@@ -29,9 +29,7 @@ const has = (lines: string[], re: RegExp) =>
   );
 
 /** The dev stack's value of a top-level key (an object), so a case can change one nested key. */
-function devValue(key: string): Record<string, unknown> {
-  return JSON.parse(stackFile("dev").config[`registry-platform:${key}`]) as Record<string, unknown>;
-}
+const devValue = (key: string) => stackValue("dev", key);
 
 /** The dev stack with these Harbor proxy caches. */
 function withProxyCaches(proxyCaches: { name: string; type: string; url: string }[]): StackConfig {

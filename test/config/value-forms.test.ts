@@ -4,13 +4,11 @@
  */
 import * as assert from "assert";
 import { isKnownTimeZone } from "../../config/sections/common";
-import { stackFile, stackWith } from "../harness";
+import { stackValue, stackWith } from "../harness";
 import { configIssues } from "../harness/config";
 
 /** The dev stack's value of a top-level key (an object), so a case can change one nested key. */
-function devValue(key: string): Record<string, unknown> {
-  return JSON.parse(stackFile("dev").config[`registry-platform:${key}`]) as Record<string, unknown>;
-}
+const devValue = (key: string) => stackValue("dev", key);
 
 /** The issues of the dev stack with `changes`, only those of keys starting with `prefix`. */
 function issuesOf(changes: Record<string, unknown>, prefix: string): string[] {
@@ -108,10 +106,7 @@ describe("config: value forms the system behind them refuses", () => {
 
 describe("config: every problem at once (SPEC R9.2)", () => {
   it("a value of the wrong form does not hide the rules that span keys or depend on the environment", () => {
-    const storage = JSON.parse(stackFile("prod-apne2").config["registry-platform:storage"]) as Record<
-      string,
-      unknown
-    >;
+    const storage = stackValue("prod-apne2", "storage");
     const lines = configIssues(
       stackWith("prod-apne2", {
         host: "Registry_Host",
@@ -158,10 +153,7 @@ describe("config: every problem at once (SPEC R9.2)", () => {
 
 describe("config: a Harbor project quota Harbor can store", () => {
   it("a quotaGiB whose bytes overflow Harbor's int64 storage_limit is refused", () => {
-    const hc = JSON.parse(stackFile("dev").config["registry-platform:harborConfig"]) as Record<
-      string,
-      unknown
-    >;
+    const hc = devValue("harborConfig");
     const lines = issuesOf(
       { harborConfig: { ...hc, projects: [{ name: "big", quotaGiB: 1e12 }] } },
       "harborConfig.projects[0].quotaGiB",

@@ -117,6 +117,11 @@ export function stackFile(stack: string): StackConfig {
   return parseStackConfig(fs.readFileSync(file, "utf8"), file);
 }
 
+/** The value of a top-level key (namespace `registry-platform:`) of one of the repository's stack files. */
+export function stackValue(stack: string, key: string): Record<string, unknown> {
+  return JSON.parse(stackFile(stack).config[`registry-platform:${key}`]) as Record<string, unknown>;
+}
+
 /** Builds stack config from an object as it would appear under `config:` in a stack file. */
 export function stackConfigOf(config: Record<string, unknown>): StackConfig {
   return parseStackConfig(stringify({ config }), "<test>");

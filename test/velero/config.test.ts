@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { stackFile, stackWith } from "../harness";
+import { stackFile, stackValue, stackWith } from "../harness";
 import { configIssues, parsedConfig } from "../harness/config";
 
 describe("velero config", () => {
@@ -43,14 +43,8 @@ describe("velero config", () => {
 
   const DIGEST = `@sha256:${"0123456789abcdef".repeat(4)}`;
   const onApne2 = (drillImage: string, projects?: unknown[]) => {
-    const hc = JSON.parse(stackFile("prod-apne2").config["registry-platform:harborConfig"]) as Record<
-      string,
-      unknown
-    >;
-    const v = JSON.parse(stackFile("prod-apne2").config["registry-platform:velero"]) as Record<
-      string,
-      unknown
-    >;
+    const hc = stackValue("prod-apne2", "harborConfig");
+    const v = stackValue("prod-apne2", "velero");
     return configIssues(
       stackWith("prod-apne2", {
         velero: { ...v, drillImage },
