@@ -78,8 +78,17 @@ export function workloadImages(type: string, props: Record<string, unknown>): Fo
 }
 
 /**
+ * The repository of an `image: {...}` values object: `repository` (most charts) or `image` (ingress-nginx's
+ * `{registry, image, tag, digest}`); undefined when neither is a string.
+ */
+function imageObjectName(x: object): string | undefined {
+  const name = at(x, ["repository"]) ?? at(x, ["image"]);
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
  * Images written in Helm values: every `image: "<ref>"` string, and every `image: {registry?, repository,
- * tag?, digest?}` object. What cannot be seen: images the chart takes from its own defaults (its
+ * tag?, digest?}` object (`image` in place of `repository` too, as ingress-nginx writes it). What cannot be seen: images the chart takes from its own defaults (its
  * appVersion), images assembled by templates from other keys, and values unknown during preview.
  */
 export function helmValuesImages(values: unknown, where = "values"): FoundImage[] {
@@ -91,16 +100,11 @@ export function helmValuesImages(values: unknown, where = "values"): FoundImage[
       const x = plain(raw);
       const here = `${where}.${k}`;
       if (k === "image" && typeof x === "string") out.push({ where: here, image: x });
-      else if (
-        k === "image" &&
-        x !== null &&
-        typeof x === "object" &&
-        typeof at(x, ["repository"]) === "string"
-      ) {
+      else if (k === "image" && x !== null && typeof x === "object" && imageObjectName(x) !== undefined) {
         const registry = at(x, ["registry"]);
         const tag = at(x, ["tag"]);
         const digest = at(x, ["digest"]);
-        const repo = `${typeof registry === "string" && registry !== "" ? `${registry}/` : ""}${String(at(x, ["repository"]))}`;
+        const repo = `${typeof registry === "string" && registry !== "" ? `${registry}/` : ""}${imageObjectName(x)}`;
         const hasTag = typeof tag === "string" && tag !== "";
         const hasDigest = typeof digest === "string" && digest !== "";
         out.push({

@@ -86,6 +86,30 @@ describe("pack: Helm values", () => {
     );
   });
 
+  it("reads {registry, image, tag, digest} objects (ingress-nginx's form) as one reference, not a bare name", async () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const values = {
+      controller: {
+        image: { registry: "registry.k8s.io", image: "ingress-nginx/controller", tag: "v1.11.2", digest },
+      },
+      webhook: { image: { registry: "registry.k8s.io", image: "ingress-nginx/kube-webhook-certgen" } },
+    };
+    assert.deepStrictEqual(helmValuesImages(values), [
+      {
+        where: "values.controller.image",
+        image: `registry.k8s.io/ingress-nginx/controller:v1.11.2@${digest}`,
+      },
+      {
+        where: "values.webhook.image",
+        image: "registry.k8s.io/ingress-nginx/kube-webhook-certgen",
+        partial: true,
+      },
+    ]);
+    const release: Res = { type: "kubernetes:helm.sh/v3:Release", name: "ingress", props: { values } };
+    assert.deepStrictEqual(await runResourcePolicy(noLatestImages, release), []);
+    assert.deepStrictEqual(await runResourcePolicy(allowedRegistries, release, REG_CONFIG), []);
+  });
+
   for (const type of ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"])
     it(`${type}: passes compliant values, reports latest and foreign registries`, async () => {
       const ok: Res = {
