@@ -88,20 +88,28 @@ function imageObjectName(x: object): string | undefined {
 
 /**
  * Images written in Helm values: every `image: "<ref>"` string, and every `image: {registry?, repository,
- * tag?, digest?}` object (`image` in place of `repository` too, as ingress-nginx writes it). What cannot be seen: images the chart takes from its own defaults (its
+ * tag?, digest?}` object (`image` in place of `repository` too, as ingress-nginx writes it). A top-level
+ * `global.imageRegistry` (the Bitnami convention, also kube-prometheus-stack's) replaces the objects' registry,
+ * as those charts render it; image strings are taken as written. What cannot be seen: images the chart takes from its own defaults (its
  * appVersion), images assembled by templates from other keys, and values unknown during preview.
  */
 export function helmValuesImages(values: unknown, where = "values"): FoundImage[] {
+  const global = at(values, ["global", "imageRegistry"]);
+  return valuesImages(values, where, typeof global === "string" && global !== "" ? global : undefined);
+}
+
+/** {@link helmValuesImages} below `where`; `globalRegistry` replaces the `registry` of image objects. */
+function valuesImages(values: unknown, where: string, globalRegistry: string | undefined): FoundImage[] {
   const out: FoundImage[] = [];
   const v = plain(values);
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...helmValuesImages(x, `${where}[${i}]`)));
+  if (Array.isArray(v)) v.forEach((x, i) => out.push(...valuesImages(x, `${where}[${i}]`, globalRegistry)));
   else if (v !== null && typeof v === "object") {
     for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
       const x = plain(raw);
       const here = `${where}.${k}`;
       if (k === "image" && typeof x === "string") out.push({ where: here, image: x });
       else if (k === "image" && x !== null && typeof x === "object" && imageObjectName(x) !== undefined) {
-        const registry = at(x, ["registry"]);
+        const registry = globalRegistry ?? at(x, ["registry"]);
         const tag = at(x, ["tag"]);
         const digest = at(x, ["digest"]);
         const repo = `${typeof registry === "string" && registry !== "" ? `${registry}/` : ""}${imageObjectName(x)}`;
@@ -112,7 +120,7 @@ export function helmValuesImages(values: unknown, where = "values"): FoundImage[
           image: `${repo}${hasTag ? `:${tag}` : ""}${hasDigest ? `@${digest}` : ""}`,
           ...(hasTag || hasDigest ? {} : { partial: true }),
         });
-      } else out.push(...helmValuesImages(x, here));
+      } else out.push(...valuesImages(x, here, globalRegistry));
     }
   }
   return out;

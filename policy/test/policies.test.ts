@@ -110,6 +110,25 @@ describe("pack: Helm values", () => {
     assert.deepStrictEqual(await runResourcePolicy(allowedRegistries, release, REG_CONFIG), []);
   });
 
+  it("global.imageRegistry (Bitnami, kube-prometheus-stack) replaces the registry of every image object", async () => {
+    const values = {
+      global: { imageRegistry: "registry.example.internal" },
+      image: { registry: "docker.io", repository: "bitnami/redis", tag: "7.4.1" },
+      metrics: { image: { repository: "bitnami/redis-exporter", tag: "1.62.0" } },
+      sidecar: { image: "docker.io/library/busybox:1.37.0" },
+    };
+    assert.deepStrictEqual(helmValuesImages(values), [
+      { where: "values.image", image: "registry.example.internal/bitnami/redis:7.4.1" },
+      { where: "values.metrics.image", image: "registry.example.internal/bitnami/redis-exporter:1.62.0" },
+      { where: "values.sidecar.image", image: "docker.io/library/busybox:1.37.0" },
+    ]);
+    const release: Res = { type: "kubernetes:helm.sh/v3:Release", name: "redis", props: { values } };
+    const found = await runResourcePolicy(allowedRegistries, release, REG_CONFIG);
+    assert.deepStrictEqual(found, [
+      'values.sidecar.image: "docker.io/library/busybox:1.37.0" is not from an allowed registry (registry.example.internal, ghcr.io/acme, registry.k8s.io, mirror.example.internal:5000)',
+    ]);
+  });
+
   for (const type of ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"])
     it(`${type}: passes compliant values, reports latest and foreign registries`, async () => {
       const ok: Res = {
