@@ -21,7 +21,10 @@ export const POLICY = {
   insecure: "no-insecure-tls-in-production",
 } as const;
 
-/** Pod-spec locations by workload kind (the same kinds the ClusterPolicies cover). */
+/**
+ * Pod-spec locations by workload kind: the kinds the ClusterPolicies cover, and ReplicationController (in the
+ * cluster Kyverno judges its Pods; here its template is all there is).
+ */
 const POD_SPEC_PATHS: Record<string, string[]> = {
   Pod: ["spec"],
   Deployment: ["spec", "template", "spec"],
@@ -30,11 +33,12 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   ReplicaSet: ["spec", "template", "spec"],
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
 };
 const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
 /** `kubernetes:<group>/<version>:<Kind>` and `<Kind>Patch`. */
 const WORKLOAD_TYPE =
-  /^kubernetes:(?:core|apps|batch|extensions)\/[a-z0-9]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)(?:Patch)?$/;
+  /^kubernetes:(?:core|apps|batch|extensions)\/[a-z0-9]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|ReplicationController)(?:Patch)?$/;
 const HELM_VALUES_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 
 /** A value as the policy sees it: secrets are unwrapped (we read, never print, them). */
@@ -137,7 +141,7 @@ export function resourceImages(type: string, props: Record<string, unknown>): Fo
 export const noLatestImages: ResourceValidationPolicy = {
   name: POLICY.noLatest,
   description:
-    "No workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob; containers, init and ephemeral containers) or Helm values may use an invalid image reference, an image without tag or digest, or the tag latest.",
+    "No workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController; containers, init and ephemeral containers) or Helm values may use an invalid image reference, an image without tag or digest, or the tag latest.",
   enforcementLevel: "mandatory",
   severity: "high",
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {

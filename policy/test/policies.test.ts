@@ -21,6 +21,11 @@ const KINDS: { kind: string; type: string; wrap: (podSpec: object) => object }[]
   })),
   { kind: "Job", type: "kubernetes:batch/v1:Job", wrap: (s) => ({ spec: { template: { spec: s } } }) },
   {
+    kind: "ReplicationController",
+    type: "kubernetes:core/v1:ReplicationController",
+    wrap: (s) => ({ spec: { template: { spec: s } } }),
+  },
+  {
     kind: "CronJob",
     type: "kubernetes:batch/v1:CronJob",
     wrap: (s) => ({ spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: s } } } } }),
