@@ -236,6 +236,14 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   // SPEC R3.8: production has the NetworkPolicy; R7.2: no insecure settings in production.
   if (prod && h.networkPolicy === false)
     add(["harbor", "networkPolicy"], false, 'true (or unset) when environment is "prod"');
+  // Without a Prometheus namespace, the NetworkPolicy opens the metrics port to every namespace (R3.8: only the
+  // ingress controller's namespace and in-namespace traffic).
+  if (prod && h.networkPolicy && h.metrics.enabled && h.metrics.prometheusNamespace === undefined)
+    add(
+      ["harbor", "metrics", "prometheusNamespace"],
+      undefined,
+      'a namespace name when environment is "prod" and harbor.metrics.enabled is true (the NetworkPolicy admits scrapes of the metrics port from that namespace only)',
+    );
   // With a LoadBalancer, the chart's nginx terminates TLS and reads the certificate only when it starts. A
   // cert-manager renewal changes nothing Pulumi sees (the values name the Secret only), so nginx would keep
   // serving the old certificate past its expiry; an ingress controller reloads a renewed Secret by itself.

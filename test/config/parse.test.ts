@@ -128,6 +128,19 @@ describe("config: bad input is rejected with the key, the value found and what i
       ],
     },
     {
+      name: "production metrics without a Prometheus namespace (the metrics port would admit every namespace)",
+      base: "prod-apne2",
+      changes: {
+        harbor: {
+          ...stackValue("prod-apne2", "harbor"),
+          metrics: { enabled: true, serviceMonitor: true },
+        },
+      },
+      expect: [
+        /^registry-platform:harbor.metrics.prometheusNamespace \| nothing \| a namespace name when environment is "prod" and harbor.metrics.enabled is true/,
+      ],
+    },
+    {
       name: "archive transition keys on s3-compatible (the transition is set on AWS only)",
       base: "onprem",
       changes: {

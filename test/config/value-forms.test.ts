@@ -111,7 +111,7 @@ describe("config: every problem at once (SPEC R9.2)", () => {
       stackWith("prod-apne2", {
         host: "Registry_Host",
         storage: { ...storage, forceDestroy: true },
-        harbor: { replicas: 1, database: { size: "5Gb" } },
+        harbor: { replicas: 1, database: { size: "5Gb" }, metrics: { prometheusNamespace: "monitoring" } },
       }),
     );
     const keys = lines.map((l) => l.split(" | ")[0]);

@@ -70,7 +70,7 @@ describe("config: platformConfig (typed values, no stack file)", () => {
         ...DEV,
         environment: "prod",
         storage: { backupRetention: { mode: "GOVERNANCE", days: 3 } },
-        harbor: { replicas: 1 },
+        harbor: { replicas: 1, metrics: { prometheusNamespace: "monitoring" } },
         policy: { allowedRegistries: ["registry.dev.example.internal"] },
       }),
       [
