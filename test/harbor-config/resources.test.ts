@@ -256,6 +256,23 @@ describe("harbor-config resources: RobotAccount", () => {
     await ops(fake, robotCrud).delete(d.id, d.outs);
   });
 
+  it("a robot disabled in Harbor shows as drift on refresh, and the update enables it again", async () => {
+    const c = await ops(fake, robotCrud).create(robotInputs(fake));
+    fake.robots.get(c.outs.robotId)!.disable = true; // someone disables it in Harbor's UI
+    const r = await ops(fake, robotCrud).read(c.id, c.outs);
+    assert.strictEqual(robotCrud.diff(r.props!, robotInputs(fake)).changes, true);
+    fake.clearLog();
+    await ops(fake, robotCrud).update(c.id, r.props!, robotInputs(fake));
+    assert.strictEqual(fake.robots.get(c.outs.robotId)!.disable, false);
+    assert.deepStrictEqual(
+      fake.writes().map((w) => [w.method, w.body.disable]),
+      [["PUT", false]],
+    );
+    // Enabled again: the next refresh is quiet.
+    const again = await ops(fake, robotCrud).read(c.id, c.outs);
+    assert.strictEqual(robotCrud.diff(again.props!, robotInputs(fake)).changes, false);
+  });
+
   it("read reports permissions and a deleted robot as gone", async () => {
     const c = await ops(fake, robotCrud).create(robotInputs(fake));
     const r = await ops(fake, robotCrud).read(c.id, c.outs);

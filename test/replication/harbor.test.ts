@@ -256,6 +256,18 @@ describe("replication kinds against the fake Harbor", function () {
       assert.strictEqual(repl.systemRobots.size, 0);
     });
 
+    it("a robot disabled in Harbor shows as drift on refresh, and the update enables it again", async () => {
+      const inputs = robotInputs();
+      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
+      repl.systemRobots.get(Number(id))!.disable = true; // someone disables it in Harbor's UI
+      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
+      await systemRobotCrud.update(clientOf(fake), id, drifted.props!, inputs);
+      assert.strictEqual(repl.systemRobots.get(Number(id))!.disable, false);
+      const again = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
+    });
+
     it("refuses a robot for a project that does not exist, naming it", async () => {
       const e = await rejection(() =>
         systemRobotCrud.create(

@@ -34,6 +34,8 @@ export interface SystemRobotOutputs extends SystemRobotInputs {
   fullName: string;
   secret: string;
   adopted: boolean;
+  /** Harbor holds the robot disabled (read by a refresh): a change, the update enables it again. */
+  disabled?: boolean;
 }
 
 /** `RobotPermission` list → Harbor's `permissions` (kind project, one entry per project). */
@@ -78,6 +80,7 @@ interface HarborRobot {
   level?: string;
   description?: string;
   duration?: number;
+  disable?: boolean;
   permissions?: { kind?: string; namespace?: string; access?: { resource: string; action: string }[] }[];
 }
 
@@ -109,7 +112,7 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
   diff(olds, news) {
     const d = diffInputs<SystemRobotInputs>(olds, news, ["description", "duration", "rotation"], ["name"]);
     const perms = !same(permissionKeys(olds.permissions ?? []), permissionKeys(news.permissions ?? []));
-    return { ...d, changes: d.changes || perms };
+    return { ...d, changes: d.changes || perms || olds.disabled === true };
   },
 
   async create(client, inputs) {
@@ -141,6 +144,7 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
         description: r.description ?? "",
         duration: r.duration ?? props.duration,
         permissions: permissionsFromHarbor(r.permissions),
+        disabled: r.disable === true,
       },
     };
   },
@@ -150,7 +154,8 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
     const changed =
       !same(permissionKeys(olds.permissions), permissionKeys(news.permissions)) ||
       olds.description !== news.description ||
-      olds.duration !== news.duration;
+      olds.duration !== news.duration ||
+      olds.disabled === true;
     if (changed)
       await client.request({
         method: "PUT",

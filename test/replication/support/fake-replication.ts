@@ -191,6 +191,7 @@ export class ReplicationFake {
             return err(400, "BAD_REQUEST", "cannot update the level or name of robot");
           r.description = body.description ?? r.description;
           r.duration = body.duration ?? r.duration;
+          r.disable = body.disable ?? r.disable;
           r.permissions = body.permissions ?? r.permissions;
           return { status: 200 };
         },
