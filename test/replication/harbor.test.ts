@@ -115,6 +115,32 @@ describe("replication kinds against the fake Harbor", function () {
       assert.strictEqual(replicationPolicyCrud.diff(drifted.props!, inputs).changes, true);
     });
 
+    it("a filter Harbor holds beyond the declared ones, or a tag filter turned to excludes, shows as drift", async () => {
+      const inputs = policyInputs(0);
+      const { id, outs } = await replicationPolicyCrud.create(clientOf(fake), inputs);
+      const p = repl.policies.get(Number(id));
+      const declared = p.filters;
+      // Someone turns the tag filter into an exclusion in the UI.
+      p.filters = [
+        { type: "name", value: "{apps,platform}/**" },
+        { type: "tag", value: "v*", decoration: "excludes" },
+      ];
+      const excluded = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(replicationPolicyCrud.diff(excluded.props!, inputs).changes, true);
+      // Someone adds a label filter (or a resource filter) in the UI.
+      p.filters = [...declared, { type: "label", value: ["team-a"], decoration: "matches" }];
+      const labelled = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(replicationPolicyCrud.diff(labelled.props!, inputs).changes, true);
+      // The update puts the declared filters back, and the next refresh is quiet.
+      await replicationPolicyCrud.update(clientOf(fake), id, labelled.props!, inputs);
+      assert.deepStrictEqual(repl.policies.get(Number(id)).filters, declared);
+      const again = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.deepStrictEqual(replicationPolicyCrud.diff(again.props!, inputs), {
+        changes: false,
+        replaces: [],
+      });
+    });
+
     it("normalization: Harbor's extra fields, deprecated deletion, filter order and empty crons compare equal", () => {
       const body = replicationPolicyBody({ ...PEER.policies[0], destRegistryId: 4 });
       const harbor = {
