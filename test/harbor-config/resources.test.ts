@@ -100,6 +100,31 @@ describe("harbor-config resources: Project", () => {
     assert.strictEqual(fake.requests.length, 0);
   });
 
+  it("a proxy cache's registryId unknown in a preview (its endpoint has an update) is an update, not a replacement", () => {
+    // The endpoint's registryId is an output: the preview of any update of the endpoint (a URL change, or a
+    // connection change such as an admin password rotation) does not know it. `pulumi up` diffs again with it
+    // known: the same id is no change, a new one a replacement.
+    const base = { ...projectInputs(fake, { registryId: 7 }), projectId: 1, adopted: false };
+    assert.deepStrictEqual(projectCrud.diff(base, projectInputs(fake, { registryId: UNKNOWN as never })), {
+      changes: true,
+      replaces: [],
+    });
+    assert.deepStrictEqual(projectCrud.diff(base, projectInputs(fake, { registryId: 7 })), {
+      changes: false,
+      replaces: [],
+    });
+    assert.deepStrictEqual(projectCrud.diff(base, projectInputs(fake, { registryId: 8 })), {
+      changes: true,
+      replaces: ["registryId"],
+    });
+    // A regular project that becomes a proxy cache is a replacement, known id or not.
+    const regular = { ...projectInputs(fake), projectId: 1, adopted: false };
+    assert.deepStrictEqual(projectCrud.diff(regular, projectInputs(fake, { registryId: UNKNOWN as never })), {
+      changes: true,
+      replaces: ["registryId"],
+    });
+  });
+
   it("read reflects changes made in Harbor, and reports a deleted project as gone", async () => {
     const p = ops(fake, projectCrud);
     const c = await p.create(projectInputs(fake));
