@@ -66,7 +66,11 @@ describe("replication kinds against the fake Harbor", function () {
     const { outs } = await registryCrud.create(clientOf(fake), endpointInputs(fake));
     registryId = outs.registryId;
   });
-  afterEach(async () => fake.stop());
+  afterEach(async () => {
+    await fake.stop();
+    // Every body sent matched Harbor's API definitions (swagger 2.15.1).
+    assert.deepStrictEqual(fake.schemaErrors, []);
+  });
 
   describe("harbor:ReplicationPolicy", () => {
     it("creates the event-based and the reconcile policy with the planned body", async () => {
