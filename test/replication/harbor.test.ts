@@ -298,6 +298,26 @@ describe("replication kinds against the fake Harbor", function () {
       assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
     });
 
+    it("a system-wide permission added in Harbor shows as drift, and the update removes it", async () => {
+      const inputs = robotInputs();
+      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
+      // Someone grants the replication robot system-wide rights in Harbor's UI.
+      repl.systemRobots.get(Number(id))!.permissions.push({
+        kind: "system",
+        namespace: "/",
+        access: [{ resource: "user", action: "create" }],
+      });
+      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
+      await systemRobotCrud.update(clientOf(fake), id, drifted.props!, inputs);
+      assert.deepStrictEqual(
+        repl.systemRobots.get(Number(id))!.permissions.map((p) => p.kind),
+        ["project", "project"],
+      );
+      const again = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
+    });
+
     it("refuses a robot for a project that does not exist, naming it", async () => {
       const e = await rejection(() =>
         systemRobotCrud.create(

@@ -93,12 +93,15 @@ function settingsOf(i: SystemRobotInputs): SystemRobotSettings {
   return { name: i.name, description: i.description, duration: i.duration, permissions: i.permissions };
 }
 
-/** Harbor's permissions → ours, sorted (what `read` stores). */
+/**
+ * Harbor's permissions → ours, sorted (what `read` stores). A permission of another kind (system-wide rights
+ * granted in Harbor's UI) is kept as `<kind>:<namespace>` — no project name has a `:` — so that it shows as
+ * drift and the update (which sends the declared permissions) removes it.
+ */
 export function permissionsFromHarbor(perms: HarborRobot["permissions"]): RobotPermission[] {
   return (perms ?? [])
-    .filter((p) => (p.kind ?? "project") === "project" && typeof p.namespace === "string")
     .map((p) => ({
-      project: p.namespace!,
+      project: (p.kind ?? "project") === "project" ? (p.namespace ?? "") : `${p.kind}:${p.namespace ?? ""}`,
       access: (p.access ?? [])
         .map((a) => ({ resource: a.resource, action: a.action }))
         .sort((x, y) => `${x.resource}:${x.action}`.localeCompare(`${y.resource}:${y.action}`)),
