@@ -158,7 +158,8 @@ export const replicationPolicyCrud: Crud<ReplicationPolicyInputs, ReplicationPol
       if (hasStatus(e, 412))
         throw new Error(
           `Harbor refuses to delete replication policy "${props.name}" while it has running executions: ` +
-            `stop them (Administration → Replications → the policy → Stop) and run the update again`,
+            `stop them (Administration → Replications → the policy → Stop) and run the update again ` +
+            `(${e.message})`,
         );
       throw e;
     }
