@@ -208,7 +208,10 @@ describe("replication kinds against the fake Harbor", function () {
         /refuses to delete replication policy "to-prod-apne1" while it has running executions: stop them/,
       );
       // Harbor's status and own message are kept (SPEC R4.8).
-      assert.match(busy.message, /HTTP 412 PRECONDITION: the policy has running executions, can not be deleted/);
+      assert.match(
+        busy.message,
+        /HTTP 412 PRECONDITION: the policy has running executions, can not be deleted/,
+      );
       repl.running.clear();
       await replicationPolicyCrud.delete(clientOf(fake), id, outs);
       await replicationPolicyCrud.delete(clientOf(fake), id, outs);
