@@ -28,7 +28,7 @@ export class HarborApiError extends Error {
     /** Harbor's message(s), or a short excerpt of a non-JSON body. */
     readonly harborMessage: string,
     readonly attempts: number,
-    /** Harbor may have acted on the request although it failed (500/502/504 to a non-repeatable request). */
+    /** Harbor may have acted on the request although it failed (a 5xx other than 501/503/505 to a non-repeatable request). */
     readonly outcomeUnknown = false,
     readonly retryAfterMs?: number,
   ) {

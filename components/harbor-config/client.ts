@@ -11,7 +11,7 @@
  * Which failures are retried (see {@link HarborClient.request}):
  * - requests that are safe to repeat (GET, HEAD, PUT, DELETE; or `retrySafe: true`): every retriable failure;
  * - other requests (POST, PATCH): only failures where Harbor certainly did not act on the request — 429, 503,
- *   and connections that were never established. After a dropped connection, a timeout or a 500/502/504 the
+ *   and connections that were never established. After a dropped connection, a timeout or a 5xx other than 501/503/505 the
  *   outcome is unknown: repeating a POST could create a second object (or fail with 409 after the first one
  *   was created). Such errors are marked `outcomeUnknown` and {@link HarborClient.createGuarded} first looks
  *   the object up, and only re-sends the create when it does not exist.
@@ -142,7 +142,9 @@ export class HarborClient {
         retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.now());
         // 429 and 503 mean Harbor (or the proxy in front of it) refused the request without acting on it.
         const refused = res.status === 429 || res.status === 503;
-        const maybeActed = res.status === 500 || res.status === 502 || res.status === 504;
+        // Any other 5xx (500, 502, 504, a proxy's 52x, ...) may come after Harbor acted; 501 and 505 are final.
+        const maybeActed =
+          res.status >= 500 && res.status !== 503 && res.status !== 501 && res.status !== 505;
         const err = new HarborApiError(
           opts.method,
           opts.path,
@@ -188,7 +190,7 @@ export class HarborClient {
 
   /**
    * Creates an object exactly once. `create` is sent without automatic retries of unknown outcomes; when an
-   * attempt's outcome is unknown (dropped connection, timeout, 500/502/504) `lookup` runs first and, when the
+   * attempt's outcome is unknown (dropped connection, timeout, a 5xx other than 501/503/505) `lookup` runs first and, when the
    * object exists, it is returned (`recovered`) instead of sending the create again. A 409 Conflict is
    * resolved with `lookup` too (`existing` on the first attempt: the object existed before we started).
    */

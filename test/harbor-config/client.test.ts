@@ -162,6 +162,30 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     noteFaults(fake, 0, "recovered");
   });
 
+  it("any 5xx to a GET is retried (SPEC R4.8), e.g. a proxy's 520 or a 507; to a POST it is outcome-unknown; 501 is final", async () => {
+    fake.inject({ kind: "status", status: 520, method: "GET" });
+    fake.inject({ kind: "status", status: 507, method: "GET" });
+    const p = await clientOf(fake).get<{ name: string }>("/projects/99");
+    assert.strictEqual(p.name, "platform");
+    assert.strictEqual(fake.requests.length, 3);
+    fake.inject({ kind: "status", status: 520, method: "POST" });
+    const e = await rejection(() =>
+      clientOf(fake).request({
+        method: "POST",
+        path: "/projects",
+        body: { project_name: "e", metadata: {} },
+      }),
+    );
+    assert.ok(e instanceof HarborApiError && e.status === 520 && e.outcomeUnknown, String(e));
+    // 501 Not Implemented will not change by asking again.
+    fake.clearLog();
+    fake.inject({ kind: "status", status: 501, method: "GET" });
+    const n = await rejection(() => clientOf(fake).get("/projects/99"));
+    assert.ok(n instanceof HarborApiError && n.status === 501, String(n));
+    assert.strictEqual(fake.requests.length, 1);
+    noteFaults(fake, 0, "recovered");
+  });
+
   it("a 500 to a POST is surfaced as outcome-unknown, not retried blindly", async () => {
     fake.inject({ kind: "status", status: 500, method: "POST" });
     const e = await rejection(() =>

@@ -157,6 +157,24 @@ describe("harbor-config fault injection", function () {
       noteFaults(fake, 0, "recovered");
     });
 
+    it("GC schedule create: connection dropped after Harbor stored it → no 409 on the re-send, converged", async () => {
+      fake.inject({ kind: "drop-after", method: "POST", path: "/system/gc/schedule" });
+      const c = await gcCrud.create(clientOf(fake), {
+        kind: "harbor:GcSchedule",
+        connection: connOf(fake),
+        schedule: "0 0 3 * * 0",
+        deleteUntagged: true,
+        workers: 2,
+      });
+      assert.deepStrictEqual(fake.gcSchedule, {
+        type: "Custom",
+        cron: "0 0 3 * * 0",
+        parameters: { delete_untagged: true, workers: 2, dry_run: false },
+      });
+      assert.strictEqual(c.outs.adopted, false);
+      noteFaults(fake, 0, "recovered");
+    });
+
     it("503 then 500 on a project update → applied once", async () => {
       const c = await projectCrud.create(clientOf(fake), project(fake));
       fake.inject({ kind: "status", status: 503, method: "PUT" });

@@ -36,6 +36,26 @@ describe("harbor-config resources: ImmutableTagRule", () => {
     assert.strictEqual(fake.immutableRules.size, 1);
   });
 
+  it("a rule switched to 'excluding' in Harbor shows as drift on refresh, and the update restores 'matching'", async () => {
+    const c = await ops(fake, immutableRuleCrud).create(inputs(fake));
+    // Someone edits the rule in Harbor's UI: every tag but the releases is now immutable.
+    const rule = fake.immutableRules.get(c.outs.ruleId)!.rule;
+    rule.tag_selectors[0].decoration = "excludes";
+    const r = await ops(fake, immutableRuleCrud).read(c.id, c.outs);
+    assert.strictEqual(immutableRuleCrud.diff(r.props!, inputs(fake)).changes, true);
+    await ops(fake, immutableRuleCrud).update(c.id, r.props!, inputs(fake));
+    assert.strictEqual(fake.immutableRules.get(c.outs.ruleId)!.rule.tag_selectors[0].decoration, "matches");
+    const again = await ops(fake, immutableRuleCrud).read(c.id, c.outs);
+    assert.deepStrictEqual(immutableRuleCrud.diff(again.props!, inputs(fake)), {
+      changes: false,
+      replaces: [],
+    });
+    // The same for the repository selector.
+    fake.immutableRules.get(c.outs.ruleId)!.rule.scope_selectors.repository[0].decoration = "repoExcludes";
+    const repo = await ops(fake, immutableRuleCrud).read(c.id, c.outs);
+    assert.strictEqual(immutableRuleCrud.diff(repo.props!, inputs(fake)).changes, true);
+  });
+
   it("update changes the pattern in place; delete twice succeeds", async () => {
     const c = await ops(fake, immutableRuleCrud).create(inputs(fake));
     await ops(fake, immutableRuleCrud).update(c.id, c.outs, inputs(fake, { tagPattern: "release-*" }));

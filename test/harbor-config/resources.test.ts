@@ -100,6 +100,31 @@ describe("harbor-config resources: Project", () => {
     assert.strictEqual(fake.requests.length, 0);
   });
 
+  it("a proxy cache's registryId unknown in a preview (its endpoint has an update) is an update, not a replacement", () => {
+    // The endpoint's registryId is an output: the preview of any update of the endpoint (a URL change, or a
+    // connection change such as an admin password rotation) does not know it. `pulumi up` diffs again with it
+    // known: the same id is no change, a new one a replacement.
+    const base = { ...projectInputs(fake, { registryId: 7 }), projectId: 1, adopted: false };
+    assert.deepStrictEqual(projectCrud.diff(base, projectInputs(fake, { registryId: UNKNOWN as never })), {
+      changes: true,
+      replaces: [],
+    });
+    assert.deepStrictEqual(projectCrud.diff(base, projectInputs(fake, { registryId: 7 })), {
+      changes: false,
+      replaces: [],
+    });
+    assert.deepStrictEqual(projectCrud.diff(base, projectInputs(fake, { registryId: 8 })), {
+      changes: true,
+      replaces: ["registryId"],
+    });
+    // A regular project that becomes a proxy cache is a replacement, known id or not.
+    const regular = { ...projectInputs(fake), projectId: 1, adopted: false };
+    assert.deepStrictEqual(projectCrud.diff(regular, projectInputs(fake, { registryId: UNKNOWN as never })), {
+      changes: true,
+      replaces: ["registryId"],
+    });
+  });
+
   it("read reflects changes made in Harbor, and reports a deleted project as gone", async () => {
     const p = ops(fake, projectCrud);
     const c = await p.create(projectInputs(fake));
@@ -254,6 +279,23 @@ describe("harbor-config resources: RobotAccount", () => {
     const d = await ops(fake, robotCrud).create(robotInputs(fake));
     fake.projects.clear();
     await ops(fake, robotCrud).delete(d.id, d.outs);
+  });
+
+  it("a robot disabled in Harbor shows as drift on refresh, and the update enables it again", async () => {
+    const c = await ops(fake, robotCrud).create(robotInputs(fake));
+    fake.robots.get(c.outs.robotId)!.disable = true; // someone disables it in Harbor's UI
+    const r = await ops(fake, robotCrud).read(c.id, c.outs);
+    assert.strictEqual(robotCrud.diff(r.props!, robotInputs(fake)).changes, true);
+    fake.clearLog();
+    await ops(fake, robotCrud).update(c.id, r.props!, robotInputs(fake));
+    assert.strictEqual(fake.robots.get(c.outs.robotId)!.disable, false);
+    assert.deepStrictEqual(
+      fake.writes().map((w) => [w.method, w.body.disable]),
+      [["PUT", false]],
+    );
+    // Enabled again: the next refresh is quiet.
+    const again = await ops(fake, robotCrud).read(c.id, c.outs);
+    assert.strictEqual(robotCrud.diff(again.props!, robotInputs(fake)).changes, false);
   });
 
   it("read reports permissions and a deleted robot as gone", async () => {

@@ -66,7 +66,11 @@ describe("replication kinds against the fake Harbor", function () {
     const { outs } = await registryCrud.create(clientOf(fake), endpointInputs(fake));
     registryId = outs.registryId;
   });
-  afterEach(async () => fake.stop());
+  afterEach(async () => {
+    await fake.stop();
+    // Every body sent matched Harbor's API definitions (swagger 2.15.1).
+    assert.deepStrictEqual(fake.schemaErrors, []);
+  });
 
   describe("harbor:ReplicationPolicy", () => {
     it("creates the event-based and the reconcile policy with the planned body", async () => {
@@ -113,6 +117,32 @@ describe("replication kinds against the fake Harbor", function () {
       assert.strictEqual(drifted.props!.enabled, false);
       assert.deepStrictEqual(drifted.props!.filters, { name: "**" });
       assert.strictEqual(replicationPolicyCrud.diff(drifted.props!, inputs).changes, true);
+    });
+
+    it("a filter Harbor holds beyond the declared ones, or a tag filter turned to excludes, shows as drift", async () => {
+      const inputs = policyInputs(0);
+      const { id, outs } = await replicationPolicyCrud.create(clientOf(fake), inputs);
+      const p = repl.policies.get(Number(id));
+      const declared = p.filters;
+      // Someone turns the tag filter into an exclusion in the UI.
+      p.filters = [
+        { type: "name", value: "{apps,platform}/**" },
+        { type: "tag", value: "v*", decoration: "excludes" },
+      ];
+      const excluded = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(replicationPolicyCrud.diff(excluded.props!, inputs).changes, true);
+      // Someone adds a label filter (or a resource filter) in the UI.
+      p.filters = [...declared, { type: "label", value: ["team-a"], decoration: "matches" }];
+      const labelled = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(replicationPolicyCrud.diff(labelled.props!, inputs).changes, true);
+      // The update puts the declared filters back, and the next refresh is quiet.
+      await replicationPolicyCrud.update(clientOf(fake), id, labelled.props!, inputs);
+      assert.deepStrictEqual(repl.policies.get(Number(id)).filters, declared);
+      const again = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.deepStrictEqual(replicationPolicyCrud.diff(again.props!, inputs), {
+        changes: false,
+        replaces: [],
+      });
     });
 
     it("normalization: Harbor's extra fields, deprecated deletion, filter order and empty crons compare equal", () => {
@@ -176,6 +206,11 @@ describe("replication kinds against the fake Harbor", function () {
       assert.match(
         busy.message,
         /refuses to delete replication policy "to-prod-apne1" while it has running executions: stop them/,
+      );
+      // Harbor's status and own message are kept (SPEC R4.8).
+      assert.match(
+        busy.message,
+        /HTTP 412 PRECONDITION: the policy has running executions, can not be deleted/,
       );
       repl.running.clear();
       await replicationPolicyCrud.delete(clientOf(fake), id, outs);
@@ -254,6 +289,38 @@ describe("replication kinds against the fake Harbor", function () {
       await systemRobotCrud.delete(clientOf(fake), again.id, rotated.outs);
       await systemRobotCrud.delete(clientOf(fake), again.id, rotated.outs);
       assert.strictEqual(repl.systemRobots.size, 0);
+    });
+
+    it("a robot disabled in Harbor shows as drift on refresh, and the update enables it again", async () => {
+      const inputs = robotInputs();
+      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
+      repl.systemRobots.get(Number(id))!.disable = true; // someone disables it in Harbor's UI
+      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
+      await systemRobotCrud.update(clientOf(fake), id, drifted.props!, inputs);
+      assert.strictEqual(repl.systemRobots.get(Number(id))!.disable, false);
+      const again = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
+    });
+
+    it("a system-wide permission added in Harbor shows as drift, and the update removes it", async () => {
+      const inputs = robotInputs();
+      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
+      // Someone grants the replication robot system-wide rights in Harbor's UI.
+      repl.systemRobots.get(Number(id))!.permissions.push({
+        kind: "system",
+        namespace: "/",
+        access: [{ resource: "user", action: "create" }],
+      });
+      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
+      await systemRobotCrud.update(clientOf(fake), id, drifted.props!, inputs);
+      assert.deepStrictEqual(
+        repl.systemRobots.get(Number(id))!.permissions.map((p) => p.kind),
+        ["project", "project"],
+      );
+      const again = await systemRobotCrud.read(clientOf(fake), id, outs);
+      assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
     });
 
     it("refuses a robot for a project that does not exist, naming it", async () => {

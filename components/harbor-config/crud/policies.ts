@@ -37,6 +37,11 @@ export interface ImmutableRuleInputs extends BaseInputs {
 export interface ImmutableRuleOutputs extends ImmutableRuleInputs {
   ruleId: number;
   adopted: boolean;
+  /**
+   * The selectors' decorations Harbor holds when they are not `matches` / `repoMatches` (a rule switched to
+   * "excluding" in Harbor's UI, read by a refresh): a change, the update restores the declared rule.
+   */
+  heldDecorations?: string;
 }
 
 interface HarborSelector {
@@ -76,12 +81,13 @@ export const immutableRuleCrud: Crud<ImmutableRuleInputs, ImmutableRuleOutputs> 
   kind: "harbor:ImmutableTagRule",
 
   diff(olds, news) {
-    return diffInputs<ImmutableRuleInputs>(
+    const d = diffInputs<ImmutableRuleInputs>(
       olds,
       news,
       ["tagPattern", "repoPattern", "disabled"],
       ["project"],
     );
+    return { ...d, changes: d.changes || olds.heldDecorations !== undefined };
   },
 
   async create(client, inputs) {
@@ -133,10 +139,14 @@ export const immutableRuleCrud: Crud<ImmutableRuleInputs, ImmutableRuleOutputs> 
     const rules = await listRules(client, props.project);
     const r = rules?.find((x) => x.id === Number(id));
     if (!r) return {};
+    const tag = r.tag_selectors?.[0]?.decoration ?? "matches";
+    const repo = r.scope_selectors?.repository?.[0]?.decoration ?? "repoMatches";
+    const { heldDecorations: _held, ...rest } = props;
     return {
       id,
       props: {
-        ...props,
+        ...rest,
+        ...(tag !== "matches" || repo !== "repoMatches" ? { heldDecorations: `${tag}/${repo}` } : {}),
         disabled: r.disabled === true,
         tagPattern: r.tag_selectors?.[0]?.pattern ?? props.tagPattern,
         repoPattern: r.scope_selectors?.repository?.[0]?.pattern ?? props.repoPattern,

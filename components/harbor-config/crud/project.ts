@@ -2,7 +2,7 @@
  * `harbor:Project`: a project with its security metadata and storage quota. Identity: the project name.
  * An existing project of that name is adopted and converged (`adopted: true` in the state).
  */
-import { HarborApiError, HarborClient } from "../client";
+import { HarborApiError, HarborClient, UNKNOWN } from "../client";
 import {
   changedMetadata,
   ProjectMetadata,
@@ -117,7 +117,14 @@ export const projectCrud: Crud<ProjectInputs, ProjectOutputs> = {
   kind: "harbor:Project",
 
   diff(olds, news) {
-    return diffInputs<ProjectInputs>(olds, news, UPDATABLE, ["name", "registryId"]);
+    const d = diffInputs<ProjectInputs>(olds, news, UPDATABLE, ["name", "registryId"]);
+    // A proxy cache's registryId is its endpoint's output, unknown in the preview of any update of the
+    // endpoint (its URL, or a connection change such as an admin password rotation). That is no replacement:
+    // `pulumi up` diffs again with the id known (the same id: no change; a new endpoint: a replacement).
+    if (olds.registryId !== undefined && news.registryId === (UNKNOWN as unknown)) {
+      return { changes: true, replaces: d.replaces.filter((k) => k !== "registryId") };
+    }
+    return d;
   },
 
   async create(client, inputs) {

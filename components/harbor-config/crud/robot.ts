@@ -28,6 +28,8 @@ export interface RobotOutputs extends RobotInputs {
   /** The robot's secret (a secret output). */
   secret: string;
   adopted: boolean;
+  /** Harbor holds the robot disabled (read by a refresh): a change, the update enables it again. */
+  disabled?: boolean;
 }
 
 interface HarborRobot {
@@ -35,6 +37,7 @@ interface HarborRobot {
   name: string;
   description?: string;
   duration?: number;
+  disable?: boolean;
   permissions?: { kind?: string; namespace?: string; access?: RobotAccess[] }[];
 }
 
@@ -116,7 +119,7 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
       ["project", "name"],
     );
     const access = !same(accessKeys(olds.access ?? []), accessKeys(news.access ?? []));
-    return { ...base, changes: base.changes || access };
+    return { ...base, changes: base.changes || access || olds.disabled === true };
   },
 
   async create(client, inputs) {
@@ -153,6 +156,7 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
         description: r.description ?? props.description,
         duration: r.duration ?? props.duration,
         access,
+        disabled: r.disable === true,
       },
     };
   },
@@ -162,7 +166,8 @@ export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
     const permsChanged =
       !same(accessKeys(olds.access), accessKeys(news.access)) ||
       olds.description !== news.description ||
-      olds.duration !== news.duration;
+      olds.duration !== news.duration ||
+      olds.disabled === true;
     if (permsChanged) {
       await client.request({
         method: "PUT",

@@ -36,16 +36,32 @@ function jobParameters(h: HarborExecHistory | undefined): Record<string, unknown
   }
 }
 
-/** Creates or replaces a schedule: POST when none exists, PUT otherwise. Both replace Harbor's single schedule. */
+/**
+ * Creates or replaces a schedule: PUT when one exists, else POST. Harbor answers a POST when a GC schedule
+ * exists with 409 (swagger), so a POST whose outcome is unknown (reply lost) is not simply re-sent: the schedule
+ * is looked up first and, when Harbor stored it, written with PUT.
+ */
 async function putSchedule(
   client: HarborClient,
   path: string,
   body: Record<string, unknown>,
 ): Promise<{ adopted: boolean }> {
-  const current = await client.get<HarborExecHistory | undefined>(path);
-  const adopted = isScheduled(current);
-  // Repeating either request leaves exactly one schedule, so both are safe to retry.
-  await client.request({ method: adopted ? "PUT" : "POST", path, body, retrySafe: true });
+  const scheduled = async () =>
+    isScheduled(await client.get<HarborExecHistory | undefined>(path)) ? true : undefined;
+  const adopted = (await scheduled()) === true;
+  if (adopted) {
+    await client.request({ method: "PUT", path, body });
+    return { adopted };
+  }
+  const { outcome } = await client.createGuarded(
+    path,
+    async () => {
+      await client.request({ method: "POST", path, body });
+      return true;
+    },
+    scheduled,
+  );
+  if (outcome !== "created") await client.request({ method: "PUT", path, body });
   return { adopted };
 }
 

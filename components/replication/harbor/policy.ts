@@ -5,7 +5,15 @@
  */
 import { hasStatus, HarborClient } from "../../harbor-config/client";
 import { BaseInputs, Crud, diffInputs, idFromLocation, same } from "../../harbor-config/crud/common";
-import { HarborPolicy, normalizePolicy, ReplicationPolicySettings, replicationPolicyBody } from "./payloads";
+import type { PolicyFilters } from "../plan";
+import {
+  HarborFilter,
+  HarborPolicy,
+  normalizePolicy,
+  policyFilters,
+  ReplicationPolicySettings,
+  replicationPolicyBody,
+} from "./payloads";
 
 export interface ReplicationPolicyInputs extends BaseInputs, ReplicationPolicySettings {}
 
@@ -54,9 +62,19 @@ export async function findPolicy(client: HarborClient, name: string): Promise<Ha
 export function settingsFromHarbor(h: HarborPolicy): ReplicationPolicySettings {
   const n = normalizePolicy(h);
   const trigger = n.trigger as { type: string; cron: string };
-  const filters = n.filters as { type: string; value: unknown }[];
+  const filters = n.filters as HarborFilter[];
   const name = filters.find((f) => f.type === "name")?.value;
   const tag = filters.find((f) => f.type === "tag")?.value;
+  const parsed: PolicyFilters = {
+    name: typeof name === "string" ? name : "",
+    ...(typeof tag === "string" ? { tag } : {}),
+  };
+  // Filters the declared shape cannot express (a label or resource filter, a tag filter that excludes, a
+  // second filter of a type, added in Harbor's UI) are kept as Harbor holds them, so that diff shows them.
+  const expressible = same(normalizePolicy({ filters: policyFilters({ filters: parsed }) }).filters, filters);
+  const readFilters: PolicyFilters & { heldInHarbor?: HarborFilter[] } = expressible
+    ? parsed
+    : { ...parsed, heldInHarbor: filters };
   return {
     name: h.name,
     description: n.description as string,
@@ -69,7 +87,7 @@ export function settingsFromHarbor(h: HarborPolicy): ReplicationPolicySettings {
         : trigger.type === "event_based"
           ? { type: "event_based" }
           : { type: "manual" },
-    filters: { name: typeof name === "string" ? name : "", ...(typeof tag === "string" ? { tag } : {}) },
+    filters: readFilters,
     deletion: n.deletion as boolean,
     override: n.override as boolean,
     enabled: n.enabled as boolean,
@@ -140,7 +158,8 @@ export const replicationPolicyCrud: Crud<ReplicationPolicyInputs, ReplicationPol
       if (hasStatus(e, 412))
         throw new Error(
           `Harbor refuses to delete replication policy "${props.name}" while it has running executions: ` +
-            `stop them (Administration → Replications → the policy → Stop) and run the update again`,
+            `stop them (Administration → Replications → the policy → Stop) and run the update again ` +
+            `(${e.message})`,
         );
       throw e;
     }

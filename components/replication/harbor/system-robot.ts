@@ -34,6 +34,8 @@ export interface SystemRobotOutputs extends SystemRobotInputs {
   fullName: string;
   secret: string;
   adopted: boolean;
+  /** Harbor holds the robot disabled (read by a refresh): a change, the update enables it again. */
+  disabled?: boolean;
 }
 
 /** `RobotPermission` list → Harbor's `permissions` (kind project, one entry per project). */
@@ -78,6 +80,7 @@ interface HarborRobot {
   level?: string;
   description?: string;
   duration?: number;
+  disable?: boolean;
   permissions?: { kind?: string; namespace?: string; access?: { resource: string; action: string }[] }[];
 }
 
@@ -90,12 +93,15 @@ function settingsOf(i: SystemRobotInputs): SystemRobotSettings {
   return { name: i.name, description: i.description, duration: i.duration, permissions: i.permissions };
 }
 
-/** Harbor's permissions → ours, sorted (what `read` stores). */
+/**
+ * Harbor's permissions → ours, sorted (what `read` stores). A permission of another kind (system-wide rights
+ * granted in Harbor's UI) is kept as `<kind>:<namespace>` — no project name has a `:` — so that it shows as
+ * drift and the update (which sends the declared permissions) removes it.
+ */
 export function permissionsFromHarbor(perms: HarborRobot["permissions"]): RobotPermission[] {
   return (perms ?? [])
-    .filter((p) => (p.kind ?? "project") === "project" && typeof p.namespace === "string")
     .map((p) => ({
-      project: p.namespace!,
+      project: (p.kind ?? "project") === "project" ? (p.namespace ?? "") : `${p.kind}:${p.namespace ?? ""}`,
       access: (p.access ?? [])
         .map((a) => ({ resource: a.resource, action: a.action }))
         .sort((x, y) => `${x.resource}:${x.action}`.localeCompare(`${y.resource}:${y.action}`)),
@@ -109,7 +115,7 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
   diff(olds, news) {
     const d = diffInputs<SystemRobotInputs>(olds, news, ["description", "duration", "rotation"], ["name"]);
     const perms = !same(permissionKeys(olds.permissions ?? []), permissionKeys(news.permissions ?? []));
-    return { ...d, changes: d.changes || perms };
+    return { ...d, changes: d.changes || perms || olds.disabled === true };
   },
 
   async create(client, inputs) {
@@ -141,6 +147,7 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
         description: r.description ?? "",
         duration: r.duration ?? props.duration,
         permissions: permissionsFromHarbor(r.permissions),
+        disabled: r.disable === true,
       },
     };
   },
@@ -150,7 +157,8 @@ export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
     const changed =
       !same(permissionKeys(olds.permissions), permissionKeys(news.permissions)) ||
       olds.description !== news.description ||
-      olds.duration !== news.duration;
+      olds.duration !== news.duration ||
+      olds.disabled === true;
     if (changed)
       await client.request({
         method: "PUT",

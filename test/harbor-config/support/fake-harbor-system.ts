@@ -25,6 +25,11 @@ function schedule(f: FakeHarbor, which: "gc" | "purge", body: any, create: boole
   const type = body?.schedule?.type;
   const cron = body?.schedule?.cron ?? "";
   const current = which === "gc" ? f.gcSchedule : f.purgeSchedule;
+  // The swagger (v2.15.1) lists 409 for POST /system/gc/schedule (not for the purge schedule): a GC schedule
+  // is created once, then changed with PUT.
+  if (which === "gc" && create && current) {
+    return err(409, "CONFLICT", "a GC schedule already exists; update it with PUT");
+  }
   if (type === "None") {
     if (which === "gc") f.gcSchedule = undefined;
     else f.purgeSchedule = undefined;

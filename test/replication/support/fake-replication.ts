@@ -6,6 +6,8 @@
  * - a policy comes back with `src_registry` = the local registry, `dest_registry` = the whole endpoint object
  *   (credentials masked `*****`), both `replicate_deletion` and the deprecated `deletion`, and a trigger whose
  *   non-scheduled cron is empty;
+ * - every body is checked against Harbor's API definitions (test/fixtures/harbor-config: the fake's
+ *   `schemaErrors`);
  * - creating a policy checks the name (409 when taken), the destination endpoint (400 when unknown), the
  *   trigger type and a scheduled trigger's 6-field cron; a policy with running executions cannot be deleted
  *   (412).
@@ -105,6 +107,8 @@ export class ReplicationFake {
   }
 
   private checkPolicy(body: any, id?: number): Reply | undefined {
+    const invalid = this.fake.validate("ReplicationPolicy", body);
+    if (invalid) return invalid;
     if (typeof body?.name !== "string" || body.name === "")
       return err(400, "BAD_REQUEST", "name is required");
     const same = this.policyByName(body.name);
@@ -145,6 +149,8 @@ export class ReplicationFake {
         /^\/robots$/,
         ({ body }) => {
           if (body?.level !== "system") return undefined;
+          const invalid = this.fake.validate("RobotCreate", body);
+          if (invalid) return invalid;
           if (!NAME_RE.test(body.name ?? ""))
             return err(400, "BAD_REQUEST", `invalid robot name ${body.name}`);
           for (const p of body.permissions ?? []) {
@@ -187,10 +193,13 @@ export class ReplicationFake {
         ({ params, body }) => {
           const r = system(params[0]);
           if (!r) return undefined;
+          const invalid = this.fake.validate("Robot", body);
+          if (invalid) return invalid;
           if (body?.name !== r.name || body?.level !== "system")
             return err(400, "BAD_REQUEST", "cannot update the level or name of robot");
           r.description = body.description ?? r.description;
           r.duration = body.duration ?? r.duration;
+          r.disable = body.disable ?? r.disable;
           r.permissions = body.permissions ?? r.permissions;
           return { status: 200 };
         },
@@ -198,9 +207,11 @@ export class ReplicationFake {
       [
         "PATCH",
         /^\/robots\/(\d+)$/,
-        ({ params }) => {
+        ({ params, body }) => {
           const r = system(params[0]);
           if (!r) return undefined;
+          const invalid = this.fake.validate("RobotSec", body);
+          if (invalid) return invalid;
           r.secret = `Sys${r.id}r${Math.random().toString(36).slice(2, 12)}`;
           return { status: 200, body: { secret: r.secret } };
         },
