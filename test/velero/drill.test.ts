@@ -324,6 +324,71 @@ describe("restore drill against a fake Kubernetes API server", function () {
     assert.match(err, /2\/3 pods ready\n  … 3\/3 pods ready/);
   });
 
+  it("the in-cluster CronJob's RBAC allows every call of a drill, and no cluster-wide ConfigMap, Velero or Secret access", async () => {
+    const { code, fake } = await drill({ restore: "complete" });
+    assert.strictEqual(code, 0);
+    const rec = await stackRun("prod-apne2");
+    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+    const cluster: Rule[] = rec.inputs(rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")).rules;
+    const roles = rec
+      .byType("kubernetes:rbac.authorization.k8s.io/v1:Role")
+      .map((r) => rec.inputs(r) as { metadata: { namespace: string }; rules: Rule[] });
+    const bindings = rec
+      .byType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+      .map((r) => rec.inputs(r) as { metadata: { namespace: string }; subjects: { name: string }[] });
+    for (const role of roles)
+      assert.ok(
+        bindings.some(
+          (b) => b.metadata.namespace === role.metadata.namespace && b.subjects[0].name === "restore-drill",
+        ),
+        `no RoleBinding of restore-drill in ${role.metadata.namespace}`,
+      );
+    const allows = (rules: Rule[], group: string, resource: string, verb: string, name?: string) =>
+      rules.some(
+        (r) =>
+          r.apiGroups.includes(group) &&
+          r.resources.includes(resource) &&
+          r.verbs.includes(verb) &&
+          (r.resourceNames === undefined || (name !== undefined && r.resourceNames.includes(name))),
+      );
+    const VERB: Record<string, string> = { GET: "get", POST: "create", PUT: "update", DELETE: "delete" };
+    for (const c of fake.calls) {
+      const p = c.path.split("?")[0];
+      const m =
+        /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(proxy))?/.exec(
+          p,
+        );
+      assert.ok(m, p);
+      const [, group = "", ns, collection, name, proxy] = m;
+      // `/api/v1/namespaces/<ns>` alone is the namespace object itself.
+      const [resource, namespace, objName] =
+        collection === undefined
+          ? ["namespaces", undefined, ns]
+          : [proxy ? `${collection}/proxy` : collection, ns, name];
+      const verb = c.method === "GET" && objName === undefined ? "list" : VERB[c.method];
+      const ok =
+        allows(cluster, group, resource, verb, objName) ||
+        roles.some(
+          (r) => r.metadata.namespace === namespace && allows(r.rules, group, resource, verb, objName),
+        );
+      assert.ok(
+        ok,
+        `${c.method} ${p} (${verb} ${group}/${resource} ${objName ?? ""} in ${namespace ?? "cluster"})`,
+      );
+    }
+    // Least privilege: what only the Velero namespace needs is not granted cluster-wide (a cluster-wide
+    // ConfigMap delete reaches kube-system and aws-auth), and the only Secret readable is the admin password's.
+    for (const r of cluster) {
+      assert.ok(!r.apiGroups.includes("velero.io"), JSON.stringify(r));
+      assert.ok(!r.resources.includes("configmaps"), JSON.stringify(r));
+      if (r.resources.includes("secrets")) assert.deepStrictEqual(r.resourceNames, ["harbor-admin-password"]);
+    }
+    assert.deepStrictEqual(
+      roles.map((r) => r.metadata.namespace),
+      ["velero"],
+    );
+  });
+
   it("a restore that fails: clear report, exit 1, later steps skipped, cleanup done", async () => {
     const { code, out, fake } = await drill({ restore: "partial" });
     assert.strictEqual(code, 1);
