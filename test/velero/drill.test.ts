@@ -419,6 +419,46 @@ describe("restore drill against a fake Kubernetes API server", function () {
     assert.strictEqual(fake.configMaps.size, 0);
   });
 
+  it("Ctrl-C (SIGINT/SIGTERM) mid-restore: the drill stops, deletes the Restore and the namespace, exit 1", async () => {
+    const fake = new FakeKube({ restore: "never" });
+    await fake.start();
+    process.env.KUBECONFIG = fake.kubeconfigFile();
+    let out = "";
+    let err = "";
+    let unsubscribed = false;
+    // The CLI's interrupt source: the test delivers the signal instead of the process.
+    const io = {
+      stdout: (s: string) => (out += s),
+      stderr: (s: string) => (err += s),
+      onInterrupt: (stop: (signal: string) => void) => {
+        const t = setTimeout(() => stop("SIGINT"), 300);
+        return () => {
+          clearTimeout(t);
+          unsubscribed = true;
+        };
+      },
+    };
+    const t0 = Date.now();
+    let code: number;
+    try {
+      code = await main(["--stack", "dev", "--poll-interval", "20ms", "--restore-timeout", "30s"], io);
+    } finally {
+      await fake.stop();
+    }
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+    assert.strictEqual(code, 1, out + err);
+    const r = jsonOf(out);
+    const wait = r.steps.find((s: { name: string }) => s.name === "wait for the restore");
+    assert.deepStrictEqual([wait.status, wait.detail], ["fail", "interrupted by SIGINT"]);
+    assert.ok(r.steps.slice(4).every((s: { status: string }) => s.status === "skipped"));
+    assert.strictEqual(r.cleanup.restore, "deleted (it was still running)");
+    assert.strictEqual(r.cleanup.namespace, "deleted");
+    assert.ok(!fake.namespaces.has(r.scratchNamespace));
+    assert.strictEqual(fake.configMaps.size, 0);
+    assert.match(err, /SIGINT: stopping the drill and cleaning up/);
+    assert.ok(unsubscribed, "the interrupt handlers are removed after the drill");
+  });
+
   it("fails when the restored artifact count differs from the source", async () => {
     const { code, out } = await drill({ restore: "complete", sourceArtifacts: 9, restoredArtifacts: 7 });
     assert.strictEqual(code, 1);

@@ -84,6 +84,11 @@ export interface DrillDeps {
   sleep(ms: number): Promise<void>;
   /** Progress lines (stderr in the CLI). */
   progress(line: string): void;
+  /**
+   * Aborted on an interrupt (the CLI: SIGINT/SIGTERM), its reason the signal's name: the running step fails at
+   * its next poll, later steps are skipped, and the cleanup runs as after any failure.
+   */
+  signal?: AbortSignal;
 }
 
 export type StepStatus = "pass" | "fail" | "skipped";
@@ -133,9 +138,15 @@ export async function runDrill(kube: KubeApi, o: DrillOptions, deps: DrillDeps):
   };
   const vns = encodeURIComponent(o.veleroNamespace);
   let failed = false;
+  const interrupted = () => `interrupted by ${String(deps.signal?.reason ?? "a signal")}`;
   const step = async (name: string, fn: () => Promise<string>): Promise<void> => {
     if (failed) {
       steps.push({ name, status: "skipped", detail: "an earlier step failed", durationMs: 0 });
+      return;
+    }
+    if (deps.signal?.aborted) {
+      failed = true;
+      steps.push({ name, status: "fail", detail: interrupted(), durationMs: 0 });
       return;
     }
     const t0 = deps.now().getTime();
@@ -157,8 +168,10 @@ export async function runDrill(kube: KubeApi, o: DrillOptions, deps: DrillDeps):
     for (;;) {
       const v = await check();
       if (v !== undefined) return v;
+      if (deps.signal?.aborted) throw new StepFailure(interrupted());
       if (deps.now().getTime() >= deadline) throw new StepFailure(onTimeout());
       await deps.sleep(o.pollMs);
+      if (deps.signal?.aborted) throw new StepFailure(interrupted());
     }
   };
 
