@@ -165,8 +165,15 @@ export function findKubeconfig(
   return { kind: "none", looked };
 }
 
-/** A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). */
-export async function kubeFromEnvironment(a: { context?: string; inCluster: boolean }): Promise<KubeApi> {
+/**
+ * A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). `forVerify`: the
+ * message when none is found suits verify's checks (no `drill:` prefix, no `--in-cluster`, which verify lacks).
+ */
+export async function kubeFromEnvironment(a: {
+  context?: string;
+  inCluster: boolean;
+  forVerify?: boolean;
+}): Promise<KubeApi> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
   const kc = new KubeConfig();
@@ -175,7 +182,7 @@ export async function kubeFromEnvironment(a: { context?: string; inCluster: bool
     const found = findKubeconfig();
     if (found.kind === "none")
       throw new InputError(
-        `drill: no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config), or run in a pod with --in-cluster`,
+        `${a.forVerify ? "" : "drill: "}no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config)${a.forVerify ? "" : ", or run in a pod with --in-cluster"}`,
       );
     kc.loadFromDefault();
   }

@@ -315,7 +315,8 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         }
       : undefined;
   let kube: Promise<KubeApi> | undefined;
-  const makeKube = io.kube ?? ((context?: string) => kubeFromEnvironment({ context, inCluster: false }));
+  const makeKube =
+    io.kube ?? ((context?: string) => kubeFromEnvironment({ context, inCluster: false, forVerify: true }));
   const checks = planChecks(contract, cfg, a, {
     s3Credentials,
     kube: () => (kube ??= makeKube(a.context)),
