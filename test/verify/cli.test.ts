@@ -90,6 +90,19 @@ describe("verify: CLI", function () {
     );
   });
 
+  it("--skip: an unknown check kind, or skipping every check, is a malformed command line (exit 64)", async () => {
+    assert.throws(
+      () => parseArgs(["--stack", "dev", "--skip", "buckets"]),
+      /--skip: found "buckets"; allowed: tls, harbor-health, robot, bucket, velero, or one check as <kind>:<name>/,
+    );
+    assert.throws(() => parseArgs(["--stack", "dev", "--skip", "velero,tsl:x"]), /found "tsl:x"/);
+    const f = path.join(dir, "dev-skip.json");
+    fs.writeFileSync(f, JSON.stringify(outputsFor(harbor.url, pki.bundlePem)));
+    const r = await run(["--outputs", f, "--skip", "tls,harbor-health,robot,bucket,velero"]);
+    assert.strictEqual(r.code, 64, r.out);
+    assert.match(r.err, /^verify: --skip leaves no check to run/);
+  });
+
   it("outputs of another contract version: exit 2 with the contract's message", async () => {
     const f = path.join(dir, "v2.json");
     fs.writeFileSync(f, JSON.stringify({ ...outputsFor(harbor.url, pki.bundlePem), contractVersion: 2 }));
