@@ -459,6 +459,20 @@ describe("restore drill against a fake Kubernetes API server", function () {
     assert.ok(unsubscribed, "the interrupt handlers are removed after the drill");
   });
 
+  it("an external database: the report says the artifact count compared the shared database with itself", async () => {
+    const internal = jsonOf((await drill({ restore: "complete" })).out);
+    assert.strictEqual(internal.facts.database, "internal (restored with the backup)");
+    assert.doesNotMatch(internal.steps[6].detail, /external/);
+    const { code, out } = await drill({ restore: "complete", externalDatabase: true });
+    assert.strictEqual(code, 0);
+    const r = jsonOf(out);
+    assert.strictEqual(r.facts.database, "external (shared with the source, not restored)");
+    assert.match(
+      r.steps[6].detail,
+      /^source 7, restored 7 artifacts in \d+ repositories; external database: the restored Harbor reads the source's database, so this does not test a database restore$/,
+    );
+  });
+
   it("fails when the restored artifact count differs from the source", async () => {
     const { code, out } = await drill({ restore: "complete", sourceArtifacts: 9, restoredArtifacts: 7 });
     assert.strictEqual(code, 1);
