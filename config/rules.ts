@@ -84,6 +84,15 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       );
     if (st.veleroSnapshots)
       add(["storage", "veleroSnapshots"], true, 'false when storage.provider is "s3-compatible" (EBS only)');
+    // The archive transition is a lifecycle rule the storage sets on AWS only; the prefix still applies.
+    const archive = st.archive;
+    for (const k of ["storageClass", "transitionAfterDays"] as const)
+      if (setNestedKeys(src, "storage", "archive").includes(k))
+        add(
+          ["storage", "archive", k],
+          archive[k],
+          'nothing when storage.provider is "s3-compatible" (the platform sets the archive transition on AWS only; storage.archive.prefix still applies)',
+        );
     // Resolved `kms` is true when a kmsKeyArn is given, which is reported above.
     if (st.kms && !st.kmsKeyArn)
       add(["storage", "kms"], true, 'false or unset when storage.provider is "s3-compatible" (AWS KMS only)');
@@ -362,4 +371,19 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
 /** A description of what was found, shown instead of the value itself (e.g. a PEM blob). */
 class Described {
   constructor(public readonly text: string) {}
+}
+
+/**
+ * The keys the stack file sets in the object at `key`.`path` (the resolved config also holds their defaults).
+ * Empty when the value is not JSON or not an object there.
+ */
+function setNestedKeys(src: ConfigSource, key: string, ...path: string[]): string[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(src.values[key] ?? "null");
+  } catch {
+    return [];
+  }
+  for (const p of path) v = v && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
+  return v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : [];
 }

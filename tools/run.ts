@@ -22,6 +22,24 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");
 }
 
+/**
+ * The first option (`--name`, also as `--name=value`) given more than once, which every CLI refuses: a parser
+ * that kept the last (or first) value would silently drop one, e.g. a second `--stack`.
+ */
+export function repeatedOption(argv: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const a of argv) {
+    if (!a.startsWith("--") || a === "--") continue;
+    const name = a.split("=", 1)[0];
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/** The usage problem for {@link repeatedOption}'s answer. */
+export const repeatedOptionProblem = (name: string) => `${name} is given more than once; allowed: once`;
+
 export function run(mod: (typeof CLIS)[number], argv = process.argv.slice(2)): void {
   if (!CLIS.includes(mod)) throw new Error(`unknown CLI ${String(mod)}; allowed: ${CLIS.join(", ")}`);
   const usage = USAGE_MODULES[mod];

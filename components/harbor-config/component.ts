@@ -228,10 +228,11 @@ export class HarborConfig extends pulumi.ComponentResource {
   readonly pullDockerConfigJson: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: HarborConfigArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Refuses bad arguments (every problem at once) before anything is registered.
+    const plan = harborConfigPlan(args);
     super("registry-platform:harbor-config:HarborConfig", name, {}, opts);
     const restoreStacks = suspendPromiseStacks();
     try {
-      const plan = harborConfigPlan(args);
       // Children do not inherit the component's dependsOn: pass it on so nothing calls Harbor before it is up.
       // `deletedWith` goes to the Harbor API resources only (HarborApiArgs.deletedWith), not the pull Secrets.
       const childOpts: pulumi.CustomResourceOptions = {

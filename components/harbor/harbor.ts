@@ -95,8 +95,9 @@ export class Harbor extends pulumi.ComponentResource {
   public readonly coreServiceName: pulumi.Output<string>;
 
   constructor(name: string, args: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("registry-platform:harbor:Harbor", name, {}, opts);
+    // Refuses bad arguments (every problem at once) before anything is registered.
     const r: ResolvedHarborArgs = resolveHarborArgs(name, args);
+    super("registry-platform:harbor:Harbor", name, {}, opts);
     const names = harborSecretNames(r.releaseName);
     const child = { parent: this };
 

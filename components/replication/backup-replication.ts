@@ -42,8 +42,8 @@ export class BackupReplication extends pulumi.ComponentResource {
   public readonly ruleIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: BackupReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("registry-platform:replication:BackupReplication", name, {}, opts);
     if (args.destinations.length === 0) throw new Error(`BackupReplication ${name}: no destination`);
+    super("registry-platform:replication:BackupReplication", name, {}, opts);
     const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
     const source = pulumi
       .all([args.source.bucketArn, accountId])

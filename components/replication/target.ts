@@ -67,8 +67,8 @@ export class ReplicationTarget extends pulumi.ComponentResource {
   public readonly robotSecret: pulumi.Output<string>;
 
   constructor(name: string, args: ReplicationTargetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("registry-platform:replication:ReplicationTarget", name, {}, opts);
     if (args.robot.projects.length === 0) throw new Error(`ReplicationTarget ${name}: no project`);
+    super("registry-platform:replication:ReplicationTarget", name, {}, opts);
     const allowDeletion = args.robot.allowDeletion ?? false;
     const projects = [...new Set(args.robot.projects)].sort();
     // Children do not inherit the component's dependsOn (the projects): pass it on.

@@ -99,10 +99,10 @@ export class CertManagerCertificate extends pulumi.ComponentResource {
   public readonly secretName: pulumi.Output<string>;
 
   constructor(name: string, args: CertManagerCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("registry-platform:tls:CertManagerCertificate", name, {}, opts);
     const problems = certManagerCertificateProblems(args);
     if (problems.length > 0)
       throw new Error(`CertManagerCertificate ${name}: invalid arguments:\n  ${problems.join("\n  ")}`);
+    super("registry-platform:tls:CertManagerCertificate", name, {}, opts);
     const cert = new apiextensions.CustomResource(
       `${name}-certificate`,
       {

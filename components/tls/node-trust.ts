@@ -238,11 +238,11 @@ export class NodeTrust extends pulumi.ComponentResource {
   public readonly caBundleSha256: pulumi.Output<string>;
 
   constructor(name: string, args: NodeTrustArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("registry-platform:tls:NodeTrust", name, {}, opts);
     if (!K8S_NAME.test(name))
       throw new Error(`NodeTrust: name ${JSON.stringify(name)} is not a Kubernetes name`);
     if (!K8S_NAME.test(args.namespace))
       throw new Error(`NodeTrust: namespace ${JSON.stringify(args.namespace)} is not a Kubernetes name`);
+    super("registry-platform:tls:NodeTrust", name, {}, opts);
     const hosts = nodeTrustHosts(args);
     const labels = nodeTrustLabels(name);
 

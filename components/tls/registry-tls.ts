@@ -157,11 +157,12 @@ export class RegistryTls extends pulumi.ComponentResource {
   public readonly mode: RegistryTlsMode;
 
   constructor(name: string, args: RegistryTlsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("registry-platform:tls:RegistryTls", name, {}, opts);
-    const s = registryTlsSettings(args);
-    const problems = chainSettingsProblems(s);
+    // Refuse bad arguments before anything is registered.
+    const problems = chainSettingsProblems(registryTlsSettings(args));
     if (problems.length > 0)
       throw new Error(`RegistryTls ${name}: invalid arguments:\n  ${problems.join("\n  ")}`);
+    super("registry-platform:tls:RegistryTls", name, {}, opts);
+    const s = registryTlsSettings(args);
     const src = args.source;
     this.mode = src.mode;
     const caOpts = { parent: this, protect: args.protectCa ?? false };

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
-import { runProgram, runProgramFailing, stackFile, stackWith } from "../harness";
+import { runProgram, runProgramFailing, stackFile, stackValue, stackWith } from "../harness";
 import { configIssues, parsedConfig } from "../harness/config";
 
 describe("config: every stack in stacks/ parses", () => {
@@ -125,6 +125,20 @@ describe("config: bad input is rejected with the key, the value found and what i
       expect: [
         /storage.endpoint \| nothing \| an http\(s\) URL when storage.provider is "s3-compatible"/,
         /^registry-platform:s3AccessKey \| nothing \| a secret/,
+      ],
+    },
+    {
+      name: "archive transition keys on s3-compatible (the transition is set on AWS only)",
+      base: "onprem",
+      changes: {
+        storage: {
+          ...stackValue("onprem", "storage"),
+          archive: { prefix: "archive/", storageClass: "STANDARD_IA", transitionAfterDays: 60 },
+        },
+      },
+      expect: [
+        /^registry-platform:storage.archive.storageClass \| "STANDARD_IA" \| nothing when storage.provider is "s3-compatible"/,
+        /^registry-platform:storage.archive.transitionAfterDays \| 60 \| nothing when storage.provider is "s3-compatible"/,
       ],
     },
     {
@@ -282,6 +296,12 @@ describe("config: bad input is rejected with the key, the value found and what i
         );
     });
   }
+
+  it("storage.archive.prefix alone is accepted on s3-compatible (Velero's archive location uses it)", () => {
+    const storage = { ...stackValue("onprem", "storage"), archive: { prefix: "long-term/" } };
+    const c = parsedConfig(stackWith("onprem", { storage }), "onprem");
+    assert.strictEqual(c.storage.archive.prefix, "long-term/");
+  });
 
   it("reports every problem at once", () => {
     const found = configIssues(

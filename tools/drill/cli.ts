@@ -21,7 +21,7 @@ import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./
 import { HttpKube, KubeApi } from "./kube";
 import { reportJson, reportMarkdown } from "./report";
 import { USAGE } from "./usage";
-import { wantsHelp } from "../run";
+import { repeatedOption, repeatedOptionProblem, wantsHelp } from "../run";
 
 export { USAGE };
 
@@ -35,7 +35,7 @@ export interface CliArgs {
 }
 
 /** The command line is malformed: exit 64. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** The stack, its config or the Kubernetes configuration is wrong or missing: exit 2. */
 class InputError extends Error {}
@@ -46,6 +46,8 @@ export const EXIT = { pass: 0, failed: 1, input: 2, usage: 64 } as const;
 /** Parses the command line; namespaces and context come from the stack's validated config unless given. */
 export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
   let v: Record<string, string | boolean | undefined>;
+  const twice = repeatedOption(argv);
+  if (twice) throw new UsageError(`${repeatedOptionProblem(twice)}\n${USAGE}`);
   try {
     v = nodeParseArgs({
       args: argv,

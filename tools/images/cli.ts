@@ -21,6 +21,7 @@ import {
 } from "../synth/stackfile";
 import { withOfflineStandIns } from "../synth/stand-ins";
 import { projectName, ROOT } from "../synth/synth";
+import { repeatedOption, repeatedOptionProblem } from "../run";
 import { imagesReport, renderImagesReport } from "./report";
 
 const USAGE = "usage: images --stack <name> [--config-file <path>] [--json]";
@@ -51,6 +52,8 @@ function readStack(stack: string, configFile: string | undefined): StackConfig {
 export function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): number {
   let v: { stack?: string; "config-file"?: string; json?: boolean; help?: boolean };
   try {
+    const twice = repeatedOption(argv);
+    if (twice) throw new UsageError(repeatedOptionProblem(twice));
     v = nodeParseArgs({
       args: argv,
       strict: true,

@@ -23,7 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./root";
 import { listStacks, readStackConfig, StackConfig, StackFileError, stackFilePath } from "./stackfile";
-import { wantsHelp } from "../run";
+import { repeatedOption, repeatedOptionProblem, wantsHelp } from "../run";
 
 interface Args {
   stack: string;
@@ -44,6 +44,8 @@ export function parseArgs(argv: string[]): Args {
   // `out/` in the working directory (npm scripts run in the project root): an installed package's bin must not
   // write into node_modules.
   const a: Partial<Args> = { out: path.resolve("out"), quiet: false };
+  const twice = repeatedOption(argv);
+  if (twice) throw new Error(`${repeatedOptionProblem(twice)}\n${USAGE}`);
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const next = () => {

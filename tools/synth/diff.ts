@@ -18,6 +18,7 @@ import { flatView } from "../../components/harbor-config/shape";
 import { ResourceDoc } from "./render";
 import { replaceReasons } from "./replace";
 import { hasChanges, renderPlans } from "./diff-markdown";
+import { repeatedOption, repeatedOptionProblem, wantsHelp } from "../run";
 
 export { hasChanges, lineDiff, renderPlans } from "./diff-markdown";
 
@@ -223,6 +224,11 @@ export function main(
   const dirs: string[] = [];
   let exitZero = false;
   let title: string | undefined;
+  const twice = repeatedOption(argv);
+  if (twice && !wantsHelp(argv)) {
+    err(`plan-diff: ${repeatedOptionProblem(twice)}\n${USAGE}\n`);
+    return 64;
+  }
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === "--help" || k === "-h") {

@@ -5,6 +5,7 @@
  * Usage errors (unknown argument, missing or malformed value) exit 64, as in every command (README, "Exit statuses").
  */
 import { buildTag, checkTag, releaseTag } from "../../components/policy/tags";
+import { repeatedOption, repeatedOptionProblem } from "../run";
 
 export interface CliResult {
   code: number;
@@ -18,6 +19,8 @@ const USAGE =
 
 export function runTagCli(argv: readonly string[], now: () => Date = () => new Date()): CliResult {
   const opts: Record<string, string | true> = {};
+  const twice = repeatedOption(argv);
+  if (twice) return usage(repeatedOptionProblem(twice));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--release" || a === "--help" || a === "-h") opts[a.replace(/^-+/, "")] = true;

@@ -36,7 +36,7 @@ import {
 } from "./checks";
 import { S3Client, S3Credentials } from "./s3";
 import { USAGE } from "./usage";
-import { wantsHelp } from "../run";
+import { repeatedOption, repeatedOptionProblem, wantsHelp } from "../run";
 
 export { USAGE };
 
@@ -59,6 +59,8 @@ export const CHECK_KINDS = ["tls", "harbor-health", "robot", "bucket", "velero"]
 
 export function parseArgs(argv: string[]): VerifyArgs {
   const a: VerifyArgs = { json: false, timeoutMs: 30_000, minDays: 14, graceMs: 6 * 3_600_000, skip: [] };
+  const twice = repeatedOption(argv);
+  if (twice) throw new UsageError(repeatedOptionProblem(twice));
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const next = () => {
