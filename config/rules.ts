@@ -236,6 +236,15 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   // SPEC R3.8: production has the NetworkPolicy; R7.2: no insecure settings in production.
   if (prod && h.networkPolicy === false)
     add(["harbor", "networkPolicy"], false, 'true (or unset) when environment is "prod"');
+  // With a LoadBalancer, the chart's nginx terminates TLS and reads the certificate only when it starts. A
+  // cert-manager renewal changes nothing Pulumi sees (the values name the Secret only), so nginx would keep
+  // serving the old certificate past its expiry; an ingress controller reloads a renewed Secret by itself.
+  if (h.expose === "loadBalancer" && tls.mode === "cert-manager")
+    add(
+      ["harbor", "expose"],
+      "loadBalancer",
+      '"ingress" when tls.mode is "cert-manager" (the chart\'s nginx would keep serving the certificate it read at start after cert-manager renews it)',
+    );
   if (prod && h.database.type === "external" && h.database.sslmode === "disable")
     add(
       ["harbor", "database", "sslmode"],

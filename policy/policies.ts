@@ -21,7 +21,10 @@ export const POLICY = {
   insecure: "no-insecure-tls-in-production",
 } as const;
 
-/** Pod-spec locations by workload kind (the same kinds the ClusterPolicies cover). */
+/**
+ * Pod-spec locations by workload kind: the kinds the ClusterPolicies cover, and ReplicationController (in the
+ * cluster Kyverno judges its Pods; here its template is all there is).
+ */
 const POD_SPEC_PATHS: Record<string, string[]> = {
   Pod: ["spec"],
   Deployment: ["spec", "template", "spec"],
@@ -30,11 +33,12 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   ReplicaSet: ["spec", "template", "spec"],
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
 };
 const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
 /** `kubernetes:<group>/<version>:<Kind>` and `<Kind>Patch`. */
 const WORKLOAD_TYPE =
-  /^kubernetes:(?:core|apps|batch|extensions)\/[a-z0-9]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)(?:Patch)?$/;
+  /^kubernetes:(?:core|apps|batch|extensions)\/[a-z0-9]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|ReplicationController)(?:Patch)?$/;
 const HELM_VALUES_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 
 /** A value as the policy sees it: secrets are unwrapped (we read, never print, them). */
@@ -78,29 +82,41 @@ export function workloadImages(type: string, props: Record<string, unknown>): Fo
 }
 
 /**
+ * The repository of an `image: {...}` values object: `repository` (most charts) or `image` (ingress-nginx's
+ * `{registry, image, tag, digest}`); undefined when neither is a string.
+ */
+function imageObjectName(x: object): string | undefined {
+  const name = at(x, ["repository"]) ?? at(x, ["image"]);
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
  * Images written in Helm values: every `image: "<ref>"` string, and every `image: {registry?, repository,
- * tag?, digest?}` object. What cannot be seen: images the chart takes from its own defaults (its
+ * tag?, digest?}` object (`image` in place of `repository` too, as ingress-nginx writes it). A top-level
+ * `global.imageRegistry` (the Bitnami convention, also kube-prometheus-stack's) replaces the objects' registry,
+ * as those charts render it; image strings are taken as written. What cannot be seen: images the chart takes from its own defaults (its
  * appVersion), images assembled by templates from other keys, and values unknown during preview.
  */
 export function helmValuesImages(values: unknown, where = "values"): FoundImage[] {
+  const global = at(values, ["global", "imageRegistry"]);
+  return valuesImages(values, where, typeof global === "string" && global !== "" ? global : undefined);
+}
+
+/** {@link helmValuesImages} below `where`; `globalRegistry` replaces the `registry` of image objects. */
+function valuesImages(values: unknown, where: string, globalRegistry: string | undefined): FoundImage[] {
   const out: FoundImage[] = [];
   const v = plain(values);
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...helmValuesImages(x, `${where}[${i}]`)));
+  if (Array.isArray(v)) v.forEach((x, i) => out.push(...valuesImages(x, `${where}[${i}]`, globalRegistry)));
   else if (v !== null && typeof v === "object") {
     for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
       const x = plain(raw);
       const here = `${where}.${k}`;
       if (k === "image" && typeof x === "string") out.push({ where: here, image: x });
-      else if (
-        k === "image" &&
-        x !== null &&
-        typeof x === "object" &&
-        typeof at(x, ["repository"]) === "string"
-      ) {
-        const registry = at(x, ["registry"]);
+      else if (k === "image" && x !== null && typeof x === "object" && imageObjectName(x) !== undefined) {
+        const registry = globalRegistry ?? at(x, ["registry"]);
         const tag = at(x, ["tag"]);
         const digest = at(x, ["digest"]);
-        const repo = `${typeof registry === "string" && registry !== "" ? `${registry}/` : ""}${String(at(x, ["repository"]))}`;
+        const repo = `${typeof registry === "string" && registry !== "" ? `${registry}/` : ""}${imageObjectName(x)}`;
         const hasTag = typeof tag === "string" && tag !== "";
         const hasDigest = typeof digest === "string" && digest !== "";
         out.push({
@@ -108,7 +124,7 @@ export function helmValuesImages(values: unknown, where = "values"): FoundImage[
           image: `${repo}${hasTag ? `:${tag}` : ""}${hasDigest ? `@${digest}` : ""}`,
           ...(hasTag || hasDigest ? {} : { partial: true }),
         });
-      } else out.push(...helmValuesImages(x, here));
+      } else out.push(...valuesImages(x, here, globalRegistry));
     }
   }
   return out;
@@ -125,7 +141,7 @@ export function resourceImages(type: string, props: Record<string, unknown>): Fo
 export const noLatestImages: ResourceValidationPolicy = {
   name: POLICY.noLatest,
   description:
-    "No workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob; containers, init and ephemeral containers) or Helm values may use an invalid image reference, an image without tag or digest, or the tag latest.",
+    "No workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController; containers, init and ephemeral containers) or Helm values may use an invalid image reference, an image without tag or digest, or the tag latest.",
   enforcementLevel: "mandatory",
   severity: "high",
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {

@@ -100,7 +100,36 @@ describe("promise stacks", function () {
     assert.deepStrictEqual([...new Set(seen)], [SENTINEL]);
   });
 
-  it("HarborConfig: a constructor that throws restores the caller's limit (its error has the message, no frames)", async () => {
+  it("RegistryPlatform: a child that throws inside the cap restores the caller's limit (the error has the message, no frames)", async () => {
+    const outcome: { error?: Error; limit?: number } = {};
+    await runComponent(() =>
+      withLimit(false, () => {
+        const config = platformConfig(
+          {
+            environment: "dev",
+            region: "ap-northeast-2",
+            host: "registry.stacks.example.internal",
+            harborConfig: { projects: [{ name: "apps" }] },
+          },
+          { project: "registry-platform", stack: "stacks" },
+        );
+        // A value the config would refuse, so that HarborConfig throws while the platform's cap is on.
+        (config.harborConfig.projects[0] as { quotaGiB?: number }).quotaGiB = -2;
+        try {
+          new RegistryPlatform("p", { config });
+        } catch (e) {
+          outcome.error = e as Error;
+        }
+        outcome.limit = Error.stackTraceLimit;
+      }),
+    );
+    assert.ok(outcome.error, "RegistryPlatform did not throw");
+    assert.match(outcome.error.message, /projects\[0\]\.quotaGiB: -1 or a whole number/);
+    assert.doesNotMatch(outcome.error.stack ?? "", /\n\s+at /);
+    assert.strictEqual(outcome.limit, SENTINEL);
+  });
+
+  it("HarborConfig refuses bad arguments before its cap: the error keeps its frames, the limit is the caller's", async () => {
     const outcome: { error?: Error; limit?: number } = {};
     await runComponent(() =>
       withLimit(false, () => {
@@ -118,7 +147,7 @@ describe("promise stacks", function () {
     );
     assert.ok(outcome.error, "HarborConfig did not throw");
     assert.match(outcome.error.message, /projects\[0\]\.quotaGiB: -1 or a whole number/);
-    assert.doesNotMatch(outcome.error.stack ?? "", /\n\s+at /);
+    assert.match(outcome.error.stack ?? "", /\n\s+at harborConfigPlan /);
     assert.strictEqual(outcome.limit, SENTINEL);
   });
 });

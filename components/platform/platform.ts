@@ -37,6 +37,7 @@ import { veleroArgsFromConfig } from "../velero/from-config";
 import { SERVER_SERVICE_ACCOUNT as VELERO_SERVER_SERVICE_ACCOUNT } from "../velero/values";
 import { ImagePolicy } from "../policy/image-policy";
 import { imagePolicyArgsFromConfig } from "../policy/from-config";
+import { DestroyGuard } from "./destroy-guard";
 import { OUTPUT_CONTRACT_VERSION, PlatformOutputs, ProjectRobots } from "./outputs";
 import { suspendPromiseStacks } from "../promise-stacks";
 
@@ -155,7 +156,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       const caBundlePem = platformCaBundle(this.tls, cfg.tls.rootCertPem);
       this.caBundlePem = caBundlePem;
       const nodeTrustArgs = nodeTrustArgsFromConfig(cfg, caBundlePem);
-      if (nodeTrustArgs) new NodeTrust(`${name}-node-trust`, nodeTrustArgs, k8s);
+      const nodeTrust = nodeTrustArgs ? new NodeTrust(`${name}-node-trust`, nodeTrustArgs, k8s) : undefined;
 
       this.harbor = new Harbor(
         `${name}-harbor`,
@@ -173,7 +174,9 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         k8s,
       );
       const certManagerArgs = certManagerArgsFromConfig(cfg, this.harbor.namespace);
-      if (certManagerArgs) new CertManagerCertificate(`${name}-certificate`, certManagerArgs, k8s);
+      const certificate = certManagerArgs
+        ? new CertManagerCertificate(`${name}-certificate`, certManagerArgs, k8s)
+        : undefined;
 
       // The Harbor API client trusts the root only: Harbor serves the rest of the chain, and every Harbor API
       // resource stores its connection (in inputs and outputs), so a root-only anchor keeps the intermediate
@@ -235,6 +238,17 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         caBundlePem,
       });
       this.imagePolicy = policyArgs ? new ImagePolicy(`${name}-policy`, policyArgs, k8s) : undefined;
+
+      // A refused `pulumi destroy` of a protected stack deletes nothing: see DestroyGuard.
+      const guarded: (pulumi.ComponentResource | undefined)[] = [
+        ...[this.storage, this.replicas, this.tls, nodeTrust, this.harbor, certificate, this.harborConfig],
+        ...[this.harborReplication, this.replicaTarget, this.velero, this.imagePolicy],
+      ];
+      new DestroyGuard(
+        `${name}-destroy-guard`,
+        { protect: cfg.protect, resources: guarded.filter((r) => r !== undefined) },
+        { parent: this },
+      );
 
       this.outputs = platformOutputs(cfg, this);
       Object.assign(this, this.outputs);

@@ -10,6 +10,7 @@
  * The checks are the matcher's regular expressions (`image-ref.ts`), evaluated with Kyverno's `regex_match`.
  */
 import {
+  registryHostRegex,
   HAS_DIGEST_RE,
   HAS_TAG_RE,
   LATEST_TAG_RE,
@@ -321,10 +322,25 @@ function signaturePolicy(o: ClusterPolicyOptions, s: SignatureVerification): Clu
       : {}),
     attestors: [{ count: 1, entries: [entry] }],
   };
+  // Kyverno matches imageReferences case-sensitively, while registry host names are not (the other policies
+  // admit `REGISTRY.EXAMPLE.COM/...`): such a spelling would skip the signature check. Refuse it.
+  const host = o.registryHost.toLowerCase();
+  const hostCase = imageRules(
+    "registry-host-case",
+    o,
+    `Write the platform registry as ${host} (lowercase): signatures are verified for that spelling only.`,
+    [
+      {
+        key: `{{ regex_match('${registryHostRegex(host, true)}', element.image) && !regex_match('${registryHostRegex(host, false)}', element.image) }}`,
+        operator: "Equals",
+        value: true,
+      },
+    ],
+  );
   return policy(
     POLICY_NAMES.signatures,
     "Signed images from the platform registry",
-    "Images of the platform registry's signed projects must carry a valid cosign signature; tags are replaced by the verified digest.",
+    "Images of the platform registry's signed projects must carry a valid cosign signature; tags are replaced by the verified digest. The platform registry must be written in lowercase.",
     { ...o, webhookTimeoutSeconds: Math.max(o.webhookTimeoutSeconds ?? 15, 30) },
     [
       {
@@ -333,6 +349,7 @@ function signaturePolicy(o: ClusterPolicyOptions, s: SignatureVerification): Clu
         ...exclusion(o),
         verifyImages: [verify],
       },
+      ...hostCase,
     ],
   );
 }

@@ -6,6 +6,7 @@ import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { ChartSource, releaseChartArgs } from "../artifacts/charts";
 import { versions } from "../versions";
 import { clusterPolicies, FailureAction, FailurePolicy, SignatureVerification } from "./cluster-policies";
@@ -52,6 +53,19 @@ export interface ImagePolicyArgs {
   timeoutSeconds?: number;
 }
 
+/**
+ * The Secret holding a signed project's pull config: `registry-pull-<project>`. A Harbor project name may hold
+ * `_` and be 255 characters long, which a Secret name (DNS subdomain, ≤ 253) cannot: then the other characters
+ * become `-` and a short hash of the project name keeps `team_a` and `team-a` apart.
+ */
+export function signaturePullSecretName(project: string): string {
+  const name = `registry-pull-${project}`;
+  const safe = name.replace(/[^a-z0-9.-]/g, "-");
+  if (safe === name && name.length <= 253) return name;
+  const hash = createHash("sha256").update(project, "utf8").digest("hex").slice(0, 8);
+  return `${safe.slice(0, 253 - hash.length - 1).replace(/[.-]+$/, "")}-${hash}`;
+}
+
 export class ImagePolicy extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** The Helm release name. */
@@ -82,7 +96,7 @@ export class ImagePolicy extends pulumi.ComponentResource {
     for (const project of args.signatures?.projects ?? []) {
       const json = args.signatures?.pullDockerConfigJson[project];
       if (json === undefined) continue;
-      const secretName = `registry-pull-${project}`;
+      const secretName = signaturePullSecretName(project);
       deps.push(
         new corev1.Secret(
           `${name}-pull-${project}`,

@@ -225,6 +225,14 @@ export function registryEntryRegex(entry: string): string {
   return `^(?:${[explicit, ...implicit].join("|")})`;
 }
 
+/**
+ * A regular expression for references on registry `host` (lowercase `host[:port]`): the host followed by `/`,
+ * in any case when `anyCase`, else exactly as given.
+ */
+export function registryHostRegex(host: string, anyCase: boolean): string {
+  return `^${anyCase ? caseless(host) : escapeRe(host)}/`;
+}
+
 // ---- the checks the policies make -------------------------------------------------------------------------
 
 export type ImageRuleId =

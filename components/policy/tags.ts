@@ -49,18 +49,53 @@ export function checkTag(tag: string): TagCheck {
 }
 
 function isDate(yyyymmdd: string): boolean {
-  const y = Number(yyyymmdd.slice(0, 4));
-  const m = Number(yyyymmdd.slice(4, 6));
-  const d = Number(yyyymmdd.slice(6, 8));
+  return isCalendarDate(yyyymmdd.slice(0, 4), yyyymmdd.slice(4, 6), yyyymmdd.slice(6, 8));
+}
+
+function isCalendarDate(year: string, month: string, day: string): boolean {
+  const [y, m, d] = [Number(year), Number(month), Number(day)];
   const t = new Date(Date.UTC(y, m - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 
-/** Accepts `1.2.3` or `v1.2.3` (no pre-release or build metadata: the build tag adds its own). */
-export function parseVersion(version: string): { major: number; minor: number; patch: number } | undefined {
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * A build tag's `--date`: an ISO 8601 date (`2025-06-15`, that UTC day) or a date-time with its zone
+ * (`2025-06-15T10:00:00Z`, `…+02:00`). Returns the time, or why the text is refused: `Date`'s own parser rolls
+ * `2025-02-30` over to March 2, reads `1` as 2001 and a time without a zone in the runner's local time zone.
+ */
+export function parseTagDate(text: string): { ok: true; at: Date } | { ok: false; reason: string } {
+  const m = ISO_DATE_TIME.exec(text);
+  const iso = "an ISO 8601 date (2025-06-15) or date-time with a zone (2025-06-15T10:00:00Z)";
+  if (!m) return { ok: false, reason: `"${text}" is not ${iso}` };
+  const [, y, mo, d, hh, mm, ss, zone] = m;
+  if (!isCalendarDate(y, mo, d))
+    return { ok: false, reason: `"${text}": ${y}-${mo}-${d} is not a calendar date` };
+  if (hh !== undefined) {
+    if (zone === undefined)
+      return { ok: false, reason: `"${text}" has no time zone; add Z (UTC) or an offset such as +02:00` };
+    const off = zone === "Z" ? undefined : /^[+-](\d{2}):(\d{2})$/.exec(zone);
+    if (
+      Number(hh) > 23 ||
+      Number(mm) > 59 ||
+      Number(ss ?? 0) > 59 ||
+      (off && (Number(off[1]) > 23 || Number(off[2]) > 59))
+    )
+      return { ok: false, reason: `"${text}" is not a valid time` };
+  }
+  return { ok: true, at: new Date(hh === undefined ? `${text}T00:00:00Z` : text) };
+}
+
+/**
+ * Accepts `1.2.3` or `v1.2.3` (no pre-release or build metadata: the build tag adds its own). The numbers stay
+ * digit strings: semver puts no bound on them, and `Number` would round those beyond 2^53.
+ */
+export function parseVersion(version: string): { major: string; minor: string; patch: string } | undefined {
   const m = new RegExp(`^v?${NUM}\\.${NUM}\\.${NUM}$`).exec(version);
   if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+  return { major: m[1], minor: m[2], patch: m[3] };
 }
 
 /** `v1.2.3` from `1.2.3` or `v1.2.3`; throws with the reason otherwise. */

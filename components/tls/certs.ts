@@ -266,6 +266,10 @@ export function pemBundle(...pems: string[]): string {
   return out.join("");
 }
 
+/** Extended key usage OIDs: TLS server authentication, and any purpose. */
+const EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+const EKU_ANY = "2.5.29.37.0";
+
 function parse(pem: string, what: string): X509Certificate {
   try {
     return new X509Certificate(pem);
@@ -301,7 +305,8 @@ export function checkByoIntermediate(rootCertPem: string, intermediateCertPem: s
 }
 
 /**
- * Checks a brought server certificate chain: leaf first, not a CA, valid for every name in `dnsNames`,
+ * Checks a brought server certificate chain: leaf first, not a CA, valid for every name in `dnsNames` by its
+ * SANs (Go clients ignore the common name), serverAuth among its extended key usages if it lists any,
  * each certificate issued by the next, the last one issued by (or equal to) a root in `rootCertPem`.
  * Returns the CA certificates of the chain after the leaf.
  */
@@ -318,9 +323,19 @@ export function checkByoCertificate(
     throw new Error(
       "serverCertPem: the first certificate is a CA; allowed: the server (leaf) certificate first",
     );
+  // As Go clients (containerd, docker, Harbor's replication) check: SANs only, never the subject CN.
   for (const n of dnsNames)
-    if (leaf.checkHost(n, { wildcards: true }) === undefined)
-      throw new Error(`serverCertPem: the server certificate is not valid for ${n}`);
+    if (leaf.checkHost(n, { wildcards: true, subject: "never" }) === undefined)
+      throw new Error(
+        `serverCertPem: the server certificate is not valid for ${n}` +
+          (leaf.subjectAltName ? "" : " (subject alternative names: none; the common name is not used)"),
+      );
+  // An extended key usage, when present, must allow TLS server authentication (or any purpose).
+  const eku = leaf.keyUsage as string[] | undefined;
+  if (eku && !eku.includes(EKU_SERVER_AUTH) && !eku.includes(EKU_ANY))
+    throw new Error(
+      `serverCertPem: the server certificate's extended key usage (${eku.join(", ")}) lacks serverAuth (${EKU_SERVER_AUTH}); allowed: a TLS server certificate`,
+    );
   for (let i = 0; i + 1 < chain.length; i++)
     if (!issuedBy(chain[i], chain[i + 1]))
       throw new Error(

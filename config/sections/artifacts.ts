@@ -124,6 +124,7 @@ export function artifactIssues(c: PlatformConfig, cwd: string = process.cwd()): 
       );
   }
   for (const ch of platformCharts(c)) {
+    const src = c.charts[ch.key];
     if (ch.kind === "default")
       add(
         ["charts", ch.key],
@@ -133,7 +134,8 @@ export function artifactIssues(c: PlatformConfig, cwd: string = process.cwd()): 
     else if (ch.kind !== "path" && isPublicHost(hostOf(ch.location)))
       add(
         ["charts", ch.key, ch.kind],
-        renderValue(ch.kind === "oci" ? c.charts[ch.key] : ch.location),
+        // The value the key path names: the configured `oci` string (location appends the chart's name).
+        renderValue(src !== undefined && "oci" in src ? src.oci : ch.location),
         `a chart source inside the air gap, not a public host, ${gap}`,
       );
   }

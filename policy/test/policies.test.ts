@@ -21,6 +21,11 @@ const KINDS: { kind: string; type: string; wrap: (podSpec: object) => object }[]
   })),
   { kind: "Job", type: "kubernetes:batch/v1:Job", wrap: (s) => ({ spec: { template: { spec: s } } }) },
   {
+    kind: "ReplicationController",
+    type: "kubernetes:core/v1:ReplicationController",
+    wrap: (s) => ({ spec: { template: { spec: s } } }),
+  },
+  {
     kind: "CronJob",
     type: "kubernetes:batch/v1:CronJob",
     wrap: (s) => ({ spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: s } } } } }),
@@ -84,6 +89,49 @@ describe("pack: Helm values", () => {
         { where: "values.list[0].image", image: "goharbor/harbor-core", partial: true },
       ],
     );
+  });
+
+  it("reads {registry, image, tag, digest} objects (ingress-nginx's form) as one reference, not a bare name", async () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const values = {
+      controller: {
+        image: { registry: "registry.k8s.io", image: "ingress-nginx/controller", tag: "v1.11.2", digest },
+      },
+      webhook: { image: { registry: "registry.k8s.io", image: "ingress-nginx/kube-webhook-certgen" } },
+    };
+    assert.deepStrictEqual(helmValuesImages(values), [
+      {
+        where: "values.controller.image",
+        image: `registry.k8s.io/ingress-nginx/controller:v1.11.2@${digest}`,
+      },
+      {
+        where: "values.webhook.image",
+        image: "registry.k8s.io/ingress-nginx/kube-webhook-certgen",
+        partial: true,
+      },
+    ]);
+    const release: Res = { type: "kubernetes:helm.sh/v3:Release", name: "ingress", props: { values } };
+    assert.deepStrictEqual(await runResourcePolicy(noLatestImages, release), []);
+    assert.deepStrictEqual(await runResourcePolicy(allowedRegistries, release, REG_CONFIG), []);
+  });
+
+  it("global.imageRegistry (Bitnami, kube-prometheus-stack) replaces the registry of every image object", async () => {
+    const values = {
+      global: { imageRegistry: "registry.example.internal" },
+      image: { registry: "docker.io", repository: "bitnami/redis", tag: "7.4.1" },
+      metrics: { image: { repository: "bitnami/redis-exporter", tag: "1.62.0" } },
+      sidecar: { image: "docker.io/library/busybox:1.37.0" },
+    };
+    assert.deepStrictEqual(helmValuesImages(values), [
+      { where: "values.image", image: "registry.example.internal/bitnami/redis:7.4.1" },
+      { where: "values.metrics.image", image: "registry.example.internal/bitnami/redis-exporter:1.62.0" },
+      { where: "values.sidecar.image", image: "docker.io/library/busybox:1.37.0" },
+    ]);
+    const release: Res = { type: "kubernetes:helm.sh/v3:Release", name: "redis", props: { values } };
+    const found = await runResourcePolicy(allowedRegistries, release, REG_CONFIG);
+    assert.deepStrictEqual(found, [
+      'values.sidecar.image: "docker.io/library/busybox:1.37.0" is not from an allowed registry (registry.example.internal, ghcr.io/acme, registry.k8s.io, mirror.example.internal:5000)',
+    ]);
   });
 
   for (const type of ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"])

@@ -213,6 +213,21 @@ describe("config: bad input is rejected with the key, the value found and what i
       ],
     },
     {
+      // The chart's nginx reads its certificate once at start; a renewal by cert-manager changes nothing Pulumi
+      // sees, so no pod restarts and nginx would serve the old certificate past its expiry.
+      name: "a LoadBalancer (the chart's nginx serves TLS) with a cert-manager certificate",
+      changes: {
+        harbor: { expose: "loadBalancer" },
+        tls: {
+          mode: "cert-manager",
+          certManager: { issuerName: "letsencrypt", issuerKind: "ClusterIssuer" },
+        },
+      },
+      expect: [
+        /^registry-platform:harbor.expose \| "loadBalancer" \| "ingress" when tls.mode is "cert-manager"/,
+      ],
+    },
+    {
       name: "byo-intermediate without PEMs and key",
       changes: { tls: { mode: "byo-intermediate" } },
       expect: [

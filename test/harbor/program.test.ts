@@ -3,6 +3,7 @@
  */
 import * as assert from "assert";
 import { Recorded, stackRun, stackWith, runProgram } from "../harness";
+import { KNOWN, keyPaths } from "./values-support";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -10,6 +11,22 @@ const SECRET = "kubernetes:core/v1:Secret";
 function values(rec: Recorded): Record<string, any> {
   return rec.inputs(rec.one(RELEASE, "registry-harbor-release")).values as Record<string, any>;
 }
+
+describe("harbor wiring: every stack's release values are keys of the pinned chart", function () {
+  this.timeout(60000);
+  // Helm ignores an unknown values key without a word: a misspelt or misplaced key from the config wiring
+  // would silently leave the chart's default (the profiles in values.test.ts cover the component alone).
+  for (const stack of ["dev", "prod-apne1", "prod-apne2", "onprem"]) {
+    it(`${stack}: every key path of the Harbor release's values exists in the chart's values.yaml`, async () => {
+      const paths = keyPaths(values(await stackRun(stack)));
+      assert.ok(paths.length > 60, `only ${paths.length} paths`);
+      assert.deepStrictEqual(
+        paths.filter((k) => !KNOWN.has(k)),
+        [],
+      );
+    });
+  }
+});
 
 describe("harbor wiring: prod-apne2 (AWS, external PostgreSQL, KMS)", function () {
   this.timeout(60000);

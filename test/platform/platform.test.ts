@@ -8,7 +8,8 @@ import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as fs from "fs";
 import * as path from "path";
 import { PlatformConfig, platformConfig, RegistryPlatform } from "../../components";
-import { ROOT, runComponent, stackRun } from "../harness";
+import { ROOT, runComponent, stackFile, stackRun } from "../harness";
+import { parsedConfig } from "../harness/config";
 
 const TOKEN = "registry-platform:platform:RegistryPlatform";
 
@@ -42,6 +43,7 @@ describe("RegistryPlatform (library use)", function () {
     assert.deepStrictEqual(children.map((c) => [c.type, c.name]).sort(), [
       ["registry-platform:harbor-config:HarborConfig", "lib-harbor-config"],
       ["registry-platform:harbor:Harbor", "lib-harbor"],
+      ["registry-platform:platform:DestroyGuard", "lib-destroy-guard"],
       ["registry-platform:policy:ImagePolicy", "lib-policy"],
       ["registry-platform:storage:RegistryStorage", "lib-storage"],
       ["registry-platform:tls:NodeTrust", "lib-node-trust"],
@@ -160,6 +162,37 @@ describe("RegistryPlatform (library use)", function () {
         rec.byType("kubernetes:core/v1:Secret").some((r) => /pull-secret/.test(r.name)),
         "no pull Secret",
       );
+    });
+
+  for (const stack of ["dev", "onprem", "prod-apne1", "prod-apne2"])
+    it(`${stack}: a destroy's first and only first delete is the destroy guard, protected where the stack protects`, async () => {
+      const rec = await stackRun(stack);
+      const prot = parsedConfig(stackFile(stack), stack).protect;
+      const guard = rec.one("registry-platform:platform:DestroyGuard", "registry-destroy-guard");
+      assert.strictEqual(guard.parent, rec.one(TOKEN, "registry").urn);
+      assert.strictEqual(guard.protect, prot);
+      // Every resource of the platform but the providers (a StackReference of a primary included).
+      const managed = rec.all.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+      assert.deepStrictEqual(
+        [...guard.dependencies].sort(),
+        prot ? managed.map((r) => r.urn).sort() : [],
+        "the guard depends on every managed resource exactly where the stack is protected",
+      );
+      if (!prot) return;
+      // The engine deletes a resource only after everything that depends on it (dependencies, children,
+      // resources using it as provider, deletedWith) and checks `protect` when it reaches a resource.
+      const condemned = rec.all.filter((r) => r.type !== "pulumi:pulumi:Stack");
+      const dependsOn = (d: (typeof condemned)[number], r: (typeof condemned)[number]) =>
+        d.dependencies.includes(r.urn) ||
+        d.parent === r.urn ||
+        d.deletedWith === r.urn ||
+        (d.provider !== undefined && d.provider.startsWith(`${r.urn}::`));
+      const first = condemned.filter((r) => !condemned.some((d) => d !== r && dependsOn(d, r)));
+      assert.deepStrictEqual(
+        first.map((r) => r.name),
+        ["registry-destroy-guard"],
+      );
+      assert.ok(stack !== "onprem" || managed.length > 40, `${managed.length} managed resources`);
     });
 
   it("creates its own providers as children when none are given", async () => {

@@ -129,6 +129,47 @@ describe("ClusterPolicy generation", () => {
     );
   });
 
+  it("refuses the platform registry written in another case: the signature references match it exactly", () => {
+    // Kyverno matches imageReferences case-sensitively, so `REGISTRY.EXAMPLE.INTERNAL/signed/x` skipped the
+    // signature check while the other policies admit it (host names are case-insensitive).
+    const p = byName({
+      ...base,
+      signatures: {
+        imageReferences: [`${TABLE_REGISTRY}/signed/*`],
+        attestor: { kind: "key", publicKeyPem: "PEM" },
+        registrySecrets: [],
+      },
+    })[POLICY_NAMES.signatures];
+    assert.strictEqual(p.spec.rules[0].name, "verify-cosign-signature");
+    const rules = p.spec.rules.filter((r) => r.validate);
+    assert.deepStrictEqual(
+      rules.map((r) => r.name),
+      ["registry-host-case-pods", "registry-host-case-pod-templates", "registry-host-case-cronjobs"],
+    );
+    for (const r of rules) {
+      assert.strictEqual(r.validate!.failureAction, "Enforce");
+      assert.deepStrictEqual(r.exclude, {
+        any: [{ resources: { kinds: WORKLOAD_KINDS, namespaces: ["kube-system", "kyverno"] } }],
+      });
+    }
+    // The condition: the image's registry is the platform registry in any case, but not as written in lowercase.
+    const cond = rules[0].validate!.foreach[0].deny.conditions.any[0];
+    assert.deepStrictEqual([cond.operator, cond.value], ["Equals", true]);
+    const [anyCase, exact] = [...cond.key.matchAll(/regex_match\('([^']*)', element\.image\)/g)].map(
+      (m) => new RegExp(m[1]),
+    );
+    assert.match(
+      cond.key,
+      /^\{\{ regex_match\('[^']*', element\.image\) && !regex_match\('[^']*', element\.image\) \}\}$/,
+    );
+    const denied = (image: string) => anyCase.test(image) && !exact.test(image);
+    assert.ok(denied("REGISTRY.EXAMPLE.INTERNAL/signed/web:v1"));
+    assert.ok(denied("Registry.Example.Internal/apps/web:v1"));
+    assert.ok(!denied(`${TABLE_REGISTRY}/signed/web:v1`));
+    assert.ok(!denied(`${TABLE_REGISTRY}.evil.example/signed/web:v1`));
+    assert.ok(!denied("ghcr.io/acme/tool:1.0.0"));
+  });
+
   it("verifies cosign signatures with a key (no transparency log), mutating to digests only in Enforce", () => {
     const sig = (action: "Enforce" | "Audit", attestor: any) =>
       byName({

@@ -76,6 +76,26 @@ describe("ImagePolicy component on the mock engine", () => {
     );
   });
 
+  it("a signed project whose name a Secret cannot carry (`_`, length) gets a valid, distinct Secret name", async () => {
+    const json = pulumi.secret('{"auths":{}}');
+    const long = `p${"x".repeat(254)}`;
+    const r = await run({
+      ...args,
+      signatures: {
+        ...args.signatures!,
+        projects: ["team_a", "team-a", long],
+        pullDockerConfigJson: { team_a: json, "team-a": json, [long]: json },
+      },
+    });
+    const names = r.byType("kubernetes:core/v1:Secret").map((x) => r.inputs(x).metadata.name as string);
+    const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    for (const n of names) assert.ok(dns1123.test(n) && n.length <= 253, n);
+    assert.strictEqual(new Set(names).size, 3, names.join(", "));
+    assert.ok(names.includes("registry-pull-team-a"), names.join(", "));
+    const release = r.inputs(r.one("kubernetes:helm.sh/v3:Release"));
+    assert.deepStrictEqual([...release.values.existingImagePullSecrets].sort(), [...names].sort());
+  });
+
   it("installs the pinned Kyverno chart with HA values, the CA and the pull secret", () => {
     const reg = rec.one("kubernetes:helm.sh/v3:Release", "policy-release");
     const r = rec.inputs(reg);

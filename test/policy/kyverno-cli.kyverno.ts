@@ -181,6 +181,29 @@ describe("real Kyverno CLI: the generated ClusterPolicies over the admission tab
       assert.match(r.stdout, /Applying \d+ policy rule(?:s|\(s\))? to 1 resource/, r.stdout + r.stderr);
     });
 
+  it("the signature policy refuses the platform registry in another case (its references match exactly)", () => {
+    const sig = tablePolicies("Enforce").find((p) => p.metadata.name === POLICY_NAMES.signatures)!;
+    // Only the validate rules: the verify rule would fetch signatures from the (unreachable) registry.
+    const validateOnly = { ...sig, spec: { ...sig.spec, rules: sig.spec.rules.filter((r) => r.validate) } };
+    fs.writeFileSync(path.join(dir, "case-policy.yaml"), stringify(validateOnly));
+    const pod = (name: string, image: string) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace: "apps" },
+      spec: { containers: [{ name: "c", image }] },
+    });
+    const docs = [
+      pod("lower", `${TABLE_REGISTRY}/signed/web:v1.0.0`),
+      pod("upper", `${TABLE_REGISTRY.toUpperCase()}/signed/web:v1.0.0`),
+    ];
+    fs.writeFileSync(path.join(dir, "case-pods.yaml"), docs.map((d) => stringify(d)).join("---\n"));
+    const r = kyverno(["apply", "case-policy.yaml", "--resource", "case-pods.yaml"], dir);
+    const out = r.stdout + r.stderr;
+    assert.match(out, /resource apps\/Pod\/upper failed/, out);
+    assert.doesNotMatch(out, /resource apps\/Pod\/lower failed/, out);
+    assert.match(out, /pass: 1, fail: 1,/, out);
+  });
+
   it("allows and denies every case × kind × container list exactly as the table says", () => {
     const all = samples();
     const policies = tablePolicies("Enforce").filter((p) => p.metadata.name !== POLICY_NAMES.signatures);

@@ -74,6 +74,38 @@ describe("tag CLI (npm run tag)", () => {
     assert.strictEqual(runTagCli(["--version", "v2.0.1", "--release"], now).stdout, "v2.0.1\n");
   });
 
+  it("--date takes ISO 8601 dates and zoned times only: no rolled-over days, no local-time guesses", () => {
+    const tag = (date: string) => runTagCli(["--version", "1.2.3", "--sha", "abcdef0", "--date", date], now);
+    assert.strictEqual(tag("2025-06-15").stdout, "v1.2.3-20250615-abcdef0\n");
+    assert.strictEqual(tag("2025-06-15T01:00:00+05:00").stdout, "v1.2.3-20250614-abcdef0\n");
+    assert.strictEqual(tag("2025-06-15T23:59:59.123Z").stdout, "v1.2.3-20250615-abcdef0\n");
+    assert.strictEqual(tag("2025-06-15T10:00Z").stdout, "v1.2.3-20250615-abcdef0\n");
+    // Each of these was accepted before: Feb 30 became March 2, "1" became 2001-01-01, and dates or times
+    // without a zone were read in the runner's local time zone.
+    for (const [date, why] of [
+      ["2025-02-30", /2025-02-30.*not a calendar date/],
+      ["2025-13-01", /not a calendar date/],
+      ["2025-06-15T24:30:00Z", /not a valid time/],
+      ["1", /not an ISO 8601 date/],
+      ["June 15", /not an ISO 8601 date/],
+      ["2025-6-5", /not an ISO 8601 date/],
+      ["2025-06-15T10:00:00", /time zone/],
+    ] as const) {
+      const r = tag(date);
+      assert.strictEqual(r.code, 64, date);
+      assert.strictEqual(r.stdout, "", date);
+      assert.match(r.stderr, why, date);
+    }
+  });
+
+  it("keeps version numbers digit for digit (beyond 2^53 too)", () => {
+    assert.strictEqual(
+      runTagCli(["--version", "99999999999999999999.0.1", "--release"], now).stdout,
+      "v99999999999999999999.0.1\n",
+    );
+    assert.strictEqual(releaseTag("9007199254740993.1.2"), "v9007199254740993.1.2");
+  });
+
   it("--check exits 0 for release and build tags", () => {
     assert.deepStrictEqual(runTagCli(["--check", "v1.2.3"]), {
       code: 0,

@@ -229,6 +229,32 @@ describe("tls: PEM handling and checks of brought certificates (real certificate
     );
   });
 
+  it("checkByoCertificate refuses what Go clients (containerd, docker) refuse: a CN-only name, no serverAuth", () => {
+    const names = ["registry.example.com"];
+    // The host only in the subject CN, no SAN: Go has ignored the CN since 1.15.
+    const cnOnly = issue(dir, "registry.example.com", c.intermediate, [
+      "basicConstraints=critical,CA:FALSE",
+      "extendedKeyUsage=serverAuth",
+    ]);
+    assert.throws(() => checkByoCertificate(c.root.certPem, cnOnly.certPem + c.intermediate.certPem, names), {
+      message:
+        "serverCertPem: the server certificate is not valid for registry.example.com (subject alternative names: none; the common name is not used)",
+    });
+    // An extended key usage without serverAuth: a TLS client refuses the certificate.
+    const clientOnly = issue(dir, "client-leaf", c.intermediate, [
+      "basicConstraints=critical,CA:FALSE",
+      "extendedKeyUsage=clientAuth",
+      "subjectAltName=DNS:registry.example.com",
+    ]);
+    assert.throws(
+      () => checkByoCertificate(c.root.certPem, clientOnly.certPem + c.intermediate.certPem, names),
+      {
+        message:
+          "serverCertPem: the server certificate's extended key usage (1.3.6.1.5.5.7.3.2) lacks serverAuth (1.3.6.1.5.5.7.3.1); allowed: a TLS server certificate",
+      },
+    );
+  });
+
   it("certificateNotAfter is the leaf's notAfter in RFC 3339 UTC", () => {
     const end = openssl(["x509", "-in", c.leaf.certFile, "-noout", "-enddate"], dir)
       .trim()

@@ -4,7 +4,7 @@
  * `npm run tag -- --check <tag>` exits 0 for a release or build tag, 1 with the reason otherwise.
  * Usage errors (unknown argument, missing or malformed value) exit 64, as in every command (README, "Exit statuses").
  */
-import { buildTag, checkTag, releaseTag } from "../../components/policy/tags";
+import { buildTag, checkTag, parseTagDate, releaseTag } from "../../components/policy/tags";
 import { repeatedOption, repeatedOptionProblem } from "../run";
 
 export interface CliResult {
@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 const USAGE =
-  "usage: npm run tag -- --version <x.y.z> --sha <commit> [--date <ISO-8601>] [--release]\n" +
+  "usage: npm run tag -- --version <x.y.z> --sha <commit> [--date <YYYY-MM-DD | ISO date-time with zone>] [--release]\n" +
   "       npm run tag -- --check <tag>";
 
 export function runTagCli(argv: readonly string[], now: () => Date = () => new Date()): CliResult {
@@ -43,9 +43,9 @@ export function runTagCli(argv: readonly string[], now: () => Date = () => new D
   try {
     if (opts.release) return { code: 0, stdout: `${releaseTag(opts.version)}\n`, stderr: "" };
     if (typeof opts.sha !== "string") return usage("--sha is required for a build tag (or --release)");
-    const at = typeof opts.date === "string" ? new Date(opts.date) : now();
-    if (Number.isNaN(at.getTime())) return usage(`--date "${String(opts.date)}" is not a date`);
-    return { code: 0, stdout: `${buildTag(opts.version, opts.sha, at)}\n`, stderr: "" };
+    const date = typeof opts.date === "string" ? parseTagDate(opts.date) : { ok: true as const, at: now() };
+    if (!date.ok) return usage(`--date: ${date.reason}`);
+    return { code: 0, stdout: `${buildTag(opts.version, opts.sha, date.at)}\n`, stderr: "" };
   } catch (e) {
     return usage((e as Error).message);
   }

@@ -2,8 +2,8 @@
  * Platform e2e, per stack: the deployed stack's life after `pulumi up`. No changes on a second
  * preview/up/refresh, the CrossGuard pack, a small in-place diff for one more SAN, a new intermediate CA that
  * leaves the Harbor API resources alone (dev), Harbor's own message for a failed API call (dev), and `destroy`:
- * dev empties; the protected onprem stack refuses, and a later `up` brings Harbor back with the keys its retained
- * data was written with.
+ * dev empties; the protected onprem stack refuses before it deletes anything (its destroy guard), and a later `up`
+ * has nothing to do (Harbor keeps the keys its data was written with).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -198,7 +198,7 @@ export function lifecycleChecks(ctx: StackContext): void {
       );
     });
   else
-    it("`pulumi destroy` of the protected stack refuses; every protected resource and Harbor's namespace stay", async function () {
+    it("`pulumi destroy` of the protected stack refuses before it deletes anything (the destroy guard)", async function () {
       need("up");
       const { kube, ws } = I();
       dataSecrets = await harborDataSecrets(kube, plan.harborNamespace);
@@ -212,13 +212,16 @@ export function lifecycleChecks(ctx: StackContext): void {
       const left = new Set(after.map((x) => x.urn));
       const gone = before.filter((x) => !left.has(x.urn));
       report.note(
-        `exit ${r.code}; ${protectedUrns.length} protected resources kept; ${gone.length} of ${before.length} unprotected ` +
-          `resources deleted before the refusal: ${summarizeTypes(gone.map((x) => x.type))}`,
+        `exit ${r.code}; ${protectedUrns.length} protected resources kept; ${gone.length} of ${before.length} ` +
+          `resources deleted before the refusal${gone.length ? `: ${summarizeTypes(gone.map((x) => x.type))}` : ""}`,
       );
+      // The guard depends on every resource, so it is the destroy's first delete, and the engine refuses it
+      // before anything else goes (before the guard, Harbor, Velero and Kyverno were uninstalled first).
+      assert.match(out, /registry-destroy-guard/);
       assert.deepStrictEqual(
-        protectedUrns.filter((u) => !left.has(u)),
+        gone.map((x) => x.urn),
         [],
-        "protected resources deleted",
+        "resources deleted before the refusal",
       );
       assert.ok(protectedUrns.length > 0, "nothing is protected in a production stack");
       for (const ns of [plan.harborNamespace, plan.veleroNamespace])
@@ -227,12 +230,14 @@ export function lifecycleChecks(ctx: StackContext): void {
     });
 
   if (plan.protected)
-    it("after the refused destroy, `pulumi up` brings Harbor back with the keys its retained data was written with", async function () {
+    it("after the refused destroy, `pulumi up` has nothing to do; Harbor keeps the keys its data was written with", async function () {
       need("destroy-refused");
       const { kube } = I();
       const r = await cli(["up", "--yes", "--skip-preview"]);
       assert.strictEqual(r.code, 0, failure(r));
-      report.note(JSON.stringify(summary(r.stdout)));
+      const s = summary(r.stdout);
+      report.note(JSON.stringify(s));
+      assert.deepStrictEqual(Object.keys(s), ["unchanged"], `changes: ${JSON.stringify(s)}`);
       const now = await harborDataSecrets(kube, plan.harborNamespace);
       const changed = Object.keys(dataSecrets).filter((k) => now[k] !== dataSecrets[k]);
       assert.ok(Object.keys(dataSecrets).length > 0, "no data-bound keys found before the destroy");
