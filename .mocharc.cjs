@@ -12,6 +12,7 @@ const SLOW_FIRST = [
   "dist/test/replication/synth-cli.test.js",
   "dist/test/config/error-stacks.test.js",
   "dist/test/tls/install-script.test.js",
+  "dist/test/velero/drill-run.test.js",
   "dist/test/velero/drill.test.js",
   "dist/test/config/user-errors.test.js",
 ];

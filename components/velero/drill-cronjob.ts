@@ -5,20 +5,30 @@
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 
 /**
- * What the drill does through the API server, cluster-wide because the scratch namespace's name is only
- * known at run time: read backups and create/read restores (Velero namespace), create/delete the scratch
- * namespace and one ConfigMap of restore resource modifiers, create a NetworkPolicy in the scratch
- * namespace, list pods, read Harbor's admin secret, and talk to Harbor through the service proxy.
+ * What the drill does through the API server outside the Velero namespace, cluster-wide because the scratch
+ * namespace's name is only known at run time: create/delete the scratch namespace, create a NetworkPolicy and
+ * list pods in it, talk to the source and the restored Harbor through the service proxy, and read Harbor's
+ * admin password Secret — by name, so no other Secret of the cluster is readable.
  */
-export const DRILL_CLUSTER_RULES: k8sInput.rbac.v1.PolicyRule[] = [
+export function drillClusterRules(adminSecretName: string): k8sInput.rbac.v1.PolicyRule[] {
+  return [
+    { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "create", "delete"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create"] },
+    { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [adminSecretName] },
+    { apiGroups: [""], resources: ["services/proxy"], verbs: ["get", "create"] },
+  ];
+}
+
+/**
+ * What the drill does in the Velero namespace only (a Role there): read backups, create/read/delete restores,
+ * create/delete the ConfigMap of restore resource modifiers. Cluster-wide, a ConfigMap delete would reach every
+ * namespace (kube-system, EKS's aws-auth).
+ */
+export const DRILL_VELERO_NAMESPACE_RULES: k8sInput.rbac.v1.PolicyRule[] = [
   { apiGroups: ["velero.io"], resources: ["backups"], verbs: ["get", "list"] },
   { apiGroups: ["velero.io"], resources: ["restores"], verbs: ["get", "list", "create", "delete"] },
-  { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "create", "delete"] },
   { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "delete"] },
-  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create"] },
-  { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
-  { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
-  { apiGroups: [""], resources: ["services/proxy"], verbs: ["get", "create"] },
 ];
 
 export interface DrillCronJobInputs {

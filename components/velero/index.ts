@@ -14,7 +14,7 @@ import { mirrorImageRef } from "../artifacts/images";
 import { checksumOf, CHECKSUM_KEY_ARGS } from "../providers/rollout";
 import { versions } from "../versions";
 import { harborAdminSecret } from "../harbor/names";
-import { drillCronJobSpec, DRILL_CLUSTER_RULES } from "./drill-cronjob";
+import { drillClusterRules, drillCronJobSpec, DRILL_VELERO_NAMESPACE_RULES } from "./drill-cronjob";
 import {
   ARCHIVE_LOCATION,
   awsCredentialsIni,
@@ -206,9 +206,24 @@ export class Velero extends pulumi.ComponentResource {
         { metadata: { name: "restore-drill", namespace } },
         { parent: this },
       );
+      const adminSecret = args.harborAdminSecret ?? harborAdminSecret();
       const role = new rbacv1.ClusterRole(
         `${name}-drill`,
-        { metadata: { name: `${args.namespace}-restore-drill` }, rules: DRILL_CLUSTER_RULES },
+        { metadata: { name: `${args.namespace}-restore-drill` }, rules: drillClusterRules(adminSecret.name) },
+        { parent: this },
+      );
+      const nsRole = new rbacv1.Role(
+        `${name}-drill`,
+        { metadata: { name: "restore-drill", namespace }, rules: DRILL_VELERO_NAMESPACE_RULES },
+        { parent: this },
+      );
+      new rbacv1.RoleBinding(
+        `${name}-drill`,
+        {
+          metadata: { name: "restore-drill", namespace },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: nsRole.metadata.name },
+          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
+        },
         { parent: this },
       );
       new rbacv1.ClusterRoleBinding(
@@ -231,7 +246,7 @@ export class Velero extends pulumi.ComponentResource {
             serviceAccountName: "restore-drill",
             veleroNamespace: args.namespace,
             harborNamespace: args.harborNamespace,
-            harborAdminSecret: args.harborAdminSecret ?? harborAdminSecret(),
+            harborAdminSecret: adminSecret,
           }),
         },
         { parent: this, dependsOn: [release] },

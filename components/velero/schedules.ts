@@ -221,8 +221,8 @@ export function veleroSchedules(s: ScheduleInputs): Record<ScheduleKind, Schedul
 // ── alerts ─────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Alerts on Velero's own metrics (pkg/metrics/metrics.go, label `schedule`): any failed or partially failed
- * backup of our schedules, and per schedule a last successful backup older than its period + slack (or none
+ * Alerts on Velero's own metrics (pkg/metrics/metrics.go, label `schedule`): any failed, invalid or partially
+ * failed backup of our schedules, and per schedule a last successful backup older than its period + slack (or none
  * at all for that long).
  */
 export function veleroAlertRules(names: Record<ScheduleKind, string>): AlertRule[] {
@@ -238,6 +238,19 @@ export function veleroAlertRules(names: Record<ScheduleKind, string>): AlertRule
         summary: "Velero backup of schedule {{ $labels.schedule }} failed",
         description:
           "A backup of {{ $labels.schedule }} ended Failed in the last hour. Check `velero backup describe` and the backup logs; for the weekly/monthly schedules a failing pg_dump hook fails the backup.",
+      },
+    },
+    {
+      // Velero counts a backup that fails validation (its location Unavailable or missing, a bad spec) only
+      // here, not in velero_backup_failure_total: an unreachable or misconfigured bucket fails every backup so.
+      alert: "VeleroBackupFailedValidation",
+      expr: `increase(velero_backup_validation_failure_total{${sel}}[1h]) > 0`,
+      for: "0m",
+      labels: { severity: "critical" },
+      annotations: {
+        summary: "Velero backup of schedule {{ $labels.schedule }} failed validation",
+        description:
+          "A backup of {{ $labels.schedule }} ended FailedValidation in the last hour, before anything was backed up. Check `velero backup describe` (validation errors) and `velero backup-location get`: an Unavailable backup storage location fails every backup this way.",
       },
     },
     {

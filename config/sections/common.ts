@@ -30,7 +30,7 @@ export const hostPort = z
   .refine((s) => isPort(s.slice(s.lastIndexOf(":") + 1)), { message: "host:port (port 1-65535)" });
 
 const CRON5_FORM =
-  "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)";
+  "a 5-field cron expression such as '0 7 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6 (0 = Sunday))";
 const CRON6_FORM = "a 6-field cron expression (second minute hour day month weekday) such as '0 0 3 * * 0'";
 
 /** Five-field cron expression (minute hour day-of-month month day-of-week). */
@@ -69,7 +69,9 @@ const CRON_LIMITS: [number, number][] = [
   [0, 23],
   [1, 31],
   [1, 12],
-  [0, 7],
+  // robfig/cron v3 (Velero's schedules, a CronJob's schedule, Harbor's scheduler) knows Sunday as 0 only: a 7
+  // is "end of range (7) above maximum (6)" there, a Schedule that never runs.
+  [0, 6],
 ];
 
 function cronFieldOk(field: string, index: number): boolean {

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { isKnownTimeZone } from "../../config/sections/common";
 import { stackValue, stackWith } from "../harness";
-import { configIssues } from "../harness/config";
+import { configIssues, parsedConfig } from "../harness/config";
 
 /** The dev stack's value of a top-level key (an object), so a case can change one nested key. */
 const devValue = (key: string) => stackValue("dev", key);
@@ -33,6 +33,26 @@ describe("config: value forms the system behind them refuses", () => {
       "harborConfig.gc.schedule",
     );
     assert.strictEqual(harbor.length, 1, harbor.join("\n"));
+  });
+
+  it("weekday 7 is refused (robfig/cron v3, Velero's and the CronJob's parser, knows Sunday as 0 only)", () => {
+    for (const [key, value] of [
+      ["weekly", "0 7 * * 7"],
+      ["daily", "0 7 * * 1-7"],
+    ]) {
+      const lines = issuesOf({ velero: { schedules: { [key]: value } } }, `velero.schedules.${key}`);
+      assert.strictEqual(lines.length, 1, `${value}: ${lines.join("\n")}`);
+      assert.match(lines[0], /weekday 0-6 \(0 = Sunday\)/);
+    }
+    const drill = issuesOf({ velero: { drillSchedule: "0 5 * * 7" } }, "velero.drillSchedule");
+    assert.strictEqual(drill.length, 1, drill.join("\n"));
+    const harbor = issuesOf(
+      { harborConfig: { gc: { schedule: "0 0 3 * * 7" } } },
+      "harborConfig.gc.schedule",
+    );
+    assert.strictEqual(harbor.length, 1, harbor.join("\n"));
+    const ok = parsedConfig(stackWith("dev", { velero: { schedules: { weekly: "0 7 * * 0,6" } } }));
+    assert.strictEqual(ok.velero.schedules.weekly, "0 7 * * 0,6");
   });
 
   it("a time zone in the wrong case is refused (Velero's and the CronJob's zone lookup is case-sensitive)", () => {

@@ -108,7 +108,7 @@ describe("Velero component on the mock engine: static keys, internal database", 
     assert.strictEqual(v.schedules.monthly.template.storageLocation, "archive");
     assert.match(v.schedules.weekly.template.hooks.resources[0].pre[0].exec.command[2], /pg_dump/);
     assert.strictEqual(v.metrics.serviceMonitor.enabled, true);
-    assert.strictEqual(v.metrics.prometheusRule.spec.length, 8);
+    assert.strictEqual(v.metrics.prometheusRule.spec.length, 9);
     // The key never reaches the Helm values: only the Secret's name does.
     assert.ok(!JSON.stringify(v).includes("wJalrXUtnFEMI"));
     assert.deepStrictEqual(rec.secrets(reg), []);

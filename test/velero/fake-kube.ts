@@ -66,6 +66,8 @@ export interface FakeOptions {
   sourceArtifacts?: number;
   restoredArtifacts?: number;
   backups?: unknown[];
+  /** Harbor on an external database: no database pod is restored. */
+  externalDatabase?: boolean;
   /** Secrets of the `harbor` namespace; default {@link harborNamespaceSecrets} of the component's values. */
   harborSecrets?: Map<string, SecretData>;
 }
@@ -235,15 +237,16 @@ export class FakeKube {
     }
     if (m === "GET" && (g = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(p))) {
       this.podGets++;
-      const ready = (name: string, ok: boolean) => ({
-        metadata: { name },
+      // Labels as the Harbor chart 1.19.1 sets them (templates/*: app: harbor, component: <component>).
+      const ready = (name: string, component: string, ok: boolean) => ({
+        metadata: { name, labels: { app: "harbor", component } },
         status: { phase: "Running", conditions: [{ type: "Ready", status: ok ? "True" : "False" }] },
       });
       return send(res, 200, {
         items: [
-          ready("harbor-core-1", true),
-          ready("harbor-database-0", this.podGets > 1),
-          ready("harbor-registry-1", true),
+          ready("harbor-core-1", "core", true),
+          ...(this.o.externalDatabase ? [] : [ready("harbor-database-0", "database", this.podGets > 1)]),
+          ready("harbor-registry-1", "registry", true),
           { metadata: { name: "migrate-job-x" }, status: { phase: "Succeeded" } },
         ],
       });

@@ -192,7 +192,7 @@ describe("velero values: images, credentials, node agent, metrics", () => {
       ],
       [true, false, true],
     );
-    assert.strictEqual(on.metrics.prometheusRule.spec.length, 8);
+    assert.strictEqual(on.metrics.prometheusRule.spec.length, 9);
   });
 });
 
@@ -274,6 +274,19 @@ describe("velero values: alert rules", () => {
       'increase(velero_backup_failure_total{schedule=~"velero-daily|velero-weekly|velero-monthly"}[1h]) > 0',
     );
     assert.match(byName.VeleroBackupPartiallyFailed.expr, /velero_backup_partial_failure_total/);
+  });
+
+  it("alert on backups that fail validation (e.g. an Unavailable location): Velero counts them apart", () => {
+    // Velero 1.18 counts a FailedValidation backup (BSL Unavailable, location missing, bad schedule spec) only
+    // in velero_backup_validation_failure_total, never in velero_backup_failure_total.
+    const r = byName.VeleroBackupFailedValidation;
+    assert.ok(r, Object.keys(byName).join(", "));
+    assert.strictEqual(
+      r.expr,
+      'increase(velero_backup_validation_failure_total{schedule=~"velero-daily|velero-weekly|velero-monthly"}[1h]) > 0',
+    );
+    assert.strictEqual(r.labels.severity, "critical");
+    assert.strictEqual(r.for, "0m");
   });
 
   it("alert when a schedule's last success is older than its period + slack, or missing that long", () => {

@@ -90,6 +90,19 @@ describe("verify: CLI", function () {
     );
   });
 
+  it("--skip: an unknown check kind, or skipping every check, is a malformed command line (exit 64)", async () => {
+    assert.throws(
+      () => parseArgs(["--stack", "dev", "--skip", "buckets"]),
+      /--skip: found "buckets"; allowed: tls, harbor-health, robot, bucket, velero, or one check as <kind>:<name>/,
+    );
+    assert.throws(() => parseArgs(["--stack", "dev", "--skip", "velero,tsl:x"]), /found "tsl:x"/);
+    const f = path.join(dir, "dev-skip.json");
+    fs.writeFileSync(f, JSON.stringify(outputsFor(harbor.url, pki.bundlePem)));
+    const r = await run(["--outputs", f, "--skip", "tls,harbor-health,robot,bucket,velero"]);
+    assert.strictEqual(r.code, 64, r.out);
+    assert.match(r.err, /^verify: --skip leaves no check to run/);
+  });
+
   it("outputs of another contract version: exit 2 with the contract's message", async () => {
     const f = path.join(dir, "v2.json");
     fs.writeFileSync(f, JSON.stringify({ ...outputsFor(harbor.url, pki.bundlePem), contractVersion: 2 }));
@@ -195,6 +208,29 @@ describe("verify: CLI", function () {
       ],
     );
     assert.deepStrictEqual([report.passed, report.failed], [1, 3]);
+  });
+
+  it("Velero checks without a kubeconfig: the reason names verify's own options, not the drill's --in-cluster", async () => {
+    const f = path.join(dir, "dev-nokube.json");
+    fs.writeFileSync(f, JSON.stringify(outputsFor(harbor.url, pki.bundlePem)));
+    const saved = { ...process.env };
+    process.env.HOME = fs.mkdtempSync(path.join(os.tmpdir(), "verify-home-"));
+    delete process.env.KUBECONFIG;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run(["--outputs", f, "--json", "--skip", "tls,harbor-health,robot,bucket"]);
+    } finally {
+      for (const k of ["HOME", "KUBECONFIG", "KUBERNETES_SERVICE_HOST"])
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+    }
+    assert.strictEqual(r.code, 1, r.err);
+    const check = JSON.parse(r.out).checks[0] as { id: string; status: string; details: string[] };
+    assert.deepStrictEqual([check.id, check.status], ["velero:velero-daily", "fail"]);
+    assert.match(check.details[0], /^no kubeconfig found; looked at: \$KUBECONFIG \(not set\)/);
+    assert.match(check.details[0], /Set KUBECONFIG \(or --context with ~\/\.kube\/config\)$/);
+    assert.doesNotMatch(check.details[0], /drill|--in-cluster/);
   });
 
   it("a stack without a config file: exit 2, one line naming the file (no usage: the command line is right)", async () => {

@@ -167,8 +167,15 @@ export function findKubeconfig(
   return { kind: "none", looked };
 }
 
-/** A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). */
-export async function kubeFromEnvironment(a: { context?: string; inCluster: boolean }): Promise<KubeApi> {
+/**
+ * A {@link KubeApi} from the kubeconfig in the environment (or the pod's service account). `forVerify`: the
+ * message when none is found suits verify's checks (no `drill:` prefix, no `--in-cluster`, which verify lacks).
+ */
+export async function kubeFromEnvironment(a: {
+  context?: string;
+  inCluster: boolean;
+  forVerify?: boolean;
+}): Promise<KubeApi> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
   const kc = new KubeConfig();
@@ -177,7 +184,7 @@ export async function kubeFromEnvironment(a: { context?: string; inCluster: bool
     const found = findKubeconfig();
     if (found.kind === "none")
       throw new InputError(
-        `drill: no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config), or run in a pod with --in-cluster`,
+        `${a.forVerify ? "" : "drill: "}no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config)${a.forVerify ? "" : ", or run in a pod with --in-cluster"}`,
       );
     kc.loadFromDefault();
   }
@@ -205,6 +212,30 @@ export async function kubeFromEnvironment(a: { context?: string; inCluster: bool
 export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
+  /**
+   * Calls `stop` with a signal's name when the drill is interrupted; returns the unsubscribe function.
+   * Default: SIGINT and SIGTERM of this process (a second one exits at once, 130, without cleanup).
+   */
+  onInterrupt?(stop: (signal: string) => void): () => void;
+}
+
+/** SIGINT/SIGTERM of this process: the first stops the drill (which then cleans up), a second exits at once. */
+function processInterrupts(stop: (signal: string) => void): () => void {
+  let seen = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (seen) {
+      process.stderr.write(`${signal} again: exiting without cleanup\n`);
+      process.exit(130);
+    }
+    seen = true;
+    stop(signal);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
 }
 
 /** Runs the drill; returns the exit status. */
@@ -244,11 +275,35 @@ export async function main(
     );
     return EXIT.input;
   }
-  const report = await runDrill(kube, args.options, {
-    now: () => new Date(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    progress: (line) => io.stderr(`${line}\n`),
+  const interrupt = new AbortController();
+  const unsubscribe = (io.onInterrupt ?? processInterrupts)((signal) => {
+    if (interrupt.signal.aborted) return;
+    io.stderr(
+      `${signal}: stopping the drill and cleaning up (a running Restore and the scratch namespace are deleted; again to exit without cleanup)\n`,
+    );
+    interrupt.abort(signal);
   });
+  let report: Awaited<ReturnType<typeof runDrill>>;
+  try {
+    report = await runDrill(kube, args.options, {
+      now: () => new Date(),
+      // A sleep ends early on an interrupt, so the drill stops within one API call.
+      sleep: (ms) =>
+        new Promise<void>((resolve) => {
+          const t = setTimeout(done, ms);
+          function done() {
+            clearTimeout(t);
+            interrupt.signal.removeEventListener("abort", done);
+            resolve();
+          }
+          interrupt.signal.addEventListener("abort", done);
+        }),
+      progress: (line) => io.stderr(`${line}\n`),
+      signal: interrupt.signal,
+    });
+  } finally {
+    unsubscribe();
+  }
   const md = reportMarkdown(report);
   const json = reportJson(report);
   if (args.json) io.stdout(json);

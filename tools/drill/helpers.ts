@@ -3,6 +3,8 @@
  * namespace, the Velero Restore and its resource modifiers, and the verdicts on a restore and on pods.
  */
 
+import { HARBOR_DB } from "../../components/velero/schedules";
+
 export const DRILL_LABEL = "registry-platform/drill";
 
 /** `250ms`, `10s`, `30m`, `2h`, or a bare number of milliseconds. */
@@ -137,7 +139,7 @@ export function restoreVerdict(
 }
 
 export interface Pod {
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string> };
   status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
@@ -148,4 +150,14 @@ export function podReadiness(pods: Pod[]): { ready: number; total: number; waiti
     .filter((p) => !(p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"))
     .map((p) => p.metadata.name);
   return { ready: live.length - waiting.length, total: live.length, waiting };
+}
+
+/**
+ * Whether the restore brought Harbor's internal database back (a pod with the chart's database labels,
+ * {@link HARBOR_DB}). Without one Harbor runs on an external database, which the restored Harbor shares with
+ * the source: its artifact count then reads the same database and does not test a database restore.
+ */
+export function restoredDatabase(pods: Pod[]): "internal" | "external" {
+  const want = Object.entries(HARBOR_DB.labels);
+  return pods.some((p) => want.every(([k, v]) => p.metadata.labels?.[k] === v)) ? "internal" : "external";
 }

@@ -54,6 +54,9 @@ export interface VerifyArgs {
 
 export class UsageError extends Error {}
 
+/** The kinds of checks `--skip` names (a whole kind, or one check as `<kind>:<name>`). */
+export const CHECK_KINDS = ["tls", "harbor-health", "robot", "bucket", "velero"] as const;
+
 export function parseArgs(argv: string[]): VerifyArgs {
   const a: VerifyArgs = { json: false, timeoutMs: 30_000, minDays: 14, graceMs: 6 * 3_600_000, skip: [] };
   const twice = repeatedOption(argv);
@@ -78,12 +81,18 @@ export function parseArgs(argv: string[]): VerifyArgs {
     else if (k === "--timeout") a.timeoutMs = num(next(), "--timeout") * 1000;
     else if (k === "--min-days") a.minDays = num(next(), "--min-days");
     else if (k === "--backup-grace") a.graceMs = num(next(), "--backup-grace") * 3_600_000;
-    else if (k === "--skip")
+    else if (k === "--skip") {
       a.skip = next()
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-    else if (k === "--context") a.context = next();
+      // A misspelt kind would skip nothing, silently.
+      for (const s of a.skip)
+        if (!(CHECK_KINDS as readonly string[]).includes(s.split(":")[0]))
+          throw new UsageError(
+            `--skip: found ${JSON.stringify(s)}; allowed: ${CHECK_KINDS.join(", ")}, or one check as <kind>:<name>`,
+          );
+    } else if (k === "--context") a.context = next();
     else throw new UsageError(`unknown argument ${k}`);
   }
   if ((a.stack === undefined) === (a.outputs === undefined))
@@ -317,11 +326,17 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         }
       : undefined;
   let kube: Promise<KubeApi> | undefined;
-  const makeKube = io.kube ?? ((context?: string) => kubeFromEnvironment({ context, inCluster: false }));
+  const makeKube =
+    io.kube ?? ((context?: string) => kubeFromEnvironment({ context, inCluster: false, forVerify: true }));
   const checks = planChecks(contract, cfg, a, {
     s3Credentials,
     kube: () => (kube ??= makeKube(a.context)),
   });
+  if (checks.length === 0) {
+    // Nothing verified is not a pass.
+    io.stderr(`verify: --skip leaves no check to run (${a.skip.join(",")})\n${USAGE}\n`);
+    return 64;
+  }
   const results = await Promise.all(checks.map((c) => runCheck(c, a.timeoutMs)));
   const report: Report = {
     stack: source(),
