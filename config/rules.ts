@@ -10,6 +10,7 @@ import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
 import { veleroIssues } from "./sections/velero-rules";
 import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
+import { harborConfigIssues } from "./sections/harbor-config-rules";
 
 export const PRODUCTION_MIN_RETENTION_DAYS = 7;
 
@@ -296,28 +297,10 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   if (h.metrics.serviceMonitor && !h.metrics.enabled)
     add(["harbor", "metrics", "serviceMonitor"], true, "false when metrics.enabled is false");
 
-  // Harbor config.
+  // Harbor config (names, pull Secrets, proxy-cache URLs, the Trivy DB mirror's project).
   const hc = c.harborConfig;
-  const seen = new Map<string, string>();
-  hc.projects.forEach((p, i) => {
-    const prev = seen.get(p.name);
-    if (prev) add(["harborConfig", "projects", i, "name"], p.name, `a name not already used by ${prev}`);
-    seen.set(p.name, keyPath(["harborConfig", "projects", i]));
-  });
-  hc.proxyCaches.forEach((p, i) => {
-    const prev = seen.get(p.name);
-    if (prev) add(["harborConfig", "proxyCaches", i, "name"], p.name, `a name not already used by ${prev}`);
-    seen.set(p.name, keyPath(["harborConfig", "proxyCaches", i]));
-  });
-
-  // Harbor keeps only scheme://host[:port]/path of an endpoint URL. User info may hold a password: not echoed.
-  hc.proxyCaches.forEach((p, i) => {
-    const path: PropertyKey[] = ["harborConfig", "proxyCaches", i, "url"];
-    const allowed =
-      "https://host[:port][/path] without query, fragment or user info (Harbor drops them; credentials belong in the endpoint's credential)";
-    if (/^https:\/\/[^/?#]*@/.test(p.url)) add(path, new Described("a URL with user info"), allowed);
-    else if (/[?#@]/.test(p.url)) add(path, p.url, allowed);
-  });
+  for (const i of harborConfigIssues(c))
+    add(i.path, i.described !== undefined ? new Described(i.described) : i.found, i.allowed);
 
   // Geo-replication.
   out.push(
@@ -331,46 +314,6 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       proxyCaches: hc.proxyCaches.map((p) => p.name),
     }),
   );
-  // Trivy pulls its DB mirrors without credentials (chart 1.19.1 has no setting for them): a mirror in this
-  // registry must sit in a public project this config declares.
-  if (h.trivy.enabled && hc.enabled) {
-    const byProject = new Map<string, string[]>();
-    for (const k of ["dbRepository", "javaDbRepository"] as const) {
-      const repo = h.trivy[k];
-      if (!repo) continue;
-      const [registry, project] = repo.split("/");
-      const host = registry.replace(/:443$/, "");
-      if (host !== c.host && !tls.extraSans.includes(host)) continue;
-      byProject.set(project, [...(byProject.get(project) ?? []), `${repo} (harbor.trivy.${k})`]);
-      const declared = hc.projects.some((p) => p.name === project);
-      if (!declared)
-        add(
-          ["harbor", "trivy", k],
-          repo,
-          `a repository in a project of harborConfig.projects with public: true (Trivy pulls it without credentials; "${project}" is ${
-            hc.proxyCaches.some((p) => p.name === project)
-              ? "a proxy-cache project, which is private"
-              : "not declared"
-          })`,
-        );
-    }
-    hc.projects.forEach((p, i) => {
-      const repos = byProject.get(p.name);
-      if (repos && !p.public)
-        add(
-          ["harborConfig", "projects", i, "public"],
-          false,
-          `true: Trivy pulls ${repos.join(" and ")} from this registry without credentials (the chart gives it none), so the mirror project must be public (readable by anyone who reaches the registry)`,
-        );
-      if (repos && p.tagRetention)
-        add(
-          ["harborConfig", "projects", i, "tagRetention"],
-          true,
-          `false: the mirror project holds ${repos.join(" and ")}, whose tags (2, 1) are no releases: the project's daily tag retention deletes them and scans lose their vulnerability DB`,
-        );
-    });
-  }
-
   // Velero.
   const v = c.velero;
   for (const i of veleroIssues(c)) add(i.path, i.found, i.allowed);

@@ -26,6 +26,7 @@ import {
   dockerConfigJson,
   PULL_ROBOT_ACCESS,
   pullSecretName,
+  pullSecretProblems,
   PUSH_ROBOT_ACCESS,
   RELEASE_TAG_PATTERN,
   registryHostOf,
@@ -171,6 +172,12 @@ export function harborConfigPlan(args: HarborConfigArgs): HarborConfigPlan {
       pullSecretNamespaces: [...new Set(c.pullSecretNamespaces ?? [])],
     };
   });
+  const where = [
+    ...projects.map((_, i) => `projects[${i}]`),
+    ...proxyCaches.map((_, i) => `proxyCaches[${i}]`),
+  ];
+  for (const p of pullSecretProblems([...projects, ...proxyCaches]))
+    problems.push(`${where[p.index]}.name: ${p.allowed}`);
   const retention: RetentionSettings = {
     keepLatestReleases: args.retention?.keepLatestReleases ?? 10,
     buildTagDays: args.retention?.buildTagDays ?? 14,

@@ -297,3 +297,41 @@ export function dockerConfigJson(host: string, username: string, password: strin
 export function pullSecretName(project: string): string {
   return `harbor-${project.replace(/[^a-z0-9.-]/g, "-")}-pull`.slice(0, 253);
 }
+
+/** The longest project name whose pull Secret name is not cut (253 less `harbor-` and `-pull`). */
+export const PULL_SECRET_PROJECT_MAX = 253 - "harbor-".length - "-pull".length;
+
+/**
+ * Problems of the pull Secrets a list of projects (and proxy caches) asks for, by index in `entries`: a name
+ * too long for the Secret name, or a Secret name another entry already writes into the same namespace (`team_a`
+ * and `team-a` both give `harbor-team-a-pull`).
+ */
+export function pullSecretProblems(
+  entries: { name: string; pullSecretNamespaces: readonly string[] }[],
+): { index: number; allowed: string }[] {
+  const out: { index: number; allowed: string }[] = [];
+  const owner = new Map<string, number>();
+  entries.forEach((e, index) => {
+    if (e.pullSecretNamespaces.length === 0) return;
+    if (e.name.length > PULL_SECRET_PROJECT_MAX) {
+      out.push({
+        index,
+        allowed: `a name of at most ${PULL_SECRET_PROJECT_MAX} characters when pullSecretNamespaces is set (the pull Secret is harbor-<name>-pull)`,
+      });
+      return;
+    }
+    const secret = pullSecretName(e.name);
+    for (const ns of e.pullSecretNamespaces) {
+      const prev = owner.get(`${ns}/${secret}`);
+      if (prev !== undefined && prev !== index) {
+        out.push({
+          index,
+          allowed: `a name whose pull Secret is not ${secret}, which "${entries[prev].name}" already writes into namespace ${ns}`,
+        });
+        return;
+      }
+    }
+    for (const ns of e.pullSecretNamespaces) owner.set(`${ns}/${secret}`, index);
+  });
+  return out;
+}

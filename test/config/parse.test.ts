@@ -128,6 +128,20 @@ describe("config: bad input is rejected with the key, the value found and what i
       ],
     },
     {
+      name: "two projects whose pull Secrets share a name in one namespace",
+      changes: {
+        harborConfig: {
+          projects: [
+            { name: "team-a", pullSecretNamespaces: ["apps"] },
+            { name: "team_a", pullSecretNamespaces: ["apps"] },
+          ],
+        },
+      },
+      expect: [
+        /^registry-platform:harborConfig.projects\[1\].name \| "team_a" \| a name whose pull Secret is not harbor-team-a-pull, which "team-a" already writes into namespace apps$/,
+      ],
+    },
+    {
       name: "production metrics without a Prometheus namespace (the metrics port would admit every namespace)",
       base: "prod-apne2",
       changes: {

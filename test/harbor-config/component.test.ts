@@ -325,6 +325,41 @@ describe("harbor-config component (mock engine)", function () {
     );
   });
 
+  it("pull Secrets: a name two entries would write into one namespace, or one too long to name, is refused", () => {
+    assert.throws(
+      () =>
+        harborConfigPlan({
+          url: "https://x",
+          adminPassword: "p",
+          projects: [
+            { name: "team-a", pullSecretNamespaces: ["apps"] },
+            { name: "team_a", pullSecretNamespaces: ["web", "apps"] },
+            { name: "a".repeat(245) + ".b" + "c".repeat(8), pullSecretNamespaces: ["apps"] },
+            // Same Secret name, other namespaces: no clash.
+            { name: "team.a", pullSecretNamespaces: [] },
+          ],
+          proxyCaches: [{ name: "team_a_", type: "docker-hub", url: "https://hub.docker.com" }],
+        }),
+      (e: Error) =>
+        /projects\[1\]\.name: a name whose pull Secret is not harbor-team-a-pull, which "team-a" already writes into namespace apps/.test(
+          e.message,
+        ) &&
+        /projects\[2\]\.name: a name of at most 241 characters when pullSecretNamespaces is set/.test(e.message) &&
+        !/projects\[0\]|projects\[3\]|proxyCaches\[0\]/.test(e.message),
+    );
+    // Different namespaces: both Secrets can exist.
+    assert.doesNotThrow(() =>
+      harborConfigPlan({
+        url: "https://x",
+        adminPassword: "p",
+        projects: [
+          { name: "team-a", pullSecretNamespaces: ["apps"] },
+          { name: "team_a", pullSecretNamespaces: ["web"] },
+        ],
+      }),
+    );
+  });
+
   it("bad args fail before anything is registered, listing every problem", () => {
     assert.throws(
       () =>
