@@ -344,7 +344,9 @@ describe("harbor-config component (mock engine)", function () {
         /projects\[1\]\.name: a name whose pull Secret is not harbor-team-a-pull, which "team-a" already writes into namespace apps/.test(
           e.message,
         ) &&
-        /projects\[2\]\.name: a name of at most 241 characters when pullSecretNamespaces is set/.test(e.message) &&
+        /projects\[2\]\.name: a name of at most 241 characters when pullSecretNamespaces is set/.test(
+          e.message,
+        ) &&
         !/projects\[0\]|projects\[3\]|proxyCaches\[0\]/.test(e.message),
     );
     // Different namespaces: both Secrets can exist.
