@@ -72,8 +72,14 @@ describe("verify: CLI", function () {
     );
     assert.throws(
       () => parseArgs(["--stack", "a", "--timeout", "x"]),
-      /--timeout: found "x"; allowed: a number >= 0/,
+      /--timeout: found "x"; allowed: a number > 0/,
     );
+    // 0 would time every check out at once.
+    assert.throws(
+      () => parseArgs(["--stack", "a", "--timeout", "0"]),
+      /--timeout: found "0"; allowed: a number > 0/,
+    );
+    assert.strictEqual(parseArgs(["--stack", "a", "--min-days", "0"]).minDays, 0);
     const r = await run(["--stak", "dev"]);
     assert.strictEqual(r.code, 64);
     assert.match(r.err, /^verify: unknown argument --stak\nusage: verify/);

@@ -68,17 +68,20 @@ export function parseArgs(argv: string[]): VerifyArgs {
       if (v === undefined || v.startsWith("--")) throw new UsageError(`${k} needs a value`);
       return v;
     };
-    const num = (v: string, what: string) => {
+    const num = (v: string, what: string, min: "zero" | "positive" = "zero") => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n < 0)
-        throw new UsageError(`${what}: found ${JSON.stringify(v)}; allowed: a number >= 0`);
+      if (v.trim() === "" || !Number.isFinite(n) || n < 0 || (min === "positive" && n === 0))
+        throw new UsageError(
+          `${what}: found ${JSON.stringify(v)}; allowed: a number ${min === "positive" ? "> 0" : ">= 0"}`,
+        );
       return n;
     };
     if (k === "--stack") a.stack = next();
     else if (k === "--outputs") a.outputs = next();
     else if (k === "--stack-file") a.stackFile = next();
     else if (k === "--json") a.json = true;
-    else if (k === "--timeout") a.timeoutMs = num(next(), "--timeout") * 1000;
+    // A timeout of 0 would fail every check at once.
+    else if (k === "--timeout") a.timeoutMs = num(next(), "--timeout", "positive") * 1000;
     else if (k === "--min-days") a.minDays = num(next(), "--min-days");
     else if (k === "--backup-grace") a.graceMs = num(next(), "--backup-grace") * 3_600_000;
     else if (k === "--skip") {
