@@ -45,7 +45,7 @@ export interface KyvernoValues {
   /** Under an image mirror: the pre-delete webhook cleanup hooks' image. */
   webhooksCleanup?: { image: RegistryImage };
   /** Under an image mirror: the image of the pods `helm test` runs. */
-  test?: { image: RegistryImage };
+  test: { image: RegistryImage };
 }
 
 export interface KyvernoValuesArgs {
@@ -128,8 +128,9 @@ export function kyvernoValues(a: KyvernoValuesArgs): KyvernoValues {
       ? {
           crds: { migration: { image: img.migration } },
           webhooksCleanup: { image: img.webhooksCleanup },
-          test: { image: img.test },
         }
       : {}),
+    // The chart's `helm test` image defaults to `latest`: pinned with or without a mirror.
+    test: { image: (img ?? kyvernoImagesUnder()).test },
   };
 }

@@ -17,9 +17,12 @@ const base = {
 const M = "mirror.example.internal/platform";
 
 describe("artifacts: Kyverno under the image mirror", () => {
-  it("without a mirror the values keep the chart's image defaults (no image keys at all)", () => {
+  it("without a mirror the values keep the chart's image defaults, but `helm test`'s (`latest` in the chart) is pinned", () => {
     const v = kyvernoValues(base);
-    assert.ok(!JSON.stringify(v).includes('"image"'));
+    assert.deepStrictEqual(v.test, { image: { ...kyvernoImages.test } });
+    assert.strictEqual(v.test.image.tag, "v1.19.0");
+    const { test: _test, ...rest } = v;
+    assert.ok(!JSON.stringify(rest).includes('"image"'));
   });
 
   it("with a mirror every image the chart renders is <mirror>/kyverno/<image>:<tag>, as mirrorImageRef says", () => {
@@ -35,7 +38,7 @@ describe("artifacts: Kyverno under the image mirror", () => {
         v.reportsController.image!,
         v.crds!.migration.image,
         v.webhooksCleanup!.image,
-        v.test!.image,
+        v.test.image,
       ].map(img),
       Object.values(kyvernoImages).map((i) => mirrorImageRef(`${i.registry}/${i.repository}:${i.tag}`, M)),
     );
