@@ -11,6 +11,7 @@ import { artifactIssues } from "./sections/artifacts";
 import { veleroIssues } from "./sections/velero-rules";
 import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
 import { harborConfigIssues } from "./sections/harbor-config-rules";
+import { maxServerValidityDays, SERVER_VALIDITY_WHY } from "../components/tls/certs";
 
 export const PRODUCTION_MIN_RETENTION_DAYS = 7;
 
@@ -211,11 +212,14 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       tls.intermediateValidityYears,
       `fewer years than tls.rootValidityYears (${tls.rootValidityYears})`,
     );
-  if (tls.mode === "self-signed-ca" && tls.intermediateValidityYears * 365 <= tls.serverValidityDays)
+  if (
+    tls.mode === "self-signed-ca" &&
+    tls.serverValidityDays > maxServerValidityDays(tls.intermediateValidityYears)
+  )
     add(
       ["tls", "serverValidityDays"],
       tls.serverValidityDays,
-      `fewer days than the intermediate lives (tls.intermediateValidityYears × 365 = ${tls.intermediateValidityYears * 365})`,
+      `at most ${maxServerValidityDays(tls.intermediateValidityYears)} days, half the intermediate's life (tls.intermediateValidityYears × 365 = ${tls.intermediateValidityYears * 365}): ${SERVER_VALIDITY_WHY.replace("serverValidityDays", "tls.serverValidityDays")}`,
     );
   if (tls.earlyRenewalDays >= tls.serverValidityDays)
     add(

@@ -213,12 +213,12 @@ export function chainSettingsProblems(s: ChainSettings): string[] {
     bad("serverValidityDays", s.serverValidityDays, `a whole number 1-${MAX_SERVER_VALIDITY_DAYS}`);
   else if (
     isWhole(s.intermediateValidityYears, 1, 20) &&
-    s.intermediateValidityYears * 365 <= s.serverValidityDays
+    s.serverValidityDays > maxServerValidityDays(s.intermediateValidityYears)
   )
     bad(
       "serverValidityDays",
       s.serverValidityDays,
-      `fewer days than the intermediate lives (${s.intermediateValidityYears * 365}); the intermediate must outlive a server certificate`,
+      `at most ${maxServerValidityDays(s.intermediateValidityYears)} days, half the intermediate's life (${s.intermediateValidityYears * 365}): ${SERVER_VALIDITY_WHY}`,
     );
   if (!isWhole(s.earlyRenewalDays, 0, 365))
     bad("earlyRenewalDays", s.earlyRenewalDays, "a whole number 0-365");
@@ -230,6 +230,19 @@ export function chainSettingsProblems(s: ChainSettings): string[] {
     );
   return out;
 }
+
+/**
+ * The longest server certificate an intermediate of `years` allows: half its life. The intermediate is renewed
+ * `serverValidityDays` before it expires (so that no server certificate outlives it); a longer server
+ * certificate would leave it almost no time between renewals.
+ */
+export function maxServerValidityDays(intermediateValidityYears: number): number {
+  return Math.floor((intermediateValidityYears * 365) / 2);
+}
+
+/** Why {@link maxServerValidityDays} holds, for error messages. */
+export const SERVER_VALIDITY_WHY =
+  "the intermediate is renewed serverValidityDays before it expires, so a longer server certificate would replace it (and re-roll node trust) at nearly every pulumi up";
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END \1-----/g;
 

@@ -281,7 +281,17 @@ describe("config: bad input is rejected with the key, the value found and what i
     {
       name: "server certificate outliving a one-year intermediate",
       changes: { tls: { intermediateValidityYears: 1, serverValidityDays: 397 } },
-      expect: [/^registry-platform:tls.serverValidityDays \| 397 \| fewer days than the intermediate lives/],
+      expect: [
+        /^registry-platform:tls.serverValidityDays \| 397 \| at most 182 days, half the intermediate's life/,
+      ],
+    },
+    {
+      // The intermediate renews serverValidityDays before it expires: after its first day, every `up` replaced it.
+      name: "server certificate living longer than half a one-year intermediate",
+      changes: { tls: { intermediateValidityYears: 1, serverValidityDays: 364 } },
+      expect: [
+        /^registry-platform:tls.serverValidityDays \| 364 \| at most 182 days, half the intermediate's life \(tls.intermediateValidityYears × 365 = 365\)/,
+      ],
     },
     {
       name: "cert-manager with an intermediate PEM",

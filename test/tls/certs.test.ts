@@ -136,8 +136,12 @@ describe("tls: certificate arguments (pure)", () => {
     assert.deepStrictEqual(
       chainSettingsProblems(settings({ intermediateValidityYears: 1, serverValidityDays: 365 })),
       [
-        "serverValidityDays: found 365; allowed: fewer days than the intermediate lives (365); the intermediate must outlive a server certificate",
+        "serverValidityDays: found 365; allowed: at most 182 days, half the intermediate's life (365): the intermediate is renewed serverValidityDays before it expires, so a longer server certificate would replace it (and re-roll node trust) at nearly every pulumi up",
       ],
+    );
+    assert.deepStrictEqual(
+      chainSettingsProblems(settings({ intermediateValidityYears: 1, serverValidityDays: 182 })),
+      [],
     );
     assert.deepStrictEqual(chainSettingsProblems(settings({ extraSans: ["registry.example.com"] })), [
       'extraSans[0]: found "registry.example.com"; allowed: names other than host (host is always a SAN)',
