@@ -77,6 +77,31 @@ describe("harbor-config resources: system schedules, audit log forwarding, regis
     assert.strictEqual(fake.purgeSchedule, undefined);
   });
 
+  it("audit purge: event types changed in Harbor are drift; the update puts the declared ones back", async () => {
+    const p = ops(fake, purgeAuditCrud);
+    const inputs = {
+      kind: "harbor:PurgeAuditSchedule",
+      connection: conn(),
+      schedule: "0 0 4 * * *",
+      retentionHours: 2160,
+      eventTypes: [] as string[],
+    };
+    const c = await p.create(inputs);
+    const all = [...fake.auditEventTypes].sort();
+    // Unchanged in Harbor: no drift.
+    const same = await p.read(c.id, c.outs);
+    assert.strictEqual(p.diff(same.props!, inputs).changes, false);
+    // Someone narrowed the purge to one event type in Harbor's UI.
+    fake.purgeSchedule.parameters.include_event_types = "pull_artifact";
+    const r = await p.read(c.id, c.outs);
+    assert.deepStrictEqual(r.props?.purgedEventTypes, ["pull_artifact"]);
+    assert.strictEqual(p.diff(r.props, inputs).changes, true);
+    const u = await p.update(c.id, r.props, inputs);
+    assert.deepStrictEqual(u.outs.purgedEventTypes, all);
+    assert.strictEqual(fake.purgeSchedule.parameters.include_event_types, all.join(","));
+    assert.strictEqual(p.diff((await p.read(c.id, u.outs)).props!, inputs).changes, false);
+  });
+
   it("audit forwarding: set, read, changed, switched off", async () => {
     // Harbor dials the endpoint before accepting it: two listening "syslog receivers" on loopback.
     const receivers = [net.createServer((s) => s.destroy()), net.createServer((s) => s.destroy())];

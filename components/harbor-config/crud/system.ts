@@ -178,6 +178,18 @@ export const purgeAuditCrud: Crud<PurgeAuditInputs, PurgeAuditOutputs> = {
     const h = await client.get<HarborExecHistory | undefined>(PURGE_PATH);
     if (!isScheduled(h)) return {};
     const p = jobParameters(h);
+    // Event types changed in Harbor are drift: they replace the declared ones in the state, so `diff` sees a
+    // change and the update puts the declared (or every listed) type back.
+    const held =
+      typeof p.include_event_types === "string"
+        ? p.include_event_types
+            .split(",")
+            .map((t) => t.trim())
+            .filter((t) => t !== "")
+            .sort()
+        : undefined;
+    const known = props.purgedEventTypes && [...props.purgedEventTypes].sort();
+    const drift = held !== undefined && known !== undefined && held.join(",") !== known.join(",");
     return {
       id,
       props: {
@@ -185,6 +197,7 @@ export const purgeAuditCrud: Crud<PurgeAuditInputs, PurgeAuditOutputs> = {
         schedule: h?.schedule?.cron ?? props.schedule,
         retentionHours:
           typeof p.audit_retention_hour === "number" ? p.audit_retention_hour : props.retentionHours,
+        ...(drift ? { eventTypes: held, purgedEventTypes: held } : {}),
       },
     };
   },
