@@ -188,7 +188,8 @@ export function harborValues(r: ResolvedHarborArgs, generated: HarborGeneratedVa
           ) as Partial<Record<InternalTlsComponent, { secretName: string }>>),
         }
       : { enabled: false },
-    // Recreate only while jobservice mounts a ReadWriteOnce PVC (a rolling update would wait on the volume).
+    // Recreate only while jobservice mounts a ReadWriteOnce PVC (a rolling update would wait on the volume). The
+    // chart applies this one key to the registry too: a single-replica Harbor stops push and pull during an upgrade.
     updateStrategy: { type: fileJobLogs ? "Recreate" : "RollingUpdate" },
     // caBundleSecretName: what core, jobservice, registry, Trivy and the exporter trust (mounted as
     // /harbor_cust_cert/custom-ca.crt, added to the system roots); caSecretName: the portal's CA download.
