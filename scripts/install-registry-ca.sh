@@ -64,9 +64,11 @@ while [ "$#" -gt 0 ]; do
 done
 
 [ -n "$host" ] || usage_error "--host is required"
-host_re='^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$'
-[[ "$host" =~ $host_re ]] && [ "${#host}" -le 259 ] ||
-  usage_error "--host: found '$host'; allowed: a lowercase DNS name, optionally :port"
+# Ports 1-65535 without a leading zero, as NodeTrust's check (isRegistryHostName) takes them.
+host_re='^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[1-9][0-9]{0,4})?$'
+port="${host##*:}"
+[[ "$host" =~ $host_re ]] && [ "${#host}" -le 259 ] && { [ "$port" = "$host" ] || [ "$port" -le 65535 ]; } ||
+  usage_error "--host: found '$host'; allowed: a lowercase DNS name, optionally :port (1-65535)"
 if [ -n "$ca_file" ] && [ -n "$stack" ]; then usage_error "give either --ca-file or --stack, not both"; fi
 [ -n "$ca_file" ] || [ -n "$stack" ] || usage_error "one of --ca-file or --stack is required"
 case "$runtime" in

@@ -187,6 +187,10 @@ describe("tls: scripts/install-registry-ca.sh (real CA from openssl)", () => {
       [["--host", HOST], /one of --ca-file or --stack is required/],
       [["--host", HOST, "--ca-file", bundleFile, "--stack", "dev"], /either --ca-file or --stack, not both/],
       [["--host", "../../etc", "--ca-file", bundleFile], /--host: found '..\/..\/etc'/],
+      // Ports as isRegistryHostName (NodeTrust) takes them: 1-65535, no leading zero.
+      [["--host", `${HOST}:0`, "--ca-file", bundleFile], /--host: found '.*:0'/],
+      [["--host", `${HOST}:99999`, "--ca-file", bundleFile], /--host: found '.*:99999'/],
+      [["--host", `${HOST}:05000`, "--ca-file", bundleFile], /--host: found '.*:05000'/],
       [["--host", HOST, "--ca-file", bundleFile, "--runtime", "cri-o"], /--runtime: found 'cri-o'/],
       [["--host", HOST, "--ca-file", bundleFile, "--root", path.join(dir, "missing")], /is not a directory/],
       [["--host"], /--host needs a value/],
