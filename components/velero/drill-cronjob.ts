@@ -4,6 +4,42 @@
  */
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 
+/** The label (value `true`) the drill puts on its scratch namespace: the only namespaces it may delete. */
+export const DRILL_LABEL = "registry-platform/drill";
+
+/**
+ * A ValidatingAdmissionPolicy: the drill's service account may delete only namespaces labelled
+ * {@link DRILL_LABEL}`=true` (its scratch namespaces). Its ClusterRole must allow namespace deletes cluster-wide,
+ * as the scratch namespace's name is only known at run time; without this policy the account could delete
+ * Harbor's namespace and its PVCs. It cannot label an existing namespace (no update or patch on namespaces).
+ */
+export function drillNamespaceGuardSpec(account: {
+  namespace: string;
+  name: string;
+}): k8sInput.admissionregistration.v1.ValidatingAdmissionPolicySpec {
+  const label = JSON.stringify(DRILL_LABEL);
+  return {
+    failurePolicy: "Fail",
+    matchConstraints: {
+      resourceRules: [
+        { apiGroups: [""], apiVersions: ["v1"], operations: ["DELETE"], resources: ["namespaces"] },
+      ],
+    },
+    matchConditions: [
+      {
+        name: "restore-drill-account",
+        expression: `request.userInfo.username == ${JSON.stringify(`system:serviceaccount:${account.namespace}:${account.name}`)}`,
+      },
+    ],
+    validations: [
+      {
+        expression: `has(oldObject.metadata.labels) && ${label} in oldObject.metadata.labels && oldObject.metadata.labels[${label}] == "true"`,
+        message: `the restore drill may delete only its scratch namespaces (label ${DRILL_LABEL}=true)`,
+      },
+    ],
+  };
+}
+
 /**
  * What the drill does through the API server outside the Velero namespace, cluster-wide because the scratch
  * namespace's name is only known at run time: create/delete the scratch namespace, create a NetworkPolicy and

@@ -3,6 +3,8 @@
  * credentials, the pinned chart with typed values (plugin, backup storage locations, node agent, schedules,
  * metrics, alerts) and, optionally, the in-cluster restore drill CronJob.
  */
+import { ValidatingAdmissionPolicy } from "@pulumi/kubernetes/admissionregistration/v1/validatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "@pulumi/kubernetes/admissionregistration/v1/validatingAdmissionPolicyBinding";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as batchv1 from "@pulumi/kubernetes/batch/v1";
 import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
@@ -14,7 +16,12 @@ import { mirrorImageRef } from "../artifacts/images";
 import { checksumOf, CHECKSUM_KEY_ARGS } from "../providers/rollout";
 import { versions } from "../versions";
 import { harborAdminSecret } from "../harbor/names";
-import { drillClusterRules, drillCronJobSpec, DRILL_VELERO_NAMESPACE_RULES } from "./drill-cronjob";
+import {
+  drillClusterRules,
+  drillCronJobSpec,
+  drillNamespaceGuardSpec,
+  DRILL_VELERO_NAMESPACE_RULES,
+} from "./drill-cronjob";
 import {
   ARCHIVE_LOCATION,
   awsCredentialsIni,
@@ -226,6 +233,23 @@ export class Velero extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      // The ClusterRole deletes namespaces cluster-wide: admission limits that to the drill's scratch namespaces.
+      const guard = new ValidatingAdmissionPolicy(
+        `${name}-drill`,
+        {
+          metadata: { name: `${args.namespace}-restore-drill-namespaces` },
+          spec: drillNamespaceGuardSpec({ namespace: args.namespace, name: "restore-drill" }),
+        },
+        { parent: this },
+      );
+      const guardBinding = new ValidatingAdmissionPolicyBinding(
+        `${name}-drill`,
+        {
+          metadata: { name: `${args.namespace}-restore-drill-namespaces` },
+          spec: { policyName: guard.metadata.name, validationActions: ["Deny"] },
+        },
+        { parent: this },
+      );
       new rbacv1.ClusterRoleBinding(
         `${name}-drill`,
         {
@@ -233,7 +257,8 @@ export class Velero extends pulumi.ComponentResource {
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
           subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace }],
         },
-        { parent: this },
+        // The account gets its cluster-wide rights only once the admission policy limits them.
+        { parent: this, dependsOn: [guardBinding] },
       );
       const cron = new batchv1.CronJob(
         `${name}-drill`,

@@ -192,15 +192,42 @@ describe("Velero component on the mock engine: IRSA, S3-compatible, drill CronJo
     ]);
     const role = rec.inputs(rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"));
     assert.ok(role.rules.some((r: { resources: string[] }) => r.resources.includes("services/proxy")));
+    const binding = rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+    assert.strictEqual(rec.inputs(binding).subjects[0].name, "restore-drill");
+    // Namespace deletes are cluster-wide in the ClusterRole: admission allows the drill's scratch namespaces only,
+    // in place before the binding grants anything.
+    const vap = rec.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy");
+    const vapb = rec.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding");
+    const spec = rec.inputs(vap).spec;
+    assert.deepStrictEqual(spec.matchConstraints.resourceRules, [
+      { apiGroups: [""], apiVersions: ["v1"], operations: ["DELETE"], resources: ["namespaces"] },
+    ]);
+    assert.deepStrictEqual(spec.matchConditions, [
+      {
+        name: "restore-drill-account",
+        expression: 'request.userInfo.username == "system:serviceaccount:velero:restore-drill"',
+      },
+    ]);
     assert.strictEqual(
-      rec.inputs(rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")).subjects[0].name,
-      "restore-drill",
+      spec.validations[0].expression,
+      'has(oldObject.metadata.labels) && "registry-platform/drill" in oldObject.metadata.labels && oldObject.metadata.labels["registry-platform/drill"] == "true"',
     );
+    assert.strictEqual(spec.failurePolicy, "Fail");
+    assert.deepStrictEqual(rec.inputs(vapb).spec, {
+      policyName: "velero-restore-drill-namespaces",
+      validationActions: ["Deny"],
+    });
+    assert.ok(binding.dependencies.includes(vapb.urn), "the ClusterRoleBinding waits for the policy binding");
+    for (const r of [vap, vapb]) assert.strictEqual(r.parent, rec.one("registry-platform:velero:Velero").urn);
   });
 
   it("drillCronJob without an image creates no CronJob", async () => {
     const { rec } = await run({ ...args, drillCronJob: true });
     assert.strictEqual(rec.byType("kubernetes:batch/v1:CronJob").length, 0);
     assert.strictEqual(rec.byType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);
+    assert.strictEqual(
+      rec.byType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").length,
+      0,
+    );
   });
 });

@@ -4,8 +4,9 @@
  */
 
 import { HARBOR_DB } from "../../components/velero/schedules";
+import { DRILL_LABEL } from "../../components/velero/drill-cronjob";
 
-export const DRILL_LABEL = "registry-platform/drill";
+export { DRILL_LABEL };
 
 /** `250ms`, `10s`, `30m`, `2h`, or a bare number of milliseconds. */
 export function parseDuration(s: string): number {
