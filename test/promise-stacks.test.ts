@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { HarborConfig, platformConfig, RegistryPlatform } from "../components";
+import { HarborConfig, PlatformConfig, platformConfig, RegistryPlatform } from "../components";
 import { KEEP_PROMISE_STACKS_ENV, suspendPromiseStacks } from "../components/promise-stacks";
 import { runComponent } from "./harness";
 
@@ -27,8 +27,9 @@ function withLimit<T>(keep: boolean, fn: () => T): T {
   }
 }
 
-function devPlatform(seen: number[]): RegistryPlatform {
-  const config = platformConfig(
+/** A dev platform's config, built in code. */
+function devConfig(): PlatformConfig {
+  return platformConfig(
     {
       environment: "dev",
       region: "ap-northeast-2",
@@ -37,6 +38,10 @@ function devPlatform(seen: number[]): RegistryPlatform {
     },
     { project: "registry-platform", stack: "stacks" },
   );
+}
+
+function devPlatform(seen: number[]): RegistryPlatform {
+  const config = devConfig();
   return new RegistryPlatform(
     "p",
     { config },
@@ -104,15 +109,7 @@ describe("promise stacks", function () {
     const outcome: { error?: Error; limit?: number } = {};
     await runComponent(() =>
       withLimit(false, () => {
-        const config = platformConfig(
-          {
-            environment: "dev",
-            region: "ap-northeast-2",
-            host: "registry.stacks.example.internal",
-            harborConfig: { projects: [{ name: "apps" }] },
-          },
-          { project: "registry-platform", stack: "stacks" },
-        );
+        const config = devConfig();
         // A value the config would refuse, so that HarborConfig throws while the platform's cap is on.
         (config.harborConfig.projects[0] as { quotaGiB?: number }).quotaGiB = -2;
         try {

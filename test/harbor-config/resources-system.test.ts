@@ -22,6 +22,14 @@ describe("harbor-config resources: system schedules, audit log forwarding, regis
   beforeEach(async () => (fake = await startFake()));
   afterEach(() => fake.stop());
   const conn = (): HarborConnection => connOf(fake);
+  /** A daily purge of every event type Harbor lists, kept 90 days. */
+  const purgeInputs = () => ({
+    kind: "harbor:PurgeAuditSchedule",
+    connection: conn(),
+    schedule: "0 0 4 * * *",
+    retentionHours: 2160,
+    eventTypes: [] as string[],
+  });
 
   it("GC: created weekly with delete_untagged, adopted when one exists, updated, switched off twice", async () => {
     const g = ops(fake, gcCrud);
@@ -55,13 +63,7 @@ describe("harbor-config resources: system schedules, audit log forwarding, regis
 
   it("audit purge: purges every event type Harbor lists; falls back when it lists none", async () => {
     const p = ops(fake, purgeAuditCrud);
-    const inputs = {
-      kind: "harbor:PurgeAuditSchedule",
-      connection: conn(),
-      schedule: "0 0 4 * * *",
-      retentionHours: 2160,
-      eventTypes: [] as string[],
-    };
+    const inputs = purgeInputs();
     const c = await p.create(inputs);
     assert.deepStrictEqual(c.outs.purgedEventTypes, [...fake.auditEventTypes].sort());
     assert.strictEqual(
@@ -79,13 +81,7 @@ describe("harbor-config resources: system schedules, audit log forwarding, regis
 
   it("audit purge: event types changed in Harbor are drift; the update puts the declared ones back", async () => {
     const p = ops(fake, purgeAuditCrud);
-    const inputs = {
-      kind: "harbor:PurgeAuditSchedule",
-      connection: conn(),
-      schedule: "0 0 4 * * *",
-      retentionHours: 2160,
-      eventTypes: [] as string[],
-    };
+    const inputs = purgeInputs();
     const c = await p.create(inputs);
     const all = [...fake.auditEventTypes].sort();
     // Unchanged in Harbor: no drift.
