@@ -22,8 +22,8 @@ export interface DestroyGuardArgs {
  * (`pulumi state unprotect --all`), as for the buckets.
  */
 export class DestroyGuard extends pulumi.ComponentResource {
-  /** Whether the guard is on. */
-  public readonly protected: boolean;
+  /** Whether the guard is on (protected, with its dependencies). */
+  public readonly active: boolean;
 
   constructor(name: string, args: DestroyGuardArgs, opts?: pulumi.ComponentResourceOptions) {
     super(
@@ -36,7 +36,7 @@ export class DestroyGuard extends pulumi.ComponentResource {
         dependsOn: args.protect ? args.resources : [],
       },
     );
-    this.protected = args.protect;
+    this.active = args.protect;
     this.registerOutputs({});
   }
 }
