@@ -262,7 +262,10 @@ export class HarborClient {
       out.push(...items);
       const totalHeader = res.headers["x-total-count"];
       const total = typeof totalHeader === "string" ? Number(totalHeader) : NaN;
-      if (items.length < pageSize || (!Number.isNaN(total) && out.length >= total)) break;
+      // Harbor's total decides when it is given (an endpoint or proxy may serve shorter pages than asked);
+      // without it, a short page is the last.
+      if (items.length === 0) break;
+      if (Number.isNaN(total) ? items.length < pageSize : out.length >= total) break;
     }
     return out;
   }

@@ -215,8 +215,9 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
     noteFaults(fake, 0, "recovered");
   });
 
-  it("listAll follows pages", async () => {
-    for (let i = 0; i < 130; i++) {
+  /** `n` robots of project 99 in the fake. */
+  const addProjectRobots = (n: number) => {
+    for (let i = 0; i < n; i++)
       fake.robots.set(1000 + i, {
         id: 1000 + i,
         name: `robot$platform+r${i}`,
@@ -227,13 +228,27 @@ describe("harbor-config client: against a fake Harbor over TLS", () => {
         permissions: [],
         secret: "x",
       });
-    }
+  };
+
+  it("listAll follows pages", async () => {
+    addProjectRobots(130);
     const all = await clientOf(fake).listAll<{ id: number }>("/robots", { q: "Level=project,ProjectID=99" });
     assert.strictEqual(all.length, 130);
     assert.strictEqual(fake.requests.length, 2);
     assert.deepStrictEqual(
       fake.requests.map((r) => r.query.page),
       ["1", "2"],
+    );
+  });
+
+  it("listAll trusts X-Total-Count over a short page (an endpoint serving fewer than asked)", async () => {
+    fake.maxPageSize = 50;
+    addProjectRobots(130);
+    const all = await clientOf(fake).listAll<{ id: number }>("/robots", { q: "Level=project,ProjectID=99" });
+    assert.strictEqual(all.length, 130);
+    assert.deepStrictEqual(
+      fake.requests.map((r) => r.query.page),
+      ["1", "2", "3"],
     );
   });
 });

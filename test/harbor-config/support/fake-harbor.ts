@@ -320,8 +320,11 @@ export class FakeHarbor {
     return byName ? this.projectByName(ref) : this.projects.get(Number(ref));
   }
 
+  /** The largest page the fake serves (Harbor's is 100); a test lowers it to model a proxy or endpoint cap. */
+  maxPageSize = 100;
+
   page<T>(items: T[], query: Record<string, string>): Reply {
-    const size = Math.min(Number(query.page_size ?? 10), 100);
+    const size = Math.min(Number(query.page_size ?? 10), this.maxPageSize);
     const page = Number(query.page ?? 1);
     return {
       status: 200,
