@@ -174,13 +174,16 @@ export function isCertDnsName(s: string): boolean {
   return DNS_NAME.test(s);
 }
 
+/** A TCP port 1-65535 written in decimal, without leading zeros. */
+export function isPort(text: string): boolean {
+  return /^[1-9]\d{0,4}$/.test(text) && Number(text) <= 65535;
+}
+
 /** `host` or `host:port` with a lowercase DNS host and a port in 1..65535. */
 export function isRegistryHostName(s: string): boolean {
   const m = HOST_PORT.exec(s);
   if (!m || !isCertDnsName(m[1])) return false;
-  if (m[3] === undefined) return true;
-  const port = Number(m[3]);
-  return port >= 1 && port <= 65535 && String(port) === m[3];
+  return m[3] === undefined || isPort(m[3]);
 }
 
 const isWhole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;

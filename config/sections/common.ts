@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPort } from "../../components/tls/certs";
 
 /** Kubernetes namespace / object name (RFC 1123 label). */
 export const k8sNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
@@ -17,11 +18,7 @@ export const storageQuantity = z
   // Kubernetes refuses a PVC request of zero.
   .refine((s) => parseFloat(s) > 0, { message: `${SIZE_FORM}, more than 0` });
 
-/** A TCP port 1-65535 written in decimal, without leading zeros. */
-export function isPort(text: string): boolean {
-  const n = Number(text);
-  return /^[1-9]\d{0,4}$/.test(text) && n <= 65535;
-}
+export { isPort };
 
 /** `host:port`, the port 1-65535. */
 export const hostPort = z
