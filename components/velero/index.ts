@@ -103,6 +103,9 @@ export interface VeleroArgs {
   timeoutSeconds?: number;
 }
 
+/** The drill CronJob's service account: the CronJob runs as it, and the admission policy matches it by name. */
+const DRILL_ACCOUNT = "restore-drill";
+
 export class Velero extends pulumi.ComponentResource {
   /** The Velero namespace. */
   public readonly namespace: pulumi.Output<string>;
@@ -210,7 +213,7 @@ export class Velero extends pulumi.ComponentResource {
     } else if (args.drillCronJob && args.drillImage) {
       const sa = new corev1.ServiceAccount(
         `${name}-drill`,
-        { metadata: { name: "restore-drill", namespace } },
+        { metadata: { name: DRILL_ACCOUNT, namespace } },
         { parent: this },
       );
       const adminSecret = args.harborAdminSecret ?? harborAdminSecret();
@@ -238,7 +241,7 @@ export class Velero extends pulumi.ComponentResource {
         `${name}-drill`,
         {
           metadata: { name: `${args.namespace}-restore-drill-namespaces` },
-          spec: drillNamespaceGuardSpec({ namespace: args.namespace, name: "restore-drill" }),
+          spec: drillNamespaceGuardSpec({ namespace: args.namespace, name: DRILL_ACCOUNT }),
         },
         { parent: this },
       );
@@ -268,7 +271,7 @@ export class Velero extends pulumi.ComponentResource {
             image: mirrorImageRef(args.drillImage, args.imageMirror),
             schedule: args.drillSchedule,
             timezone: args.timezone,
-            serviceAccountName: "restore-drill",
+            serviceAccountName: DRILL_ACCOUNT,
             veleroNamespace: args.namespace,
             harborNamespace: args.harborNamespace,
             harborAdminSecret: adminSecret,
