@@ -136,6 +136,27 @@ describe("harbor-config resources: Project", () => {
     assert.deepStrictEqual(await p.read(c.id, c.outs), {});
   });
 
+  it("read shows a severity outside Harbor's five values as read, and the next update writes the declared one", async () => {
+    const p = ops(fake, projectCrud);
+    const c = await p.create(projectInputs(fake, { severity: "high" }));
+    const meta = fake.projects.get(c.outs.projectId)!.metadata;
+    meta.severity = "negligible";
+    const r = await p.read(c.id, c.outs);
+    assert.strictEqual(r.props?.severity, "negligible");
+    assert.deepStrictEqual(
+      projectCrud.diff(r.props as typeof c.outs, projectInputs(fake, { severity: "high" })),
+      {
+        changes: true,
+        replaces: [],
+      },
+    );
+    await p.update(c.id, r.props as typeof c.outs, projectInputs(fake, { severity: "high" }));
+    assert.strictEqual(meta.severity, "high");
+    // No severity in Harbor's metadata: nothing to compare, the state keeps its value.
+    delete meta.severity;
+    assert.strictEqual((await p.read(c.id, c.outs)).props?.severity, "high");
+  });
+
   it("delete succeeds, and succeeds again when the project is already gone", async () => {
     const p = ops(fake, projectCrud);
     const c = await p.create(projectInputs(fake));

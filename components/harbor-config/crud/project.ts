@@ -10,7 +10,6 @@ import {
   projectMetadata,
   ProjectSettings,
   quotaBytes,
-  SEVERITY_LEVELS,
   Severity,
 } from "../payloads";
 import { BaseInputs, BY_NAME, Crud, diffInputs, seg } from "./common";
@@ -150,7 +149,6 @@ export const projectCrud: Crud<ProjectInputs, ProjectOutputs> = {
     const m = p.metadata ?? {};
     const quota = await projectQuota(client, p.project_id);
     const bytes = quota?.hard?.storage;
-    const severity: Severity | undefined = SEVERITY_LEVELS.find((x) => x === m.severity);
     return {
       id,
       props: {
@@ -159,7 +157,9 @@ export const projectCrud: Crud<ProjectInputs, ProjectOutputs> = {
         public: m.public === "true",
         scanOnPush: m.auto_scan === "true",
         preventVulnerable: m.prevent_vul === "true",
-        severity: severity ?? props.severity,
+        // Kept as read, even outside the five values Harbor documents: the refresh shows it and the next `up`
+        // writes the declared one (reading such a value as the declared one hid that drift).
+        severity: (m.severity || props.severity) as Severity,
         cosign: m.enable_content_trust_cosign === "true",
         quotaGiB: bytes === undefined ? props.quotaGiB : bytes < 0 ? -1 : bytes / 1024 ** 3,
         projectId: p.project_id,
