@@ -15,13 +15,55 @@ export const fullyQualifiedStack = z
       "a fully qualified stack name organization/project/stack, such as acme/registry-platform/prod-apne1",
   });
 
+const PATTERN_FORM =
+  "a Harbor filter pattern such as ** or v*, without spaces or leading /, each [ ] and { } closed";
+
+/**
+ * True when every `[` class is closed and not empty, every `{` has its `}` (and no `}` comes without one) and
+ * a `\` escapes something. Harbor stores any filter string; its doublestar matcher refuses a malformed pattern
+ * only when a replication runs, which then fails (or copies nothing) with no error at `pulumi up`.
+ */
+export function balancedPattern(s: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\") {
+      if (++i >= s.length) return false;
+    } else if (c === "[") {
+      let j = i + 1;
+      if (s[j] === "!" || s[j] === "^") j++;
+      if (j >= s.length || s[j] === "]") return false;
+      while (j < s.length && s[j] !== "]") j += s[j] === "\\" ? 2 : 1;
+      if (j >= s.length) return false;
+      i = j;
+    } else if (c === "{") depth++;
+    else if (c === "}" && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
 /** A Harbor name filter pattern (doublestar: `**`, `*`, `{a,b}`), without spaces or a leading `/`. */
 const harborPattern = z
   .string()
-  .regex(/^[^\s/][^\s]*$/, {
-    message: "a Harbor filter pattern such as ** or v*, without spaces or leading /",
-  })
-  .max(255);
+  .regex(/^[^\s/][^\s]*$/, { message: PATTERN_FORM, abort: true })
+  .max(255)
+  .refine(balancedPattern, { message: PATTERN_FORM });
+
+const REPLICATION_CRON_FORM =
+  "a 6-field cron expression (second minute hour day month weekday) with the seconds field 0 and the minutes field not * (Harbor refuses other schedules of a replication policy), such as '0 30 4 * * *'";
+
+/**
+ * The schedule of a replication policy: Harbor's 6-field cron, and what Harbor's policy validation adds — the
+ * seconds field is `0` and the minutes field is not `*` (no policy runs every minute).
+ */
+export const replicationCron = z.string().refine(
+  (s) => {
+    if (!cron6.safeParse(s).success) return false;
+    const [seconds, minutes] = s.trim().split(/\s+/);
+    return seconds === "0" && minutes !== "*";
+  },
+  { message: REPLICATION_CRON_FORM },
+);
 
 const projectName = z
   .string()
@@ -45,11 +87,11 @@ export const replicationPeer = z.strictObject({
       /** Push on every push/delete (Harbor's `event_based` trigger). Default true. */
       eventBased: z.boolean().default(true),
       /**
-       * Periodic full reconcile (Harbor 6-field cron). With `eventBased` a second, scheduled policy
+       * Periodic full reconcile (Harbor 6-field cron, seconds `0`, minutes not `*`). With `eventBased` a second, scheduled policy
        * `<policy>-reconcile` catches events lost while the peer was unreachable; without it, the peer's only
        * policy is scheduled. Default: none.
        */
-      reconcileSchedule: cron6.optional(),
+      reconcileSchedule: replicationCron.optional(),
     })
     .prefault({}),
   /** Bandwidth limit per replication task in KB/s; -1 = unlimited. Default -1. */

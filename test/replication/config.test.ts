@@ -142,6 +142,42 @@ describe("replication config", () => {
       ],
     },
     {
+      name: "a reconcile cron whose seconds field is not 0 (Harbor refuses the policy)",
+      changes: { replication: { peers: [peer({ trigger: { reconcileSchedule: "30 0 4 * * *" } })] } },
+      expect: [
+        /^registry-platform:replication.peers\[0\].trigger.reconcileSchedule \| "30 0 4 \* \* \*" \| .*seconds field 0/,
+      ],
+    },
+    {
+      name: "a reconcile cron with * in the minutes field (Harbor refuses the policy)",
+      changes: { replication: { peers: [peer({ trigger: { reconcileSchedule: "0 * 4 * * *" } })] } },
+      expect: [
+        /^registry-platform:replication.peers\[0\].trigger.reconcileSchedule \| "0 \* 4 \* \* \*" \| .*minutes field not \*/,
+      ],
+    },
+    {
+      name: "repository and tag filters that are not valid patterns (an unclosed [ or {, a stray })",
+      changes: {
+        replication: {
+          peers: [peer({ repositories: "team-[ab/**", tags: "{v1,v2" })],
+        },
+      },
+      expect: [
+        /^registry-platform:replication.peers\[0\].repositories \| "team-\[ab\/\*\*" \| a Harbor filter pattern .*closed/,
+        /^registry-platform:replication.peers\[0\].tags \| "\{v1,v2" \| a Harbor filter pattern .*closed/,
+      ],
+    },
+    {
+      name: "a tag filter with a stray } or an empty []",
+      changes: {
+        replication: { peers: [peer({ tags: "v1}" }), { stack: "o/registry-platform/x", tags: "v[]" }] },
+      },
+      expect: [
+        /^registry-platform:replication.peers\[0\].tags \| "v1\}" \| a Harbor filter pattern/,
+        /^registry-platform:replication.peers\[1\].tags \| "v\[\]" \| a Harbor filter pattern/,
+      ],
+    },
+    {
       name: "a typo in a peer key",
       changes: { replication: { peers: [peer({ deletions: true })] } },
       expect: [
