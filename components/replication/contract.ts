@@ -141,3 +141,41 @@ export function checkReplicationTarget(value: unknown, needs: PeerNeeds): Replic
     ...(backupBucket ? { backupBucket } : {}),
   };
 }
+
+/** The host (`name[:port]`, lowercase, no default port) of an https URL or of a bare host; `undefined` if neither. */
+export function registryHostOf(urlOrHost: string): string | undefined {
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(urlOrHost) ? urlOrHost : `https://${urlOrHost}`).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Problems of the peers' registries taken together: a peer that publishes this stack's own registry (its
+ * policies would push every artifact into the Harbor they read from), and two peers publishing one registry
+ * (two endpoints and policy sets pushing into one Harbor). `ownHost` is this stack's `host`.
+ */
+export function peerRegistryProblems(
+  peers: readonly { stack: string; registryUrl: string }[],
+  ownHost: string | undefined,
+): string[] {
+  const problems: string[] = [];
+  const own = ownHost === undefined ? undefined : registryHostOf(ownHost);
+  const seen = new Map<string, string>();
+  for (const p of peers) {
+    const host = registryHostOf(p.registryUrl);
+    if (host === undefined) continue;
+    const field = `peer stack ${p.stack}: output ${REPLICATION_TARGET_OUTPUT}.registryUrl is ${JSON.stringify(p.registryUrl)}`;
+    if (host === own)
+      problems.push(
+        `${field}, this stack's own registry (${host}); a peer is another region's registry (check the peer's host, or remove the peer)`,
+      );
+    else if (seen.has(host))
+      problems.push(
+        `${field}, the registry of peer stack ${seen.get(host)!} too; list each registry once (two stacks publish one host: check their host config)`,
+      );
+    else seen.set(host, p.stack);
+  }
+  return problems;
+}

@@ -48,6 +48,7 @@ export function replicationPeersArgsFromConfig(
         }
       : {}),
     tags,
+    registryHost: cfg.host,
   };
 }
 

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackupReplication } from "./backup-replication";
 import {
   checkReplicationTarget,
+  peerRegistryProblems,
   REPLICATION_ROBOT_SECRET_OUTPUT,
   REPLICATION_TARGET_OUTPUT,
   ReplicationTargetContract,
@@ -32,6 +33,8 @@ export interface ReplicationPeersArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
   };
   tags?: Record<string, string>;
+  /** This stack's registry host (`host` config): a peer publishing it is refused. */
+  registryHost?: string;
 }
 
 /** One peer as read. */
@@ -54,7 +57,7 @@ export class ReplicationPeers extends pulumi.ComponentResource {
   constructor(name: string, args: ReplicationPeersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:replication:ReplicationPeers", name, {}, opts);
     this.peers = {};
-    for (const plan of args.peers) {
+    const read = args.peers.map((plan) => {
       const ref = new pulumi.StackReference(`${name}-${plan.name}`, { name: plan.stack }, { parent: this });
       const target = ref.requireOutput(REPLICATION_TARGET_OUTPUT).apply((t: unknown) =>
         checkReplicationTarget(t, {
@@ -68,8 +71,20 @@ export class ReplicationPeers extends pulumi.ComponentResource {
       const robotSecret = pulumi.secret(
         ref.requireOutput(REPLICATION_ROBOT_SECRET_OUTPUT) as pulumi.Output<string>,
       );
-      this.peers[plan.name] = { plan, target, robotSecret };
-    }
+      return { plan, target, robotSecret };
+    });
+    // The peers together: none is this stack's own registry, no two are one registry.
+    const targets = pulumi.all(read.map((r) => r.target)).apply((ts) => {
+      const problems = peerRegistryProblems(
+        ts.map((t, i) => ({ stack: read[i].plan.stack, registryUrl: t.registryUrl })),
+        args.registryHost,
+      );
+      if (problems.length > 0) throw new Error(problems.join("; "));
+      return ts;
+    });
+    read.forEach((r, i) => {
+      this.peers[r.plan.name] = { ...r, target: targets.apply((ts) => ts[i]) };
+    });
     this.caBundlePems = pulumi
       .all(Object.values(this.peers).map((p) => p.target))
       .apply((ts) => ts.map((t) => t.caBundlePem).filter((x): x is string => x !== undefined));
