@@ -172,6 +172,11 @@ export interface ReplicationContext {
   proxyCaches: string[];
 }
 
+/** Harbor's registry endpoint names are at most 64 characters (its `registry.name` column). */
+const HARBOR_REGISTRY_NAME_MAX = 64;
+/** The endpoint of a peer is `peer-<stack>` (`components/replication/plan.ts`). */
+const ENDPOINT_PREFIX = "peer-";
+
 /** The stack segment of `org/project/stack`. */
 export function peerStackName(fullyQualified: string): string {
   return fullyQualified.split("/")[2];
@@ -243,6 +248,12 @@ export function replicationChecks(r: ReplicationSection, c: ReplicationContext):
     const [, project, stack] = p.stack.split("/");
     if (project === c.project && stack === c.stack)
       add(["peers", i, "stack"], p.stack, `a stack other than this one (${c.project}/${c.stack})`);
+    if (`${ENDPOINT_PREFIX}${stack}`.length > HARBOR_REGISTRY_NAME_MAX)
+      add(
+        ["peers", i, "stack"],
+        p.stack,
+        `a stack name of at most ${HARBOR_REGISTRY_NAME_MAX - ENDPOINT_PREFIX.length} characters (the Harbor endpoint ${ENDPOINT_PREFIX}<stack> is named after it; Harbor holds at most ${HARBOR_REGISTRY_NAME_MAX})`,
+      );
     const prev = seen.get(p.stack);
     if (prev !== undefined)
       add(["peers", i, "stack"], p.stack, `a stack not already listed at replication.peers[${prev}]`);

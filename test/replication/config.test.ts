@@ -86,6 +86,13 @@ describe("replication config", () => {
       ],
     },
     {
+      name: "a peer stack name too long for Harbor's endpoint name (peer-<stack>, 64 characters)",
+      changes: { replication: { peers: [{ stack: `organization/registry-platform/${"a".repeat(60)}` }] } },
+      expect: [
+        /^registry-platform:replication.peers\[0\].stack \| "organization\/registry-platform\/a+\.\.\. \| a stack name of at most 59 characters/,
+      ],
+    },
+    {
       name: "a peer name that is not fully qualified",
       changes: { replication: { peers: [{ stack: "prod-apne1" }] } },
       expect: [
