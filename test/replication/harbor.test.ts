@@ -200,6 +200,16 @@ describe("replication kinds against the fake Harbor", function () {
         replicationPolicyCrud.create(clientOf(fake), policyInputs(0, { destRegistryId: 999 })),
       );
       assert.match(e.message, /HTTP 400.*registry 999 not found/);
+      // Harbor's policy validation: a scheduled trigger's seconds field is 0 and its minutes field not `*`.
+      for (const cron of ["30 0 4 * * *", "0 * 4 * * *"]) {
+        const bad = await rejection(() =>
+          replicationPolicyCrud.create(
+            clientOf(fake),
+            policyInputs(1, { trigger: { type: "scheduled", cron } }),
+          ),
+        );
+        assert.match(bad.message, /HTTP 400/);
+      }
       const { id, outs } = await replicationPolicyCrud.create(clientOf(fake), policyInputs(0));
       repl.running.add(Number(id));
       const busy = await rejection(() => replicationPolicyCrud.delete(clientOf(fake), id, outs));

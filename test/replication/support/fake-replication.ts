@@ -9,8 +9,8 @@
  * - every body is checked against Harbor's API definitions (test/fixtures/harbor-config: the fake's
  *   `schemaErrors`);
  * - creating a policy checks the name (409 when taken), the destination endpoint (400 when unknown), the
- *   trigger type and a scheduled trigger's 6-field cron; a policy with running executions cannot be deleted
- *   (412).
+ *   trigger type and a scheduled trigger's 6-field cron (seconds 0, minutes not `*`); a policy with running
+ *   executions cannot be deleted (412).
  */
 import { ExtraRoute, FakeHarbor, Reply } from "../../harbor-config/support/fake-harbor";
 
@@ -124,6 +124,10 @@ export class ReplicationFake {
         "BAD_REQUEST",
         `invalid cron string for scheduled trigger: ${body.trigger?.trigger_settings?.cron}`,
       );
+    // Harbor also refuses a seconds field other than 0 and `*` minutes (a policy running every minute).
+    const [seconds, minutes] = String(body.trigger?.trigger_settings?.cron ?? "").split(" ");
+    if (t === "scheduled" && (seconds !== "0" || minutes === "*"))
+      return err(400, "BAD_REQUEST", `cron of a replication policy: seconds must be 0, minutes not *`);
     for (const f of body.filters ?? [])
       if (!["name", "tag", "label", "resource"].includes(f.type))
         return err(400, "BAD_REQUEST", `invalid filter type ${f.type}`);
