@@ -137,6 +137,10 @@ describe("tag CLI (npm run tag)", () => {
       ["--bogus"],
       ["--version", "1.2.3", "--sha", "abcdef0", "--date", "yesterday"],
       ["--check", "v1.2.3", "--version", "1.2.3"],
+      // An option where a value belongs is a missing value, as in synth and verify (before: `--check --release`
+      // checked the tag "--release" and exited 1; `--version --sha abcdef0` took "--sha" as the version).
+      ["--check", "--release"],
+      ["--version", "--sha", "abcdef0"],
       // --check takes no other option: these were ignored (exit 0) before.
       ["--check", "v1.2.3", "--release"],
       ["--check", "v1.2.3", "--date", "2025-06-15"],
@@ -144,6 +148,7 @@ describe("tag CLI (npm run tag)", () => {
       const r = runTagCli(argv, now);
       assert.strictEqual(r.code, 64, argv.join(" "));
       assert.match(r.stderr, /usage: npm run tag/);
+      if (argv[1]?.startsWith("--")) assert.match(r.stderr, new RegExp(`^${argv[0]} needs a value\n`));
     }
   });
 

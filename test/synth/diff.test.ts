@@ -390,10 +390,16 @@ describe("plan-diff: CLI", function () {
   });
 
   it("--title without its value: says so (it was reported as an unknown argument)", () => {
-    const r = run(path.join(dir, "base"), path.join(dir, "head"), "--title");
-    assert.strictEqual(r.status, 64);
-    assert.strictEqual(r.stdout, "");
-    assert.match(r.stderr, /^plan-diff: --title needs a value\nusage: plan-diff/);
+    for (const args of [
+      [path.join(dir, "base"), path.join(dir, "head"), "--title"],
+      // An option where the title belongs: taken as the title before, --exit-zero lost.
+      ["--title", "--exit-zero", path.join(dir, "base"), path.join(dir, "head")],
+    ]) {
+      const r = run(...args);
+      assert.strictEqual(r.status, 64, args.join(" "));
+      assert.strictEqual(r.stdout, "");
+      assert.match(r.stderr, /^plan-diff: --title needs a value\nusage: plan-diff/);
+    }
   });
 
   it("`npm run -s plan-diff` prints clean Markdown (no npm banner) when redirected", function () {

@@ -239,7 +239,7 @@ export function main(
     }
     if (k === "--exit-zero") exitZero = true;
     else if (k === "--title") {
-      if (argv[i + 1] === undefined) {
+      if (argv[i + 1] === undefined || argv[i + 1].startsWith("--")) {
         err(`plan-diff: --title needs a value\n${USAGE}\n`);
         return 64;
       }

@@ -27,7 +27,7 @@ export function runTagCli(argv: readonly string[], now: () => Date = () => new D
     else if (a === "--release") opts.release = true;
     else if (["--version", "--sha", "--date", "--check"].includes(a)) {
       const v = argv[i + 1];
-      if (v === undefined) return usage(`${a} needs a value`);
+      if (v === undefined || v.startsWith("--")) return usage(`${a} needs a value`);
       opts[a.slice(2)] = v;
       i++;
     } else return usage(`unknown argument "${a}"`);
