@@ -367,6 +367,17 @@ describe("plan-diff: CLI", function () {
     assert.match(b.stderr, /^plan-diff: /);
   });
 
+  it("two stack directories with different names are one stack (a copy of out/dev compared with out/dev)", () => {
+    // Before: the names differed, so the copy's stack was all deleted and out/dev's all created.
+    const copy = path.join(dir, "dev-before-change");
+    fs.cpSync(path.join(dir, "base", "dev"), copy, { recursive: true });
+    const r = run(copy, path.join(dir, "head", "dev"));
+    const same = run(path.join(dir, "base", "dev"), path.join(dir, "head", "dev"));
+    assert.strictEqual(r.status, 1, r.stderr);
+    assert.strictEqual(r.stdout, same.stdout);
+    assert.match(r.stdout, /\n\| `dev` \| 1 \| 3 \| \*\*1\*\* \|/);
+  });
+
   it("a side that holds no synth output is said on stderr, like a missing one; a file is unreadable input", () => {
     // An existing directory without resources.json or stack directories was compared as "no stacks" in
     // silence (every stack on the other side deleted); a missing one was already named.

@@ -3,7 +3,7 @@
  * `npm run -s plan-diff -- [--exit-zero] <before> <after>`: the difference between two offline synth outputs
  * as Markdown, for a pull-request comment. `<before>`/`<after>` are either one stack's directory
  * (`resources.json` + `outputs.json`) or a directory holding one such directory per stack (`out/`), in which
- * case every stack found on either side is compared.
+ * case every stack found on either side is compared. Two stack directories are one stack, named after `<after>`.
  *
  * The Markdown starts with a summary table (one row per stack), then per stack: destructive changes
  * (replacements, deletions of protected resources) called out, and every change as a path — Helm values,
@@ -256,6 +256,14 @@ export function main(
   let plans: StackPlan[];
   try {
     const [before, after] = dirs.map(readSide);
+    // Two stack directories are one stack, whatever their names (a copy of out/dev against out/dev): the
+    // before side takes the after side's name.
+    if (isStackDir(dirs[0]) && isStackDir(dirs[1])) {
+      const [name] = [...after.keys()];
+      const [snapshot] = [...before.values()];
+      before.clear();
+      before.set(name, snapshot);
+    }
     if (!before.size && !after.size) throw new Error(`no synth output in ${dirs[0]} or ${dirs[1]}`);
     // A side that does not exist, or holds no synth output, is no stacks (a base where every synth failed);
     // say so, it may be a typo or the wrong directory.
