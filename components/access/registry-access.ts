@@ -8,7 +8,8 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerConfigJson } from "../harbor-config/payloads";
 import { PlatformStackOutputs } from "./contract";
-import { DigestResolver, RegistryCredentials, resolveDigest } from "./digest";
+import { isPort } from "../tls/certs";
+import { DigestResolver, referenceProblems, RegistryCredentials, resolveDigest } from "./digest";
 
 /** Registry values given directly instead of a platform stack. */
 export interface RegistryEndpointArgs {
@@ -71,6 +72,12 @@ export function credentialsFromDockerConfig(json: string, host: string): Registr
   throw new Error(`the pull .dockerconfigjson entry for ${host} has no credentials`);
 }
 
+/** `host[:port]` as a registry reference starts: a DNS name or IPv4 address, or `[IPv6]`, and a port 1..65535. */
+function isHostPort(text: string): boolean {
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::([0-9]+))?$/.exec(text);
+  return m !== null && (m[2] === undefined || isPort(m[2]));
+}
+
 /** Checks the component's arguments; every problem at once. */
 export function registryAccessArgsProblems(args: RegistryAccessArgs): string[] {
   const out: string[] = [];
@@ -86,6 +93,28 @@ export function registryAccessArgsProblems(args: RegistryAccessArgs): string[] {
     );
   if (args.secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(args.secretName))
     out.push(`secretName: found ${JSON.stringify(args.secretName)}; allowed: a DNS subdomain name`);
+  // Values known now are checked now; an Output is the caller's (the API server or the resolver checks it).
+  if (
+    typeof args.platformStack === "string" &&
+    !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(args.platformStack)
+  )
+    out.push(
+      `platformStack: found ${JSON.stringify(args.platformStack)}; allowed: a stack name (<stack>, ` +
+        "<project>/<stack> or <org>/<project>/<stack>) or a StackReference",
+    );
+  const host = args.registry?.host;
+  if (typeof host === "string" && !isHostPort(host))
+    out.push(
+      `registry.host: found ${JSON.stringify(host)}; allowed: host[:port] without a scheme or path ` +
+        "(registry.example.com, registry.example.com:8443)",
+    );
+  if (typeof args.namespace === "string" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace))
+    out.push(
+      `namespace: found ${JSON.stringify(args.namespace)}; allowed: a DNS label (lowercase a-z, 0-9, -; at most 63 characters)`,
+    );
+  const t = args.resolveTimeoutMs;
+  if (t !== undefined && !(Number.isInteger(t) && t >= 1))
+    out.push(`resolveTimeoutMs: found ${String(t)}; allowed: a whole number of milliseconds, at least 1`);
   return out;
 }
 
@@ -102,6 +131,7 @@ export class RegistryAccess extends pulumi.ComponentResource {
   public readonly caBundlePem: pulumi.Output<string | undefined>;
 
   private readonly project: string;
+  private readonly label: string;
   private readonly credentials: pulumi.Output<RegistryCredentials>;
   private readonly resolver: DigestResolver;
   private readonly timeoutMs?: number;
@@ -112,6 +142,7 @@ export class RegistryAccess extends pulumi.ComponentResource {
       throw new Error(`RegistryAccess ${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`);
     super("registry-platform:access:RegistryAccess", name, {}, opts);
     this.project = args.project;
+    this.label = name;
     this.resolver = args.resolver ?? resolveDigest;
     this.timeoutMs = args.resolveTimeoutMs;
 
@@ -192,6 +223,12 @@ export class RegistryAccess extends pulumi.ComponentResource {
    */
   image(repository: string, tag: string): pulumi.Output<string> {
     const path = `${this.project}/${repository}`;
+    // Checked at the call, so a preview (where nothing is resolved yet) fails on a bad reference too.
+    const problems = referenceProblems(path, tag);
+    if (problems.length)
+      throw new Error(
+        `RegistryAccess ${this.label}: image(${JSON.stringify(repository)}, ${JSON.stringify(tag)}): ${problems.join("; ")}`,
+      );
     const resolver = this.resolver;
     const timeoutMs = this.timeoutMs;
     // The credentials are secret; the digest and the reference are not, so the result is unwrapped.

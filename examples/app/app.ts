@@ -34,10 +34,21 @@ export function loadAppConfig(cfg = new pulumi.Config()): AppConfig {
     namespace: need("namespace"),
     repository: need("repository"),
     tag: need("tag"),
-    replicas: cfg.getNumber("replicas") ?? 2,
+    replicas: 2,
   };
-  if (c.tag === "latest")
-    problems.push(`${cfg.name}:tag: found "latest"; allowed: a release tag (latest is refused by policy)`);
+  // Read as text and checked here, so a bad value is listed with the other problems (getNumber throws alone).
+  const replicas = cfg.get("replicas");
+  if (replicas !== undefined) {
+    if (/^[0-9]+$/.test(replicas.trim())) c.replicas = Number(replicas.trim());
+    else
+      problems.push(
+        `${cfg.name}:replicas: found ${JSON.stringify(replicas)}; allowed: a whole number, 0 or more`,
+      );
+  }
+  if (c.tag.toLowerCase() === "latest")
+    problems.push(
+      `${cfg.name}:tag: found ${JSON.stringify(c.tag)}; allowed: a release tag (latest is refused by policy)`,
+    );
   if (problems.length) throw new Error(`invalid app configuration:\n  - ${problems.join("\n  - ")}`);
   return c;
 }

@@ -4,16 +4,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import {
   checkContractVersion,
   ContractError,
   PlatformStackOutputs,
+  platformContractSchema,
   readPlatformContract,
   SECRET_OUTPUTS,
 } from "../../components/access/contract";
 import { OUTPUT_CONTRACT_VERSION } from "../../components/platform/outputs";
 import { registerStackReference } from "../../tools/synth/mocks";
-import { runComponent, stackRun } from "../harness";
+import { ROOT, runComponent, stackRun } from "../harness";
 
 const STACKS = ["dev", "prod-apne2", "prod-apne1", "onprem"];
 
@@ -160,5 +163,28 @@ describe("output contract: the consumer-side reader", () => {
       }),
       /platform stack org\/registry-platform\/contract-v2 exports output contract v2; this consumer reads v1/,
     );
+  });
+});
+
+describe("output contract: the README's Outputs table", () => {
+  it("documents exactly the contract's outputs, the secret ones as secret and the optional ones as optional", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("\n## Outputs\n"), readme.indexOf("\n## Use as a library\n"));
+    const rows = section
+      .split("\n")
+      .filter((l) => /^\| `/.test(l))
+      .map((l) => l.split("|").map((c) => c.trim()));
+    const documented = new Map<string, { type: string; secret: string }>();
+    for (const [, names, type, secret] of rows)
+      for (const n of names.split(",")) documented.set(n.trim().replace(/`/g, ""), { type, secret });
+    const shape = platformContractSchema.shape as Record<
+      string,
+      { safeParse(v: unknown): { success: boolean } }
+    >;
+    assert.deepStrictEqual([...documented.keys()].sort(), Object.keys(shape).sort());
+    for (const [name, { type, secret }] of documented) {
+      assert.strictEqual(secret === "**yes**", (SECRET_OUTPUTS as readonly string[]).includes(name), name);
+      assert.strictEqual(/optional/.test(type), shape[name].safeParse(undefined).success, `${name}: ${type}`);
+    }
   });
 });

@@ -97,6 +97,31 @@ describe("examples/app: offline synth against the dev platform outputs", functio
       /invalid app configuration:\n  - registry-platform-example-app:namespace: found nothing \(the key is required\)\n  - registry-platform-example-app:tag: found "latest"; allowed: a release tag/,
     );
   });
+
+  it("a malformed replicas and `LATEST` are listed with the other problems (replicas threw alone before)", async () => {
+    for (const [replicas, found] of [
+      ["two", '"two"'],
+      ["-1", '"-1"'],
+      ["1.5", '"1.5"'],
+    ]) {
+      const bad: Record<string, string> = {
+        ...config,
+        "registry-platform-example-app:tag": "LATEST",
+        "registry-platform-example-app:replicas": replicas,
+      };
+      delete bad["registry-platform-example-app:namespace"];
+      await assert.rejects(synthApp(bad, []), (e: Error) => {
+        assert.strictEqual(
+          e.message,
+          "invalid app configuration:\n" +
+            "  - registry-platform-example-app:namespace: found nothing (the key is required)\n" +
+            `  - registry-platform-example-app:replicas: found ${found}; allowed: a whole number, 0 or more\n` +
+            '  - registry-platform-example-app:tag: found "LATEST"; allowed: a release tag (latest is refused by policy)',
+        );
+        return true;
+      });
+    }
+  });
 });
 
 describe("examples/app: `pulumi up` in its directory compiles it as `tsc -b` does", () => {

@@ -232,6 +232,84 @@ describe("RegistryAccess (mock engine)", function () {
     );
   });
 
+  it("image(): a bad repository or tag throws at the call, naming it and what is allowed (preview too)", async () => {
+    // Checked only inside the resolver at deploy time before: a preview with the platform not yet deployed
+    // passed, a custom resolver was handed the bad reference, and `up` failed late.
+    const { calls, resolver } = fakeResolver();
+    const rec = await runComponent(
+      () => {
+        const a = new RegistryAccess("web", {
+          registry: { host: new Upstream("upstream").host, username: "u", password: "p" },
+          project: "apps",
+          namespace: "web",
+          resolver,
+        });
+        const errors: string[] = [];
+        for (const [repo, tag] of [
+          ["Web", "v1"],
+          ["web", "v1:latest"],
+          ["web/", ""],
+        ])
+          try {
+            a.image(repo, tag);
+          } catch (e) {
+            errors.push((e as Error).message);
+          }
+        return { errors };
+      },
+      { preview: true },
+    );
+    assert.strictEqual(calls.length, 0);
+    assert.deepStrictEqual(rec.outputs.errors, [
+      'RegistryAccess web: image("Web", "v1"): repository "apps/Web" is not a lowercase path (a-z, 0-9, . _ - separators, /)',
+      'RegistryAccess web: image("web", "v1:latest"): reference "v1:latest" is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a sha256 digest',
+      'RegistryAccess web: image("web/", ""): repository "apps/web/" is not a lowercase path (a-z, 0-9, . _ - separators, /); ' +
+        'reference "" is neither a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) nor a sha256 digest',
+    ]);
+  });
+
+  it("bad arguments: platformStack, registry.host, namespace and resolveTimeoutMs are checked too", () => {
+    // Each of these was accepted before and failed later (StackReference "", a URL as the dockerconfigjson
+    // key and in https://https://…, a namespace the API server refuses, a negative or NaN timeout).
+    assert.deepStrictEqual(
+      registryAccessArgsProblems({
+        platformStack: "",
+        project: "apps",
+        namespace: "Web_NS",
+        resolveTimeoutMs: -1,
+      }),
+      [
+        'platformStack: found ""; allowed: a stack name (<stack>, <project>/<stack> or <org>/<project>/<stack>) or a StackReference',
+        'namespace: found "Web_NS"; allowed: a DNS label (lowercase a-z, 0-9, -; at most 63 characters)',
+        "resolveTimeoutMs: found -1; allowed: a whole number of milliseconds, at least 1",
+      ],
+    );
+    assert.deepStrictEqual(
+      registryAccessArgsProblems({
+        registry: { host: "https://registry.example.com/", username: "u", password: "p" },
+        project: "apps",
+        namespace: "web",
+        resolveTimeoutMs: Number.NaN,
+      }),
+      [
+        'registry.host: found "https://registry.example.com/"; allowed: host[:port] without a scheme or path (registry.example.com, registry.example.com:8443)',
+        "resolveTimeoutMs: found NaN; allowed: a whole number of milliseconds, at least 1",
+      ],
+    );
+    // Valid forms, and unknown (Output) values, pass.
+    for (const ok of [
+      { platformStack: "dev" },
+      { platformStack: "org/registry-platform/prod-apne2" },
+      { registry: { host: "10.0.0.5:5000", username: "u", password: "p" } },
+      { registry: { host: pulumi.output("x"), username: "u", password: "p" } },
+    ])
+      assert.deepStrictEqual(
+        registryAccessArgsProblems({ ...ok, project: "apps", namespace: pulumi.output("N") }),
+        [],
+        JSON.stringify(ok),
+      );
+  });
+
   it("bad arguments: every problem at once, before anything is registered", async () => {
     assert.deepStrictEqual(
       registryAccessArgsProblems({ project: "Bad Project", namespace: "x", secretName: "-x-" }),

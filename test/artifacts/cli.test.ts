@@ -144,4 +144,11 @@ describe("npm run images", () => {
     assert.strictEqual(run(["--bogus"]).code, 64);
     assert.strictEqual(run(["--help"]).code, 0);
   });
+
+  it("--config-file with an empty value is a usage error (it listed the --stack file instead)", () => {
+    const r = run(["--stack", "dev", "--config-file", ""]);
+    assert.strictEqual(r.code, 64);
+    assert.strictEqual(r.out, "");
+    assert.match(r.err, /^images: --config-file needs a value\nusage: images/);
+  });
 });

@@ -137,11 +137,33 @@ describe("tag CLI (npm run tag)", () => {
       ["--bogus"],
       ["--version", "1.2.3", "--sha", "abcdef0", "--date", "yesterday"],
       ["--check", "v1.2.3", "--version", "1.2.3"],
+      // An option where a value belongs is a missing value, as in synth and verify (before: `--check --release`
+      // checked the tag "--release" and exited 1; `--version --sha abcdef0` took "--sha" as the version).
+      ["--check", "--release"],
+      ["--version", "--sha", "abcdef0"],
+      // --check takes no other option: these were ignored (exit 0) before.
+      ["--check", "v1.2.3", "--release"],
+      ["--check", "v1.2.3", "--date", "2025-06-15"],
     ]) {
       const r = runTagCli(argv, now);
       assert.strictEqual(r.code, 64, argv.join(" "));
       assert.match(r.stderr, /usage: npm run tag/);
+      if (argv[1]?.startsWith("--")) assert.match(r.stderr, new RegExp(`^${argv[0]} needs a value\n`));
     }
+  });
+
+  it("-h prints the usage and exits 0, as --help does (it exited 64 or printed a tag before)", () => {
+    for (const argv of [["-h"], ["--help"], ["--version", "1.2.3", "--sha", "abcdef0", "-h"]])
+      assert.deepStrictEqual(
+        runTagCli(argv, now),
+        {
+          code: 0,
+          stdout: runTagCli(["--help"]).stdout,
+          stderr: "",
+        },
+        argv.join(" "),
+      );
+    assert.match(runTagCli(["-h"]).stdout, /^usage: npm run tag/);
   });
 
   it("runs as a program: exit codes reach the shell", () => {

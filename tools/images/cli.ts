@@ -69,6 +69,7 @@ export function main(argv: string[], out: Sink = process.stdout, err: Sink = pro
       out.write(`${USAGE}\n`);
       return EXIT.ok;
     }
+    if (v["config-file"] === "") throw new UsageError("--config-file needs a value");
     if (!v.stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9._-]+$/.test(v.stack))
       throw new UsageError(`--stack: found ${JSON.stringify(v.stack)}; allowed: [A-Za-z0-9._-]+`);
@@ -79,7 +80,7 @@ export function main(argv: string[], out: Sink = process.stdout, err: Sink = pro
   const stack = v.stack;
   let sc: StackConfig;
   try {
-    sc = readStack(stack, v["config-file"] ? path.resolve(v["config-file"]) : undefined);
+    sc = readStack(stack, v["config-file"] !== undefined ? path.resolve(v["config-file"]) : undefined);
   } catch (e) {
     err.write(`images: ${(e as Error).message}\n`);
     return EXIT.config;

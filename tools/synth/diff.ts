@@ -3,7 +3,7 @@
  * `npm run -s plan-diff -- [--exit-zero] <before> <after>`: the difference between two offline synth outputs
  * as Markdown, for a pull-request comment. `<before>`/`<after>` are either one stack's directory
  * (`resources.json` + `outputs.json`) or a directory holding one such directory per stack (`out/`), in which
- * case every stack found on either side is compared.
+ * case every stack found on either side is compared. Two stack directories are one stack, named after `<after>`.
  *
  * The Markdown starts with a summary table (one row per stack), then per stack: destructive changes
  * (replacements, deletions of protected resources) called out, and every change as a path — Helm values,
@@ -203,6 +203,8 @@ const isStackDir = (dir: string) => fs.existsSync(path.join(dir, "resources.json
 /** Stack name → snapshot, for a stack directory or a directory of stack directories. */
 export function readSide(dir: string): Map<string, StackSnapshot> {
   if (!fs.existsSync(dir)) return new Map();
+  if (!fs.statSync(dir).isDirectory())
+    throw new Error(`${dir} is not a directory; expected one stack's synth directory or a directory of them`);
   if (isStackDir(dir)) return new Map([[path.basename(path.resolve(dir)), readSnapshot(dir)]]);
   const out = new Map<string, StackSnapshot>();
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name)))
@@ -236,8 +238,13 @@ export function main(
       return 0;
     }
     if (k === "--exit-zero") exitZero = true;
-    else if (k === "--title" && argv[i + 1] !== undefined) title = argv[++i];
-    else if (k.startsWith("-")) {
+    else if (k === "--title") {
+      if (argv[i + 1] === undefined || argv[i + 1].startsWith("--")) {
+        err(`plan-diff: --title needs a value\n${USAGE}\n`);
+        return 64;
+      }
+      title = argv[++i];
+    } else if (k.startsWith("-")) {
       err(`plan-diff: unknown argument ${k}\n${USAGE}\n`);
       return 64;
     } else dirs.push(k);
@@ -249,12 +256,27 @@ export function main(
   let plans: StackPlan[];
   try {
     const [before, after] = dirs.map(readSide);
+    // Two stack directories are one stack, whatever their names (a copy of out/dev against out/dev): the
+    // before side takes the after side's name.
+    if (isStackDir(dirs[0]) && isStackDir(dirs[1])) {
+      const [name] = [...after.keys()];
+      const [snapshot] = [...before.values()];
+      before.clear();
+      before.set(name, snapshot);
+    }
     if (!before.size && !after.size) throw new Error(`no synth output in ${dirs[0]} or ${dirs[1]}`);
-    // A side that does not exist is no stacks (a base where every synth failed); say so, it may be a typo.
-    dirs.forEach((d, i) => {
-      if (!fs.existsSync(d))
+    // A side that does not exist, or holds no synth output, is no stacks (a base where every synth failed);
+    // say so, it may be a typo or the wrong directory.
+    [before, after].forEach((side, i) => {
+      const d = dirs[i];
+      const what = !fs.existsSync(d)
+        ? "does not exist"
+        : !side.size
+          ? "holds no synth output (no resources.json, no stack directory with one)"
+          : undefined;
+      if (what)
         err(
-          `plan-diff: ${d} does not exist: compared as no synth output (every stack on the other side ${i === 0 ? "created" : "deleted"})\n`,
+          `plan-diff: ${d} ${what}: compared as no synth output (every stack on the other side ${i === 0 ? "created" : "deleted"})\n`,
         );
     });
     const stacks = [...new Set([...before.keys(), ...after.keys()])].sort();

@@ -23,17 +23,20 @@ export function runTagCli(argv: readonly string[], now: () => Date = () => new D
   if (twice) return usage(repeatedOptionProblem(twice));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--release" || a === "--help" || a === "-h") opts[a.replace(/^-+/, "")] = true;
+    if (a === "--help" || a === "-h") opts.help = true;
+    else if (a === "--release") opts.release = true;
     else if (["--version", "--sha", "--date", "--check"].includes(a)) {
       const v = argv[i + 1];
-      if (v === undefined) return usage(`${a} needs a value`);
+      if (v === undefined || v.startsWith("--")) return usage(`${a} needs a value`);
       opts[a.slice(2)] = v;
       i++;
     } else return usage(`unknown argument "${a}"`);
   }
   if (opts.help) return { code: 0, stdout: `${USAGE}\n`, stderr: "" };
   if (typeof opts.check === "string") {
-    if (opts.version || opts.sha) return usage("--check takes no other option");
+    const others = Object.keys(opts).filter((k) => k !== "check");
+    if (others.length)
+      return usage(`--check takes no other option; found ${others.map((k) => `--${k}`).join(", ")}`);
     const r = checkTag(opts.check);
     return r.ok
       ? { code: 0, stdout: `${r.kind} tag\n`, stderr: "" }
