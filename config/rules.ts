@@ -9,7 +9,7 @@ import { SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
 import { veleroIssues } from "./sections/velero-rules";
-import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
+import { IA_MIN_TRANSITION_DAYS, isS3BucketName, S3_BUCKET_NAME_FORM } from "../components/storage/rules";
 import { harborConfigIssues } from "./sections/harbor-config-rules";
 import { maxServerValidityDays, SERVER_VALIDITY_WHY } from "../components/tls/certs";
 
@@ -164,6 +164,13 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   ] as const) {
     if (v.length > 63)
       add(["storage", k], v, "an S3 bucket name of at most 63 characters (shorten namePrefix or set it)");
+    // A name given in the config was checked by the schema; a derived one (namePrefix) only here.
+    else if (!isS3BucketName(v))
+      add(
+        ["storage", k],
+        v,
+        `${S3_BUCKET_NAME_FORM} (derived from namePrefix: change namePrefix or set storage.${k})`,
+      );
   }
 
   // TLS.

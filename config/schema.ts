@@ -7,7 +7,13 @@
  * `requireSecret`.
  */
 import { z } from "zod";
-import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../components/storage/rules";
+import {
+  ARCHIVE_STORAGE_CLASSES,
+  isS3BucketName,
+  LOCK_MODES,
+  ObjectLockMode,
+  S3_BUCKET_NAME_FORM as BUCKET_NAME_FORM,
+} from "../components/storage/rules";
 import { isPort, k8sNameSchema as k8sName } from "./sections/common";
 import { airGappedSchema, chartsSection, helmSection, imagesSection } from "./sections/artifacts";
 import { harborSection } from "./sections/harbor";
@@ -62,24 +68,14 @@ const tagKey = z
   });
 const tagValue = z.string().max(256).regex(TAG_TEXT, { message: TAG_TEXT_FORM });
 
-const BUCKET_NAME_FORM =
-  "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
-
 /**
  * S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation, and
- * the rules S3 refuses a name for at create time).
+ * the rules S3 refuses a name for at create time; the storage component's {@link isS3BucketName}).
  */
 export const bucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: BUCKET_NAME_FORM, abort: true })
-  .refine(
-    (s) =>
-      !s.includes("..") &&
-      !/^\d{1,3}(\.\d{1,3}){3}$/.test(s) &&
-      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) &&
-      !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
-    { message: BUCKET_NAME_FORM },
-  );
+  .refine(isS3BucketName, { message: BUCKET_NAME_FORM });
 
 export const awsRegion = z
   .string()

@@ -1,0 +1,44 @@
+/**
+ * Storage config the schema and the cross-key rules used to accept although S3 (or the storage's own
+ * semantics) refuses it (audit 3 of the storage area): each is a config error naming the key, the value found
+ * and what is allowed, before any resource is registered.
+ */
+import * as assert from "assert";
+import { stackValue, stackWith } from "../harness";
+import { configIssues, parsedConfig } from "../harness/config";
+
+const has = (lines: string[], re: RegExp) =>
+  assert.ok(
+    lines.some((l) => re.test(l)),
+    `no issue matches ${re}; got:\n${lines.join("\n")}`,
+  );
+
+describe("config: storage input S3 refuses at create/first write is a config error", () => {
+  it("a namePrefix that gives the default bucket names a reserved S3 prefix (xn--, sthree-)", () => {
+    for (const prefix of ["xn--registry", "sthree-platform"]) {
+      const lines = configIssues(stackWith("dev", { namePrefix: prefix }));
+      for (const k of ["registryBucket", "backupBucket", "logBucket"])
+        has(
+          lines,
+          new RegExp(
+            `^registry-platform:storage\\.${k} \\| "${prefix}-[a-z]+" \\| an S3 bucket name: .*no reserved prefix .*\\(derived from namePrefix: change namePrefix or set storage\\.${k}\\)$`,
+          ),
+        );
+    }
+  });
+
+  it("an explicit bucket name still wins over a namePrefix S3 would refuse", () => {
+    const c = parsedConfig(
+      stackWith("dev", {
+        namePrefix: "xn--registry",
+        storage: {
+          ...stackValue("dev", "storage"),
+          registryBucket: "acme-registry",
+          backupBucket: "acme-backup",
+          logBucket: "acme-logs",
+        },
+      }),
+    );
+    assert.strictEqual(c.storage.registryBucket, "acme-registry");
+  });
+});
