@@ -119,6 +119,13 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       );
     if (st.kmsKeyArn && !st.kms)
       add(["storage", "kms"], false, "true (or unset) when storage.kmsKeyArn is set");
+    // S3 takes any key id for default encryption without checking it; uploads then fail (wrong region).
+    if (st.kmsKeyArn && st.kmsKeyArn.split(":")[3] !== c.region)
+      add(
+        ["storage", "kmsKeyArn"],
+        st.kmsKeyArn,
+        `a KMS key or alias ARN in region "${c.region}" (the buckets' region; S3 only uses a key of the bucket's region)`,
+      );
     if (
       (st.archive.storageClass === "STANDARD_IA" || st.archive.storageClass === "ONEZONE_IA") &&
       st.archive.transitionAfterDays < IA_MIN_TRANSITION_DAYS

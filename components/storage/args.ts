@@ -247,6 +247,13 @@ export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
     if (a.kmsKeyArn !== undefined) {
       if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/\S+$/.test(a.kmsKeyArn))
         add("kmsKeyArn", a.kmsKeyArn, "a KMS key or alias ARN");
+      // S3 does not check the key when default encryption is set; every upload fails later.
+      else if (a.kmsKeyArn.split(":")[3] !== a.target.region)
+        add(
+          "kmsKeyArn",
+          a.kmsKeyArn,
+          `a KMS key or alias ARN in ${a.target.region} (the buckets' region; S3 only uses a key of the bucket's region)`,
+        );
       if (!a.kms) add("kms", false, "true when kmsKeyArn is given");
     }
     if (a.irsa) {

@@ -41,4 +41,28 @@ describe("config: storage input S3 refuses at create/first write is a config err
     );
     assert.strictEqual(c.storage.registryBucket, "acme-registry");
   });
+
+  it("storage.kmsKeyArn in another region than the stack's (S3 cannot use it; uploads would fail)", () => {
+    const lines = configIssues(
+      stackWith("dev", {
+        storage: { ...stackValue("dev", "storage"), kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" },
+      }),
+    );
+    has(
+      lines,
+      /^registry-platform:storage\.kmsKeyArn \| "arn:aws:kms:us-east-1:123456789012:key\/abc" \| a KMS key or alias ARN in region "ap-northeast-2" \(the buckets' region; S3 only uses a key of the bucket's region\)$/,
+    );
+  });
+
+  it("a kmsKeyArn in the stack's region is accepted", () => {
+    const c = parsedConfig(
+      stackWith("dev", {
+        storage: {
+          ...stackValue("dev", "storage"),
+          kmsKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:alias/registry",
+        },
+      }),
+    );
+    assert.strictEqual(c.storage.kmsKeyArn, "arn:aws:kms:ap-northeast-2:123456789012:alias/registry");
+  });
 });

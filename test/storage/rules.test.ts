@@ -257,6 +257,11 @@ describe("storage args: the component refuses bad arguments", () => {
       /^kms: found false; allowed: true when kmsKeyArn is given$/,
     ],
     [
+      "KMS key in another region than the buckets",
+      { ...AWS_OK, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k" },
+      /^kmsKeyArn: found "arn:aws:kms:us-east-1:123456789012:key\/k"; allowed: a KMS key or alias ARN in ap-northeast-2 \(the buckets' region/,
+    ],
+    [
       "bad OIDC ARN",
       {
         ...AWS_OK,
