@@ -72,6 +72,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   if (st.provider === "s3-compatible") {
     if (!st.endpoint)
       add(["storage", "endpoint"], undefined, 'an http(s) URL when storage.provider is "s3-compatible"');
+    else if (st.endpointUsesPlatformCa && /^http:\/\//.test(st.endpoint))
+      add(
+        ["storage", "endpointUsesPlatformCa"],
+        true,
+        "false when storage.endpoint is a plain http URL (no TLS, so no certificate for the platform CA to verify); or an https storage.endpoint",
+      );
     if (st.kmsKeyArn)
       add(
         ["storage", "kmsKeyArn"],

@@ -5,13 +5,22 @@
  */
 import * as assert from "assert";
 import { stackValue, stackWith } from "../harness";
-import { configIssues, parsedConfig } from "../harness/config";
+import { configIssues, parsedConfig, withSecret } from "../harness/config";
 
 const has = (lines: string[], re: RegExp) =>
   assert.ok(
     lines.some((l) => re.test(l)),
     `no issue matches ${re}; got:\n${lines.join("\n")}`,
   );
+
+/** The dev stack on an S3-compatible endpoint, with its credentials set as secrets. */
+function devOnS3Compatible(storage: Record<string, unknown>) {
+  const sc = stackWith("dev", {
+    region: "dc1",
+    storage: { provider: "s3-compatible", endpoint: "https://minio.dc1.example.internal:9000", ...storage },
+  });
+  return withSecret(withSecret(sc, "s3AccessKey", "AKIAEXAMPLE"), "s3SecretKey", "example-secret-key");
+}
 
 describe("config: storage input S3 refuses at create/first write is a config error", () => {
   it("a namePrefix that gives the default bucket names a reserved S3 prefix (xn--, sthree-)", () => {
@@ -64,5 +73,15 @@ describe("config: storage input S3 refuses at create/first write is a config err
       }),
     );
     assert.strictEqual(c.storage.kmsKeyArn, "arn:aws:kms:ap-northeast-2:123456789012:alias/registry");
+  });
+
+  it("storage.endpointUsesPlatformCa with a plain http endpoint (no certificate to verify)", () => {
+    const lines = configIssues(
+      devOnS3Compatible({ endpoint: "http://minio.dc1.example.internal:9000", endpointUsesPlatformCa: true }),
+    );
+    has(
+      lines,
+      /^registry-platform:storage\.endpointUsesPlatformCa \| true \| false when storage\.endpoint is a plain http URL \(no TLS, so no certificate for the platform CA to verify\); or an https storage\.endpoint$/,
+    );
   });
 });
