@@ -101,6 +101,19 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
           archive[k],
           'nothing when storage.provider is "s3-compatible" (the platform sets the archive transition on AWS only; storage.archive.prefix still applies)',
         );
+    const setStorageKeys = setNestedKeys(src, "storage");
+    if (setStorageKeys.includes("abortMultipartDays"))
+      add(
+        ["storage", "abortMultipartDays"],
+        st.abortMultipartDays,
+        'nothing when storage.provider is "s3-compatible" (the platform sets the abort-multipart lifecycle rule on AWS only; MinIO refuses it and removes stale uploads itself)',
+      );
+    if (setStorageKeys.includes("logBucket"))
+      add(
+        ["storage", "logBucket"],
+        st.logBucket,
+        'nothing when storage.provider is "s3-compatible" (server access logging and its log bucket are AWS only)',
+      );
     // Resolved `kms` is true when a kmsKeyArn is given, which is reported above.
     if (st.kms && !st.kmsKeyArn)
       add(["storage", "kms"], true, 'false or unset when storage.provider is "s3-compatible" (AWS KMS only)');
@@ -117,6 +130,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       add(["region"], c.region, 'an AWS region code such as ap-northeast-2 when storage.provider is "aws"');
     if (st.endpointUsesPlatformCa)
       add(["storage", "endpointUsesPlatformCa"], true, 'false when storage.provider is "aws"');
+    if (setNestedKeys(src, "storage").includes("signingRegion"))
+      add(
+        ["storage", "signingRegion"],
+        st.signingRegion,
+        'nothing when storage.provider is "aws" (the buckets are created in registry-platform:region)',
+      );
     if (!st.encryption)
       add(
         ["storage", "encryption"],

@@ -84,4 +84,34 @@ describe("config: storage input S3 refuses at create/first write is a config err
       /^registry-platform:storage\.endpointUsesPlatformCa \| true \| false when storage\.endpoint is a plain http URL \(no TLS, so no certificate for the platform CA to verify\); or an https storage\.endpoint$/,
     );
   });
+
+  // Keys the other provider would use: silently ignored before, like archive.storageClass was (audit 3).
+  it("storage.signingRegion on aws (the buckets live in registry-platform:region)", () => {
+    const lines = configIssues(
+      stackWith("dev", { storage: { ...stackValue("dev", "storage"), signingRegion: "eu-west-1" } }),
+    );
+    has(
+      lines,
+      /^registry-platform:storage\.signingRegion \| "eu-west-1" \| nothing when storage\.provider is "aws" \(the buckets are created in registry-platform:region\)$/,
+    );
+  });
+
+  it("storage.abortMultipartDays and storage.logBucket on s3-compatible (AWS-only lifecycle rule and log bucket)", () => {
+    const lines = configIssues(devOnS3Compatible({ abortMultipartDays: 3, logBucket: "acme-logs" }));
+    has(
+      lines,
+      /^registry-platform:storage\.abortMultipartDays \| 3 \| nothing when storage\.provider is "s3-compatible" \(the platform sets the abort-multipart lifecycle rule on AWS only/,
+    );
+    has(
+      lines,
+      /^registry-platform:storage\.logBucket \| "acme-logs" \| nothing when storage\.provider is "s3-compatible" \(server access logging and its log bucket are AWS only\)$/,
+    );
+  });
+
+  it("the defaults of those keys pass on both providers", () => {
+    assert.strictEqual(parsedConfig(stackWith("dev", {})).storage.signingRegion, "us-east-1");
+    const c = parsedConfig(devOnS3Compatible({ signingRegion: "dc1" }));
+    assert.strictEqual(c.storage.abortMultipartDays, 7);
+    assert.strictEqual(c.storage.signingRegion, "dc1");
+  });
 });
