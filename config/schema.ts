@@ -65,8 +65,13 @@ const tagKey = z
   .regex(TAG_TEXT, { message: TAG_TEXT_FORM })
   .refine((k) => !k.toLowerCase().startsWith("aws:"), {
     message: "a key not starting with aws: (reserved by AWS)",
+  })
+  .refine((k) => !k.startsWith("registry-platform/"), {
+    message: "a key not starting with registry-platform/ (the platform's own tags)",
   });
 const tagValue = z.string().max(256).regex(TAG_TEXT, { message: TAG_TEXT_FORM });
+/** AWS allows 50 tags per S3 bucket, IAM user and role; the platform adds 4 (env, region, stack, component). */
+export const MAX_CONFIG_TAGS = 46;
 
 /**
  * S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation, and
@@ -234,7 +239,12 @@ export const configSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { message: "[a-z0-9-], at most 41 characters" })
     .optional(),
   /** Extra tags on every cloud resource. */
-  tags: z.record(tagKey, tagValue).default({}),
+  tags: z
+    .record(tagKey, tagValue)
+    .refine((t) => Object.keys(t).length <= MAX_CONFIG_TAGS, {
+      message: `at most ${MAX_CONFIG_TAGS} tags (AWS allows 50 per bucket, IAM user and role; the platform adds 4: registry-platform/env, /region, /stack, /component)`,
+    })
+    .default({}),
   /** Protect stateful resources (`protect` + `retainOnDelete`). Default: true in prod; cannot be false in prod. */
   protect: z.boolean().optional(),
   storage: storageSection,

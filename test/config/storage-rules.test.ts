@@ -115,3 +115,25 @@ describe("config: storage input S3 refuses at create/first write is a config err
     assert.strictEqual(c.storage.signingRegion, "dc1");
   });
 });
+
+describe("config: tags the buckets and IAM resources could not carry", () => {
+  it("more than 46 tags (AWS allows 50 per bucket, IAM user and role; the platform adds 4)", () => {
+    const tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`team-${i}`, "x"]));
+    const lines = configIssues(stackWith("dev", { tags }));
+    has(
+      lines,
+      /^registry-platform:tags \| .* \| at most 46 tags \(AWS allows 50 per bucket, IAM user and role; the platform adds 4: registry-platform\/env, \/region, \/stack, \/component\)$/,
+    );
+    const ok = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`team-${i}`, "x"]));
+    assert.strictEqual(Object.keys(parsedConfig(stackWith("dev", { tags: ok })).tags).length, 46);
+  });
+
+  it("a tag key under registry-platform/ (the platform's own tags would silently replace it)", () => {
+    const lines = configIssues(stackWith("dev", { tags: { "registry-platform/env": "production" } }));
+    has(
+      lines,
+      /^registry-platform:tags\["registry-platform\/env"\]|^registry-platform:tags\.registry-platform\/env/,
+    );
+    has(lines, /a key not starting with registry-platform\/ \(the platform's own tags\)/);
+  });
+});
