@@ -28,7 +28,7 @@ describe("npm run images", () => {
     assert.strictEqual(rep.airGapped, true);
     assert.strictEqual(rep.mirror, "mirror.dc1.corp.internal/platform");
     assert.deepStrictEqual(rep.images, platformImages(parsedConfig(stackFile("onprem"), "onprem")));
-    assert.strictEqual(rep.images.length, 21);
+    assert.strictEqual(rep.images.length, 22);
     assert.deepStrictEqual(
       [...new Set(rep.images.map((i) => i.component))],
       ["harbor", "velero", "policy", "node-trust"],
@@ -38,7 +38,7 @@ describe("npm run images", () => {
       rep.images
         .filter((i) => i.source.includes("@"))
         .map((i) => i.source.split("@")[1] === i.image.split("@")[1]),
-      [true, true, true],
+      [true, true, true, true],
     );
     assert.deepStrictEqual(
       rep.databases.map((d) => d.target),
@@ -74,11 +74,16 @@ describe("npm run images", () => {
     assert.strictEqual(r.code, 0, r.err);
     assert.match(
       r.out,
-      /^stack onprem: 21 images, 2 Trivy databases, 3 charts; image mirror mirror\.dc1\.corp\.internal\/platform; air-gapped$/m,
+      /^stack onprem: 22 images, 2 Trivy databases, 3 charts; image mirror mirror\.dc1\.corp\.internal\/platform; air-gapped$/m,
     );
     assert.match(
       r.out,
       /^ {2}registry\.k8s\.io\/pause:3\.10@sha256:[0-9a-f]{64} +-> {2}mirror\.dc1\.corp\.internal\/platform\/pause:3\.10@sha256:[0-9a-f]{64} +\[node-trust: pause container\]$/m,
+    );
+    // The drill image is already under the mirror (the stack file says so): listed, not copied.
+    assert.match(
+      r.out,
+      /^ {2}mirror\.dc1\.corp\.internal\/platform\/registry-drill:v0\.1\.0@sha256:0{63}1 +-> {2}\(pulled from there\) +\[velero: restore drill CronJob\]$/m,
     );
     assert.match(r.out, /helm push harbor-1\.19\.1\.tgz oci:\/\/mirror\.dc1\.corp\.internal\/charts\)$/m);
     const dev = run(["--stack", "dev"]);
@@ -99,7 +104,7 @@ describe("npm run images", () => {
       fs.writeFileSync(file, stringify(doc));
       const r = run(["--stack", "onprem", "--config-file", file, "--json"]);
       assert.strictEqual(r.code, 0, r.err);
-      assert.strictEqual((JSON.parse(r.out) as ImagesReport).images.length, 21);
+      assert.strictEqual((JSON.parse(r.out) as ImagesReport).images.length, 22);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

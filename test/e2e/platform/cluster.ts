@@ -170,4 +170,49 @@ export function clusterChecks(ctx: StackContext): void {
         `${nps.length} policies (${nps.map((p) => p.metadata.name).join(", ")}) isolate all ${templates.length} pod templates`,
       );
     });
+
+  if (plan.drill)
+    it("the restore drill's account may delete only namespaces labelled as its scratch (admission policy, impersonated)", async function () {
+      need("up");
+      // The account the CronJob runs as, read from the live cluster.
+      const cronJobs = await I().kube.list(`/apis/batch/v1/namespaces/${plan.veleroNamespace}/cronjobs`);
+      const accounts = cronJobs.map(
+        (c) => c.spec.jobTemplate.spec.template.spec.serviceAccountName as string,
+      );
+      assert.strictEqual(accounts.length, 1, `CronJobs in ${plan.veleroNamespace}: ${accounts.join(", ")}`);
+      const as = `system:serviceaccount:${plan.veleroNamespace}:${accounts[0]}`;
+      const kubectl = (...args: string[]) => run("kubectl", ["--kubeconfig", I().kubeconfig, ...args]);
+      // Server-side dry runs: admission decides as for a real delete, and nothing is deleted either way.
+      const harbor = await kubectl(
+        "--as",
+        as,
+        "delete",
+        "namespace",
+        plan.harborNamespace,
+        "--dry-run=server",
+      );
+      assert.notStrictEqual(harbor.code, 0, `the drill's account could delete ${plan.harborNamespace}`);
+      // Denied by the policy, not by RBAC: the ClusterRole does allow namespace deletes.
+      assert.match(
+        harbor.stderr,
+        /the restore drill may delete only its scratch namespaces/,
+        failure(harbor),
+      );
+      const scratch = `e2e-drill-scratch-${process.pid}`;
+      const create = await kubectl("create", "namespace", scratch);
+      assert.strictEqual(create.code, 0, failure(create));
+      try {
+        const unlabelled = await kubectl("--as", as, "delete", "namespace", scratch, "--dry-run=server");
+        assert.notStrictEqual(unlabelled.code, 0, "an unlabelled namespace was deletable");
+        const label = await kubectl("label", "namespace", scratch, "registry-platform/drill=true");
+        assert.strictEqual(label.code, 0, failure(label));
+        const labelled = await kubectl("--as", as, "delete", "namespace", scratch, "--dry-run=server");
+        assert.strictEqual(labelled.code, 0, failure(labelled));
+      } finally {
+        await kubectl("delete", "namespace", scratch, "--wait=false");
+      }
+      report.note(
+        `${as}: ${plan.harborNamespace} denied by the policy; a labelled scratch namespace admitted`,
+      );
+    });
 }

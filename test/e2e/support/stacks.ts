@@ -28,6 +28,8 @@ export interface StackPlan {
   systemNamespace: string;
   tlsMode: string;
   extraSans: string[];
+  /** `velero.drillCronJob`: the restore drill's CronJob, its account and the admission policy that guards it. */
+  drill: boolean;
   /** `tagRetention`: the project gets a retention policy (config default true). */
   projects: { name: string; pullSecretNamespaces: string[]; tagRetention: boolean }[];
   schedules: Record<"daily" | "weekly" | "monthly", ScheduleExpectation>;
@@ -81,6 +83,7 @@ export function loadStackPlan(root: string, stack: string): StackPlan {
     systemNamespace: (c("kubernetes")?.systemNamespace as string | undefined) ?? "registry-system",
     tlsMode: (c("tls")?.mode as string | undefined) ?? "self-signed-ca",
     extraSans: (c("tls")?.extraSans as string[] | undefined) ?? [],
+    drill: velero.drillCronJob === true,
     projects: ((c("harborConfig")?.projects ?? []) as any[]).map((p) => ({
       name: p.name as string,
       pullSecretNamespaces: (p.pullSecretNamespaces ?? []) as string[],
