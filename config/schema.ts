@@ -233,7 +233,7 @@ export const configSchema = z.strictObject({
   role: z.enum(ROLES).default("primary"),
   /** The registry's fully qualified host name. */
   host: dnsName,
-  /** Prefix for physical names (buckets, IAM). Default `<project>-<stack>`. */
+  /** Prefix of the bucket names (IAM users and roles are auto-named). Default `<project>-<stack>`. */
   namePrefix: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { message: "[a-z0-9-], at most 41 characters" })
