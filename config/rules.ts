@@ -189,10 +189,11 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   const names = [st.registryBucket, st.backupBucket, ...(st.provider === "aws" ? [st.logBucket] : [])];
   if (new Set(names).size !== names.length)
     add(["storage"], names, "distinct registryBucket, backupBucket and logBucket names");
+  // The log bucket exists on AWS only (storage.logBucket may not be set on s3-compatible).
   for (const [k, v] of [
     ["registryBucket", st.registryBucket],
     ["backupBucket", st.backupBucket],
-    ["logBucket", st.logBucket],
+    ...(st.provider === "aws" ? [["logBucket", st.logBucket] as const] : []),
   ] as const) {
     if (v.length > 63)
       add(["storage", k], v, "an S3 bucket name of at most 63 characters (shorten namePrefix or set it)");

@@ -36,6 +36,15 @@ describe("config: storage input S3 refuses at create/first write is a config err
     }
   });
 
+  it("on s3-compatible the unused log bucket name is not checked (storage.logBucket may not be set there)", () => {
+    const lines = configIssues({
+      ...devOnS3Compatible({}),
+      config: { ...devOnS3Compatible({}).config, "registry-platform:namePrefix": "xn--registry" },
+    });
+    has(lines, /^registry-platform:storage\.registryBucket \| "xn--registry-registry"/);
+    assert.ok(!lines.some((l) => l.includes("storage.logBucket")), lines.join("\n"));
+  });
+
   it("an explicit bucket name still wins over a namePrefix S3 would refuse", () => {
     const c = parsedConfig(
       stackWith("dev", {
