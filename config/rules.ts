@@ -9,7 +9,7 @@ import { SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
 import { veleroIssues } from "./sections/velero-rules";
-import { IA_MIN_TRANSITION_DAYS } from "../components/storage/rules";
+import { IA_MIN_TRANSITION_DAYS, isS3BucketName, S3_BUCKET_NAME_FORM } from "../components/storage/rules";
 import { harborConfigIssues } from "./sections/harbor-config-rules";
 import { maxServerValidityDays, SERVER_VALIDITY_WHY } from "../components/tls/certs";
 
@@ -72,6 +72,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   if (st.provider === "s3-compatible") {
     if (!st.endpoint)
       add(["storage", "endpoint"], undefined, 'an http(s) URL when storage.provider is "s3-compatible"');
+    else if (st.endpointUsesPlatformCa && /^http:\/\//.test(st.endpoint))
+      add(
+        ["storage", "endpointUsesPlatformCa"],
+        true,
+        "false when storage.endpoint is a plain http URL (no TLS, so no certificate for the platform CA to verify); or an https storage.endpoint",
+      );
     if (st.kmsKeyArn)
       add(
         ["storage", "kmsKeyArn"],
@@ -95,6 +101,19 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
           archive[k],
           'nothing when storage.provider is "s3-compatible" (the platform sets the archive transition on AWS only; storage.archive.prefix still applies)',
         );
+    const setStorageKeys = setNestedKeys(src, "storage");
+    if (setStorageKeys.includes("abortMultipartDays"))
+      add(
+        ["storage", "abortMultipartDays"],
+        st.abortMultipartDays,
+        'nothing when storage.provider is "s3-compatible" (the platform sets the abort-multipart lifecycle rule on AWS only; MinIO refuses it and removes stale uploads itself)',
+      );
+    if (setStorageKeys.includes("logBucket"))
+      add(
+        ["storage", "logBucket"],
+        st.logBucket,
+        'nothing when storage.provider is "s3-compatible" (server access logging and its log bucket are AWS only)',
+      );
     // Resolved `kms` is true when a kmsKeyArn is given, which is reported above.
     if (st.kms && !st.kmsKeyArn)
       add(["storage", "kms"], true, 'false or unset when storage.provider is "s3-compatible" (AWS KMS only)');
@@ -111,6 +130,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       add(["region"], c.region, 'an AWS region code such as ap-northeast-2 when storage.provider is "aws"');
     if (st.endpointUsesPlatformCa)
       add(["storage", "endpointUsesPlatformCa"], true, 'false when storage.provider is "aws"');
+    if (setNestedKeys(src, "storage").includes("signingRegion"))
+      add(
+        ["storage", "signingRegion"],
+        st.signingRegion,
+        'nothing when storage.provider is "aws" (the buckets are created in registry-platform:region)',
+      );
     if (!st.encryption)
       add(
         ["storage", "encryption"],
@@ -119,6 +144,13 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       );
     if (st.kmsKeyArn && !st.kms)
       add(["storage", "kms"], false, "true (or unset) when storage.kmsKeyArn is set");
+    // S3 takes any key id for default encryption without checking it; uploads then fail (wrong region).
+    if (st.kmsKeyArn && st.kmsKeyArn.split(":")[3] !== c.region)
+      add(
+        ["storage", "kmsKeyArn"],
+        st.kmsKeyArn,
+        `a KMS key or alias ARN in region "${c.region}" (the buckets' region; S3 only uses a key of the bucket's region)`,
+      );
     if (
       (st.archive.storageClass === "STANDARD_IA" || st.archive.storageClass === "ONEZONE_IA") &&
       st.archive.transitionAfterDays < IA_MIN_TRANSITION_DAYS
@@ -157,13 +189,21 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   const names = [st.registryBucket, st.backupBucket, ...(st.provider === "aws" ? [st.logBucket] : [])];
   if (new Set(names).size !== names.length)
     add(["storage"], names, "distinct registryBucket, backupBucket and logBucket names");
+  // The log bucket exists on AWS only (storage.logBucket may not be set on s3-compatible).
   for (const [k, v] of [
     ["registryBucket", st.registryBucket],
     ["backupBucket", st.backupBucket],
-    ["logBucket", st.logBucket],
+    ...(st.provider === "aws" ? [["logBucket", st.logBucket] as const] : []),
   ] as const) {
     if (v.length > 63)
       add(["storage", k], v, "an S3 bucket name of at most 63 characters (shorten namePrefix or set it)");
+    // A name given in the config was checked by the schema; a derived one (namePrefix) only here.
+    else if (!isS3BucketName(v))
+      add(
+        ["storage", k],
+        v,
+        `${S3_BUCKET_NAME_FORM} (derived from namePrefix: change namePrefix or set storage.${k})`,
+      );
   }
 
   // TLS.

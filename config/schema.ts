@@ -7,7 +7,13 @@
  * `requireSecret`.
  */
 import { z } from "zod";
-import { ARCHIVE_STORAGE_CLASSES, LOCK_MODES, ObjectLockMode } from "../components/storage/rules";
+import {
+  ARCHIVE_STORAGE_CLASSES,
+  isS3BucketName,
+  LOCK_MODES,
+  ObjectLockMode,
+  S3_BUCKET_NAME_FORM as BUCKET_NAME_FORM,
+} from "../components/storage/rules";
 import { isPort, k8sNameSchema as k8sName } from "./sections/common";
 import { airGappedSchema, chartsSection, helmSection, imagesSection } from "./sections/artifacts";
 import { harborSection } from "./sections/harbor";
@@ -59,27 +65,22 @@ const tagKey = z
   .regex(TAG_TEXT, { message: TAG_TEXT_FORM })
   .refine((k) => !k.toLowerCase().startsWith("aws:"), {
     message: "a key not starting with aws: (reserved by AWS)",
+  })
+  .refine((k) => !k.startsWith("registry-platform/"), {
+    message: "a key not starting with registry-platform/ (the platform's own tags)",
   });
 const tagValue = z.string().max(256).regex(TAG_TEXT, { message: TAG_TEXT_FORM });
-
-const BUCKET_NAME_FORM =
-  "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+/** AWS allows 50 tags per S3 bucket, IAM user and role; the platform adds 4 (env, region, stack, component). */
+export const MAX_CONFIG_TAGS = 46;
 
 /**
  * S3 bucket name rules (3-63 chars, lowercase, digits, dots and hyphens, no leading/trailing punctuation, and
- * the rules S3 refuses a name for at create time).
+ * the rules S3 refuses a name for at create time; the storage component's {@link isS3BucketName}).
  */
 export const bucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: BUCKET_NAME_FORM, abort: true })
-  .refine(
-    (s) =>
-      !s.includes("..") &&
-      !/^\d{1,3}(\.\d{1,3}){3}$/.test(s) &&
-      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) &&
-      !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
-    { message: BUCKET_NAME_FORM },
-  );
+  .refine(isS3BucketName, { message: BUCKET_NAME_FORM });
 
 export const awsRegion = z
   .string()
@@ -232,13 +233,18 @@ export const configSchema = z.strictObject({
   role: z.enum(ROLES).default("primary"),
   /** The registry's fully qualified host name. */
   host: dnsName,
-  /** Prefix for physical names (buckets, IAM). Default `<project>-<stack>`. */
+  /** Prefix of the bucket names (IAM users and roles are auto-named). Default `<project>-<stack>`. */
   namePrefix: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { message: "[a-z0-9-], at most 41 characters" })
     .optional(),
   /** Extra tags on every cloud resource. */
-  tags: z.record(tagKey, tagValue).default({}),
+  tags: z
+    .record(tagKey, tagValue)
+    .refine((t) => Object.keys(t).length <= MAX_CONFIG_TAGS, {
+      message: `at most ${MAX_CONFIG_TAGS} tags (AWS allows 50 per bucket, IAM user and role; the platform adds 4: registry-platform/env, /region, /stack, /component)`,
+    })
+    .default({}),
   /** Protect stateful resources (`protect` + `retainOnDelete`). Default: true in prod; cannot be false in prod. */
   protect: z.boolean().optional(),
   storage: storageSection,

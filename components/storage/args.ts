@@ -8,8 +8,10 @@ import {
   ARCHIVE_STORAGE_CLASSES,
   ArchiveStorageClass,
   IA_MIN_TRANSITION_DAYS,
+  isS3BucketName,
   LOCK_MODES,
   ObjectLockMode,
+  S3_BUCKET_NAME_FORM,
 } from "./rules";
 
 /** Static S3 credentials as passed in (S3-compatible targets: from secret stack config). */
@@ -181,8 +183,6 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 /**
  * Every problem with the arguments, as `key: found …; allowed …` lines (empty when fine). Secret inputs
  * are only checked for presence, never rendered.
@@ -198,8 +198,7 @@ export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
     ["backupBucketName", a.backupBucketName],
     ...(aws ? [["logBucketName", a.logBucketName] as [string, string | undefined]] : []),
   ];
-  for (const [k, v] of names)
-    if (v === undefined || !BUCKET_NAME.test(v)) add(k, v, "an S3 bucket name: 3-63 of [a-z0-9.-]");
+  for (const [k, v] of names) if (v === undefined || !isS3BucketName(v)) add(k, v, S3_BUCKET_NAME_FORM);
   const given = names.map(([, v]) => v).filter((v): v is string => v !== undefined);
   if (new Set(given).size !== given.length)
     add("bucket names", given, "distinct registry, backup and log bucket names");
@@ -248,6 +247,13 @@ export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
     if (a.kmsKeyArn !== undefined) {
       if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/\S+$/.test(a.kmsKeyArn))
         add("kmsKeyArn", a.kmsKeyArn, "a KMS key or alias ARN");
+      // S3 does not check the key when default encryption is set; every upload fails later.
+      else if (a.kmsKeyArn.split(":")[3] !== a.target.region)
+        add(
+          "kmsKeyArn",
+          a.kmsKeyArn,
+          `a KMS key or alias ARN in ${a.target.region} (the buckets' region; S3 only uses a key of the bucket's region)`,
+        );
       if (!a.kms) add("kms", false, "true when kmsKeyArn is given");
     }
     if (a.irsa) {

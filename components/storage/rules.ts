@@ -16,6 +16,25 @@ export const ARCHIVE_STORAGE_CLASSES = [
 ] as const;
 export type ArchiveStorageClass = (typeof ARCHIVE_STORAGE_CLASSES)[number];
 
+/** What S3 requires of a general purpose bucket name (the one list, used by the component and the config). */
+export const S3_BUCKET_NAME_FORM =
+  "an S3 bucket name: 3-63 of [a-z0-9.-], no adjacent periods, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+
+/**
+ * True when S3 accepts `name` for a general purpose bucket: 3-63 lowercase letters, digits, periods and
+ * hyphens, starting and ending with a letter or digit, no adjacent periods, not an IPv4 address, none of the
+ * prefixes and suffixes S3 reserves. Any other name is only refused when the bucket is created.
+ */
+export function isS3BucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d{1,3}(\.\d{1,3}){3}$/.test(name) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+  );
+}
+
 /** S3 refuses transitions to the infrequent-access classes before objects are this many days old. */
 export const IA_MIN_TRANSITION_DAYS = 30;
 

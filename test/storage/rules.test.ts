@@ -210,6 +210,27 @@ describe("storage args: the component refuses bad arguments", () => {
       /^bucket names: found \["acme-registry","acme-registry","acme-logs"\]/,
     ],
     ["uppercase bucket", { ...AWS_OK, registryBucketName: "Acme" }, /^registryBucketName: found "Acme"/],
+    // S3 refuses these at create time; the component's check used to pass them (audit 3).
+    [
+      "reserved bucket name prefix",
+      { ...AWS_OK, registryBucketName: "xn--acme" },
+      /^registryBucketName: found "xn--acme"; allowed: an S3 bucket name: .*no reserved prefix/,
+    ],
+    [
+      "reserved bucket name suffix",
+      { ...AWS_OK, backupBucketName: "acme-s3alias" },
+      /^backupBucketName: found "acme-s3alias"; allowed: an S3 bucket name/,
+    ],
+    [
+      "adjacent periods in a bucket name",
+      { ...AWS_OK, logBucketName: "acme..logs" },
+      /^logBucketName: found "acme\.\.logs"; allowed: an S3 bucket name/,
+    ],
+    [
+      "bucket name formatted as an IP address",
+      { ...AWS_OK, registryBucketName: "10.0.0.1" },
+      /^registryBucketName: found "10\.0\.0\.1"; allowed: an S3 bucket name/,
+    ],
     [
       "fractional days",
       { ...AWS_OK, recoveryWindowDays: 1.5 },
@@ -234,6 +255,11 @@ describe("storage args: the component refuses bad arguments", () => {
       "kms off with a key",
       { ...AWS_OK, kms: false, kmsKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/k" },
       /^kms: found false; allowed: true when kmsKeyArn is given$/,
+    ],
+    [
+      "KMS key in another region than the buckets",
+      { ...AWS_OK, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k" },
+      /^kmsKeyArn: found "arn:aws:kms:us-east-1:123456789012:key\/k"; allowed: a KMS key or alias ARN in ap-northeast-2 \(the buckets' region/,
     ],
     [
       "bad OIDC ARN",
