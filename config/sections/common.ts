@@ -61,6 +61,20 @@ export const cron6 = z
     { message: CRON6_FORM },
   );
 
+const HARBOR_CRON_FORM =
+  "a 6-field cron expression (second minute hour day month weekday) with the seconds field 0 (Harbor refuses other seconds), such as '0 0 3 * * 0'";
+
+/**
+ * The schedule of a Harbor job (GC, tag retention, audit-log purge, a replication policy): {@link cron6} with the
+ * seconds field `0`, as Harbor's `ValidateCronString` requires (any other is a 400 when the schedule is updated).
+ * One problem per value: a malformed expression is reported once, with the same form.
+ */
+export const harborCron = z
+  .string()
+  .refine((s) => cron6.safeParse(s).success && s.trim().split(/\s+/)[0] === "0", {
+    message: HARBOR_CRON_FORM,
+  });
+
 const CRON_LIMITS: [number, number][] = [
   [0, 59],
   [0, 23],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cron6, hostPort, k8sNameSchema } from "./common";
+import { harborCron, hostPort, k8sNameSchema } from "./common";
 
 export const SEVERITIES = ["none", "low", "medium", "high", "critical"] as const;
 export const PROXY_CACHE_TYPES = ["docker-hub", "docker-registry", "quay", "github-ghcr", "harbor"] as const;
@@ -53,18 +53,18 @@ export const harborConfigSection = z
         keepLatestReleases: z.number().int().min(1).max(1000).default(10),
         /** Days CI build tags (vX.Y.Z-YYYYMMDD-sha7) are kept. */
         buildTagDays: z.number().int().min(1).max(3650).default(14),
-        schedule: cron6.default("0 0 2 * * *"),
+        schedule: harborCron.default("0 0 2 * * *"),
       })
       .prefault({}),
     gc: z
       .strictObject({
-        schedule: cron6.default("0 0 3 * * 0"),
+        schedule: harborCron.default("0 0 3 * * 0"),
         deleteUntagged: z.boolean().default(true),
       })
       .prefault({}),
     auditLog: z
       .strictObject({
-        purgeSchedule: cron6.default("0 0 4 * * *"),
+        purgeSchedule: harborCron.default("0 0 4 * * *"),
         retentionHours: z.number().int().min(24).default(2160),
         /** syslog endpoint `host:port` to forward audit logs to. */
         forwardEndpoint: hostPort.optional(),

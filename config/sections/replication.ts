@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ConfigIssue } from "../errors";
 import { keyPath, renderValue } from "../errors";
-import { cron6 } from "./common";
+import { harborCron } from "./common";
 
 /**
  * A fully qualified stack name, `organization/project/stack`, as `pulumi.StackReference` takes it. A file
@@ -58,9 +58,8 @@ const REPLICATION_CRON_FORM =
  */
 export const replicationCron = z.string().refine(
   (s) => {
-    if (!cron6.safeParse(s).success) return false;
-    const [seconds, minutes] = s.trim().split(/\s+/);
-    return seconds === "0" && minutes !== "*";
+    if (!harborCron.safeParse(s).success) return false;
+    return s.trim().split(/\s+/)[1] !== "*";
   },
   { message: REPLICATION_CRON_FORM },
 );

@@ -25,6 +25,32 @@ describe("config: value forms the system behind them refuses", () => {
     assert.match(harbor[0], /\| "0 3 \* \* 0" \| a 6-field cron expression \(second minute hour/);
   });
 
+  it("Harbor's schedules (GC, tag retention, audit-log purge) take seconds 0 only, one problem per key", () => {
+    // Harbor's ValidateCronString refuses any other seconds field (400 on the schedule's update).
+    for (const [section, key, value] of [
+      ["gc", "schedule", "30 0 3 * * 0"],
+      ["retention", "schedule", "*/15 0 2 * * *"],
+      ["auditLog", "purgeSchedule", "5 0 4 * * *"],
+    ] as const) {
+      const issues = issuesOf(
+        { harborConfig: { [section]: { [key]: value } } },
+        `harborConfig.${section}.${key}`,
+      );
+      assert.strictEqual(issues.length, 1, issues.join("\n"));
+      assert.match(
+        issues[0],
+        /a 6-field cron expression .* with the seconds field 0 \(Harbor refuses other seconds\)/,
+      );
+    }
+    // Seconds 0 passes (the defaults are such); a malformed expression is still one problem.
+    const ok = parsedConfig(stackWith("dev", { harborConfig: { gc: { schedule: "0 30 3 * * 0" } } }), "dev");
+    assert.strictEqual(ok.harborConfig.gc.schedule, "0 30 3 * * 0");
+    assert.strictEqual(
+      issuesOf({ harborConfig: { gc: { schedule: "0 0 3 * *" } } }, "harborConfig.gc").length,
+      1,
+    );
+  });
+
   it("a cron step of 0 is refused (robfig/cron and Harbor refuse it)", () => {
     const velero = issuesOf({ velero: { schedules: { daily: "*/0 * * * *" } } }, "velero.schedules.daily");
     assert.strictEqual(velero.length, 1, velero.join("\n"));
