@@ -72,6 +72,12 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
   if (st.provider === "s3-compatible") {
     if (!st.endpoint)
       add(["storage", "endpoint"], undefined, 'an http(s) URL when storage.provider is "s3-compatible"');
+    else if (prod && /^http:\/\//.test(st.endpoint))
+      add(
+        ["storage", "endpoint"],
+        st.endpoint,
+        'an https URL when environment is "prod" (over plain http the buckets cannot deny requests without TLS, SPEC R1.3, and the S3 keys and the data cross the network in clear)',
+      );
     else if (st.endpointUsesPlatformCa && /^http:\/\//.test(st.endpoint))
       add(
         ["storage", "endpointUsesPlatformCa"],

@@ -94,6 +94,24 @@ describe("config: storage input S3 refuses at create/first write is a config err
     );
   });
 
+  it("production refuses a plain http storage.endpoint; dev still takes one (the TLS-only policy is skipped there)", () => {
+    const http = "http://minio.dc1.corp.internal:9000";
+    const lines = configIssues(
+      stackWith("onprem", {
+        storage: { ...stackValue("onprem", "storage"), endpoint: http, endpointUsesPlatformCa: false },
+      }),
+    );
+    has(
+      lines,
+      /^registry-platform:storage\.endpoint \| "http:\/\/minio\.dc1\.corp\.internal:9000" \| an https URL when environment is "prod" \(over plain http the buckets cannot deny requests without TLS, SPEC R1\.3/,
+    );
+    const dev = parsedConfig(
+      devOnS3Compatible({ endpoint: "http://minio.dc1.example.internal:9000" }),
+      "dev",
+    );
+    assert.strictEqual(dev.storage.endpoint, "http://minio.dc1.example.internal:9000");
+  });
+
   // Keys the other provider would use: silently ignored before, like archive.storageClass was (audit 3).
   it("storage.signingRegion on aws (the buckets live in registry-platform:region)", () => {
     const lines = configIssues(
