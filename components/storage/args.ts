@@ -78,7 +78,11 @@ export interface RegistryStorageArgs {
    * backend) — set false when encryption at rest is provided below the object store.
    */
   encryption?: boolean;
-  /** Let `pulumi destroy` empty the buckets. Never together with `protect` or COMPLIANCE. Default false. */
+  /**
+   * Let `pulumi destroy` empty the buckets. Never together with `protect` or COMPLIANCE. Default false. Without
+   * it, the buckets' settings are `retainOnDelete` even when not protected: a destroy stops at a non-empty bucket
+   * and leaves it with its public access block, policy, lock and lifecycle (`bucketSettingsRetained`).
+   */
   forceDestroy?: boolean;
   /**
    * Set `protect` and `retainOnDelete` on every resource that holds data or its protection settings (the

@@ -26,6 +26,7 @@ import {
 } from "./policies";
 import {
   backupLifecycleRules,
+  bucketSettingsRetained,
   defaultRetentionRule,
   encryptionRule,
   LifecycleRule,
@@ -171,7 +172,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
               ),
             ),
         },
-        this.dataOpts(a, { dependsOn: logs.publicAccessBlocks }),
+        this.settingsOpts(a, { dependsOn: logs.publicAccessBlocks }),
       );
       for (const [kind, b, bucketName] of [
         ["registry", registry, a.registryBucketName],
@@ -180,7 +181,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
         new s3.BucketLogging(
           `${name}-${kind}-logging`,
           { bucket: b.bucket.bucket, targetBucket: logs.bucket.bucket, targetPrefix: `${bucketName}/` },
-          this.dataOpts(a, { dependsOn: [logPolicy] }),
+          this.settingsOpts(a, { dependsOn: [logPolicy] }),
         );
     }
 
@@ -262,6 +263,20 @@ export class RegistryStorage extends pulumi.ComponentResource {
     return { parent: this, ...(a.protect ? { protect: true, retainOnDelete: true } : {}), ...extra };
   }
 
+  /**
+   * Options of a bucket's settings (versioning, lock, encryption, lifecycle, public access block, ownership,
+   * policy, logging): {@link dataOpts}, and `retainOnDelete` whenever the bucket cannot be deleted with its data
+   * (no `forceDestroy`). A destroy deletes the settings before their bucket; without this, an unprotected stack
+   * (staging) lost its public access block, TLS-only policy and lifecycle, and then failed on the non-empty
+   * bucket, which stayed with its data and without them. See {@link bucketSettingsRetained}.
+   */
+  private settingsOpts(
+    a: ResolvedStorageArgs,
+    extra: pulumi.CustomResourceOptions = {},
+  ): pulumi.CustomResourceOptions {
+    return { ...this.dataOpts(a, extra), ...(bucketSettingsRetained(a) ? { retainOnDelete: true } : {}) };
+  }
+
   /** One bucket with every setting of R1.1–R1.3 the target supports. */
   private hardenedBucket(name: string, a: ResolvedStorageArgs, s: BucketSpec): HardenedBucket {
     const f = a.features;
@@ -280,7 +295,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
       ? new s3.BucketVersioning(
           `${prefix}-versioning`,
           { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
-          this.dataOpts(a),
+          this.settingsOpts(a),
         )
       : undefined;
     if (s.objectLock)
@@ -292,18 +307,18 @@ export class RegistryStorage extends pulumi.ComponentResource {
           objectLockEnabled: "Enabled",
           ...(s.retention ? { rule: defaultRetentionRule(s.retention) } : {}),
         },
-        this.dataOpts(a, { dependsOn: versioning ? [versioning] : [] }),
+        this.settingsOpts(a, { dependsOn: versioning ? [versioning] : [] }),
       );
     if (s.encryption)
       new s3.BucketServerSideEncryptionConfiguration(
         `${prefix}-encryption`,
         { bucket: bucket.bucket, rules: [s.encryption] },
-        this.dataOpts(a),
+        this.settingsOpts(a),
       );
     new s3.BucketLifecycleConfiguration(
       `${prefix}-lifecycle`,
       { bucket: bucket.bucket, rules: s.lifecycle },
-      this.dataOpts(a, { dependsOn: versioning ? [versioning] : [] }),
+      this.settingsOpts(a, { dependsOn: versioning ? [versioning] : [] }),
     );
     const pab = f.publicAccessBlock
       ? [
@@ -316,7 +331,7 @@ export class RegistryStorage extends pulumi.ComponentResource {
               ignorePublicAcls: true,
               restrictPublicBuckets: true,
             },
-            this.dataOpts(a),
+            this.settingsOpts(a),
           ),
         ]
       : [];
@@ -324,13 +339,13 @@ export class RegistryStorage extends pulumi.ComponentResource {
       new s3.BucketOwnershipControls(
         `${prefix}-ownership-controls`,
         { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        this.dataOpts(a),
+        this.settingsOpts(a),
       );
     if (s.policy)
       new s3.BucketPolicy(
         `${prefix}-policy`,
         { bucket: bucket.bucket, policy: s.policy(bucket.arn) },
-        this.dataOpts(a, { dependsOn: pab }),
+        this.settingsOpts(a, { dependsOn: pab }),
       );
     return { bucket, publicAccessBlocks: pab };
   }

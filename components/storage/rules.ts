@@ -35,6 +35,17 @@ export function isS3BucketName(name: string): boolean {
   );
 }
 
+/**
+ * Whether a bucket's settings (versioning, lock, encryption, lifecycle, public access block, ownership, policy,
+ * logging) are kept in place when a destroy deletes them: when the stack is protected, and whenever the bucket
+ * cannot be deleted with its data (no `forceDestroy`). A destroy deletes the settings before their bucket, so
+ * otherwise a non-empty bucket of an unprotected stack would stay behind, with its data, without them. Only
+ * `forceDestroy` (dev) lets a destroy take the settings: the buckets go with their contents.
+ */
+export function bucketSettingsRetained(a: { protect: boolean; forceDestroy: boolean }): boolean {
+  return a.protect || !a.forceDestroy;
+}
+
 /** S3 refuses transitions to the infrequent-access classes before objects are this many days old. */
 export const IA_MIN_TRANSITION_DAYS = 30;
 

@@ -81,6 +81,42 @@ describe("storage component: dev-like (GOVERNANCE, forceDestroy, unprotected, st
   });
 });
 
+describe("storage component: unprotected without forceDestroy (staging-like)", () => {
+  it("the buckets' settings are retained on delete, the buckets and IAM are not; nothing is protected", async () => {
+    const rec = await runComponent(() => {
+      const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
+      return outputsOf(
+        new RegistryStorage(
+          "stg",
+          {
+            target: { kind: "aws", region: "ap-northeast-2" },
+            registryBucketName: "stg-registry",
+            backupBucketName: "stg-backup",
+            logBucketName: "stg-logs",
+            backupRetention: { mode: "GOVERNANCE", days: 7 },
+          },
+          { providers: { aws: p } },
+        ),
+      );
+    });
+    // A destroy deletes the settings before their bucket, and stops at a non-empty bucket (no forceDestroy):
+    // retained, the settings stay with it (public access block, TLS-only policy, lock, lifecycle, logging).
+    const s3 = children(rec).filter((r) => r.type.startsWith("aws:s3/"));
+    const settings = s3.filter((r) => r.type !== T.bucket);
+    assert.deepStrictEqual(
+      [...new Set(settings.map((r) => r.type))].sort(),
+      [T.sse, T.lifecycle, T.lock, T.logging, T.ownership, T.pab, T.policy, T.versioning].sort(),
+    );
+    for (const r of settings) assert.ok(r.retainOnDelete === true && !r.protect, r.name);
+    for (const b of rec.byType(T.bucket)) {
+      assert.ok(!b.retainOnDelete && !b.protect, b.name);
+      assert.strictEqual(rec.inputs(b).forceDestroy, false, b.name);
+    }
+    for (const r of children(rec).filter((x) => x.type.startsWith("aws:iam/")))
+      assert.ok(!r.retainOnDelete && !r.protect, r.name);
+  });
+});
+
 describe("storage component: S3-compatible endpoint (MinIO / Ceph RGW)", () => {
   let rec: Recorded;
   before(async () => {
