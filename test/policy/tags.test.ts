@@ -74,6 +74,20 @@ describe("tag CLI (npm run tag)", () => {
     assert.strictEqual(runTagCli(["--version", "v2.0.1", "--release"], now).stdout, "v2.0.1\n");
   });
 
+  it("--release checks a --sha and a --date given with it (a CI job passes the same options for both tags)", () => {
+    const release = (...more: string[]) => runTagCli(["--version", "1.2.3", "--release", ...more], now);
+    assert.strictEqual(release("--sha", "abcdef0", "--date", "2025-06-15").stdout, "v1.2.3\n");
+    for (const bad of [
+      ["--sha", "zzz"],
+      ["--date", "2025-13-45"],
+    ]) {
+      const r = release(...bad);
+      assert.strictEqual(r.code, 64, `${bad.join(" ")}: ${r.stdout}`);
+      assert.strictEqual(r.stdout, "");
+      assert.match(r.stderr, /\nusage: npm run tag/);
+    }
+  });
+
   it("--date takes ISO 8601 dates and zoned times only: no rolled-over days, no local-time guesses", () => {
     const tag = (date: string) => runTagCli(["--version", "1.2.3", "--sha", "abcdef0", "--date", date], now);
     assert.strictEqual(tag("2025-06-15").stdout, "v1.2.3-20250615-abcdef0\n");

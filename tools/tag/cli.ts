@@ -44,10 +44,14 @@ export function runTagCli(argv: readonly string[], now: () => Date = () => new D
   }
   if (typeof opts.version !== "string") return usage("--version is required");
   try {
-    if (opts.release) return { code: 0, stdout: `${releaseTag(opts.version)}\n`, stderr: "" };
-    if (typeof opts.sha !== "string") return usage("--sha is required for a build tag (or --release)");
     const date = typeof opts.date === "string" ? parseTagDate(opts.date) : { ok: true as const, at: now() };
     if (!date.ok) return usage(`--date: ${date.reason}`);
+    if (opts.release) {
+      // --sha and --date, when given, are checked too: a CI job passes the same options for both tags.
+      if (typeof opts.sha === "string") buildTag(opts.version, opts.sha, date.at);
+      return { code: 0, stdout: `${releaseTag(opts.version)}\n`, stderr: "" };
+    }
+    if (typeof opts.sha !== "string") return usage("--sha is required for a build tag (or --release)");
     return { code: 0, stdout: `${buildTag(opts.version, opts.sha, date.at)}\n`, stderr: "" };
   } catch (e) {
     return usage((e as Error).message);
