@@ -44,9 +44,28 @@ export interface RegistryAccessArgs {
   resolveTimeoutMs?: number;
 }
 
-/** `registry-pull-<project>`, DNS-safe. */
+/** `registry-pull-<project>`, DNS-safe (a name cut at 253 characters does not end in `.` or `-`). */
 export function defaultPullSecretName(project: string): string {
-  return `registry-pull-${project.toLowerCase().replace(/[^a-z0-9.-]/g, "-")}`.slice(0, 253);
+  return `registry-pull-${project.toLowerCase().replace(/[^a-z0-9.-]/g, "-")}`
+    .slice(0, 253)
+    .replace(/[.-]+$/, "");
+}
+
+/** Kubernetes label values are at most 63 characters; Harbor project names up to 255. */
+const LABEL_VALUE_MAX = 63;
+
+/**
+ * The pull Secret's labels and annotations: the project as the `registry-platform/project` label, or, for a
+ * project name longer than a label value may be, as an annotation of that name (the API server refuses the label).
+ */
+export function pullSecretMetadataTags(project: string): {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+} {
+  const managed = { "app.kubernetes.io/managed-by": "pulumi" };
+  return project.length <= LABEL_VALUE_MAX
+    ? { labels: { ...managed, "registry-platform/project": project } }
+    : { labels: managed, annotations: { "registry-platform/project": project } };
 }
 
 /** The username/password for `host` in a `.dockerconfigjson` (`username`/`password`, else `auth`). */
@@ -190,7 +209,7 @@ export class RegistryAccess extends pulumi.ComponentResource {
         metadata: {
           name: secretName,
           namespace: args.namespace,
-          labels: { "app.kubernetes.io/managed-by": "pulumi", "registry-platform/project": args.project },
+          ...pullSecretMetadataTags(args.project),
         },
         type: "kubernetes.io/dockerconfigjson",
         stringData: { ".dockerconfigjson": this.dockerConfigJson },

@@ -177,6 +177,24 @@ describe("RegistryAccess (mock engine)", function () {
     );
   });
 
+  it("a project name longer than a label value (63): the project is an annotation, the Secret name stays valid", async () => {
+    const project = `${"a".repeat(238)}-bcd`; // 242 characters: a valid Harbor project name
+    const rec = await runComponent(() => {
+      new RegistryAccess("long", {
+        registry: { host: "registry.example.com", username: "robot$x+cluster-pull", password: "p" },
+        project,
+        namespace: "jobs",
+        resolver: fakeResolver().resolver,
+      });
+    });
+    const meta = rec.inputs(rec.one(SECRET)).metadata;
+    assert.deepStrictEqual(meta.labels, { "app.kubernetes.io/managed-by": "pulumi" });
+    assert.deepStrictEqual(meta.annotations, { "registry-platform/project": project });
+    // Cut at 253 characters, the default name would have ended in "-" (refused by the API server).
+    assert.strictEqual(meta.name, `registry-pull-${"a".repeat(238)}`);
+    assert.match(meta.name, /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/);
+  });
+
   it("preview with an unknown registry host: the resolver is never called, the image is unknown", async () => {
     const { calls, resolver } = fakeResolver();
     const rec = await runComponent(
