@@ -52,6 +52,25 @@ describe("verify: S3 request signing and parsing", () => {
     (scoped.Statement[0] as { Principal: unknown }).Principal = { AWS: "arn:aws:iam::1:root" };
     assert.ok(!deniesInsecureTransport(JSON.stringify(scoped)));
     assert.ok(!deniesInsecureTransport("not json"));
+    // A Deny of some actions, or of the objects only, leaves the rest allowed over plain http.
+    const variants: [string, unknown, boolean][] = [
+      ["Action", "s3:GetObject", false],
+      ["Action", ["s3:GetObject", "s3:PutObject"], false],
+      ["Action", "*", true],
+      ["Resource", "arn:aws:s3:::b/*", false],
+      ["Resource", "arn:aws:s3:::b", false],
+      ["Resource", ["arn:aws:s3:::b", "arn:aws:s3:::other/*"], false],
+      ["Resource", "*", true],
+      ["Resource", "arn:aws:s3:::*", true],
+    ];
+    for (const [key, value, ok] of variants) {
+      const p = tlsOnlyBucketPolicy("arn:aws:s3:::b");
+      (p.Statement[0] as unknown as Record<string, unknown>)[key] = value;
+      assert.strictEqual(deniesInsecureTransport(JSON.stringify(p)), ok, `${key}: ${JSON.stringify(value)}`);
+    }
+    const notAction = tlsOnlyBucketPolicy("arn:aws:s3:::b");
+    (notAction.Statement[0] as unknown as Record<string, unknown>).NotAction = "s3:GetObject";
+    assert.ok(!deniesInsecureTransport(JSON.stringify(notAction)));
   });
 
   it("reads a registry token's access claim", () => {

@@ -92,7 +92,11 @@ function policyText(policy: string | undefined): string {
     : "TLS-only policy: no Deny of aws:SecureTransport=false";
 }
 
-/** A statement `Deny` for every principal on `aws:SecureTransport` = false. */
+/**
+ * A statement `Deny` for every principal, of every S3 action (`s3:*` or `*`), on the bucket and its objects
+ * (`arn:…:s3:::<bucket>` and `arn:…:s3:::<bucket>/*`, or `*`), on `aws:SecureTransport` = false. A Deny of some
+ * actions or of the objects only leaves the other requests allowed over plain http.
+ */
 export function deniesInsecureTransport(policy: string): boolean {
   let doc: { Statement?: unknown };
   try {
@@ -112,6 +116,14 @@ export function deniesInsecureTransport(policy: string): boolean {
     const cond = (s.Condition as Record<string, Record<string, unknown>> | undefined)?.Bool?.[
       "aws:SecureTransport"
     ];
-    return everyone && [cond].flat().map(String).includes("false");
+    if ("NotAction" in s || "NotResource" in s || "NotPrincipal" in s) return false;
+    const actions = [s.Action].flat().map(String);
+    const allActions = actions.some((a) => a === "*" || a === "s3:*");
+    const resources = [s.Resource].flat().map(String);
+    const bucket = resources.find((r) => /^arn:aws[a-z-]*:s3:::[^/*]+$/.test(r));
+    const allResources =
+      resources.some((r) => r === "*" || /^arn:aws[a-z-]*:s3:::\*$/.test(r)) ||
+      (bucket !== undefined && resources.includes(`${bucket}/*`));
+    return everyone && allActions && allResources && [cond].flat().map(String).includes("false");
   });
 }
