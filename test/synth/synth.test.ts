@@ -39,6 +39,24 @@ describe("synth: stack files", () => {
       /stacks\/Pulumi.bad.yaml: not valid YAML/,
     );
   });
+
+  it("says a file is not a stack file (a project file, a scalar), instead of listing missing keys", () => {
+    assert.throws(
+      () =>
+        parseStackConfig("name: registry-platform\nruntime: nodejs\nmain: dist/index.js\n", "Pulumi.yaml"),
+      /^StackFileError: Pulumi\.yaml: not a stack file: no "config" section, and top-level keys a stack file does not have \(name, runtime, main: a project file\?\); a stack file holds config, secretsprovider, encryptedkey, encryptionsalt, environment$/,
+    );
+    assert.throws(
+      () => parseStackConfig("my-host\n", "/etc/hostname"),
+      /\/etc\/hostname: not a stack file \(a YAML map/,
+    );
+    // A stack file without config (or empty) is still one: its required keys are then reported as missing.
+    assert.deepStrictEqual(parseStackConfig("", "e.yaml"), { config: {}, secretKeys: [] });
+    assert.deepStrictEqual(parseStackConfig("secretsprovider: passphrase\n", "s.yaml"), {
+      config: {},
+      secretKeys: [],
+    });
+  });
 });
 
 describe("synth: CLI", function () {

@@ -36,6 +36,9 @@ function replaceSecure(key: string, v: unknown, found: { any: boolean }): unknow
   return v;
 }
 
+/** The top-level keys of a Pulumi stack file. */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
 /** A stack file that is missing or unreadable as stack config: a user error, reported in one line. */
 export class StackFileError extends Error {
   constructor(message: string) {
@@ -54,6 +57,16 @@ export function parseStackConfig(text: string, file: string): StackConfig {
     const first = (e as Error).message.split("\n")[0].replace(/:\s*$/, "");
     throw new StackFileError(`${file}: not valid YAML: ${first}`);
   }
+  // A file that is not a stack file (a project file, any other YAML): said as such, not as missing keys.
+  const map = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as object) : undefined;
+  if (doc !== null && doc !== undefined && map === undefined)
+    throw new StackFileError(`${file}: not a stack file (a YAML map with a "config" section is expected)`);
+  const others = map ? Object.keys(map).filter((k) => !STACK_FILE_KEYS.includes(k)) : [];
+  if (map && !("config" in map) && others.length > 0)
+    throw new StackFileError(
+      `${file}: not a stack file: no "config" section, and top-level keys a stack file does not have ` +
+        `(${others.join(", ")}${others.includes("runtime") ? ": a project file?" : ""}); a stack file holds ${STACK_FILE_KEYS.join(", ")}`,
+    );
   const cfg = (doc as { config?: unknown } | null)?.config ?? {};
   if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg))
     throw new StackFileError(`${file}: "config" must be a map`);
