@@ -58,7 +58,7 @@ export function parseStackConfig(text: string, file: string): StackConfig {
     throw new StackFileError(`${file}: not valid YAML: ${first}`);
   }
   // A file that is not a stack file (a project file, any other YAML): said as such, not as missing keys.
-  const map = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as object) : undefined;
+  const map = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? doc : undefined;
   if (doc !== null && doc !== undefined && map === undefined)
     throw new StackFileError(`${file}: not a stack file (a YAML map with a "config" section is expected)`);
   const others = map ? Object.keys(map).filter((k) => !STACK_FILE_KEYS.includes(k)) : [];
