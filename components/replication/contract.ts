@@ -8,6 +8,7 @@
  * - `replicationRobotSecret` (a Pulumi secret): the robot's secret.
  * Secrets never travel inside `replicationTarget`, so reading it does not make the URL or CA secret.
  */
+import { registryHostOf } from "../harbor-config/payloads";
 import type { ObjectLockMode } from "../storage/rules";
 
 export const REPLICATION_TARGET_OUTPUT = "replicationTarget";
@@ -142,10 +143,13 @@ export function checkReplicationTarget(value: unknown, needs: PeerNeeds): Replic
   };
 }
 
-/** The host (`name[:port]`, lowercase, no default port) of an https URL or of a bare host; `undefined` if neither. */
-export function registryHostOf(urlOrHost: string): string | undefined {
+/**
+ * {@link registryHostOf} (`name[:port]`, lowercase, no default port) of an https URL or of a bare host;
+ * `undefined` when neither parses.
+ */
+function hostOfUrlOrHost(urlOrHost: string): string | undefined {
   try {
-    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(urlOrHost) ? urlOrHost : `https://${urlOrHost}`).host;
+    return registryHostOf(/^[a-z][a-z0-9+.-]*:\/\//i.test(urlOrHost) ? urlOrHost : `https://${urlOrHost}`);
   } catch {
     return undefined;
   }
@@ -161,10 +165,10 @@ export function peerRegistryProblems(
   ownHost: string | undefined,
 ): string[] {
   const problems: string[] = [];
-  const own = ownHost === undefined ? undefined : registryHostOf(ownHost);
+  const own = ownHost === undefined ? undefined : hostOfUrlOrHost(ownHost);
   const seen = new Map<string, string>();
   for (const p of peers) {
-    const host = registryHostOf(p.registryUrl);
+    const host = hostOfUrlOrHost(p.registryUrl);
     if (host === undefined) continue;
     const field = `peer stack ${p.stack}: output ${REPLICATION_TARGET_OUTPUT}.registryUrl is ${JSON.stringify(p.registryUrl)}`;
     if (host === own)
