@@ -10,6 +10,7 @@ import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
 import { veleroIssues } from "./sections/velero-rules";
 import { IA_MIN_TRANSITION_DAYS, isS3BucketName, S3_BUCKET_NAME_FORM } from "../components/storage/rules";
+import { kmsKeyRegion } from "../components/storage/rules";
 import { harborConfigIssues } from "./sections/harbor-config-rules";
 import { maxServerValidityDays, SERVER_VALIDITY_WHY } from "../components/tls/certs";
 
@@ -150,8 +151,7 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       );
     if (st.kmsKeyArn && !st.kms)
       add(["storage", "kms"], false, "true (or unset) when storage.kmsKeyArn is set");
-    // S3 takes any key id for default encryption without checking it; uploads then fail (wrong region).
-    if (st.kmsKeyArn && st.kmsKeyArn.split(":")[3] !== c.region)
+    if (st.kmsKeyArn && kmsKeyRegion(st.kmsKeyArn) !== c.region)
       add(
         ["storage", "kmsKeyArn"],
         st.kmsKeyArn,

@@ -9,6 +9,7 @@ import {
   ArchiveStorageClass,
   IA_MIN_TRANSITION_DAYS,
   isS3BucketName,
+  kmsKeyRegion,
   LOCK_MODES,
   ObjectLockMode,
   S3_BUCKET_NAME_FORM,
@@ -251,8 +252,7 @@ export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
     if (a.kmsKeyArn !== undefined) {
       if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/\S+$/.test(a.kmsKeyArn))
         add("kmsKeyArn", a.kmsKeyArn, "a KMS key or alias ARN");
-      // S3 does not check the key when default encryption is set; every upload fails later.
-      else if (a.kmsKeyArn.split(":")[3] !== a.target.region)
+      else if (kmsKeyRegion(a.kmsKeyArn) !== a.target.region)
         add(
           "kmsKeyArn",
           a.kmsKeyArn,

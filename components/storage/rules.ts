@@ -36,6 +36,14 @@ export function isS3BucketName(name: string): boolean {
 }
 
 /**
+ * The region of a KMS key or alias ARN (`arn:aws:kms:<region>:<account>:key/…`). S3 uses only a key of the
+ * bucket's region, and does not check the key when default encryption is set: uploads fail later.
+ */
+export function kmsKeyRegion(arn: string): string {
+  return arn.split(":")[3];
+}
+
+/**
  * Whether a bucket's settings (versioning, lock, encryption, lifecycle, public access block, ownership, policy,
  * logging) are kept in place when a destroy deletes them: when the stack is protected, and whenever the bucket
  * cannot be deleted with its data (no `forceDestroy`). A destroy deletes the settings before their bucket, so
