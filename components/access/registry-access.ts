@@ -8,7 +8,7 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerConfigJson } from "../harbor-config/payloads";
 import { PlatformStackOutputs } from "./contract";
-import { isPort } from "../tls/certs";
+import { isKubernetesName, isPort } from "../tls/certs";
 import { DigestResolver, referenceProblems, RegistryCredentials, resolveDigest } from "./digest";
 
 /** Registry values given directly instead of a platform stack. */
@@ -127,7 +127,7 @@ export function registryAccessArgsProblems(args: RegistryAccessArgs): string[] {
       `registry.host: found ${JSON.stringify(host)}; allowed: host[:port] without a scheme or path ` +
         "(registry.example.com, registry.example.com:8443)",
     );
-  if (typeof args.namespace === "string" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace))
+  if (typeof args.namespace === "string" && !isKubernetesName(args.namespace))
     out.push(
       `namespace: found ${JSON.stringify(args.namespace)}; allowed: a DNS label (lowercase a-z, 0-9, -; at most 63 characters)`,
     );

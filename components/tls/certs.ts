@@ -179,6 +179,14 @@ export function isPort(text: string): boolean {
   return /^[1-9]\d{0,4}$/.test(text) && Number(text) <= 65535;
 }
 
+/**
+ * A Kubernetes object name that is a DNS label (namespaces, DaemonSets): lowercase a-z, 0-9, `-`, 1-63
+ * characters. Here with the other name checks, as light to import (NodeTrust, RegistryAccess).
+ */
+export function isKubernetesName(s: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s);
+}
+
 /** `host` or `host:port` with a lowercase DNS host and a port in 1..65535. */
 export function isRegistryHostName(s: string): boolean {
   const m = HOST_PORT.exec(s);

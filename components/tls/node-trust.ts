@@ -12,7 +12,7 @@ import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { isRegistryHostName } from "./certs";
+import { isKubernetesName, isRegistryHostName } from "./certs";
 import { mirrorImageRef } from "../artifacts/images";
 import { imageRef, images } from "../versions";
 
@@ -99,8 +99,6 @@ export function nodeTrustInstallScript(): string {
     'echo "node-trust: CA installed for $*"',
   ].join("\n");
 }
-
-const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The DaemonSet's images (pinned by digest), under the image mirror when one is given. */
 export function nodeTrustImages(imageMirror?: string): { installCa: string; pause: string } {
@@ -238,9 +236,9 @@ export class NodeTrust extends pulumi.ComponentResource {
   public readonly caBundleSha256: pulumi.Output<string>;
 
   constructor(name: string, args: NodeTrustArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (!K8S_NAME.test(name))
+    if (!isKubernetesName(name))
       throw new Error(`NodeTrust: name ${JSON.stringify(name)} is not a Kubernetes name`);
-    if (!K8S_NAME.test(args.namespace))
+    if (!isKubernetesName(args.namespace))
       throw new Error(`NodeTrust: namespace ${JSON.stringify(args.namespace)} is not a Kubernetes name`);
     super("registry-platform:tls:NodeTrust", name, {}, opts);
     const hosts = nodeTrustHosts(args);
