@@ -1,6 +1,7 @@
 /** Shared by the storage component tests: resource types, fixtures and lookups. */
-import { RegistryStorage } from "../../components/storage";
-import { Recorded } from "../harness";
+import * as awsProvider from "@pulumi/aws/provider";
+import { RegistryStorage, RegistryStorageArgs } from "../../components/storage";
+import { Recorded, runComponent } from "../harness";
 
 export const T = {
   component: "registry-platform:storage:RegistryStorage",
@@ -44,4 +45,28 @@ export function outputsOf(s: RegistryStorage): Record<string, unknown> {
 /** Every registration except the provider and the component itself. */
 export function children(rec: Recorded) {
   return rec.all.filter((r) => r.type !== T.component && !r.type.startsWith("pulumi:providers:"));
+}
+
+/**
+ * `RegistryStorage` `name` on AWS ap-northeast-2 (buckets `<name>-registry`, `<name>-backup`, `<name>-logs`,
+ * GOVERNANCE 7 days) with `args` on top, run on the mock engine with its outputs as stack outputs.
+ */
+export function runAwsStorage(name: string, args: Partial<RegistryStorageArgs>): Promise<Recorded> {
+  return runComponent(() => {
+    const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
+    return outputsOf(
+      new RegistryStorage(
+        name,
+        {
+          target: { kind: "aws", region: "ap-northeast-2" },
+          registryBucketName: `${name}-registry`,
+          backupBucketName: `${name}-backup`,
+          logBucketName: `${name}-logs`,
+          backupRetention: { mode: "GOVERNANCE", days: 7 },
+          ...args,
+        },
+        { providers: { aws: p } },
+      ),
+    );
+  });
 }

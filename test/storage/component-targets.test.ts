@@ -11,29 +11,12 @@ import {
   veleroIamPolicy,
 } from "../../components/storage";
 import { Recorded, runComponent } from "../harness";
-import { arn, children, outputsOf, T } from "./component-support";
+import { arn, children, outputsOf, runAwsStorage, T } from "./component-support";
 
 describe("storage component: dev-like (GOVERNANCE, forceDestroy, unprotected, static Velero keys)", () => {
   let rec: Recorded;
   before(async () => {
-    rec = await runComponent(() => {
-      const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
-      return outputsOf(
-        new RegistryStorage(
-          "dev",
-          {
-            target: { kind: "aws", region: "ap-northeast-2" },
-            registryBucketName: "dev-registry",
-            backupBucketName: "dev-backup",
-            logBucketName: "dev-logs",
-            recoveryWindowDays: 7,
-            backupRetention: { mode: "GOVERNANCE", days: 7 },
-            forceDestroy: true,
-          },
-          { providers: { aws: p } },
-        ),
-      );
-    });
+    rec = await runAwsStorage("dev", { recoveryWindowDays: 7, forceDestroy: true });
   });
 
   it("forceDestroy on every bucket, nothing protected", () => {
@@ -83,22 +66,7 @@ describe("storage component: dev-like (GOVERNANCE, forceDestroy, unprotected, st
 
 describe("storage component: unprotected without forceDestroy (staging-like)", () => {
   it("the buckets' settings are retained on delete, the buckets and IAM are not; nothing is protected", async () => {
-    const rec = await runComponent(() => {
-      const p = new awsProvider.Provider("p", { region: "ap-northeast-2" });
-      return outputsOf(
-        new RegistryStorage(
-          "stg",
-          {
-            target: { kind: "aws", region: "ap-northeast-2" },
-            registryBucketName: "stg-registry",
-            backupBucketName: "stg-backup",
-            logBucketName: "stg-logs",
-            backupRetention: { mode: "GOVERNANCE", days: 7 },
-          },
-          { providers: { aws: p } },
-        ),
-      );
-    });
+    const rec = await runAwsStorage("stg", {});
     // A destroy deletes the settings before their bucket, and stops at a non-empty bucket (no forceDestroy):
     // retained, the settings stay with it (public access block, TLS-only policy, lock, lifecycle, logging).
     const s3 = children(rec).filter((r) => r.type.startsWith("aws:s3/"));
