@@ -10,23 +10,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HarborConnection } from "./client";
-import {
-  auditForwardingCrud,
-  gcCrud,
-  immutableRuleCrud,
-  projectCrud,
-  purgeAuditCrud,
-  registryCrud,
-  retentionCrud,
-  robotCrud,
-} from "./crud";
+import { HARBOR_KIND } from "./kinds";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
 import { secretConnection } from "./connection";
 import { HARBOR_PROVIDER_TEXT } from "./provider-loader";
 import { nestInputs } from "./shape";
 
 export { HARBOR_PROVIDER_TEXT, IMPLEMENTATION, PACKAGE } from "./provider-loader";
-export { dynamicProvider, harborCruds, harborProviderImpl, kindDispatcher } from "./provider";
 
 /** The resource type of every Harbor resource: the engine's dynamic provider runs them. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
@@ -117,7 +107,7 @@ export class Project extends HarborResource {
     super(
       name,
       {
-        kind: projectCrud.kind,
+        kind: HARBOR_KIND.project,
         connection: args.connection,
         name: args.name,
         public: args.public ?? false,
@@ -161,7 +151,7 @@ export class RobotAccount extends HarborResource {
     super(
       name,
       {
-        kind: robotCrud.kind,
+        kind: HARBOR_KIND.robot,
         connection: args.connection,
         project: args.project,
         name: args.name,
@@ -195,7 +185,7 @@ export class ImmutableTagRule extends HarborResource {
     super(
       name,
       {
-        kind: immutableRuleCrud.kind,
+        kind: HARBOR_KIND.immutableRule,
         connection: args.connection,
         project: args.project,
         tagPattern: args.tagPattern ?? RELEASE_TAG_PATTERN,
@@ -232,7 +222,7 @@ export class RetentionPolicy extends HarborResource {
     super(
       name,
       {
-        kind: retentionCrud.kind,
+        kind: HARBOR_KIND.retention,
         connection: args.connection,
         project: args.project,
         keepLatestReleases: args.keepLatestReleases ?? 10,
@@ -263,7 +253,7 @@ export class GcSchedule extends HarborResource {
     super(
       name,
       {
-        kind: gcCrud.kind,
+        kind: HARBOR_KIND.gc,
         connection: args.connection,
         schedule: args.schedule ?? "0 0 3 * * 0",
         deleteUntagged: args.deleteUntagged ?? true,
@@ -291,7 +281,7 @@ export class PurgeAuditSchedule extends HarborResource {
     super(
       name,
       {
-        kind: purgeAuditCrud.kind,
+        kind: HARBOR_KIND.purgeAudit,
         connection: args.connection,
         schedule: args.schedule ?? "0 0 4 * * *",
         retentionHours: args.retentionHours ?? 2160,
@@ -316,7 +306,7 @@ export class AuditLogForwarding extends HarborResource {
     super(
       name,
       {
-        kind: auditForwardingCrud.kind,
+        kind: HARBOR_KIND.auditForwarding,
         connection: args.connection,
         endpoint: args.endpoint,
         skipDatabase: args.skipDatabase ?? false,
@@ -350,7 +340,7 @@ export class Registry extends HarborResource {
     super(
       name,
       {
-        kind: registryCrud.kind,
+        kind: HARBOR_KIND.registry,
         connection: args.connection,
         name: args.name,
         type: args.type,

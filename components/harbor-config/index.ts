@@ -16,4 +16,6 @@ export type { ClientHooks, HarborConnection, HarborResponse, RequestOptions, Ret
 export * as harborApi from "./payloads";
 export * as harborCrud from "./crud";
 export * as harbor from "./dynamic";
+export { HARBOR_KIND } from "./kinds";
+export { dynamicProvider, harborCruds, harborProviderImpl, kindDispatcher } from "./provider";
 export * from "./component";

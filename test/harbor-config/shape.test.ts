@@ -6,7 +6,9 @@
 import * as assert from "assert";
 import type { HarborClient } from "../../components/harbor-config/client";
 import { BaseInputs, Crud } from "../../components/harbor-config/crud";
-import { dynamicProvider, Project } from "../../components/harbor-config/dynamic";
+import { Project } from "../../components/harbor-config/dynamic";
+import { HARBOR_KIND } from "../../components/harbor-config/kinds";
+import { dynamicProvider, harborCruds } from "../../components/harbor-config/provider";
 import { flatView, isNested, nestInputs, nestLike } from "../../components/harbor-config/shape";
 import { runComponent } from "../harness";
 
@@ -171,5 +173,10 @@ describe("harbor-config: the spec layout of Harbor resources", () => {
     ]);
     assert.strictEqual(rec.outputs.name, "apps");
     assert.strictEqual(typeof rec.outputs.id, "number");
+  });
+
+  it("the provider serves exactly the kinds the resource classes register, each by the CRUD of that kind", () => {
+    assert.deepStrictEqual(Object.keys(harborCruds).sort(), Object.values(HARBOR_KIND).sort());
+    for (const [kind, crud] of Object.entries(harborCruds)) assert.strictEqual(crud.kind, kind);
   });
 });

@@ -7,13 +7,13 @@
  * A rule matches a changed path relative to the resource's inputs (`bucket`, `metadata.name`, `spec.selector`,
  * ...): the path itself or anything below it.
  */
-import type { harborCruds as HarborCruds } from "../../components/harbor-config/dynamic";
+import type { harborCruds as HarborCruds } from "../../components/harbor-config/provider";
 import { flatView } from "../../components/harbor-config/shape";
 
 /** Loaded on first use: the Harbor CRUD modules pull in the Pulumi SDK, which plan-diff otherwise never needs. */
 function harborCruds(): typeof HarborCruds {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../components/harbor-config/dynamic") as { harborCruds: typeof HarborCruds })
+  return (require("../../components/harbor-config/provider") as { harborCruds: typeof HarborCruds })
     .harborCruds;
 }
 

@@ -9,6 +9,7 @@
  * empties the policy (no rules, no schedule) instead of removing it: Harbor's policy delete leaves the
  * project's `retention_id` behind, which would block a later create.
  */
+import { HARBOR_KIND } from "../kinds";
 import { HarborClient } from "../client";
 import {
   immutableRuleBody,
@@ -78,7 +79,7 @@ async function listRules(client: HarborClient, project: string): Promise<HarborI
 }
 
 export const immutableRuleCrud: Crud<ImmutableRuleInputs, ImmutableRuleOutputs> = {
-  kind: "harbor:ImmutableTagRule",
+  kind: HARBOR_KIND.immutableRule,
 
   diff(olds, news) {
     const d = diffInputs<ImmutableRuleInputs>(
@@ -210,7 +211,7 @@ function boundRetentionId(p: { metadata?: Record<string, string> } | undefined):
 }
 
 export const retentionCrud: Crud<RetentionInputs, RetentionOutputs> = {
-  kind: "harbor:RetentionPolicy",
+  kind: HARBOR_KIND.retention,
 
   diff(olds, news) {
     const base = diffInputs<RetentionInputs>(

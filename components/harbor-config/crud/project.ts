@@ -2,6 +2,7 @@
  * `harbor:Project`: a project with its security metadata and storage quota. Identity: the project name.
  * An existing project of that name is adopted and converged (`adopted: true` in the state).
  */
+import { HARBOR_KIND } from "../kinds";
 import { HarborApiError, HarborClient, UNKNOWN } from "../client";
 import {
   changedMetadata,
@@ -113,7 +114,7 @@ function settingsOf(i: ProjectInputs): ProjectSettings {
 const UPDATABLE = ["public", "scanOnPush", "preventVulnerable", "severity", "cosign", "quotaGiB"] as const;
 
 export const projectCrud: Crud<ProjectInputs, ProjectOutputs> = {
-  kind: "harbor:Project",
+  kind: HARBOR_KIND.project,
 
   diff(olds, news) {
     const d = diffInputs<ProjectInputs>(olds, news, UPDATABLE, ["name", "registryId"]);

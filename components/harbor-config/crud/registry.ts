@@ -10,6 +10,7 @@
  *   holds (the secret itself cannot be read back; a removed one is seen);
  * - it keeps a credential field that an update leaves out: updates always send all of them, empty to clear.
  */
+import { HARBOR_KIND } from "../kinds";
 import { HarborClient, hasStatus } from "../client";
 import { normalizeRegistryUrl, registryCreateBody, registryUpdateBody, RegistrySettings } from "../payloads";
 import { BaseInputs, Crud, diffInputs, idFromLocation } from "./common";
@@ -88,7 +89,7 @@ async function pinged<T>(s: RegistrySettings, send: () => Promise<T>): Promise<T
 }
 
 export const registryCrud: Crud<RegistryInputs, RegistryOutputs> = {
-  kind: "harbor:Registry",
+  kind: HARBOR_KIND.registry,
 
   diff(olds, news) {
     return diffInputs<RegistryInputs>(

@@ -4,6 +4,7 @@
  * permissions are converged and its secret refreshed, because Harbor reveals a secret only when it creates
  * or refreshes one. Changing `rotation` refreshes the secret.
  */
+import { HARBOR_KIND } from "../kinds";
 import { HarborClient } from "../client";
 import {
   accessKeys,
@@ -108,7 +109,7 @@ function settingsOf(i: RobotInputs): RobotSettings {
 }
 
 export const robotCrud: Crud<RobotInputs, RobotOutputs> = {
-  kind: "harbor:RobotAccount",
+  kind: HARBOR_KIND.robot,
 
   diff(olds, news) {
     // Permissions are a set: Harbor returns them in its own order (v2.15.2, observed).

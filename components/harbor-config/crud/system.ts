@@ -6,6 +6,7 @@
  * - `harbor:PurgeAuditSchedule`: audit log purge schedule (`/system/purgeaudit/schedule`).
  * - `harbor:AuditLogForwarding`: syslog endpoint audit logs are forwarded to (`/configurations`).
  */
+import { HARBOR_KIND } from "../kinds";
 import { HarborClient, hasStatus } from "../client";
 import {
   auditForwardingBody,
@@ -82,7 +83,7 @@ export interface GcOutputs extends GcInputs {
 const GC_PATH = "/system/gc/schedule";
 
 export const gcCrud: Crud<GcInputs, GcOutputs> = {
-  kind: "harbor:GcSchedule",
+  kind: HARBOR_KIND.gc,
 
   diff(olds, news) {
     return diffInputs<GcInputs>(olds, news, ["schedule", "deleteUntagged", "workers"], []);
@@ -158,7 +159,7 @@ async function resolveEventTypes(client: HarborClient, wanted: string[]): Promis
 }
 
 export const purgeAuditCrud: Crud<PurgeAuditInputs, PurgeAuditOutputs> = {
-  kind: "harbor:PurgeAuditSchedule",
+  kind: HARBOR_KIND.purgeAudit,
 
   diff(olds, news) {
     return diffInputs<PurgeAuditInputs>(olds, news, ["schedule", "retentionHours", "eventTypes"], []);
@@ -273,7 +274,7 @@ async function putForwarding(client: HarborClient, endpoint: string, skipDatabas
 }
 
 export const auditForwardingCrud: Crud<AuditForwardingInputs, AuditForwardingOutputs> = {
-  kind: "harbor:AuditLogForwarding",
+  kind: HARBOR_KIND.auditForwarding,
 
   diff(olds, news) {
     return diffInputs<AuditForwardingInputs>(olds, news, ["endpoint", "skipDatabase"], []);

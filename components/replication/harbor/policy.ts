@@ -3,6 +3,7 @@
  * name (Harbor-unique); an existing policy of that name is adopted and converged. `read` brings back what Harbor
  * holds, normalized (see {@link normalizePolicy}), so drift shows and nothing shows a perpetual diff.
  */
+import { HARBOR_KIND } from "../../harbor-config/kinds";
 import { hasStatus, HarborClient } from "../../harbor-config/client";
 import { BaseInputs, Crud, diffInputs, idFromLocation, same } from "../../harbor-config/crud/common";
 import type { PolicyFilters } from "../plan";
@@ -97,7 +98,7 @@ export function settingsFromHarbor(h: HarborPolicy): ReplicationPolicySettings {
 }
 
 export const replicationPolicyCrud: Crud<ReplicationPolicyInputs, ReplicationPolicyOutputs> = {
-  kind: "harbor:ReplicationPolicy",
+  kind: HARBOR_KIND.replicationPolicy,
 
   diff(olds, news) {
     return diffInputs<ReplicationPolicyInputs>(olds, news, [...SETTINGS], ["name"]);

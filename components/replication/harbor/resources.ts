@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { HarborConnection } from "../../harbor-config/client";
 import { HarborResource } from "../../harbor-config/dynamic";
 import type { PolicyFilters, PolicyTrigger } from "../plan";
-import { replicationPolicyCrud } from "./policy";
-import { RobotPermission, systemRobotCrud } from "./system-robot";
+import { HARBOR_KIND } from "../../harbor-config/kinds";
+import type { RobotPermission } from "./system-robot";
 
 export interface SystemRobotAccountArgs {
   /** Harbor URL, admin credentials, CA bundle, retry policy; stored as a secret. */
@@ -32,7 +32,7 @@ export class SystemRobotAccount extends HarborResource {
     super(
       name,
       {
-        kind: systemRobotCrud.kind,
+        kind: HARBOR_KIND.systemRobot,
         connection: args.connection,
         name: args.name,
         description: args.description ?? "",
@@ -80,7 +80,7 @@ export class ReplicationPolicy extends HarborResource {
     super(
       name,
       {
-        kind: replicationPolicyCrud.kind,
+        kind: HARBOR_KIND.replicationPolicy,
         connection: args.connection,
         name: args.name,
         description: args.description ?? "",

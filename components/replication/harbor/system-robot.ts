@@ -5,6 +5,7 @@
  * is adopted: permissions converged, secret refreshed (Harbor reveals a secret only on create or refresh).
  * Permissions are compared as sets: Harbor returns them in an order of its own.
  */
+import { HARBOR_KIND } from "../../harbor-config/kinds";
 import type { HarborClient } from "../../harbor-config/client";
 import { BaseInputs, Crud, diffInputs, same } from "../../harbor-config/crud/common";
 import { createOrAdoptRobot, refreshSecret } from "../../harbor-config/crud/robot";
@@ -110,7 +111,7 @@ export function permissionsFromHarbor(perms: HarborRobot["permissions"]): RobotP
 }
 
 export const systemRobotCrud: Crud<SystemRobotInputs, SystemRobotOutputs> = {
-  kind: "harbor:SystemRobotAccount",
+  kind: HARBOR_KIND.systemRobot,
 
   diff(olds, news) {
     const d = diffInputs<SystemRobotInputs>(olds, news, ["description", "duration", "rotation"], ["name"]);
