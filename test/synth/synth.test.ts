@@ -234,45 +234,32 @@ describe("synth: CLI", function () {
     ]);
     // A third shows that registering Harbor resources leaves the Harbor API client and the provider unloaded:
     // only the engine's provider process runs them (components/harbor-config/kinds.ts).
-    const harborClient = writeLoadedHook(path.join(out, "harbor-client-hook.js"), [
-      path.join(ROOT, "dist", "components", "harbor-config", "client.js"),
-      path.join(ROOT, "dist", "components", "harbor-config", "crud") + path.sep,
-      path.join(ROOT, "dist", "components", "harbor-config", "provider.js"),
-      path.join(ROOT, "dist", "components", "replication", "harbor", "policy.js"),
-      path.join(ROOT, "dist", "components", "replication", "harbor", "system-robot.js"),
-    ]);
+    const harborClient = writeLoadedHook(
+      path.join(out, "harbor-client-hook.js"),
+      [
+        "harbor-config/client.js",
+        "harbor-config/crud/",
+        "harbor-config/provider.js",
+        "replication/harbor/policy.js",
+        "replication/harbor/system-robot.js",
+      ].map((f) => path.join(ROOT, "dist", "components", f)),
+    );
     // An older synth's out/dev/ (checked by the next test: replaced whole).
     fs.mkdirSync(path.join(out, "dev"), { recursive: true });
     fs.writeFileSync(path.join(out, "dev", "resources.json"), "[]\n");
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--require",
-        hook,
-        "--require",
-        typescript,
-        "--require",
-        harborClient,
-        CLI,
-        "--stack",
-        "dev",
-        "--out",
-        out,
-        "--quiet",
-      ],
-      { encoding: "utf8" },
-    );
+    const hooks = [hook, typescript, harborClient].flatMap((h) => ["--require", h]);
+    const r = spawnSync(process.execPath, [...hooks, CLI, "--stack", "dev", "--out", out, "--quiet"], {
+      encoding: "utf8",
+    });
     assert.strictEqual(r.status, 0, r.stderr);
     const [heavy, ts, client] = loadedCounts(r.stderr, 3);
     assert.ok(heavy > 50, `${heavy} modules`);
     assert.strictEqual(ts, 0, r.stderr);
     assert.strictEqual(client, 0, r.stderr);
-    assert.ok(
-      JSON.parse(fs.readFileSync(path.join(out, "dev", "resources.json"), "utf8")).some(
-        (x: { type: string }) => x.type === "pulumi-nodejs:dynamic:Resource",
-      ),
-      "the synth registered Harbor resources",
-    );
+    const types = (
+      JSON.parse(fs.readFileSync(path.join(out, "dev", "resources.json"), "utf8")) as { type: string }[]
+    ).map((x) => x.type);
+    assert.ok(types.includes("pulumi-nodejs:dynamic:Resource"), "the synth registered Harbor resources");
     fs.rmSync(bad);
   });
 
