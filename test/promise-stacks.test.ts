@@ -1,12 +1,15 @@
 /**
  * The stack-trace cap around the platform's and HarborConfig's constructors (components/promise-stacks.ts): active
  * while children are constructed (seen from a transformation, which the SDK runs inside each child's constructor),
- * restored afterwards — also when a constructor throws — and skipped with REGISTRY_PLATFORM_PROMISE_STACKS=1.
+ * restored afterwards — also when a constructor throws — and skipped with REGISTRY_PLATFORM_PROMISE_STACKS=1; and the
+ * program's cap for its whole run (index.ts), which the offline synth lifts when the run ends.
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { HarborConfig, PlatformConfig, platformConfig, RegistryPlatform } from "../components";
 import { KEEP_PROMISE_STACKS_ENV, suspendPromiseStacks } from "../components/promise-stacks";
+import type { Registration } from "../tools/synth/engine";
+import { synth } from "../tools/synth/synth";
 import { runComponent } from "./harness";
 
 const SENTINEL = 17;
@@ -25,6 +28,40 @@ function withLimit<T>(keep: boolean, fn: () => T): T {
     if (env === undefined) delete process.env[KEEP_PROMISE_STACKS_ENV];
     else process.env[KEEP_PROMISE_STACKS_ENV] = env;
   }
+}
+
+/** {@link withLimit} for an async `fn`: the limit and the env var are put back when it settles. */
+async function withLimitAsync(keep: boolean, fn: () => Promise<void>): Promise<void> {
+  const limit = Error.stackTraceLimit;
+  const env = process.env[KEEP_PROMISE_STACKS_ENV];
+  Error.stackTraceLimit = SENTINEL;
+  if (keep) process.env[KEEP_PROMISE_STACKS_ENV] = "1";
+  else delete process.env[KEEP_PROMISE_STACKS_ENV];
+  try {
+    await fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+    if (env === undefined) delete process.env[KEEP_PROMISE_STACKS_ENV];
+    else process.env[KEEP_PROMISE_STACKS_ENV] = env;
+  }
+}
+
+/** Synthesizes `dev`; returns the limit at each registration the mock engine received, and the limit after. */
+async function programLimits(keep: boolean): Promise<{ seen: number[]; after: number }> {
+  const seen: number[] = [];
+  // The engine pushes each registration as the SDK sends it: after the program returned, for most.
+  class Spy extends Array<Registration> {
+    override push(...r: Registration[]): number {
+      seen.push(Error.stackTraceLimit);
+      return super.push(...r);
+    }
+  }
+  let after = NaN;
+  await withLimitAsync(keep, async () => {
+    await synth({ stack: "dev", sink: new Spy() });
+    after = Error.stackTraceLimit;
+  });
+  return { seen, after };
 }
 
 /** A dev platform's config, built in code. */
@@ -146,5 +183,19 @@ describe("promise stacks", function () {
     assert.match(outcome.error.message, /projects\[0\]\.quotaGiB: -1 or a whole number/);
     assert.match(outcome.error.stack ?? "", /\n\s+at harborConfigPlan /);
     assert.strictEqual(outcome.limit, SENTINEL);
+  });
+
+  it("the program keeps the limit 0 through every registration; the offline synth puts the caller's back", async () => {
+    const { seen, after } = await programLimits(false);
+    assert.ok(seen.length > 50, `registrations seen: ${seen.length}`);
+    assert.deepStrictEqual([...new Set(seen)], [0]);
+    assert.strictEqual(after, SENTINEL);
+  });
+
+  it(`the program with ${KEEP_PROMISE_STACKS_ENV}=1 registers with the caller's limit`, async () => {
+    const { seen, after } = await programLimits(true);
+    assert.ok(seen.length > 50);
+    assert.deepStrictEqual([...new Set(seen)], [SENTINEL]);
+    assert.strictEqual(after, SENTINEL);
   });
 });

@@ -115,6 +115,8 @@ export async function runOnMocks(
 ): Promise<SynthResult> {
   if (running) throw new Error("runOnMocks: a mock run is already in progress in this process");
   running = true;
+  // The program caps stack traces for its run (index.ts): the caller, and the next run, get the limit back.
+  const stackTraceLimit = Error.stackTraceLimit;
   try {
     await rt.setMocks(
       new PlatformMocks(opts.stackReferences),
@@ -218,6 +220,7 @@ export async function runOnMocks(
     if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
     return { registrations, outputs };
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     running = false;
   }
 }
