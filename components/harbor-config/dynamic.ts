@@ -9,7 +9,7 @@
  * credentials are listed in `additionalSecretOutputs`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { HarborConnection } from "./client";
+import type { HarborConnection } from "./client";
 import { HARBOR_KIND } from "./kinds";
 import { ALL_REPOSITORIES, RELEASE_TAG_PATTERN, RobotAccess, Severity } from "./payloads";
 import { secretConnection } from "./connection";
