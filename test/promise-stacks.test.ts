@@ -14,35 +14,37 @@ import { runComponent } from "./harness";
 
 const SENTINEL = 17;
 
-/** Runs `fn` with a known limit and the env var as given; returns what `fn` returns. */
-function withLimit<T>(keep: boolean, fn: () => T): T {
+/** Sets a known limit and the env var as given; returns the function that puts both back. */
+function setLimit(keep: boolean): () => void {
   const limit = Error.stackTraceLimit;
   const env = process.env[KEEP_PROMISE_STACKS_ENV];
   Error.stackTraceLimit = SENTINEL;
   if (keep) process.env[KEEP_PROMISE_STACKS_ENV] = "1";
   else delete process.env[KEEP_PROMISE_STACKS_ENV];
-  try {
-    return fn();
-  } finally {
+  return () => {
     Error.stackTraceLimit = limit;
     if (env === undefined) delete process.env[KEEP_PROMISE_STACKS_ENV];
     else process.env[KEEP_PROMISE_STACKS_ENV] = env;
+  };
+}
+
+/** Runs `fn` with a known limit and the env var as given; returns what `fn` returns. */
+function withLimit<T>(keep: boolean, fn: () => T): T {
+  const restore = setLimit(keep);
+  try {
+    return fn();
+  } finally {
+    restore();
   }
 }
 
 /** {@link withLimit} for an async `fn`: the limit and the env var are put back when it settles. */
 async function withLimitAsync(keep: boolean, fn: () => Promise<void>): Promise<void> {
-  const limit = Error.stackTraceLimit;
-  const env = process.env[KEEP_PROMISE_STACKS_ENV];
-  Error.stackTraceLimit = SENTINEL;
-  if (keep) process.env[KEEP_PROMISE_STACKS_ENV] = "1";
-  else delete process.env[KEEP_PROMISE_STACKS_ENV];
+  const restore = setLimit(keep);
   try {
     await fn();
   } finally {
-    Error.stackTraceLimit = limit;
-    if (env === undefined) delete process.env[KEEP_PROMISE_STACKS_ENV];
-    else process.env[KEEP_PROMISE_STACKS_ENV] = env;
+    restore();
   }
 }
 
