@@ -162,7 +162,10 @@ describe("e2e helpers", function () {
         type: "pulumi-nodejs:dynamic:Resource",
         urn: "urn:d",
         inputs: { a: 1 },
-        stackTrace: { f: [1] },
+        stackTrace: [
+          { sourcePosition: "project:///node_modules/@pulumi/runtime/stack.ts#75,39" },
+          { sourcePosition: "project:///index.ts#13,22" },
+        ],
       };
       const text = JSON.stringify({ version: 3, deployment: { resources: [k8s, dyn] } }, null, 4);
       const s = stateSize(text);
@@ -190,9 +193,16 @@ describe("e2e helpers", function () {
       // The resources, as the CLI prints them (four-space indents), are the export but for its envelope.
       const types = s.byType.reduce((a, [, n]) => a + n, 0);
       assert.ok(types < s.total && s.total - types < 120, `${types} of ${s.total}`);
+      // Without indentation: the text JSON.stringify gives of the same document.
+      assert.strictEqual(s.compact, JSON.stringify(JSON.parse(text)).length);
+      // All but the inputs and outputs: the export less the three property parts.
+      const props = s.byPart.inputs + s.byPart.outputs + s.byPart["outputs.__inputs"];
+      assert.strictEqual(s.around, s.total - props);
+      // One frame, in @pulumi/* (the SDK's source-mapped path), of two.
+      assert.deepStrictEqual([s.frames, s.pulumiFrames], [2, 1]);
       assert.match(
         describeStateSize(s),
-        /^\d+ KB for 2 resources; by package: kubernetes \d+ KB, pulumi-nodejs \d+ KB; by part: .*; largest types: kubernetes:core\/v1:Secret/,
+        /^\d+ KB for 2 resources \(\d+ KB without indentation\); all but inputs and outputs \d+ KB \(\d+\.\d KB per resource\); stack frames 1\.0 per resource, 50 % in @pulumi\/\*; by package: kubernetes \d+ KB, pulumi-nodejs \d+ KB; by part: .*; largest types: kubernetes:core\/v1:Secret/,
       );
     });
   });

@@ -1,7 +1,8 @@
 /**
  * The size of a stack's state (`pulumi stack export`, as the CLI prints it) and where it goes: by resource type
  * and by part of a resource (inputs, outputs, the Kubernetes provider's copy of the inputs under
- * `outputs.__inputs`, the engine's source positions and stack traces, the rest).
+ * `outputs.__inputs`, the engine's source positions and stack traces, the rest); what the engine records around
+ * the properties, whatever they hold; and the stack-trace frames.
  */
 
 export interface StateSize {
@@ -17,6 +18,17 @@ export interface StateSize {
   byPackage: [string, number][];
   /** Bytes per part of a resource, summed over all resources. */
   byPart: Record<string, number>;
+  /** Bytes of the export without indentation (`JSON.stringify` of the parsed text). */
+  compact: number;
+  /**
+   * Bytes of the export but the resources' inputs and outputs: what the engine records around them (URN, parent,
+   * provider, dependencies, source position, stack trace, times, the keys and indentation of each resource, the
+   * deployment's own header) — what the resources cost whatever they hold.
+   */
+  around: number;
+  /** Stack-trace frames over all resources, and how many of them are in `@pulumi/*` (the SDK, the host). */
+  frames: number;
+  pulumiFrames: number;
 }
 
 type Resource = Record<string, unknown> & { type: string };
@@ -37,7 +49,12 @@ export function stateSize(exportText: string): StateSize {
   const byPackage = new Map<string, number>();
   const byPart: Record<string, number> = {};
   const add = (k: string, n: number) => (byPart[k] = (byPart[k] ?? 0) + n);
+  let frames = 0;
+  let pulumiFrames = 0;
   for (const r of resources) {
+    const trace = Array.isArray(r.stackTrace) ? (r.stackTrace as { sourcePosition?: string }[]) : [];
+    frames += trace.length;
+    pulumiFrames += trace.filter((f) => /\/node_modules\/@pulumi\//.test(f.sourcePosition ?? "")).length;
     const n = bytes(r, 3);
     byType.set(r.type, (byType.get(r.type) ?? 0) + n);
     const pkg = r.type.split(":")[0];
@@ -52,12 +69,17 @@ export function stateSize(exportText: string): StateSize {
       else add("other", bytes(v, 4));
     }
   }
+  const properties = ["inputs", "outputs", "outputs.__inputs"].reduce((a, k) => a + (byPart[k] ?? 0), 0);
   return {
     total: Buffer.byteLength(exportText),
     resources: resources.length,
     byType: [...byType].sort((a, b) => b[1] - a[1]),
     byPackage: [...byPackage].sort((a, b) => b[1] - a[1]),
     byPart,
+    compact: Buffer.byteLength(JSON.stringify(d)),
+    around: Buffer.byteLength(exportText) - properties,
+    frames,
+    pulumiFrames,
   };
 }
 
@@ -69,8 +91,11 @@ export function describeStateSize(s: StateSize, top = 8): string {
     .map(([k, n]) => `${k} ${kb(n)}`);
   const packages = s.byPackage.map(([p, n]) => `${p} ${kb(n)}`);
   const types = s.byType.slice(0, top).map(([t, n]) => `${t} ${kb(n)}`);
+  const per = (n: number) => (s.resources ? n / s.resources : 0);
   return (
-    `${kb(s.total)} for ${s.resources} resources; by package: ${packages.join(", ")}; ` +
-    `by part: ${parts.join(", ")}; largest types: ${types.join(", ")}`
+    `${kb(s.total)} for ${s.resources} resources (${kb(s.compact)} without indentation); ` +
+    `all but inputs and outputs ${kb(s.around)} (${(per(s.around) / 1024).toFixed(1)} KB per resource); ` +
+    `stack frames ${per(s.frames).toFixed(1)} per resource, ${s.frames ? Math.round((100 * s.pulumiFrames) / s.frames) : 0} % in @pulumi/*; ` +
+    `by package: ${packages.join(", ")}; by part: ${parts.join(", ")}; largest types: ${types.join(", ")}`
   );
 }
