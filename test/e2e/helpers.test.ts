@@ -93,7 +93,7 @@ describe("e2e helpers", function () {
   });
 
   describe(".ci/run decision (missingServers)", function () {
-    it("says why when the engine or the API server binaries are absent, nothing when present", function () {
+    it("says why when the engine, the API server binaries, the shared tools or the charts are absent; nothing when present", function () {
       const dir = tmp();
       assert.match(missingServers(settingsIn(dir)) ?? "", /no Pulumi CLI/);
       const bin = path.join(dir, "engine");
@@ -107,6 +107,11 @@ describe("e2e helpers", function () {
       assert.match(missingServers(s) ?? "", /no etcd \/ kube-apiserver/);
       exe(k8s, "etcd");
       exe(k8s, "kube-apiserver");
+      // A clone with no ../shared above it (the helpers, the pinned charts): skipped, not failed.
+      assert.match(missingServers(s) ?? "", /no shared tools folder .*E2E_SHARED_DIR/);
+      fs.mkdirSync(s.toolsDir!, { recursive: true });
+      assert.match(missingServers(s) ?? "", /no chart directory; set E2E_CHARTS_DIR/);
+      fs.mkdirSync(s.chartsDir!, { recursive: true });
       assert.strictEqual(missingServers(s), undefined);
     });
   });

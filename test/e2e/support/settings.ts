@@ -174,6 +174,11 @@ export function missingServers(s: Settings): string | undefined {
     const bins = ["etcd", "kube-apiserver"].filter((b) => !executable(path.join(s.k8sBin, b)));
     if (bins.length) return `no ${bins.join(" / ")} in ${s.k8sBin} and no E2E_KUBECONFIG`;
   }
+  // The suite also needs the shared helpers and the pinned charts: a clone outside the folder that holds
+  // ../shared (CI's clean clone, for one) skips the suite instead of failing its preflight.
+  if (!s.toolsDir || !fs.existsSync(s.toolsDir))
+    return `no shared tools folder (tools/ of ../shared) above ${s.root}; set E2E_SHARED_DIR`;
+  if (!s.chartsDir || !fs.existsSync(s.chartsDir)) return "no chart directory; set E2E_CHARTS_DIR";
   return undefined;
 }
 
