@@ -6,6 +6,6 @@ import { loadSettings, missingServers } from "./settings";
 
 const why = missingServers(loadSettings());
 if (why) {
-  console.log(`${why}; build them with ../shared/tools (see README "End-to-end tests")`);
+  console.log(`${why} (README "End-to-end tests": what to build with ../shared/tools, and the variables)`);
   process.exitCode = 3;
 }
