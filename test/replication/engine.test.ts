@@ -128,6 +128,26 @@ describe("replication: peer outputs from an earlier synth", () => {
     );
   });
 
+  it("with this project given (the out directory), a peer of another project is refused, naming both projects", () => {
+    const ours = peerOutputsFromDir(dir, "registry-platform");
+    assert.strictEqual(
+      ours("organization/registry-platform/peer-a").outputs.registryUrl,
+      "https://r.example",
+    );
+    assert.throws(
+      () => ours("organization/registry-platfrom/peer-a"),
+      (e: Error) =>
+        e.message.startsWith(
+          'peer stack organization/registry-platfrom/peer-a: project "registry-platfrom" is not this program\'s ("registry-platform"); ',
+        ) &&
+        e.message.endsWith(
+          "holds this project's synths only: fix the name, or pass --peer-outputs <dir> with that project's outputs",
+        ),
+    );
+    // A directory given with --peer-outputs may hold other projects' outputs: no project given, no check.
+    assert.strictEqual(peerOutputsFromDir(dir)("acme/other/peer-a").outputs.registryUrl, "https://r.example");
+  });
+
   it("rejects a name that is not organization/project/stack", () => {
     assert.throws(() => peerOutputsFromDir(dir)("peer-a"), /expected a fully qualified stack name/);
   });

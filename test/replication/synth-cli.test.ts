@@ -33,6 +33,28 @@ describe("replication: offline synth of a fleet", function () {
     assert.ok(!fs.existsSync(path.join(out, "prod-apne2", "outputs.json")));
   });
 
+  it("a peer named in another project (a typo): exit 2, one line naming both projects; --peer-outputs takes it", () => {
+    const file = path.join(out, "Pulumi.prod-apne2.yaml");
+    const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod-apne2.yaml"), "utf8");
+    fs.writeFileSync(
+      file,
+      text
+        .split("organization/registry-platform/prod-apne1")
+        .join("organization/registry-platfrom/prod-apne1"),
+    );
+    const r = synth("--stack", "prod-apne2", "--config-file", file, "--out", out);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^synth prod-apne2: peer stack organization\/registry-platfrom\/prod-apne1: project "registry-platfrom" is not this program's \("registry-platform"\); \S+ holds this project's synths only: fix the name, or pass --peer-outputs <dir> with that project's outputs\n$/,
+    );
+    // Outputs given for that project's stack with --peer-outputs are taken as they are.
+    const peers = path.join(out, "other-project");
+    assert.strictEqual(synth("--stack", "prod-apne1", "--out", peers).status, 0);
+    const ok = synth("--stack", "prod-apne2", "--config-file", file, "--out", out, "--peer-outputs", peers);
+    assert.strictEqual(ok.status, 0, ok.stderr);
+  });
+
   it("peerProblem takes the one line out of the SDK's wrapping", () => {
     assert.strictEqual(
       peerProblem(

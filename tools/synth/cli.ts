@@ -146,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
       stack: args.stack,
       stackConfig,
       peerOutputsDir: args.peerOutputs ?? args.out,
+      peerOutputsOwnProject: args.peerOutputs === undefined,
     });
     const docs = resourceDocs(result);
     writeDirAtomically(dir, {

@@ -38,10 +38,19 @@ export function peerFromOutputsDoc(outputs: Record<string, unknown>): PeerStackO
 /**
  * Answers each `StackReference` from `<dir>/<stack>/outputs.json`, where `<stack>` is the last part of the
  * fully qualified name; a missing file fails naming the peer stack, the file and the command to make it.
+ * With `project` (the synth's own out directory, which holds synths of this project's stacks only), a name in
+ * another project fails too: the file there is not that stack's, and a mistyped project would pass offline and
+ * fail only at `pulumi up`. The organization cannot be checked offline.
  */
-export function peerOutputsFromDir(dir: string): StackReferenceResolver {
+export function peerOutputsFromDir(dir: string, project?: string): StackReferenceResolver {
   return (name) => {
-    const { stack } = splitStackName(name);
+    const { stack, project: peerProject } = splitStackName(name);
+    if (project !== undefined && peerProject !== project)
+      throw new Error(
+        `peer stack ${name}: project ${JSON.stringify(peerProject)} is not this program's (${JSON.stringify(project)}); ` +
+          `${path.relative(process.cwd(), dir) || dir} holds this project's synths only: fix the name, or pass ` +
+          `--peer-outputs <dir> with that project's outputs`,
+      );
     const file = path.join(dir, stack, "outputs.json");
     const shown = path.relative(process.cwd(), file) || file;
     let text: string;

@@ -38,6 +38,8 @@ export interface SynthOptions {
   sink?: Registration[];
   /** Directory of earlier synths (`<dir>/<stack>/outputs.json`) that answers `StackReference`s. */
   peerOutputsDir?: string;
+  /** The directory holds synths of this project's stacks only (the out directory): refuse other projects' names. */
+  peerOutputsOwnProject?: boolean;
   /** Answers `StackReference`s (tests); wins over peerOutputsDir. */
   stackReferences?: StackReferenceResolver;
   root?: string;
@@ -70,7 +72,10 @@ export async function synth(opts: SynthOptions): Promise<OfflineSynthResult> {
       preview: opts.preview,
       sink: opts.sink,
       stackReferences:
-        opts.stackReferences ?? (opts.peerOutputsDir ? peerOutputsFromDir(opts.peerOutputsDir) : undefined),
+        opts.stackReferences ??
+        (opts.peerOutputsDir
+          ? peerOutputsFromDir(opts.peerOutputsDir, opts.peerOutputsOwnProject ? project : undefined)
+          : undefined),
     },
     loadProgram(),
   );
