@@ -8,12 +8,13 @@
  * (`npm run bench`, #13): 200 projects spent ~2.7 s of CPU in it.
  *
  * {@link suspendPromiseStacks} sets `Error.stackTraceLimit` to 0 and returns the function that restores the previous
- * value; constructors call it first and restore in a `finally` (so also when they throw). The program (`index.ts`)
+ * value; constructors call it first and restore in a `finally` (so also when they throw). Not affected: the source
+ * positions the SDK records per resource (it lifts the limit itself for those), error messages, and, in a library
+ * consumer's program, every stack captured after the constructor returns. This repository's program (`index.ts`)
  * calls it for its whole run and does not restore: the SDK's registrations continue after the program returns
- * (~700 promises for prod-apne2, ~5 per resource), and its process runs nothing else. Not affected: the source positions the SDK records per resource (it lifts
- * the limit itself for those), error messages, and every stack captured after the constructor returns. An error
- * thrown by a child constructor inside the scope carries its message but no frames; to debug one with frames, set
- * `REGISTRY_PLATFORM_PROMISE_STACKS=1` (the cap is then skipped).
+ * (~700 promises for prod-apne2, ~5 per resource), and its process runs nothing else. An error thrown inside the
+ * scope carries its message but no frames; to debug one with frames, set `REGISTRY_PLATFORM_PROMISE_STACKS=1` (the
+ * cap is then skipped).
  */
 
 /** The environment variable that keeps full stacks inside {@link suspendPromiseStacks} (for debugging). */
