@@ -130,12 +130,14 @@ export const replicationRobot = z.strictObject({
     .string()
     .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, { message: "a robot name: lowercase [a-z0-9._-]" })
     .max(64)
-    .default("replication"),
+    .optional(),
   /** Projects the robot may push to. Default: every configured `harborConfig.projects` entry. */
   projects: z.array(projectName).min(1).optional(),
   /** The robot may delete (needed when a primary replicates deletions). Default false. */
-  allowDeletion: z.boolean().default(false),
+  allowDeletion: z.boolean().optional(),
 });
+// The defaults are applied where the robot is built (components/replication/from-config.ts), not here: the
+// parsed value stays as written, which is what an error about it shows.
 
 /** `registry-platform:replication` — geo-replication (SPEC R6). */
 export const replicationSection = z

@@ -61,7 +61,12 @@ describe("replication config", () => {
     {
       name: "a robot on a primary",
       changes: { replication: { peers: [peer()], robot: { name: "r" } } },
-      expect: [/^registry-platform:replication.robot \| .* \| nothing when role is "primary"/],
+      expect: [/^registry-platform:replication.robot \| \{"name":"r"\} \| nothing when role is "primary"/],
+    },
+    {
+      name: "an empty robot on a primary: shown as written, no defaults filled in",
+      changes: { replication: { peers: [peer()], robot: {} } },
+      expect: [/^registry-platform:replication.robot \| \{\} \| nothing when role is "primary"/],
     },
     {
       name: "a peer listed twice",
