@@ -3,15 +3,12 @@
  * holds no synth output or is a file, `--title` without its value.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StackSnapshot } from "../../tools/synth/diff";
 import { ResourceDoc } from "../../tools/synth/render";
-import { ROOT } from "../harness";
-
-const CLI = path.join(ROOT, "dist", "tools", "synth", "diff.js");
+import { runPlanDiff, writeSnapshot } from "./plan-diff-support";
 
 const bucket = (name: string): ResourceDoc => ({
   urn: `urn:pulumi:dev::registry-platform::aws:s3/bucket:Bucket::${name}`,
@@ -29,25 +26,19 @@ const AFTER: StackSnapshot = { resources: [bucket("a"), bucket("c")], outputs: {
 describe("plan-diff: inputs and arguments at the edges", function () {
   this.timeout(20000);
   let dir: string;
-  const write = (d: string, snap: StackSnapshot) => {
-    fs.mkdirSync(d, { recursive: true });
-    fs.writeFileSync(path.join(d, "resources.json"), JSON.stringify(snap.resources));
-    fs.writeFileSync(path.join(d, "outputs.json"), JSON.stringify(snap.outputs));
-  };
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-edges-"));
-    write(path.join(dir, "base", "dev"), BEFORE);
-    write(path.join(dir, "head", "dev"), AFTER);
-    write(path.join(dir, "dev-before-change"), BEFORE);
+    writeSnapshot(path.join(dir, "base", "dev"), BEFORE);
+    writeSnapshot(path.join(dir, "head", "dev"), AFTER);
+    writeSnapshot(path.join(dir, "dev-before-change"), BEFORE);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("two stack directories with different names are one stack (a copy of out/dev compared with out/dev)", () => {
     // Before: the names differed, so the copy's stack was all deleted and out/dev's all created.
-    const r = run(path.join(dir, "dev-before-change"), path.join(dir, "head", "dev"));
-    const same = run(path.join(dir, "base", "dev"), path.join(dir, "head", "dev"));
+    const r = runPlanDiff(path.join(dir, "dev-before-change"), path.join(dir, "head", "dev"));
+    const same = runPlanDiff(path.join(dir, "base", "dev"), path.join(dir, "head", "dev"));
     assert.strictEqual(r.status, 1, r.stderr);
     assert.strictEqual(r.stderr, "");
     assert.strictEqual(r.stdout, same.stdout);
@@ -59,7 +50,7 @@ describe("plan-diff: inputs and arguments at the edges", function () {
     // silence (every stack on the other side deleted); a missing one was already named.
     const empty = path.join(dir, "not-synth");
     fs.mkdirSync(path.join(empty, "sub"), { recursive: true });
-    const r = run(path.join(dir, "base"), empty);
+    const r = runPlanDiff(path.join(dir, "base"), empty);
     assert.strictEqual(r.status, 1);
     assert.strictEqual(
       r.stderr,
@@ -67,7 +58,7 @@ describe("plan-diff: inputs and arguments at the edges", function () {
         "compared as no synth output (every stack on the other side deleted)\n",
     );
     const file = path.join(dir, "base", "dev", "resources.json");
-    const f = run(file, path.join(dir, "head"));
+    const f = runPlanDiff(file, path.join(dir, "head"));
     assert.strictEqual(f.status, 2);
     assert.strictEqual(f.stdout, "");
     assert.strictEqual(
@@ -82,7 +73,7 @@ describe("plan-diff: inputs and arguments at the edges", function () {
       // An option where the title belongs: taken as the title before, --exit-zero lost.
       ["--title", "--exit-zero", path.join(dir, "base"), path.join(dir, "head")],
     ]) {
-      const r = run(...args);
+      const r = runPlanDiff(...args);
       assert.strictEqual(r.status, 64, args.join(" "));
       assert.strictEqual(r.stdout, "");
       assert.match(r.stderr, /^plan-diff: --title needs a value\nusage: plan-diff/);

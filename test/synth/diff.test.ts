@@ -9,8 +9,8 @@ import * as path from "path";
 import { diffValues, lineDiff, planStack, renderPlans, StackSnapshot } from "../../tools/synth/diff";
 import { ResourceDoc } from "../../tools/synth/render";
 import { ROOT } from "../harness";
+import { runPlanDiff, writeSnapshot } from "./plan-diff-support";
 
-const CLI = path.join(ROOT, "dist", "tools", "synth", "diff.js");
 const P = "urn:pulumi:dev::registry-platform::";
 
 function res(type: string, name: string, inputs: unknown, extra: Partial<ResourceDoc> = {}): ResourceDoc {
@@ -307,13 +307,8 @@ describe("plan-diff: Markdown", () => {
 describe("plan-diff: CLI", function () {
   this.timeout(20000);
   let dir: string;
-  const write = (side: string, stack: string, snap: StackSnapshot) => {
-    const d = path.join(dir, side, stack);
-    fs.mkdirSync(d, { recursive: true });
-    fs.writeFileSync(path.join(d, "resources.json"), JSON.stringify(snap.resources));
-    fs.writeFileSync(path.join(d, "outputs.json"), JSON.stringify(snap.outputs));
-  };
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  const write = (side: string, stack: string, snap: StackSnapshot) =>
+    writeSnapshot(path.join(dir, side, stack), snap);
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
@@ -326,7 +321,7 @@ describe("plan-diff: CLI", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("directories of stacks: one table row per stack (a new stack is all creates); exit 1 on changes", () => {
-    const r = run(path.join(dir, "base"), path.join(dir, "head"));
+    const r = runPlanDiff(path.join(dir, "base"), path.join(dir, "head"));
     assert.strictEqual(r.status, 1, r.stderr);
     assert.strictEqual(r.stderr, "");
     assert.ok(
@@ -349,19 +344,19 @@ describe("plan-diff: CLI", function () {
   });
 
   it("--exit-zero exits 0 with changes; no change exits 0; one stack directory works too", () => {
-    assert.strictEqual(run("--exit-zero", path.join(dir, "base"), path.join(dir, "head")).status, 0);
-    const same = run(path.join(dir, "base", "prod"), path.join(dir, "head", "prod"));
+    assert.strictEqual(runPlanDiff("--exit-zero", path.join(dir, "base"), path.join(dir, "head")).status, 0);
+    const same = runPlanDiff(path.join(dir, "base", "prod"), path.join(dir, "head", "prod"));
     assert.strictEqual(same.status, 0);
     assert.match(same.stdout, /\| `prod` \| 0 \|.*\n\nNo changes to the desired state\.\n$/);
   });
 
   it("usage errors exit 64, unreadable input exits 2, nothing on stdout", () => {
-    const u = run(path.join(dir, "base"));
+    const u = runPlanDiff(path.join(dir, "base"));
     assert.strictEqual(u.status, 64);
     assert.match(u.stderr, /^usage: plan-diff/);
     fs.mkdirSync(path.join(dir, "broken", "dev"), { recursive: true });
     fs.writeFileSync(path.join(dir, "broken", "dev", "resources.json"), "{not json");
-    const b = run(path.join(dir, "broken"), path.join(dir, "head"));
+    const b = runPlanDiff(path.join(dir, "broken"), path.join(dir, "head"));
     assert.strictEqual(b.status, 2);
     assert.strictEqual(b.stdout, "");
     assert.match(b.stderr, /^plan-diff: /);
