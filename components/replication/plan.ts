@@ -4,6 +4,9 @@
  * components only create what the plan says.
  */
 
+/** A peer's Harbor registry endpoint is `peer-<stack name>` (the config bounds stack names by it). */
+export const PEER_ENDPOINT_PREFIX = "peer-";
+
 /** Harbor's policy trigger: one type per policy. */
 export type PolicyTrigger =
   { type: "event_based" } | { type: "scheduled"; cron: string } | { type: "manual" };
@@ -134,7 +137,7 @@ export function replicationPlan(
       name,
       stack: p.stack,
       projects: peerProjects,
-      endpointName: `peer-${name}`,
+      endpointName: `${PEER_ENDPOINT_PREFIX}${name}`,
       policies,
       ...(backup ? { backupReplication: backup } : {}),
     };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConfigIssue } from "../errors";
 import { keyPath, renderValue } from "../errors";
 import { harborCron } from "./common";
+import { PEER_ENDPOINT_PREFIX as ENDPOINT_PREFIX } from "../../components/replication/plan";
 
 /**
  * A fully qualified stack name, `organization/project/stack`, as `pulumi.StackReference` takes it. A file
@@ -175,8 +176,6 @@ export interface ReplicationContext {
 
 /** Harbor's registry endpoint names are at most 64 characters (its `registry.name` column). */
 const HARBOR_REGISTRY_NAME_MAX = 64;
-/** The endpoint of a peer is `peer-<stack>` (`components/replication/plan.ts`). */
-const ENDPOINT_PREFIX = "peer-";
 
 /** The stack segment of `org/project/stack`. */
 export function peerStackName(fullyQualified: string): string {
