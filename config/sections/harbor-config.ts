@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { harborCron, hostPort, k8sNameSchema } from "./common";
+import { SEVERITY_LEVELS } from "../../components/harbor-config/payloads";
 
-export const SEVERITIES = ["none", "low", "medium", "high", "critical"] as const;
 export const PROXY_CACHE_TYPES = ["docker-hub", "docker-registry", "quay", "github-ghcr", "harbor"] as const;
 
 const projectName = z
@@ -25,7 +25,7 @@ export const harborConfigSection = z
           public: z.boolean().default(false),
           /** Block pulls of images with vulnerabilities at or above `severity`. Default true. */
           preventVulnerable: z.boolean().default(true),
-          severity: z.enum(SEVERITIES).default("high"),
+          severity: z.enum(SEVERITY_LEVELS).default("high"),
           /** Only allow pulls of cosign-signed artifacts. */
           cosign: z.boolean().default(false),
           /** Storage quota in GiB; -1 = unlimited. */
