@@ -143,6 +143,58 @@ export function placePackages(
   }
 }
 
+/** The devDependency `npm:@pulumi/pulumi@<floor of the peer range>` a consumer can get as its @pulumi/pulumi. */
+export const PEER_FLOOR_ALIAS = "pulumi-peer-floor";
+
+/**
+ * Makes `consumer` a project that installed the packed package offline: its runtime dependencies and required
+ * peers (and `devDependencies`) placed from this project's node_modules, a package.json declaring the peers as a
+ * Pulumi project does, then `npm install <tarball>`. Returns the version of a package placed in the consumer.
+ */
+export function installConsumer(
+  consumer: string,
+  tarball: string,
+  o: { substitutes?: Substitutes; devDependencies?: string[] } = {},
+): (name: string) => string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+    peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  };
+  const substitutes = o.substitutes ?? {};
+  const dev = o.devDependencies ?? [];
+  const peers = Object.keys(manifest.peerDependencies).filter(
+    (p) => !manifest.peerDependenciesMeta[p]?.optional,
+  );
+  fs.mkdirSync(consumer, { recursive: true });
+  placePackages(
+    consumer,
+    runtimeClosure(readLock(), [...Object.keys(manifest.dependencies), ...peers, ...dev], substitutes),
+    substitutes,
+  );
+  const placed = (name: string) =>
+    (
+      JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", name, "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+  // `--legacy-peer-deps`: npm would otherwise fetch the peers' registry metadata to resolve them, which offline
+  // works only when a past install left it in npm's cache (`npm ls` checks the peer ranges instead).
+  fs.writeFileSync(
+    path.join(consumer, "package.json"),
+    JSON.stringify({
+      name: "consumer",
+      version: "1.0.0",
+      private: true,
+      dependencies: Object.fromEntries(peers.map((p) => [p, placed(p)])),
+      devDependencies: Object.fromEntries(dev.map((p) => [p, placed(p)])),
+    }),
+  );
+  const offline = ["--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"];
+  run(process.platform === "win32" ? "npm.cmd" : "npm", ["install", ...offline, tarball], { cwd: consumer });
+  return placed;
+}
+
 export interface Run {
   status: number | null;
   stdout: string;

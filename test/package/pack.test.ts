@@ -13,19 +13,16 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../harness";
 import {
+  installConsumer,
   MOCK_RUNNER,
-  placePackages,
+  PEER_FLOOR_ALIAS,
   readLock,
   readmeLibraryExample,
   run,
-  runtimeClosure,
-  Substitutes,
 } from "./consumer";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-/** The devDependency `npm:@pulumi/pulumi@<floor of the peer range>` the consumer gets as its @pulumi/pulumi. */
-const PEER_FLOOR_ALIAS = "pulumi-peer-floor";
 const lock = readLock();
 /** The version that alias installs: the consumer's @pulumi/pulumi. */
 const floor = lock[`node_modules/${PEER_FLOOR_ALIAS}`]?.version;
@@ -103,38 +100,14 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
   });
 
   it("installs offline into a consumer on another @pulumi/pulumi 3.x, peers resolved, no nested copy", () => {
-    fs.mkdirSync(consumer);
     const peers = Object.keys(manifest.peerDependencies).filter(
       (p) => !manifest.peerDependenciesMeta[p]?.optional,
     );
-    const substitutes: Substitutes = { "@pulumi/pulumi": `node_modules/${PEER_FLOOR_ALIAS}` };
-    placePackages(
-      consumer,
-      runtimeClosure(lock, [...Object.keys(manifest.dependencies), ...peers, "@types/node"], substitutes),
-      substitutes,
-    );
-    const placedVersion = (name: string) =>
-      (
-        JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", name, "package.json"), "utf8")) as {
-          version: string;
-        }
-      ).version;
-    // The consumer declares the peers it uses, as a Pulumi project does. `--legacy-peer-deps`: npm would
-    // otherwise fetch the peers' registry metadata to resolve them, which offline works only when a past
-    // install left it in npm's cache; `npm ls` below checks the peer ranges against the installed tree instead.
-    fs.writeFileSync(
-      path.join(consumer, "package.json"),
-      JSON.stringify({
-        name: "consumer",
-        version: "1.0.0",
-        private: true,
-        dependencies: Object.fromEntries(peers.map((p) => [p, placedVersion(p)])),
-        devDependencies: { "@types/node": placedVersion("@types/node") },
-      }),
-    );
-    assert.strictEqual(placedVersion("@pulumi/pulumi"), floor);
-    const offline = ["--offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"];
-    run(NPM, ["install", ...offline, tarball], { cwd: consumer });
+    const placed = installConsumer(consumer, tarball, {
+      substitutes: { "@pulumi/pulumi": `node_modules/${PEER_FLOOR_ALIAS}` },
+      devDependencies: ["@types/node"],
+    });
+    assert.strictEqual(placed("@pulumi/pulumi"), floor);
     // Exits non-zero on a missing, invalid or extraneous package or an unmet peer range of any package.
     run(NPM, ["ls", "--all", "--offline"], { cwd: consumer });
     const deps = (
