@@ -16,8 +16,11 @@
  * and requires `<package>/<IMPLEMENTATION>` by absolute path (a package `exports` map cannot hide it). Found
  * nothing, or the package is not built → an error saying what to install or build.
  *
- * Changing this text changes every Harbor resource's `__provider` input: the provider's `diff` reports it,
- * and the next `pulumi up` updates each Harbor resource once (sending Harbor only what differs).
+ * A new version of this text is no change: the provider's `diff` ignores a change from one loader text to
+ * another (both start with {@link LOADER_MARKER}), since any of them runs the implementation of the installed
+ * package; the state takes the new text with the resource's next real update. A state holding the closure-serialized
+ * provider of earlier versions does show a change, and its next `pulumi up` updates each Harbor resource once
+ * (sending Harbor only what differs) to shed that code.
  */
 
 /** The npm package holding the implementation (package.json `name`). */
@@ -25,22 +28,31 @@ export const PACKAGE = "registry-platform";
 /** The implementation's compiled module, relative to the package directory. */
 export const IMPLEMENTATION = "dist/components/harbor-config/provider.js";
 
+/** The first characters of every version of the loader text (and of no closure serialization). */
+export const LOADER_MARKER = `// ${PACKAGE} Harbor provider loader`;
+
+/** True for a `__provider` text that is a version of the loader (not an earlier closure-serialized provider). */
+export function isLoaderText(text: unknown): boolean {
+  return typeof text === "string" && text.startsWith(LOADER_MARKER);
+}
+
 /**
  * The `__provider` text of every Harbor resource (plain JavaScript, Node built-ins only). It is stored twice per
- * resource (inputs and outputs), so it is kept short: ~1.1 KB, the errors say what to do in one sentence.
+ * resource (inputs and outputs), so it is kept short: ~1.1 KB, the errors say what to do in one sentence — in a
+ * checkout, build it; installed, reinstall it (the installed package has no sources to build from).
  */
-export const HARBOR_PROVIDER_TEXT = `// ${PACKAGE} Harbor provider loader: the code is in the package (components/harbor-config/README.md)
+export const HARBOR_PROVIDER_TEXT = `${LOADER_MARKER}
 "use strict";
 const P = ${JSON.stringify(PACKAGE)};
 exports.load = (from) => {
-  const fs = require("fs"), path = require("path"), start = path.resolve(from === undefined ? "." : from);
+  const fs = require("fs"), path = require("path"), start = path.resolve(from || ".");
   for (let d = start; ; d = path.dirname(d)) {
-    for (const p of [d, path.join(d, "node_modules", P)]) {
+    for (const [p, fix] of [[d, "run \`npm run build\` in " + d], [path.join(d, "node_modules", P), "reinstall " + P + " with npm scripts enabled (its prepare script builds it)"]]) {
       let name;
       try { name = JSON.parse(fs.readFileSync(path.join(p, "package.json"), "utf8")).name; } catch (e) {}
       if (name !== P) continue;
       const f = path.join(p, ${JSON.stringify(IMPLEMENTATION)});
-      if (!fs.existsSync(f)) throw new Error("the Harbor provider of " + P + " is not built: " + f + " is missing; run \`npm run build\` in " + p);
+      if (!fs.existsSync(f)) throw new Error("the Harbor provider of " + P + " is not built: " + f + " is missing; " + fix);
       return require(f).harborProviderImpl;
     }
     if (path.dirname(d) === d) throw new Error("the Harbor provider cannot be found: no " + P + " package in " + start + " or its parents; npm install " + P + " in the Pulumi project and run pulumi there");

@@ -23,6 +23,7 @@ import {
 } from "./crud";
 import { replicationPolicyCrud } from "../replication/harbor/policy";
 import { flatView, isNested, nestLike, SPEC } from "./shape";
+import { isLoaderText } from "./provider-loader";
 import { systemRobotCrud } from "../replication/harbor/system-robot";
 
 /** The CRUD implementation of every kind, keyed by the `kind` input. */
@@ -90,7 +91,9 @@ export function dynamicProvider<I extends BaseInputs, O extends I>(
       const result = crud.diff(flatView(olds), flatView(news));
       const before = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
       const after = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
-      const providerChanged = typeof before === "string" && typeof after === "string" && before !== after;
+      // A new loader text is no change (provider-loader.ts); shedding a serialized provider is one.
+      const providerChanged =
+        typeof before === "string" && typeof after === "string" && before !== after && !isLoaderText(before);
       return Promise.resolve({
         ...result,
         // The engine's property keys: a replaced input is inside `spec`.

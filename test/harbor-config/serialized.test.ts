@@ -23,6 +23,8 @@ import { harborProviderImpl } from "../../components/harbor-config/provider";
 import {
   HARBOR_PROVIDER_TEXT,
   IMPLEMENTATION,
+  isLoaderText,
+  LOADER_MARKER,
   PACKAGE,
 } from "../../components/harbor-config/provider-loader";
 import { ROOT, runComponent } from "../harness";
@@ -126,6 +128,30 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
     });
   });
 
+  it("a state holding another version of the loader shows no change (a package upgrade is not an update)", async () => {
+    const olds = { ...projectInputs(fakeless()), projectId: 1, adopted: false };
+    const news = { ...projectInputs(fakeless()), __provider: HARBOR_PROVIDER_TEXT };
+    for (const older of [
+      `${LOADER_MARKER}: an older version\nexports.handler = () => require("x");\n`,
+      HARBOR_PROVIDER_TEXT.replace("reinstall", "install"),
+    ]) {
+      assert.strictEqual(isLoaderText(older), true);
+      assert.deepStrictEqual(await provider.diff("1", { ...olds, __provider: older }, news), {
+        changes: false,
+        replaces: [],
+      });
+    }
+    // A real change still shows, whatever the loader versions.
+    const quota = await provider.diff(
+      "1",
+      { ...olds, __provider: `${LOADER_MARKER}\n` },
+      { ...news, quotaGiB: 5 },
+    );
+    assert.strictEqual(quota.changes, true);
+    assert.strictEqual(isLoaderText("exports.handler = ..."), false);
+    assert.strictEqual(isLoaderText(undefined), false);
+  });
+
   it("loads the implementation from this checkout (the working directory is the package)", () => {
     assert.strictEqual(provider, harborProviderImpl, "the same module the program uses");
   });
@@ -158,10 +184,24 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
         path.join(empty, "node_modules", PACKAGE, "package.json"),
         JSON.stringify({ name: PACKAGE }),
       );
+      // Installed: there are no sources to build, the package must be reinstalled.
       assert.throws(
         () => load!(empty),
         (e: Error) =>
-          e.message.includes(`is not built: ${path.join(empty, "node_modules", PACKAGE, IMPLEMENTATION)}`),
+          e.message ===
+          `the Harbor provider of ${PACKAGE} is not built: ${path.join(empty, "node_modules", PACKAGE, IMPLEMENTATION)} ` +
+            `is missing; reinstall ${PACKAGE} with npm scripts enabled (its prepare script builds it)`,
+      );
+      // A checkout of the package: build it there.
+      const checkout = path.join(empty, "checkout");
+      fs.mkdirSync(checkout);
+      fs.writeFileSync(path.join(checkout, "package.json"), JSON.stringify({ name: PACKAGE }));
+      assert.throws(
+        () => load!(checkout),
+        (e: Error) =>
+          e.message ===
+          `the Harbor provider of ${PACKAGE} is not built: ${path.join(checkout, IMPLEMENTATION)} is missing; ` +
+            `run \`npm run build\` in ${checkout}`,
       );
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
