@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { failure } from "./proc";
 import { Report } from "./report";
 import { Settings } from "./settings";
 import { PulumiWorkspace } from "./workspace";
@@ -63,9 +62,7 @@ export class LoopbackWorkspace extends PulumiWorkspace {
    * `main` pointing at the build), logged in to `backend`.
    */
   async initApp(appDir: string, backend: string): Promise<string> {
-    fs.mkdirSync(this.projectDir, { recursive: true });
-    fs.mkdirSync(this.homeDir, { recursive: true });
-    fs.mkdirSync(this.logDir, { recursive: true });
+    this.makeDirs();
     fs.symlinkSync(path.join(this.root, "dist"), path.join(this.projectDir, "dist"));
     fs.symlinkSync(path.join(this.root, "node_modules"), path.join(this.projectDir, "node_modules"));
     fs.copyFileSync(path.join(this.root, "package.json"), path.join(this.projectDir, "package.json"));
@@ -82,8 +79,7 @@ export class LoopbackWorkspace extends PulumiWorkspace {
         main: "dist/examples/app/index.js",
       }),
     );
-    const r = await this.cli(["login", `file://${backend}`]);
-    if (r.code !== 0) throw new Error(failure(r));
+    await this.login(backend);
     return project.name as string;
   }
 }

@@ -75,11 +75,7 @@ export class PulumiWorkspace {
   }
 
   async init(): Promise<void> {
-    fs.mkdirSync(this.projectDir, { recursive: true });
-    fs.mkdirSync(this.stateDir, { recursive: true });
-    fs.mkdirSync(this.homeDir, { recursive: true });
-    fs.mkdirSync(this.logDir, { recursive: true });
-    for (const f of fs.readdirSync(this.logDir)) fs.rmSync(path.join(this.logDir, f), { force: true });
+    this.makeDirs();
     fs.symlinkSync(path.join(this.s.root, "dist"), path.join(this.projectDir, "dist"));
     fs.symlinkSync(path.join(this.s.root, "node_modules"), path.join(this.projectDir, "node_modules"));
     fs.copyFileSync(path.join(this.s.root, "package.json"), path.join(this.projectDir, "package.json"));
@@ -96,7 +92,19 @@ export class PulumiWorkspace {
         main: "dist/index.js",
       }),
     );
-    const r = await this.cli(["login", `file://${this.stateDir}`]);
+    await this.login();
+  }
+
+  /** The project, state, Pulumi home and log directories (the log directory emptied). */
+  makeDirs(): void {
+    for (const d of [this.projectDir, this.stateDir, this.homeDir, this.logDir])
+      fs.mkdirSync(d, { recursive: true });
+    for (const f of fs.readdirSync(this.logDir)) fs.rmSync(path.join(this.logDir, f), { force: true });
+  }
+
+  /** `pulumi login` to a file backend: this workspace's state directory, or another workspace's. */
+  async login(backend = this.stateDir): Promise<void> {
+    const r = await this.cli(["login", `file://${backend}`]);
     if (r.code !== 0) throw new Error(failure(r));
   }
 
@@ -157,10 +165,14 @@ export class PulumiWorkspace {
     fs.writeFileSync(file, stringify({ ...initial, config }));
   }
 
-  /** `pulumi config set --secret`, the value on stdin (never in argv, where `ps` or an error would show it). */
+  /**
+   * `pulumi config set --secret`, the value on stdin (never in argv, where `ps` or an error would show it).
+   * `key` without a namespace is this program's (`registry-platform:`).
+   */
   async setSecret(stack: string, key: string, value: string): Promise<void> {
     this.secretValues.add(value);
-    await this.cliOk(["config", "set", "--secret", `${NAMESPACE}:${key}`], { stack, input: value });
+    const full = key.includes(":") ? key : `${NAMESPACE}:${key}`;
+    await this.cliOk(["config", "set", "--secret", full], { stack, input: value });
   }
 
   /** The text of `pulumi stack export`. */
