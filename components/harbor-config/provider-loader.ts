@@ -18,9 +18,9 @@
  *
  * A new version of this text is no change: the provider's `diff` ignores a change from one loader text to
  * another (both start with {@link LOADER_MARKER}), since any of them runs the implementation of the installed
- * package; the state takes the new text with the resource's next real update. A state holding the closure-serialized
- * provider of earlier versions does show a change, and its next `pulumi up` updates each Harbor resource once
- * (sending Harbor only what differs) to shed that code.
+ * package; the next `pulumi up` stores the new text with the inputs, and with the outputs at the resource's next
+ * real update. A state holding the closure-serialized provider of earlier versions does show a change, and its next
+ * `pulumi up` updates each Harbor resource once (sending Harbor only what differs) to shed that code.
  */
 
 /** The npm package holding the implementation (package.json `name`). */
