@@ -37,6 +37,19 @@ describe("workflows: compiled CLIs are built in the step that runs them", () => 
     assert.deepStrictEqual(t.files, []);
   });
 
+  it("pr.yml synthesizes every stack in deploy order (replicas first), not in stack-file name order", () => {
+    const steps = jobs("pr.yml").flatMap((j) => j.steps);
+    const synth = steps.filter((st) => /synth\/cli\.js --stack/.test(st.run));
+    assert.deepStrictEqual(
+      synth.map((st) => st.name),
+      ["synth head (every stack)", "synth base (every stack)"],
+    );
+    for (const st of synth) {
+      assert.match(st.run, /stacks\.js" --deploy-order|stacks\.js --deploy-order/, st.name);
+      assert.doesNotMatch(st.run, /for f in stacks\/Pulumi\.\*\.yaml/, st.name);
+    }
+  });
+
   for (const file of files) {
     it(file, () => {
       const all = jobs(file);

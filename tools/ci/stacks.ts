@@ -1,8 +1,10 @@
 /**
- * `node dist/tools/ci/stacks.js [--role primary|replica]`: the repository's stacks as a JSON list for the
- * GitHub Actions matrices (`.github/workflows/`), each `{stack, role, environment, region, provider}` from its
- * validated config. Deploy order is replicas first (the primary reads their outputs), so the deploy workflow
- * asks for each role separately.
+ * `node dist/tools/ci/stacks.js [--role primary|replica] [--root <dir>]`: the stacks of `<dir>/stacks` (default:
+ * this repository's) as a JSON list for the GitHub Actions matrices (`.github/workflows/`), each
+ * `{stack, role, environment, region, provider}` from its validated config. Deploy order is replicas first (the
+ * primary reads their outputs), so the deploy workflow asks for each role separately.
+ * `--deploy-order`: the stack names instead, one per line, replicas first (what a loop that synthesizes every
+ * stack needs: a primary's synth reads its replicas' outputs). Exit 2 on an invalid stack file, 64 on bad usage.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -66,12 +68,38 @@ export function listStacks(root = ROOT): StackInfo[] {
     });
 }
 
+/** Stack names in deploy order: replicas first, then primaries, each by name. */
+export function deployOrder(stacks: StackInfo[]): string[] {
+  return [...stacks.filter((s) => s.role === "replica"), ...stacks.filter((s) => s.role !== "replica")].map(
+    (s) => s.stack,
+  );
+}
+
+const USAGE = "usage: stacks [--role primary|replica] [--deploy-order] [--root <dir>]";
+
 if (require.main === module) {
-  const i = process.argv.indexOf("--role");
-  const role = i >= 0 ? process.argv[i + 1] : undefined;
+  const argv = process.argv.slice(2);
+  let role: string | undefined;
+  let root = ROOT;
+  let names = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--role" && ["primary", "replica"].includes(argv[i + 1] ?? "")) role = argv[++i];
+    else if (argv[i] === "--root" && argv[i + 1]) root = path.resolve(argv[++i]);
+    else if (argv[i] === "--deploy-order") names = true;
+    else {
+      process.stderr.write(`stacks: unexpected ${JSON.stringify(argv[i])}; ${USAGE}\n`);
+      process.exit(64);
+    }
+  }
   try {
-    const stacks = listStacks().filter((s) => role === undefined || s.role === role);
-    process.stdout.write(`${JSON.stringify(stacks)}\n`);
+    const stacks = listStacks(root).filter((s) => role === undefined || s.role === role);
+    process.stdout.write(
+      names
+        ? deployOrder(stacks)
+            .map((s) => `${s}\n`)
+            .join("")
+        : `${JSON.stringify(stacks)}\n`,
+    );
   } catch (e) {
     process.stderr.write(`stacks: ${(e as Error).message}\n`);
     process.exit(2);
