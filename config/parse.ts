@@ -249,18 +249,52 @@ function shellWord(v: string): string {
   return /^[A-Za-z0-9._:/@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** The secret key a dotted path stands for: `tls.serverKeyPem` → `tlsServerKeyPem`, `harbor.adminPassword` → … */
+function secretKeyOfPath(key: string): SecretKey | undefined {
+  const joined = key
+    .split(/[.[\]]+/)
+    .filter((p) => p !== "")
+    .map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1)))
+    .join("");
+  return isSecretKey(joined) ? joined : undefined;
+}
+
+/**
+ * Whether a plain value may be echoed in a fix command: not when its key's last segment names a credential or
+ * the text looks like one (a private key, a URL with user info), nor a long or multi-line value.
+ */
+function echoable(key: string, text: string): boolean {
+  const last =
+    key
+      .split(/[.[\]]+/)
+      .filter((p) => p !== "")
+      .pop() ?? "";
+  return (
+    !/pass|secret|token|credential|key|pem|auth|cert/i.test(last) &&
+    !/PRIVATE KEY|:\/\/\S*@|[\r\n]/.test(text) &&
+    text.length <= 120
+  );
+}
+
 /**
  * A top-level key with a dot (or `[`) in its name: `pulumi config set` without `--path` stores
- * `storage.recoveryWindowDays` as one top-level key, which the program never reads as the nested key.
+ * `storage.recoveryWindowDays` as one top-level key, which the program never reads as the nested key. The fix
+ * echoes the value only when it is {@link echoable}; a path that stands for a secret key (`tls.serverKeyPem`)
+ * points to that key, set as a secret.
  */
 function dottedKeyIssue(key: string, text: string, secret: boolean): ConfigIssue {
   const full = `'${NAMESPACE}:${key}'`;
-  const value = secret ? "'<value>'" : shellWord(text);
+  const secretKey = secretKeyOfPath(key);
+  const value = !secret && echoable(key, text) ? shellWord(text) : "'<value>'";
   return {
     key: `${NAMESPACE}:${key}`,
     found: "a top-level key with a dot in its name (set without --path)",
-    allowed: `the nested key, set with --path: pulumi config set --path ${full} <value>`,
-    fix: `pulumi config rm ${full} && pulumi config set${secret ? " --secret" : ""} --path ${full} ${value}`,
+    allowed: secretKey
+      ? `the secret key ${NAMESPACE}:${secretKey}: ${setSecretCommand(secretKey)}`
+      : `the nested key, set with --path: pulumi config set --path ${full} <value>`,
+    fix: secretKey
+      ? `pulumi config rm ${full} && ${setSecretCommand(secretKey)}`
+      : `pulumi config rm ${full} && pulumi config set${secret ? " --secret" : ""} --path ${full} ${value}`,
   };
 }
 

@@ -101,6 +101,45 @@ describe("config: nested keys, sizes and secret messages (issue 9.13)", () => {
     assert.doesNotMatch(message, /an unknown key/);
   });
 
+  it("a dotted key holding a credential is never echoed; one standing for a secret key points to that key", async () => {
+    const pem =
+      "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFfnQwyarSVZaudit0000000000000000\n-----END EC PRIVATE KEY-----\n";
+    const { lines, message } = await rejectedByProgram(
+      "dev",
+      withRawKeys(stackFile("dev"), {
+        "registry-platform:tls.serverKeyPem": pem,
+        "registry-platform:harbor.adminPassword": "Sup3rS3cretAdminPw",
+        "registry-platform:harbor.database.password": "Db-Pa55word-Plain",
+        "registry-platform:storage.endpoint": "https://minio:Pa55/w0rd#x@minio.example.internal:9000",
+      }),
+    );
+    for (const secret of ["MHcCAQEEIFfnQwyarSVZ", "Sup3rS3cretAdminPw", "Db-Pa55word-Plain", "Pa55/w0rd"])
+      assert.ok(!message.includes(secret), `${secret} echoed:\n${message}`);
+    has(
+      lines,
+      /^registry-platform:tls\.serverKeyPem \| a top-level key with a dot in its name \(set without --path\) \| the secret key registry-platform:tlsServerKeyPem: pulumi config set --secret registry-platform:tlsServerKeyPem < server-key\.pem$/,
+    );
+    assert.ok(
+      message.includes(
+        "pulumi config rm 'registry-platform:harbor.adminPassword' && pulumi config set --secret registry-platform:harborAdminPassword '<value>'",
+      ),
+      message,
+    );
+    assert.ok(
+      message.includes(
+        "pulumi config rm 'registry-platform:harbor.database.password' && pulumi config set --secret registry-platform:harborDatabasePassword '<value>'",
+      ),
+      message,
+    );
+    // No secret key of that name: the nested key, its value (a URL with user info) not shown.
+    assert.ok(
+      message.includes(
+        "pulumi config rm 'registry-platform:storage.endpoint' && pulumi config set --path 'registry-platform:storage.endpoint' '<value>'",
+      ),
+      message,
+    );
+  });
+
   it('a size given as a number says the expected form ("5Gi")', async () => {
     const { lines } = await rejectedByProgram(
       "dev",
