@@ -6,6 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 
 import { NAMESPACE } from "./namespace";
+import { withoutUserInfo } from "../components/redact";
+
+export { withoutUserInfo };
 
 export { NAMESPACE };
 
@@ -20,11 +23,6 @@ export interface ConfigIssue {
   fix?: string;
   /** Set when the issue is a required secret key that has no value. */
   missingSecret?: string;
-}
-
-/** `scheme://user:password@host…` → `scheme://[user info]@host…` anywhere in `s`: URLs may carry credentials. */
-export function withoutUserInfo(s: string): string {
-  return s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s"'@]+@/gi, "$1[user info]@");
 }
 
 /** The distinct fix commands of `issues`, in order. */
@@ -45,6 +43,7 @@ export class ConfigError extends pulumi.RunError {
       ...i,
       found: withoutUserInfo(i.found),
       allowed: withoutUserInfo(i.allowed),
+      ...(i.fix !== undefined ? { fix: withoutUserInfo(i.fix) } : {}),
     }));
     const fixes = fixCommands(issues);
     super(

@@ -14,6 +14,7 @@ import {
   ObjectLockMode,
   S3_BUCKET_NAME_FORM,
 } from "./rules";
+import { withoutUserInfo } from "../redact";
 
 /** Static S3 credentials as passed in (S3-compatible targets: from secret stack config). */
 export interface S3CredentialsInput {
@@ -195,7 +196,9 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
   const out: string[] = [];
   const add = (key: string, found: unknown, allowed: string) =>
-    out.push(`${key}: found ${found === undefined ? "nothing" : JSON.stringify(found)}; allowed: ${allowed}`);
+    out.push(
+      `${key}: found ${found === undefined ? "nothing" : withoutUserInfo(JSON.stringify(found))}; allowed: ${allowed}`,
+    );
   const aws = a.target.kind === "aws";
 
   const names: [string, string | undefined][] = [
@@ -276,8 +279,12 @@ export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
     if (a.kms) add("kms", true, "false on S3-compatible targets (AWS KMS only)");
     if (a.irsa) add("irsa", "IRSA settings", "nothing on S3-compatible targets (IRSA is AWS IAM)");
     if (a.veleroSnapshots) add("veleroSnapshots", true, "false on S3-compatible targets (EBS only)");
-    if (!/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/.test(a.target.endpoint))
-      add("target.endpoint", a.target.endpoint, "an absolute http(s) URL");
+    if (!/^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/.test(a.target.endpoint))
+      add(
+        "target.endpoint",
+        a.target.endpoint,
+        "an absolute http(s) URL without user info (the credentials go in accessKey and secretKey, secrets)",
+      );
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { createHash } from "crypto";
 import { isKubernetesName, isRegistryHostName } from "./certs";
 import { mirrorImageRef } from "../artifacts/images";
 import { imageRef, images } from "../versions";
+import { withoutUserInfo } from "../redact";
 
 /** containerd's hosts directory on the node. */
 export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";
@@ -40,7 +41,9 @@ export function pemSha256(text: string): string {
  */
 export function renderHostsToml(host: string, certsDir: string = CONTAINERD_CERTS_DIR): string {
   if (!isRegistryHostName(host))
-    throw new Error(`registry host: found ${JSON.stringify(host)}; allowed: host or host:port`);
+    throw new Error(
+      `registry host: found ${withoutUserInfo(JSON.stringify(host))}; allowed: host or host:port`,
+    );
   const url = `https://${host}`;
   const ca = `${certsDir}/${host}/ca.crt`;
   return [
