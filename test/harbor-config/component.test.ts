@@ -67,6 +67,7 @@ async function run(
         platformPushRobot: hc.projects.platform.pushRobotName,
         platformPullConfig: hc.pullDockerConfigJson.platform,
         platformPushSecret: hc.pushRobotSecrets.platform,
+        platformPullSecret: hc.pullRobotSecrets.platform,
         platformPullSecrets: hc.projects.platform.pullSecrets,
       };
     },
@@ -241,7 +242,11 @@ describe("harbor-config component (mock engine)", function () {
       "default/harbor-platform-pull",
       "apps/harbor-platform-pull",
     ]);
-    assert.deepStrictEqual(prod.outputSecrets().sort(), ["platformPullConfig", "platformPushSecret"]);
+    assert.deepStrictEqual(prod.outputSecrets().sort(), [
+      "platformPullConfig",
+      "platformPullSecret",
+      "platformPushSecret",
+    ]);
   });
 
   it("preview with Harbor's URL still unknown registers everything and calls nothing", async () => {

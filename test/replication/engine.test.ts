@@ -118,6 +118,19 @@ describe("replication: peer outputs from an earlier synth", () => {
     assert.deepStrictEqual(peer.secretOutputNames, ["replicationRobotSecret", "nested"]);
   });
 
+  it("a peer synth that is not JSON is named without quoting it (outputs may hold secrets)", () => {
+    const peerDir = path.join(dir, "broken");
+    fs.mkdirSync(peerDir, { recursive: true });
+    fs.writeFileSync(path.join(peerDir, "outputs.json"), '{"replicationRobotSecret": Robot-S3cret-Value}');
+    assert.throws(
+      () => peerOutputsFromDir(dir)("organization/registry-platform/broken"),
+      (e: Error) =>
+        /^peer stack organization\/registry-platform\/broken: \S*broken\/outputs\.json is not JSON( \(at position \d+\))?$/.test(
+          e.message,
+        ) && !e.message.includes("S3cret"),
+    );
+  });
+
   it("a missing peer synth names the peer stack, the file and the command to make it", () => {
     assert.throws(
       () => peerOutputsFromDir(dir)("organization/registry-platform/prod-apne1"),

@@ -109,6 +109,18 @@ describe("verify: CLI", function () {
     assert.match(r.err, /^verify: --skip leaves no check to run/);
   });
 
+  it("an --outputs file that is not JSON: exit 2, no text of the file in the message (it holds secrets)", async () => {
+    const f = path.join(dir, "not-json.json");
+    fs.writeFileSync(f, '{"contractVersion":1,"harborAdminPassword":S3cr3t-Admin-Passw0rd-XYZ}');
+    const r = await run(["--outputs", f]);
+    assert.strictEqual(r.code, 2);
+    assert.strictEqual(
+      r.err,
+      `verify: ${f} is not JSON: expected the output of pulumi stack output --json --show-secrets\n`,
+    );
+    assert.doesNotMatch(r.err, /S3cr3t/);
+  });
+
   it("outputs of another contract version: exit 2 with the contract's message", async () => {
     const f = path.join(dir, "v2.json");
     fs.writeFileSync(f, JSON.stringify({ ...outputsFor(harbor.url, pki.bundlePem), contractVersion: 2 }));

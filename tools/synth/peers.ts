@@ -66,7 +66,9 @@ export function peerOutputsFromDir(dir: string, project?: string): StackReferenc
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      throw new Error(`peer stack ${name}: ${shown} is not JSON: ${(e as Error).message}`);
+      // The position only: Node's message quotes the text around it, which may hold a secret output.
+      const at = / at position (\d+)/.exec((e as Error).message)?.[1];
+      throw new Error(`peer stack ${name}: ${shown} is not JSON${at ? ` (at position ${at})` : ""}`);
     }
     if (doc === null || typeof doc !== "object" || Array.isArray(doc))
       throw new Error(`peer stack ${name}: ${shown} does not hold an outputs object`);

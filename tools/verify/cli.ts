@@ -286,6 +286,23 @@ const PROCESS_IO: Io = {
 };
 
 /** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input, 64 bad arguments). */
+
+/**
+ * The `--outputs` file (`pulumi stack output --json --show-secrets`). Not JSON → an error with the position only:
+ * Node's own message quotes the text around it, which may be part of a secret.
+ */
+export function readOutputsFile(file: string): unknown {
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const at = / at position (\d+)/.exec((e as Error).message)?.[1];
+    throw new Error(
+      `${file} is not JSON${at ? ` (at position ${at})` : ""}: expected the output of pulumi stack output --json --show-secrets`,
+    );
+  }
+}
+
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
   if (wantsHelp(argv)) {
     io.stdout(`${USAGE}\n`);
@@ -298,7 +315,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
   try {
     a = parseArgs(argv);
     const raw = a.outputs
-      ? (JSON.parse(fs.readFileSync(a.outputs, "utf8")) as unknown)
+      ? readOutputsFile(a.outputs)
       : await (io.stackOutputs ?? pulumiStackOutputs)(a.stack!);
     contract = readPlatformContract(raw, source());
     const short = a.stack?.split("/").pop();
