@@ -158,7 +158,9 @@ export function planStack(stack: string, before: StackSnapshot, after: StackSnap
     if (!b.has(r.urn)) reasons.push("its URN changed (new parent) and no alias keeps it");
     if (old.provider !== r.provider) reasons.push("its provider changed");
     const inputPaths = diff.filter((c) => c.path.startsWith("inputs.")).map((c) => c.path.slice(7));
-    reasons.push(...replaceReasons(r.type, inputPaths, old.inputs, r.inputs));
+    const provider = r.provider ? a.get(r.provider) : undefined;
+    const providerInputs = provider?.inputs as Record<string, unknown> | undefined;
+    reasons.push(...replaceReasons(r.type, inputPaths, old.inputs, r.inputs, providerInputs));
     if (!diff.length && !reasons.length) continue;
     changes.push(
       entry(reasons.length ? "replace" : "update", r, {

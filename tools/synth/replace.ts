@@ -22,12 +22,17 @@ interface Rule {
   type: string;
   /** Input paths whose change forces replacement; `*` = any input. */
   paths: string[];
+  /** With `*`: inputs the provider updates in place. */
+  except?: string[];
+  /** A provider input that, when true, makes these changes in-place updates (the rule then does not apply). */
+  unlessProvider?: string;
   why: string;
 }
 
 const RULES: Rule[] = [
-  // Every attribute of the tls and random providers' resources requires replacement.
-  { type: "tls:*", paths: ["*"], why: "tls resources are immutable" },
+  // Every attribute of the tls and random providers' resources requires replacement, but a certificate's
+  // `earlyRenewalHours` (terraform-provider-tls: no RequiresReplace; the resource updates it in place).
+  { type: "tls:*", paths: ["*"], except: ["earlyRenewalHours"], why: "tls resources are immutable" },
   { type: "random:*", paths: ["*"], why: "random resources are immutable" },
   {
     type: "aws:s3/bucket:Bucket",
@@ -56,16 +61,25 @@ const RULES: Rule[] = [
   // Kubernetes: identity, and fields the API server refuses to change.
   { type: "kubernetes:*", paths: ["metadata.name", "metadata.namespace"], why: "object identity" },
   {
-    // Without `enableSecretMutable` / `enableConfigMapMutable` on the provider, data changes replace the object.
+    // Without `enableSecretMutable` / `enableConfigMapMutable` on the provider, data changes replace the object
+    // (the program's provider sets both: components/providers/index.ts).
     type: "kubernetes:core/v1:Secret",
-    paths: ["data", "stringData", "type", "immutable"],
+    paths: ["data", "stringData"],
+    unlessProvider: "enableSecretMutable",
     why: "Secret data is replaced, not patched (provider without enableSecretMutable)",
   },
   {
     type: "kubernetes:core/v1:ConfigMap",
-    paths: ["data", "binaryData", "immutable"],
+    paths: ["data", "binaryData"],
+    unlessProvider: "enableConfigMapMutable",
     why: "ConfigMap data is replaced, not patched (provider without enableConfigMapMutable)",
   },
+  {
+    type: "kubernetes:core/v1:Secret",
+    paths: ["type", "immutable"],
+    why: "a Secret's type and immutability are fixed",
+  },
+  { type: "kubernetes:core/v1:ConfigMap", paths: ["immutable"], why: "a ConfigMap's immutability is fixed" },
   {
     type: "kubernetes:apps/v1:*",
     paths: ["spec.selector"],
@@ -104,15 +118,23 @@ function pathMatches(rule: string, path: string): boolean {
   );
 }
 
+/** A provider input that is true (the engine passes provider inputs as strings: `"true"`). */
+function providerFlag(inputs: Record<string, unknown> | undefined, key: string): boolean {
+  const v = inputs?.[key];
+  return v === true || v === "true";
+}
+
 /**
- * The replace reasons for a resource whose inputs changed at `changedPaths` (relative to the inputs). For our
- * Harbor dynamic resources the real `diff` of their provider decides. Empty = an in-place update.
+ * The replace reasons for a resource whose inputs changed at `changedPaths` (relative to the inputs), under a
+ * provider with `providerInputs`. For our Harbor dynamic resources the real `diff` of their provider decides.
+ * Empty = an in-place update.
  */
 export function replaceReasons(
   type: string,
   changedPaths: string[],
   before: unknown,
   after: unknown,
+  providerInputs?: Record<string, unknown>,
 ): string[] {
   if (type === "pulumi-nodejs:dynamic:Resource") {
     const kind = (flatView(after) as { kind?: unknown } | null)?.kind;
@@ -125,8 +147,10 @@ export function replaceReasons(
   const reasons: string[] = [];
   for (const rule of RULES) {
     if (!typeMatches(rule.type, type)) continue;
+    if (rule.unlessProvider && providerFlag(providerInputs, rule.unlessProvider)) continue;
     if (rule.paths.includes("*")) {
-      if (changedPaths.length && !reasons.includes(rule.why)) reasons.push(rule.why);
+      const forcing = changedPaths.filter((p) => !(rule.except ?? []).some((e) => pathMatches(e, p)));
+      if (forcing.length && !reasons.includes(rule.why)) reasons.push(rule.why);
       continue;
     }
     const hits = changedPaths.filter((p) => rule.paths.some((rp) => pathMatches(rp, p)));
