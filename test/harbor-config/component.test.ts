@@ -65,9 +65,9 @@ async function run(
       return {
         platformPullRobot: hc.projects.platform.pullRobotName,
         platformPushRobot: hc.projects.platform.pushRobotName,
-        platformPullConfig: hc.pullDockerConfigJson.platform,
-        platformPushSecret: hc.pushRobotSecrets.platform,
-        platformPullSecret: hc.pullRobotSecrets.platform,
+        pullConfig: hc.pullDockerConfigJson.platform,
+        pushSecret: hc.pushRobotSecrets.platform,
+        pullSecret: hc.pullRobotSecrets.platform,
         platformPullSecrets: hc.projects.platform.pullSecrets,
       };
     },
@@ -242,11 +242,7 @@ describe("harbor-config component (mock engine)", function () {
       "default/harbor-platform-pull",
       "apps/harbor-platform-pull",
     ]);
-    assert.deepStrictEqual(prod.outputSecrets().sort(), [
-      "platformPullConfig",
-      "platformPullSecret",
-      "platformPushSecret",
-    ]);
+    assert.deepStrictEqual(prod.outputSecrets().sort(), ["pullConfig", "pullSecret", "pushSecret"]);
   });
 
   it("preview with Harbor's URL still unknown registers everything and calls nothing", async () => {
