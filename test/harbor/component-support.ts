@@ -1,7 +1,7 @@
 /** Shared by the Harbor component tests: resource types, generated values and a run per profile. */
 import * as k8sProvider from "@pulumi/kubernetes/provider";
+import * as assert from "assert";
 import { Harbor } from "../../components/harbor";
-import { fakeString } from "../../tools/synth/mocks";
 import { Registration } from "../../tools/synth/engine";
 import { Recorded, runComponent } from "../harness";
 import { ProfileName, profileArgs, secretInputs } from "./profiles";
@@ -21,9 +21,18 @@ export const T = {
 
 export const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-/** The RandomPassword result the mock provider computes (what `pulumi up` would keep in state). */
-export function generated(name: string, length: number, alphabet = ALNUM): string {
-  return fakeString(`${T.password}::${name}`, length, alphabet);
+/**
+ * The result of the run's RandomPassword `name` (what `pulumi up` would keep in state), checked to have
+ * `length` characters from `alphabet`.
+ */
+export function generated(rec: Recorded, name: string, length: number, alphabet = ALNUM): string {
+  const result = rec.state(rec.one(T.password, name)).result as string;
+  assert.strictEqual(result.length, length, `${name}: length`);
+  assert.ok(
+    [...result].every((c) => alphabet.includes(c)),
+    `${name}: ${result} outside ${alphabet}`,
+  );
+  return result;
 }
 
 export async function run(profile: ProfileName, preview = false): Promise<Recorded> {

@@ -10,7 +10,6 @@ import {
   INTERNAL_CERT_VALIDITY_HOURS,
   resolveHarborArgs,
 } from "../../components/harbor";
-import { fakePem } from "../../tools/synth/mocks";
 import { Recorded, runComponent } from "../harness";
 import { CA_PEM, PLAIN_SECRETS, profileArgs, secretInputs } from "./profiles";
 import { children, run, secretsOf, T } from "./component-support";
@@ -134,7 +133,7 @@ describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, gi
       assert.deepStrictEqual(Object.keys(x.data).sort(), ["ca.crt", "tls.crt", "tls.key"]);
       assert.strictEqual(
         x.data["ca.crt"],
-        fakePem("CERTIFICATE", `${T.selfSigned}::harbor-internal-ca`, 640),
+        rec.state(rec.one(T.selfSigned, "harbor-internal-ca")).certPem,
       );
       assert.deepStrictEqual(x.secrets, ["stringData"]);
     }

@@ -6,7 +6,6 @@ import {
   TOKEN_CERT_VALIDITY_HOURS,
 } from "../../components/harbor";
 import { versions } from "../../components/versions";
-import { fakePem } from "../../tools/synth/mocks";
 import { Recorded } from "../harness";
 import { CA_PEM, LEAF_CHAIN_PEM, PLAIN_SECRETS, profileArgs } from "./profiles";
 import { ALNUM, children, generated, run, secretsOf, T } from "./component-support";
@@ -35,7 +34,7 @@ describe("harbor: Harbor component, dev profile", () => {
   it("release values are harborValues() of the args, with the generated internal DB password as a secret", () => {
     const rel = rec.one(T.release);
     const i = rec.inputs(rel);
-    const dbPassword = generated("harbor-database-password", 32);
+    const dbPassword = generated(rec, "harbor-database-password", 32);
     // The pods' secret checksums (HMACs under the generated checksum key; see test/providers/mutable).
     const podChecksums = Object.fromEntries(
       ["core", "jobservice", "registry", "trivy", "exporter"].map((p) => [
@@ -87,26 +86,27 @@ describe("harbor: Harbor component, dev profile", () => {
     const adminAlphabet = ALNUM + GENERATED_SECRETS.adminPassword.overrideSpecial;
     assert.strictEqual(
       s.get("harbor-admin-password")!.data.HARBOR_ADMIN_PASSWORD,
-      generated("harbor-admin-password", 32, adminAlphabet),
+      generated(rec, "harbor-admin-password", 32, adminAlphabet),
     );
-    assert.strictEqual(s.get("harbor-secret-key")!.data.secretKey, generated("harbor-secret-key", 16));
-    assert.strictEqual(s.get("harbor-core-keys")!.data.secret, generated("harbor-core-secret", 16));
-    assert.strictEqual(s.get("harbor-core-keys")!.data.CSRF_KEY, generated("harbor-xsrf-key", 32));
+    assert.strictEqual(s.get("harbor-secret-key")!.data.secretKey, generated(rec, "harbor-secret-key", 16));
+    assert.strictEqual(s.get("harbor-core-keys")!.data.secret, generated(rec, "harbor-core-secret", 16));
+    assert.strictEqual(s.get("harbor-core-keys")!.data.CSRF_KEY, generated(rec, "harbor-xsrf-key", 32));
     assert.strictEqual(
       s.get("harbor-jobservice-keys")!.data.JOBSERVICE_SECRET,
-      generated("harbor-jobservice-secret", 16),
+      generated(rec, "harbor-jobservice-secret", 16),
     );
     assert.strictEqual(
       s.get("harbor-registry-keys")!.data.REGISTRY_HTTP_SECRET,
-      generated("harbor-registry-secret", 16),
+      generated(rec, "harbor-registry-secret", 16),
     );
     const creds = s.get("harbor-registry-credentials")!.data;
-    assert.strictEqual(creds.REGISTRY_PASSWD, generated("harbor-registry-password", 32));
+    assert.strictEqual(creds.REGISTRY_PASSWD, generated(rec, "harbor-registry-password", 32));
     // htpasswd line from the same RandomPassword's bcryptHash output.
     assert.match(creds.REGISTRY_HTPASSWD, /^harbor_registry_user:\$2a\$10\$[A-Za-z0-9./]{53}$/);
     const token = s.get("harbor-token-service")!.data;
-    assert.strictEqual(token["tls.key"], fakePem("RSA PRIVATE KEY", `${T.key}::harbor-token-key`, 1190));
-    assert.strictEqual(token["tls.crt"], fakePem("CERTIFICATE", `${T.selfSigned}::harbor-token-cert`, 640));
+    assert.strictEqual(token["tls.key"], rec.state(rec.one(T.key, "harbor-token-key")).privateKeyPem);
+    assert.match(token["tls.key"], /^-----BEGIN RSA PRIVATE KEY-----\n/);
+    assert.strictEqual(token["tls.crt"], rec.state(rec.one(T.selfSigned, "harbor-token-cert")).certPem);
   });
 
   it("passes given secrets through unchanged", () => {
@@ -202,7 +202,7 @@ describe("harbor: Harbor component, dev profile", () => {
     assert.strictEqual(o.url, "https://registry.dev.example.internal");
     assert.strictEqual(o.host, "registry.dev.example.internal");
     assert.strictEqual(o.adminUsername, "admin");
-    assert.strictEqual(o.adminPassword, generated("harbor-admin-password", 32, ALNUM + "-_.!%+="));
+    assert.strictEqual(o.adminPassword, generated(rec, "harbor-admin-password", 32, ALNUM + "-_.!%+="));
     assert.strictEqual(o.coreServiceName, "harbor-core");
     assert.strictEqual(o.namespace, "harbor");
     assert.strictEqual(o.releaseName, "harbor");

@@ -58,6 +58,11 @@ export class Recorded {
     return r.type === "pulumi-nodejs:dynamic:Resource" ? flatView(inputs) : inputs;
   }
 
+  /** The outputs the mock engine answered for `r` (a certificate's `certPem`, a password's `result`), revealed. */
+  state(r: Registration): Record<string, any> {
+    return reveal(r.outputWire ?? {}) as Record<string, any>;
+  }
+
   /** Paths of secret values among the inputs. */
   secrets(r: Registration): string[] {
     return secretPaths(r.wire);

@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { pemBundle, pemSha256, renderHostsToml } from "../../components/tls";
-import { fakePem } from "../../tools/synth/mocks";
 import { outputsDoc, resourceDocs } from "../../tools/synth/render";
 import { SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
 import { Recorded, runProgram, stackFile, stackWith, stackRun } from "../harness";
@@ -15,8 +14,9 @@ const T = {
   ds: "kubernetes:apps/v1:DaemonSet",
   cm: "kubernetes:core/v1:ConfigMap",
 };
-const mockSigned = (name: string) => fakePem("CERTIFICATE", `${T.signed}::${name}`, 640);
-const mockRoot = (name: string) => fakePem("CERTIFICATE", `${T.selfSigned}::${name}`, 640);
+/** The certificate the mock engine answered for a resource of the run (its recorded outputs). */
+const certOf = (rec: Recorded, type: string, name: string) =>
+  rec.state(rec.one(type, name)).certPem as string;
 
 /** Nothing the synth writes contains a private key. */
 function assertNoKeyInSynth(rec: Recorded): void {
@@ -53,10 +53,10 @@ describe("tls: program wiring, prod-apne2 (self-signed-ca)", () => {
       organization: "Example Corp",
     });
     const inter = rec.inputs(rec.one(T.signed, "registry-tls-intermediate-cert"));
-    assert.strictEqual(inter.caCertPem, mockRoot("registry-tls-root-cert"));
+    assert.strictEqual(inter.caCertPem, certOf(rec, T.selfSigned, "registry-tls-root-cert"));
     assert.strictEqual(inter.maxPathLength, 0);
     const server = rec.inputs(rec.one(T.signed, "registry-tls-server-cert"));
-    assert.strictEqual(server.caCertPem, mockSigned("registry-tls-intermediate-cert"));
+    assert.strictEqual(server.caCertPem, certOf(rec, T.signed, "registry-tls-intermediate-cert"));
     assert.strictEqual(server.validityPeriodHours, 365 * 24);
     assert.strictEqual(server.earlyRenewalHours, 30 * 24);
     assert.deepStrictEqual(rec.inputs(rec.one(T.csr, "registry-tls-server-csr")).dnsNames, [
@@ -66,7 +66,9 @@ describe("tls: program wiring, prod-apne2 (self-signed-ca)", () => {
   });
 
   it("exports the CA bundle (public) and its sha256, which the DaemonSet carries; no key is exported", () => {
-    const bundle = mockRoot("registry-tls-root-cert") + mockSigned("registry-tls-intermediate-cert");
+    const bundle =
+      certOf(rec, T.selfSigned, "registry-tls-root-cert") +
+      certOf(rec, T.signed, "registry-tls-intermediate-cert");
     assert.strictEqual(rec.outputs.caBundlePem, bundle);
     assert.strictEqual(rec.outputs.registryCaSha256, pemSha256(bundle));
     assert.ok(!rec.outputSecrets().includes("caBundlePem"));

@@ -14,15 +14,10 @@ const T = {
   component: "registry-platform:tls:RegistryTls",
 };
 
-/** The PEMs the mock engine returns for a resource. */
-const mockCert = (name: string) => fakePem("CERTIFICATE", `${T.signed}::${name}`, 640);
-const mockRoot = (name: string) => fakePem("CERTIFICATE", `${T.selfSigned}::${name}`, 640);
-const mockKey = (name: string, alg: "ECDSA" | "RSA" = "ECDSA") =>
-  fakePem(
-    alg === "RSA" ? "RSA PRIVATE KEY" : "EC PRIVATE KEY",
-    `${T.key}::${name}`,
-    alg === "RSA" ? 1190 : 167,
-  );
+/** The PEMs the mock engine answered for a resource of the run (its recorded outputs). */
+const certOf = (rec: Recorded, type: string, name: string) =>
+  rec.state(rec.one(type, name)).certPem as string;
+const keyOf = (rec: Recorded, name: string) => rec.state(rec.one(T.key, name)).privateKeyPem as string;
 
 async function run(args: RegistryTlsArgs, opts?: pulumi.ComponentResourceOptions): Promise<Recorded> {
   return runComponent(() => {
@@ -77,7 +72,7 @@ describe("tls: RegistryTls self-signed-ca", () => {
       earlyRenewalHours: 0,
       setSubjectKeyId: true,
       setAuthorityKeyId: true,
-      privateKeyPem: mockKey("reg-root-key"),
+      privateKeyPem: keyOf(rec, "reg-root-key"),
     });
     assert.deepStrictEqual(rec.secrets(root), ["privateKeyPem"]);
   });
@@ -86,17 +81,14 @@ describe("tls: RegistryTls self-signed-ca", () => {
     const csr = rec.one(T.csr, "reg-intermediate-csr");
     assert.deepStrictEqual(rec.inputs(csr), {
       subject: { commonName: "Example Corp Registry Intermediate CA", organization: "Example Corp" },
-      privateKeyPem: mockKey("reg-intermediate-key"),
+      privateKeyPem: keyOf(rec, "reg-intermediate-key"),
     });
     assert.deepStrictEqual(rec.secrets(csr), ["privateKeyPem"]);
     const cert = rec.one(T.signed, "reg-intermediate-cert");
     const i = rec.inputs(cert);
-    assert.strictEqual(i.caCertPem, mockRoot("reg-root-cert"));
-    assert.strictEqual(i.caPrivateKeyPem, mockKey("reg-root-key"));
-    assert.strictEqual(
-      i.certRequestPem,
-      fakePem("CERTIFICATE REQUEST", `${T.csr}::reg-intermediate-csr`, 400),
-    );
+    assert.strictEqual(i.caCertPem, certOf(rec, T.selfSigned, "reg-root-cert"));
+    assert.strictEqual(i.caPrivateKeyPem, keyOf(rec, "reg-root-key"));
+    assert.strictEqual(i.certRequestPem, rec.state(csr).certRequestPem);
     assert.strictEqual(i.isCaCertificate, true);
     assert.strictEqual(i.maxPathLength, 0);
     assert.deepStrictEqual(i.allowedUses, ["cert_signing", "crl_signing"]);
@@ -111,8 +103,8 @@ describe("tls: RegistryTls self-signed-ca", () => {
       "registry.example.org",
     ]);
     const i = rec.inputs(rec.one(T.signed, "reg-server-cert"));
-    assert.strictEqual(i.caCertPem, mockCert("reg-intermediate-cert"));
-    assert.strictEqual(i.caPrivateKeyPem, mockKey("reg-intermediate-key"));
+    assert.strictEqual(i.caCertPem, certOf(rec, T.signed, "reg-intermediate-cert"));
+    assert.strictEqual(i.caPrivateKeyPem, keyOf(rec, "reg-intermediate-key"));
     assert.strictEqual(i.isCaCertificate, false);
     assert.deepStrictEqual(i.allowedUses, ["digital_signature", "server_auth"]);
     assert.strictEqual(i.validityPeriodHours, 8_760);
@@ -121,11 +113,17 @@ describe("tls: RegistryTls self-signed-ca", () => {
 
   it("outputs: bundle = root + intermediate, chain = leaf + intermediate, key secret, expiry", () => {
     const o = rec.outputs;
-    assert.strictEqual(o.caBundlePem, mockRoot("reg-root-cert") + mockCert("reg-intermediate-cert"));
-    assert.strictEqual(o.rootCertPem, mockRoot("reg-root-cert"));
-    assert.strictEqual(o.intermediateCertPem, mockCert("reg-intermediate-cert"));
-    assert.strictEqual(o.serverCertChainPem, mockCert("reg-server-cert") + mockCert("reg-intermediate-cert"));
-    assert.strictEqual(o.serverKeyPem, mockKey("reg-server-key"));
+    assert.strictEqual(
+      o.caBundlePem,
+      certOf(rec, T.selfSigned, "reg-root-cert") + certOf(rec, T.signed, "reg-intermediate-cert"),
+    );
+    assert.strictEqual(o.rootCertPem, certOf(rec, T.selfSigned, "reg-root-cert"));
+    assert.strictEqual(o.intermediateCertPem, certOf(rec, T.signed, "reg-intermediate-cert"));
+    assert.strictEqual(
+      o.serverCertChainPem,
+      certOf(rec, T.signed, "reg-server-cert") + certOf(rec, T.signed, "reg-intermediate-cert"),
+    );
+    assert.strictEqual(o.serverKeyPem, keyOf(rec, "reg-server-key"));
     // mock validity starts 2026-01-01; 365 days later
     assert.strictEqual(o.serverCertNotAfter, "2027-01-01T00:00:00Z");
     assert.deepStrictEqual(rec.outputSecrets(), ["serverKeyPem"]);
@@ -151,7 +149,8 @@ describe("tls: RegistryTls options", () => {
       "crl_signing",
     ]);
     assert.deepStrictEqual(rec.inputs(rec.one(T.selfSigned)).allowedUses, ["cert_signing", "crl_signing"]);
-    assert.strictEqual(rec.outputs.serverKeyPem, mockKey("reg-server-key", "RSA"));
+    assert.strictEqual(rec.outputs.serverKeyPem, keyOf(rec, "reg-server-key"));
+    assert.match(rec.outputs.serverKeyPem, /^-----BEGIN RSA PRIVATE KEY-----\n/);
   });
 
   it("protectCa protects the root key, root certificate and intermediate key, nothing that must renew", async () => {
@@ -215,7 +214,10 @@ describe("tls: RegistryTls with brought certificates (real chain from openssl)",
     const o = rec.outputs;
     assert.strictEqual(o.caBundlePem, c.root.certPem + c.intermediate.certPem);
     assert.strictEqual(o.rootCertPem, c.root.certPem);
-    assert.strictEqual(o.serverCertChainPem, mockCert("reg-server-cert") + c.intermediate.certPem);
+    assert.strictEqual(
+      o.serverCertChainPem,
+      certOf(rec, T.signed, "reg-server-cert") + c.intermediate.certPem,
+    );
     assert.deepStrictEqual(rec.outputSecrets(), ["serverKeyPem"]);
   });
 
@@ -327,6 +329,6 @@ describe("tls: registryTlsSource maps the stack's TLS settings", () => {
     );
   });
   it("pemBundle of a mock PEM is the PEM itself (outputs above compare exact strings)", () => {
-    assert.strictEqual(pemBundle(mockRoot("x")), mockRoot("x"));
+    assert.strictEqual(pemBundle(fakePem("CERTIFICATE", "x", 640)), fakePem("CERTIFICATE", "x", 640));
   });
 });

@@ -34,6 +34,11 @@ export interface Registration {
   wire: Record<string, Wire>;
   /** A read of an existing resource (`StackReference`), not a registration of one the program manages. */
   read?: true;
+  /**
+   * The outputs the mock engine answered, secrets tagged (not enumerable: not part of the synth's output). Tests
+   * compare wiring with them: the certificate a resource takes is the one its issuer produced.
+   */
+  outputWire?: Record<string, Wire>;
 }
 
 export interface SynthResult {
@@ -84,7 +89,11 @@ type ReadReq = {
   getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
 };
 type OutReq = { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
-type Callback = (err: unknown, resp: { getUrn?(): string } | undefined) => void;
+type Callback = (
+  err: unknown,
+  resp:
+    { getUrn?(): string; getObject?(): { toJavaScript(): Record<string, unknown> } | undefined } | undefined,
+) => void;
 interface Monitor {
   registerResource(req: Req, cb: Callback): void;
   readResource(req: ReadReq, cb: Callback): void;
@@ -156,6 +165,13 @@ export async function runOnMocks(
           entry.urn = resp.getUrn();
           if (isStack) stackUrn = entry.urn;
         }
+        const object = resp?.getObject?.();
+        let out: Record<string, Wire> | undefined;
+        Object.defineProperty(entry, "outputWire", {
+          enumerable: false,
+          configurable: true,
+          get: () => (out ??= object?.toJavaScript() ?? {}),
+        });
         cb(err, resp);
       });
     };

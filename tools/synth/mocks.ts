@@ -59,9 +59,35 @@ function randomAlphabet(inputs: State): string {
   return a || LOWER;
 }
 
+/** JSON with object keys sorted: the same value gives the same text whatever the key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as State)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+/** Inputs the tls provider updates in place: they do not make a new key, certificate or value. */
+const IN_PLACE_INPUTS = new Set(["earlyRenewalHours"]);
+
+/**
+ * What a resource's computed outputs derive from. A tls or random resource is replaced on any input change (but
+ * {@link IN_PLACE_INPUTS}), and its replacement has new outputs (a new key, certificate, password): its seed covers
+ * its inputs, so that a change cascades to what uses them in the synth, as in a real preview. Other types: their
+ * type and name.
+ */
+export function mockSeed(type: string, name: string, inputs: State): string {
+  if (!/^(tls|random):/.test(type)) return `${type}::${name}`;
+  const identity = Object.fromEntries(Object.entries(inputs).filter(([k]) => !IN_PLACE_INPUTS.has(k)));
+  return `${type}::${name}::${createHash("sha256").update(canonicalJson(identity)).digest("hex")}`;
+}
+
 /** Computed outputs per resource type, on top of the echoed inputs. */
 function computed(type: string, name: string, inputs: State): { id?: string; state: State } {
-  const seed = `${type}::${name}`;
+  const seed = mockSeed(type, name, inputs);
   switch (type) {
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2": {
