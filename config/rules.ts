@@ -9,8 +9,12 @@ import { SecretKey, setSecretCommand } from "./secrets";
 import { policyIssues } from "./sections/policy";
 import { artifactIssues } from "./sections/artifacts";
 import { veleroIssues } from "./sections/velero-rules";
-import { IA_MIN_TRANSITION_DAYS, isS3BucketName, S3_BUCKET_NAME_FORM } from "../components/storage/rules";
-import { kmsKeyRegion } from "../components/storage/rules";
+import {
+  IA_MIN_TRANSITION_DAYS,
+  isS3BucketName,
+  regionMismatches,
+  S3_BUCKET_NAME_FORM,
+} from "../components/storage/rules";
 import { harborConfigIssues } from "./sections/harbor-config-rules";
 import { maxServerValidityDays, SERVER_VALIDITY_WHY } from "../components/tls/certs";
 
@@ -151,12 +155,7 @@ export function crossChecks(c: PlatformConfig, src: ConfigSource): ConfigIssue[]
       );
     if (st.kmsKeyArn && !st.kms)
       add(["storage", "kms"], false, "true (or unset) when storage.kmsKeyArn is set");
-    if (st.kmsKeyArn && kmsKeyRegion(st.kmsKeyArn) !== c.region)
-      add(
-        ["storage", "kmsKeyArn"],
-        st.kmsKeyArn,
-        `a KMS key or alias ARN in region "${c.region}" (the buckets' region; S3 only uses a key of the bucket's region)`,
-      );
+    for (const [key, found, allowed] of regionMismatches(st, c.region)) add(["storage", key], found, allowed);
     if (
       (st.archive.storageClass === "STANDARD_IA" || st.archive.storageClass === "ONEZONE_IA") &&
       st.archive.transitionAfterDays < IA_MIN_TRANSITION_DAYS

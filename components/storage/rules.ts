@@ -44,6 +44,40 @@ export function kmsKeyRegion(arn: string): string {
 }
 
 /**
+ * The region of an EKS cluster's IAM OIDC provider ARN (`…:oidc-provider/oidc.eks.<region>.amazonaws.com/id/…`);
+ * undefined for another issuer, which has no region to check.
+ */
+export function oidcProviderRegion(arn: string): string | undefined {
+  return /:oidc-provider\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(arn)?.[1];
+}
+
+/**
+ * Region-bound ARNs of an AWS storage config that name another region than the buckets' `region`, as
+ * `[key, found, allowed]`: the KMS key (S3 only uses a key of the bucket's region) and the EKS cluster's OIDC
+ * provider (Velero's role would trust a cluster of another region, copied from another region's stack file).
+ */
+export function regionMismatches(
+  st: { kmsKeyArn?: string; oidcProviderArn?: string },
+  region: string,
+): [key: string, found: string, allowed: string][] {
+  const out: [string, string, string][] = [];
+  if (st.kmsKeyArn && kmsKeyRegion(st.kmsKeyArn) !== region)
+    out.push([
+      "kmsKeyArn",
+      st.kmsKeyArn,
+      `a KMS key or alias ARN in region "${region}" (the buckets' region; S3 only uses a key of the bucket's region)`,
+    ]);
+  const oidc = st.oidcProviderArn ? oidcProviderRegion(st.oidcProviderArn) : undefined;
+  if (st.oidcProviderArn && oidc !== undefined && oidc !== region)
+    out.push([
+      "oidcProviderArn",
+      st.oidcProviderArn,
+      `the OIDC provider of an EKS cluster in region "${region}" (oidc.eks.${region}.amazonaws.com; Velero runs in this region's cluster)`,
+    ]);
+  return out;
+}
+
+/**
  * Whether a bucket's settings (versioning, lock, encryption, lifecycle, public access block, ownership, policy,
  * logging) are kept in place when a destroy deletes them: when the stack is protected, and whenever the bucket
  * cannot be deleted with its data (no `forceDestroy`). A destroy deletes the settings before their bucket, so

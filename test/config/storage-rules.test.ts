@@ -72,6 +72,32 @@ describe("config: storage input S3 refuses at create/first write is a config err
     );
   });
 
+  it("storage.oidcProviderArn of an EKS cluster in another region (a copy from another region's stack file)", () => {
+    const other = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLE";
+    const lines = configIssues(
+      stackWith("prod-apne1", {
+        storage: { ...stackValue("prod-apne1", "storage"), oidcProviderArn: other },
+      }),
+    );
+    has(
+      lines,
+      /^registry-platform:storage\.oidcProviderArn \| "arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.ap-northeast-2\.[^|]+ \| the OIDC provider of an EKS cluster in region "ap-northeast-1" \(oidc\.eks\.ap-northeast-1\.amazonaws\.com; Velero runs in this region's cluster\)$/,
+    );
+    // The stack's own provider, and an issuer that is not EKS's (no region in it), are accepted.
+    for (const arn of [
+      "arn:aws:iam::123456789012:oidc-provider/oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLE",
+      "arn:aws:iam::123456789012:oidc-provider/token.actions.example.com",
+    ])
+      assert.strictEqual(
+        parsedConfig(
+          stackWith("prod-apne1", {
+            storage: { ...stackValue("prod-apne1", "storage"), oidcProviderArn: arn },
+          }),
+        ).storage.oidcProviderArn,
+        arn,
+      );
+  });
+
   it("a kmsKeyArn in the stack's region is accepted", () => {
     const c = parsedConfig(
       stackWith("dev", {
