@@ -57,6 +57,8 @@ export interface PeerNeeds {
   projects: string[];
   deletion: boolean;
   backupReplication: boolean;
+  /** This stack's backup bucket region: a backup-replicating peer must be in another one (disaster recovery). */
+  region?: string;
 }
 
 const isStr = (v: unknown): v is string => typeof v === "string" && v !== "";
@@ -112,6 +114,10 @@ export function checkReplicationTarget(value: unknown, needs: PeerNeeds): Replic
           `${field("backupBucket.bucketArn")} is ${JSON.stringify(b.bucketArn)}; an S3 bucket ARN is required`,
         );
       if (!isStr(b.region)) problems.push(`${field("backupBucket.region")} is missing`);
+      else if (b.region === needs.region)
+        problems.push(
+          `${field("backupBucket.region")} is "${b.region}", this stack's region; backups replicate to a peer in another region (disaster recovery), or set backupReplication.enabled: false for this peer`,
+        );
       if (!isStr(b.accountId)) problems.push(`${field("backupBucket.accountId")} is missing`);
       if (b.versioning !== "Enabled")
         problems.push(

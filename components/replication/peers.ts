@@ -65,6 +65,7 @@ export class ReplicationPeers extends pulumi.ComponentResource {
           projects: plan.projects,
           deletion: plan.policies.some((p) => p.deletion),
           backupReplication: plan.backupReplication !== undefined,
+          region: args.backupSource?.region,
         }),
       );
       // Secret through the peer's secretOutputNames; wrapped again so it stays secret whatever the engine says.

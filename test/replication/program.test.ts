@@ -347,4 +347,23 @@ describe("replication: what a primary refuses from a peer", function () {
       /output replicationTarget.allowsDeletion is false; replicating deletions needs/,
     );
   });
+
+  it("a backup-replicating peer in this stack's own region fails: disaster recovery is cross-region", async () => {
+    const t = apne1.outputs.replicationTarget as Record<string, any>;
+    const sameRegion = { ...t, backupBucket: { ...t.backupBucket, region: "ap-northeast-2" } };
+    const { error } = await runProgramFailing(
+      "prod-apne2",
+      primary,
+      peersFromRuns({
+        "prod-apne1": {
+          outputs: { ...apne1.outputs, replicationTarget: sameRegion },
+          secretOutputNames: apne1.secretOutputNames,
+        },
+      }),
+    );
+    assert.match(
+      String(error),
+      /peer stack organization\/registry-platform\/prod-apne1: .*output replicationTarget\.backupBucket\.region is "ap-northeast-2", this stack's region; backups replicate to a peer in another region/,
+    );
+  });
 });
