@@ -34,6 +34,15 @@ describe("output contract: what the platform stacks export", function () {
       const secretTop = [...new Set(rec.outputSecrets().map((p) => p.split(/[.[]/)[0]))].sort();
       const expected = SECRET_OUTPUTS.filter((k) => c[k] !== undefined).sort();
       assert.deepStrictEqual(secretTop, expected);
+      // A secret output that is a record is secret in each of its entries, or whole: one entry in the clear fails.
+      for (const k of expected) {
+        const v = (rec.outputs as Record<string, unknown>)[k];
+        if (v === null || typeof v !== "object") continue;
+        const paths = rec.outputSecrets();
+        if (paths.includes(k)) continue;
+        for (const entry of Object.keys(v))
+          assert.ok(paths.includes(`${k}.${entry}`), `${stack}: ${k}.${entry} not secret`);
+      }
     });
 
   it("dev: pull robots per project with `$` in the name, and a dockerconfigjson for each", async () => {
