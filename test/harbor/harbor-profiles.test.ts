@@ -131,10 +131,7 @@ describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, gi
       const x = s.get(`edge-harbor-${c}-internal-tls`)!;
       assert.strictEqual(x.type, "kubernetes.io/tls");
       assert.deepStrictEqual(Object.keys(x.data).sort(), ["ca.crt", "tls.crt", "tls.key"]);
-      assert.strictEqual(
-        x.data["ca.crt"],
-        rec.state(rec.one(T.selfSigned, "harbor-internal-ca")).certPem,
-      );
+      assert.strictEqual(x.data["ca.crt"], rec.state(rec.one(T.selfSigned, "harbor-internal-ca")).certPem);
       assert.deepStrictEqual(x.secrets, ["stringData"]);
     }
     assert.ok(!s.has("edge-harbor-trivy-internal-tls"));
