@@ -116,6 +116,13 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
   constructor(name: string, args: RegistryPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:platform:RegistryPlatform", name, {}, opts);
     const restoreStacks = suspendPromiseStacks();
+    // The providers this creates wait until the replicas' outputs are read and checked (below): a primary deployed
+    // before a replica (a stack that does not exist, has no outputs yet or does not fit) fails naming the replica
+    // stack, with nothing created on AWS or Kubernetes, even by `pulumi up --skip-preview`. They depend on the
+    // replicas' StackReferences. Providers given in `args.providers` are the caller's to order.
+    let peersRead: (refs: pulumi.Resource[]) => void = () => undefined;
+    const peersReadGate = new Promise<pulumi.Resource[]>((resolve) => (peersRead = resolve));
+    let constructed = false;
     try {
       const cfg = args.config;
       const tags = platformTags(cfg);
@@ -128,7 +135,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
             kubernetes: { context: cfg.kubernetes.context, kubeconfig: cfg.secrets.kubeconfig },
             tags,
           },
-          { parent: this },
+          { parent: this, dependsOn: peersReadGate },
         );
       const aws = { parent: this, providers: { aws: providers.aws } };
       const k8s = { parent: this, providers: { kubernetes: providers.k8s } };
@@ -149,7 +156,19 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         },
         tags,
       );
-      this.replicas = peersArgs ? new ReplicationPeers(`${name}-replication`, peersArgs, aws) : undefined;
+      // Not under `aws` opts: a component waits for its providers, and these wait for its StackReferences.
+      this.replicas = peersArgs
+        ? new ReplicationPeers(
+            `${name}-replication`,
+            { ...peersArgs, awsProvider: providers.aws },
+            { parent: this },
+          )
+        : undefined;
+      if (this.replicas) {
+        const refs = this.replicas.references;
+        // Runs only when every peer's output was read and passed its checks; otherwise the run fails with that error.
+        pulumi.all(Object.values(this.replicas.peers).map((p) => p.target)).apply(() => peersRead(refs));
+      } else peersRead([]);
 
       const tlsArgs = registryTlsArgsFromConfig(cfg);
       this.tls = tlsArgs ? new RegistryTls(`${name}-tls`, tlsArgs, { parent: this }) : undefined;
@@ -253,7 +272,10 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
       this.outputs = platformOutputs(cfg, this);
       Object.assign(this, this.outputs);
       this.registerOutputs({ outputs: this.outputs });
+      constructed = true;
     } finally {
+      // A constructor that threw must not leave the providers waiting.
+      if (!constructed) peersRead([]);
       restoreStacks();
     }
   }

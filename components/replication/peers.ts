@@ -35,6 +35,12 @@ export interface ReplicationPeersArgs {
   tags?: Record<string, string>;
   /** This stack's registry host (`host` config): a peer publishing it is refused. */
   registryHost?: string;
+  /**
+   * The AWS provider of the S3 backup replication. Default: the one inherited from `opts`. Given here, it goes to
+   * the backup replication only: the component and its `StackReference`s then do not wait for the provider, which
+   * may itself wait for them ({@link ReplicationPeers.references}).
+   */
+  awsProvider?: pulumi.ProviderResource;
 }
 
 /** One peer as read. */
@@ -53,12 +59,20 @@ export class ReplicationPeers extends pulumi.ComponentResource {
   public readonly caBundlePems: pulumi.Output<string[]>;
   /** Absent when no peer has backup replication. */
   public readonly backupReplication?: BackupReplication;
+  /**
+   * The peers' `StackReference`s. A read fails when a peer stack does not exist (deployed out of order): what
+   * depends on them is then never registered (the platform's providers do, so nothing is created on AWS or
+   * Kubernetes before the replicas are read).
+   */
+  public readonly references: pulumi.StackReference[];
 
   constructor(name: string, args: ReplicationPeersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("registry-platform:replication:ReplicationPeers", name, {}, opts);
     this.peers = {};
+    this.references = [];
     const read = args.peers.map((plan) => {
       const ref = new pulumi.StackReference(`${name}-${plan.name}`, { name: plan.stack }, { parent: this });
+      this.references.push(ref);
       const target = ref.requireOutput(REPLICATION_TARGET_OUTPUT).apply((t: unknown) =>
         checkReplicationTarget(t, {
           stack: plan.stack,
@@ -130,7 +144,7 @@ export class ReplicationPeers extends pulumi.ComponentResource {
           tags: args.tags,
           dependsOn: src.dependsOn,
         },
-        { parent: this },
+        { parent: this, ...(args.awsProvider ? { providers: { aws: args.awsProvider } } : {}) },
       );
     }
     this.registerOutputs({

@@ -55,8 +55,12 @@ module.exports = async () => {
   const cfg = new pulumi.Config("e2e");
   const harbor = { url: cfg.require("harborUrl"), adminPassword: cfg.requireSecret("harborPassword"), caBundlePem: cfg.require("harborCa") };
   const region = cfg.require("region");
-  const provider = new aws.Provider("registry-aws", { region, skipCredentialsValidation: true, skipRequestingAccountId: true });
+  // As the platform: the provider waits for the replicas' StackReferences (nothing on AWS before they are read).
+  let peersRead = () => undefined;
+  const gate = new Promise((resolve) => (peersRead = resolve));
+  const provider = new aws.Provider("registry-aws", { region, skipCredentialsValidation: true, skipRequestingAccountId: true }, { dependsOn: gate });
   if (cfg.require("role") === "replica") {
+    peersRead([]);
     const t = new ReplicationTarget("registry-replication-target", {
       harbor,
       registryUrl: "https://registry.apne1.example.internal",
@@ -75,7 +79,10 @@ module.exports = async () => {
   }
   const backup = new aws.s3.Bucket("registry-storage-backup-bucket", { bucket: "e2e-primary-backup", objectLockEnabled: true }, { provider });
   const peers = replicationPlan(JSON.parse(cfg.require("peers")), ["platform", "apps"], true);
-  if (peers.length === 0) return { role: "primary" };
+  if (peers.length === 0) {
+    peersRead([]);
+    return { role: "primary" };
+  }
   const rp = new ReplicationPeers("registry-replication", {
     peers,
     backupSource: {
@@ -86,7 +93,9 @@ module.exports = async () => {
       kmsKeyArn: "arn:aws:kms:" + region + ":123456789012:alias/registry-platform",
       dependsOn: [backup],
     },
-  }, { providers: { aws: provider } });
+    awsProvider: provider,
+  });
+  pulumi.all(Object.values(rp.peers).map((p) => p.target)).apply(() => peersRead(rp.references));
   new HarborReplication("registry-harbor-replication", { harbor, peers: Object.values(rp.peers) });
   return { role: "primary", ...replicationOutputs(rp, undefined) };
 };
@@ -215,10 +224,23 @@ describe("e2e: geo-replication on the real engine (file backend)", function () {
     process.stdout.write(`      timings:\n${timings.map((t) => `        ${t}`).join("\n")}\n`);
   });
 
-  it("the primary before its replica fails naming the replica stack", async () => {
+  it("the primary before its replica fails naming the replica stack, and `up --skip-preview` creates nothing on AWS", async () => {
     const r = await pulumi("e2e-primary", "preview");
     assert.notStrictEqual(r.status, 0);
     assert.match(r.out, /organization\/registry-platform\/e2e-replica/);
+    // What CI's pulumi/actions runs: no preview to stop first. The provider waits for the replica's read.
+    const up = await pulumi("e2e-primary", "up", "--yes", "--skip-preview");
+    assert.notStrictEqual(up.status, 0);
+    // The replica stack exists, not yet deployed: the engine reads it, and the platform finds no replicationTarget.
+    assert.match(
+      up.out,
+      /Required output 'replicationTarget' does not exist on stack 'organization\/registry-platform\/e2e-replica'/,
+    );
+    const state = JSON.parse(await ok("e2e-primary", "stack", "export")) as {
+      deployment: { resources?: { type: string }[] };
+    };
+    const onAws = (state.deployment.resources ?? []).map((x) => x.type).filter((t) => t.startsWith("aws:"));
+    assert.deepStrictEqual(onAws, [], "created on AWS before the replica was read");
   });
 
   it("up replica, then primary: the StackReference reads the replica's real state", async () => {
