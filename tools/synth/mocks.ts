@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { flatView, nestLike } from "../../components/harbor-config/shape";
+import { replaceReasons } from "./replace";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -70,18 +71,17 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-/** Inputs the tls provider updates in place: they do not make a new key, certificate or value. */
-const IN_PLACE_INPUTS = new Set(["earlyRenewalHours"]);
-
 /**
- * What a resource's computed outputs derive from. A tls or random resource is replaced on any input change (but
- * {@link IN_PLACE_INPUTS}), and its replacement has new outputs (a new key, certificate, password): its seed covers
- * its inputs, so that a change cascades to what uses them in the synth, as in a real preview. Other types: their
- * type and name.
+ * What a resource's computed outputs derive from. A replaced tls or random resource has new outputs (a new key,
+ * certificate, password): its seed covers the inputs whose change replaces it (the replace rules of plan-diff,
+ * `./replace.ts`: all of them but a certificate's `earlyRenewalHours`), so that a change cascades to what uses
+ * them in the synth, as in a real preview. Other types: their type and name.
  */
 export function mockSeed(type: string, name: string, inputs: State): string {
   if (!/^(tls|random):/.test(type)) return `${type}::${name}`;
-  const identity = Object.fromEntries(Object.entries(inputs).filter(([k]) => !IN_PLACE_INPUTS.has(k)));
+  const identity = Object.fromEntries(
+    Object.entries(inputs).filter(([k]) => replaceReasons(type, [k], undefined, undefined).length > 0),
+  );
   return `${type}::${name}::${createHash("sha256").update(canonicalJson(identity)).digest("hex")}`;
 }
 
