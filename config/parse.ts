@@ -249,11 +249,14 @@ function shellWord(v: string): string {
   return /^[A-Za-z0-9._:/@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** The segments of a dotted (or indexed) key: `a.b[0].c` → `a`, `b`, `0`, `c`. */
+function pathSegments(key: string): string[] {
+  return key.split(/[.[\]]+/).filter((p) => p !== "");
+}
+
 /** The secret key a dotted path stands for: `tls.serverKeyPem` → `tlsServerKeyPem`, `harbor.adminPassword` → … */
 function secretKeyOfPath(key: string): SecretKey | undefined {
-  const joined = key
-    .split(/[.[\]]+/)
-    .filter((p) => p !== "")
+  const joined = pathSegments(key)
     .map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1)))
     .join("");
   return isSecretKey(joined) ? joined : undefined;
@@ -264,11 +267,7 @@ function secretKeyOfPath(key: string): SecretKey | undefined {
  * the text looks like one (a private key, a URL with user info), nor a long or multi-line value.
  */
 function echoable(key: string, text: string): boolean {
-  const last =
-    key
-      .split(/[.[\]]+/)
-      .filter((p) => p !== "")
-      .pop() ?? "";
+  const last = pathSegments(key).pop() ?? "";
   return (
     !/pass|secret|token|credential|key|pem|auth|cert/i.test(last) &&
     !/PRIVATE KEY|:\/\/\S*@|[\r\n]/.test(text) &&
