@@ -11,3 +11,9 @@
 export function withoutUserInfo(s: string): string {
   return s.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s"'<>]*@/gi, "$1[user info]@");
 }
+
+/** A value as an error message shows what was found: JSON (`nothing` for undefined), user info hidden. */
+export function shownValue(v: unknown): string {
+  const s = JSON.stringify(v) as string | undefined;
+  return s === undefined ? "nothing" : withoutUserInfo(s);
+}

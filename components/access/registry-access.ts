@@ -10,7 +10,7 @@ import { dockerConfigJson } from "../harbor-config/payloads";
 import { PlatformStackOutputs } from "./contract";
 import { isKubernetesName, isPort } from "../tls/certs";
 import { DigestResolver, referenceProblems, RegistryCredentials, resolveDigest } from "./digest";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 /** Registry values given directly instead of a platform stack. */
 export interface RegistryEndpointArgs {
@@ -125,7 +125,7 @@ export function registryAccessArgsProblems(args: RegistryAccessArgs): string[] {
   const host = args.registry?.host;
   if (typeof host === "string" && !isHostPort(host))
     out.push(
-      `registry.host: found ${withoutUserInfo(JSON.stringify(host))}; allowed: host[:port] without a scheme or path ` +
+      `registry.host: found ${shownValue(host)}; allowed: host[:port] without a scheme or path ` +
         "(registry.example.com, registry.example.com:8443)",
     );
   if (typeof args.namespace === "string" && !isKubernetesName(args.namespace))

@@ -59,7 +59,7 @@ export {
   parseHarborError,
   parseRetryAfter,
 } from "./client-errors";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 /** One client = one provider operation: its total time bound starts when it is constructed. */
 export class HarborClient {
@@ -83,12 +83,10 @@ export class HarborClient {
     try {
       base = new URL(conn.url);
     } catch {
-      throw new Error(`Harbor URL is not an absolute URL: ${withoutUserInfo(JSON.stringify(conn.url))}`);
+      throw new Error(`Harbor URL is not an absolute URL: ${shownValue(conn.url)}`);
     }
     if (base.protocol !== "https:" && base.protocol !== "http:") {
-      throw new Error(
-        `Harbor URL must use https (or http for local tests): ${withoutUserInfo(JSON.stringify(conn.url))}`,
-      );
+      throw new Error(`Harbor URL must use https (or http for local tests): ${shownValue(conn.url)}`);
     }
     this.base = base;
     this.auth = "Basic " + Buffer.from(`${conn.username}:${conn.password}`, "utf8").toString("base64");

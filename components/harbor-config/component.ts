@@ -34,7 +34,7 @@ import {
   Severity,
 } from "./payloads";
 import { suspendPromiseStacks } from "../promise-stacks";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 /** One project as configured. */
 export interface HarborProjectSpec {
@@ -163,7 +163,7 @@ export function harborConfigPlan(args: HarborConfigArgs): HarborConfigPlan {
     // Harbor keeps only scheme://host/path of an endpoint URL: a query, fragment or user info would be dropped.
     else if (/[?#@]/.test(c.url))
       problems.push(
-        `proxyCaches[${i}].url: found ${withoutUserInfo(JSON.stringify(c.url))}; allowed: scheme://host[:port][/path] without ` +
+        `proxyCaches[${i}].url: found ${shownValue(c.url)}; allowed: scheme://host[:port][/path] without ` +
           `query, fragment or user info (Harbor drops them; credentials belong in the endpoint's credential)`,
       );
     return {

@@ -5,7 +5,7 @@
 import { IMAGE_MIRROR } from "../artifacts/images";
 import type { HarborArgs, ResolvedHarborArgs } from "./args";
 import { DEFAULT_HARBOR_RELEASE_NAME } from "./names";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 export class HarborArgsError extends Error {
   constructor(
@@ -34,9 +34,7 @@ export const CHART_DEFAULT_ADMIN_PASSWORD = "Harbor12345";
 export function resolveHarborArgs(name: string, args: HarborArgs): ResolvedHarborArgs {
   const problems: string[] = [];
   const bad = (field: string, found: unknown, allowed: string) =>
-    problems.push(
-      `${field}: found ${withoutUserInfo(JSON.stringify(found) ?? "nothing")}; allowed: ${allowed}`,
-    );
+    problems.push(`${field}: found ${shownValue(found)}; allowed: ${allowed}`);
 
   const production = args.production ?? false;
   const replicas = args.replicas ?? (production ? 2 : 1);

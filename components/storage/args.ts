@@ -14,7 +14,7 @@ import {
   ObjectLockMode,
   S3_BUCKET_NAME_FORM,
 } from "./rules";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 /** Static S3 credentials as passed in (S3-compatible targets: from secret stack config). */
 export interface S3CredentialsInput {
@@ -196,9 +196,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export function storageArgsProblems(a: ResolvedStorageArgs): string[] {
   const out: string[] = [];
   const add = (key: string, found: unknown, allowed: string) =>
-    out.push(
-      `${key}: found ${found === undefined ? "nothing" : withoutUserInfo(JSON.stringify(found))}; allowed: ${allowed}`,
-    );
+    out.push(`${key}: found ${shownValue(found)}; allowed: ${allowed}`);
   const aws = a.target.kind === "aws";
 
   const names: [string, string | undefined][] = [

@@ -8,7 +8,7 @@
  */
 import type * as tls from "@pulumi/tls";
 import { X509Certificate } from "crypto";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 export type TlsKeyAlgorithm = "ECDSA" | "RSA";
 
@@ -201,7 +201,7 @@ const isWhole = (n: number, min: number, max: number) => Number.isInteger(n) && 
 export function chainSettingsProblems(s: ChainSettings): string[] {
   const out: string[] = [];
   const bad = (field: string, found: unknown, allowed: string) =>
-    out.push(`${field}: found ${withoutUserInfo(JSON.stringify(found) ?? "nothing")}; allowed: ${allowed}`);
+    out.push(`${field}: found ${shownValue(found)}; allowed: ${allowed}`);
   if (!isCertDnsName(s.host)) bad("host", s.host, "a lowercase DNS name such as registry.example.com");
   s.extraSans.forEach((n, i) => {
     if (!isCertDnsName(n)) bad(`extraSans[${i}]`, n, "a lowercase DNS name");

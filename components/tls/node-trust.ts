@@ -15,7 +15,7 @@ import { createHash } from "crypto";
 import { isKubernetesName, isRegistryHostName } from "./certs";
 import { mirrorImageRef } from "../artifacts/images";
 import { imageRef, images } from "../versions";
-import { withoutUserInfo } from "../redact";
+import { shownValue } from "../redact";
 
 /** containerd's hosts directory on the node. */
 export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";
@@ -41,9 +41,7 @@ export function pemSha256(text: string): string {
  */
 export function renderHostsToml(host: string, certsDir: string = CONTAINERD_CERTS_DIR): string {
   if (!isRegistryHostName(host))
-    throw new Error(
-      `registry host: found ${withoutUserInfo(JSON.stringify(host))}; allowed: host or host:port`,
-    );
+    throw new Error(`registry host: found ${shownValue(host)}; allowed: host or host:port`);
   const url = `https://${host}`;
   const ca = `${certsDir}/${host}/ca.crt`;
   return [
