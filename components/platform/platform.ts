@@ -166,8 +166,7 @@ export class RegistryPlatform extends pulumi.ComponentResource implements Platfo
         : undefined;
       if (this.replicas) {
         const refs = this.replicas.references;
-        // Runs only when every peer's output was read and passed its checks; otherwise the run fails with that error.
-        pulumi.all(Object.values(this.replicas.peers).map((p) => p.target)).apply(() => peersRead(refs));
+        this.replicas.targets.apply(() => peersRead(refs));
       } else peersRead([]);
 
       const tlsArgs = registryTlsArgsFromConfig(cfg);

@@ -55,6 +55,11 @@ export interface PeerTarget {
 export class ReplicationPeers extends pulumi.ComponentResource {
   /** By peer stack name. */
   public readonly peers: Record<string, PeerTarget>;
+  /**
+   * Every peer's checked `replicationTarget`, in plan order. Resolves only when every peer was read and passed the
+   * checks, each alone and together; otherwise the run fails with what is wrong.
+   */
+  public readonly targets: pulumi.Output<ReplicationTargetContract[]>;
   /** Every peer's CA bundle (public), for the trusted bundle of this stack's Harbor. */
   public readonly caBundlePems: pulumi.Output<string[]>;
   /** Absent when no peer has backup replication. */
@@ -89,7 +94,7 @@ export class ReplicationPeers extends pulumi.ComponentResource {
       return { plan, target, robotSecret };
     });
     // The peers together: none is this stack's own registry, no two are one registry.
-    const targets = pulumi.all(read.map((r) => r.target)).apply((ts) => {
+    this.targets = pulumi.all(read.map((r) => r.target)).apply((ts) => {
       const problems = peerRegistryProblems(
         ts.map((t, i) => ({ stack: read[i].plan.stack, registryUrl: t.registryUrl })),
         args.registryHost,
@@ -98,11 +103,11 @@ export class ReplicationPeers extends pulumi.ComponentResource {
       return ts;
     });
     read.forEach((r, i) => {
-      this.peers[r.plan.name] = { ...r, target: targets.apply((ts) => ts[i]) };
+      this.peers[r.plan.name] = { ...r, target: this.targets.apply((ts) => ts[i]) };
     });
-    this.caBundlePems = pulumi
-      .all(Object.values(this.peers).map((p) => p.target))
-      .apply((ts) => ts.map((t) => t.caBundlePem).filter((x): x is string => x !== undefined));
+    this.caBundlePems = this.targets.apply((ts) =>
+      ts.map((t) => t.caBundlePem).filter((x): x is string => x !== undefined),
+    );
 
     const backupPeers = Object.values(this.peers).filter((p) => p.plan.backupReplication);
     if (backupPeers.length > 0) {

@@ -95,7 +95,7 @@ module.exports = async () => {
     },
     awsProvider: provider,
   });
-  pulumi.all(Object.values(rp.peers).map((p) => p.target)).apply(() => peersRead(rp.references));
+  rp.targets.apply(() => peersRead(rp.references));
   new HarborReplication("registry-harbor-replication", { harbor, peers: Object.values(rp.peers) });
   return { role: "primary", ...replicationOutputs(rp, undefined) };
 };
