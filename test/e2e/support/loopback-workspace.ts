@@ -4,10 +4,8 @@
  * https URLs on port 443 beside another run on 127.0.0.1. Also: a second project (the example app) on the same
  * file backend, sharing the passphrase so its StackReference can read the platform stack's secret outputs.
  */
-import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { parse, stringify } from "yaml";
 import { Report } from "./report";
 import { Settings } from "./settings";
 import { PulumiWorkspace } from "./workspace";
@@ -41,10 +39,7 @@ export class LoopbackWorkspace extends PulumiWorkspace {
     private readonly sharedPassphrase?: string,
   ) {
     super(s, tmp, kubeconfig, report, directHosts);
-    this.root = s.root;
   }
-
-  private readonly root: string;
 
   override env(): NodeJS.ProcessEnv {
     const e = super.env();
@@ -63,24 +58,9 @@ export class LoopbackWorkspace extends PulumiWorkspace {
    */
   async initApp(appDir: string, backend: string): Promise<string> {
     this.makeDirs();
-    fs.symlinkSync(path.join(this.root, "dist"), path.join(this.projectDir, "dist"));
-    fs.symlinkSync(path.join(this.root, "node_modules"), path.join(this.projectDir, "node_modules"));
-    fs.copyFileSync(path.join(this.root, "package.json"), path.join(this.projectDir, "package.json"));
-    const project = parse(fs.readFileSync(path.join(appDir, "Pulumi.yaml"), "utf8")) as Record<
-      string,
-      unknown
-    >;
-    fs.writeFileSync(
-      path.join(this.projectDir, "Pulumi.yaml"),
-      stringify({
-        name: project.name,
-        description: `${String(project.description)} (end-to-end scratch copy: the built program in dist/)`,
-        runtime: { name: "nodejs", options: { typescript: false } },
-        main: "dist/examples/app/index.js",
-      }),
-    );
+    const name = this.writeBuiltProject(path.join(appDir, "Pulumi.yaml"), "dist/examples/app/index.js");
     await this.login(backend);
-    return project.name as string;
+    return name;
   }
 }
 

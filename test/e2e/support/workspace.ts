@@ -76,23 +76,30 @@ export class PulumiWorkspace {
 
   async init(): Promise<void> {
     this.makeDirs();
+    this.writeBuiltProject(path.join(this.s.root, "Pulumi.yaml"), "dist/index.js");
+    await this.login();
+  }
+
+  /**
+   * The scratch project runs the built program: `dist/` and `node_modules` linked from the repository, its
+   * package.json, and a Pulumi.yaml with the name and description of `pulumiYaml` and `main` in `dist/`. Returns the
+   * project name.
+   */
+  protected writeBuiltProject(pulumiYaml: string, main: string): string {
     fs.symlinkSync(path.join(this.s.root, "dist"), path.join(this.projectDir, "dist"));
     fs.symlinkSync(path.join(this.s.root, "node_modules"), path.join(this.projectDir, "node_modules"));
     fs.copyFileSync(path.join(this.s.root, "package.json"), path.join(this.projectDir, "package.json"));
-    const repo = parse(fs.readFileSync(path.join(this.s.root, "Pulumi.yaml"), "utf8")) as Record<
-      string,
-      unknown
-    >;
+    const project = parse(fs.readFileSync(pulumiYaml, "utf8")) as Record<string, unknown>;
     fs.writeFileSync(
       path.join(this.projectDir, "Pulumi.yaml"),
       stringify({
-        name: repo.name,
-        description: `${String(repo.description)} (end-to-end scratch copy: the built program in dist/)`,
+        name: project.name,
+        description: `${String(project.description)} (end-to-end scratch copy: the built program in dist/)`,
         runtime: { name: "nodejs", options: { typescript: false } },
-        main: "dist/index.js",
+        main,
       }),
     );
-    await this.login();
+    return project.name as string;
   }
 
   /** The project, state, Pulumi home and log directories (the log directory emptied). */
