@@ -54,13 +54,14 @@ export function platformImages(cfg: PlatformConfig): PlatformImage[] {
   if (cfg.velero.enabled) {
     const up = veleroImages();
     const pull = veleroImages(mirror);
-    const ref = (i: { repository: string; tag: string; digest: string }) =>
-      `${i.repository}:${i.tag}@${i.digest}`;
+    // The chart renders `repository@digest` once a digest is set, and drops the tag (its deployment,
+    // node-agent and upgrade-crds templates; seen on the live cluster of `npm run e2e`). The source keeps the
+    // tag: copying `repo:tag@digest` checks that the tag still names the pinned digest.
     out.push({
       component: "velero",
       use: "server, node agent, CRD upgrade Job",
-      source: ref(up.server),
-      image: ref(pull.server),
+      source: `${up.server.repository}:${up.server.tag}@${up.server.digest}`,
+      image: `${pull.server.repository}@${pull.server.digest}`,
     });
     out.push({
       component: "velero",
