@@ -22,6 +22,7 @@ import { RunSetup } from "./support/run-setup";
 import { loadSettings, preflight, readSha256Sums } from "./support/settings";
 import { PulumiWorkspace } from "./support/workspace";
 import { clusterChecks } from "./platform/cluster";
+import { workloadChecks } from "./platform/workloads";
 import { InfraRef, StackName, stackContext } from "./platform/context";
 import { deployChecks } from "./platform/deploy";
 import { lifecycleChecks } from "./platform/lifecycle";
@@ -108,6 +109,7 @@ for (const stack of STACKS) {
     const ctx = stackContext(stack, { settings, report, infra });
     deployChecks(ctx);
     clusterChecks(ctx);
+    workloadChecks(ctx);
     outputChecks(ctx);
     lifecycleChecks(ctx);
   });
