@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Kube, KObj } from "../support/cluster";
 import { failure, run } from "../support/proc";
+import { norm, pemBlocks } from "../support/output";
 import { durationHours } from "../support/stacks";
+import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
 
 async function podTemplates(
@@ -67,7 +69,7 @@ export function clusterChecks(ctx: StackContext): void {
     assert.ok(Number(refs) > 0 && pods > 0, "k8s-check found no pod templates");
   });
 
-  it("Velero Schedules, backup storage locations and the pg_dump hook are the seed's", async function () {
+  it("Velero Schedules, backup storage locations (bucket, region; S3-compatible: s3Url, path style, empty checksumAlgorithm, CA) and the pg_dump hook are the seed's", async function () {
     need("up");
     const { kube } = I();
     const outs = await I().ws.outputs(stack, false);
@@ -102,8 +104,29 @@ export function clusterChecks(ctx: StackContext): void {
     );
     const names = bsls.map((b) => b.metadata.name as string).sort();
     assert.deepStrictEqual(names, ["archive", "default"]);
-    for (const b of bsls)
-      assert.strictEqual(b.spec.objectStorage.bucket, outs.backupBucket, `${b.metadata.name}: backup bucket`);
+    const endpoint = typeof outs.storageEndpoint === "string" ? outs.storageEndpoint : undefined;
+    const platformCa = (plan.config[`${NAMESPACE}:storage`] as KObj)?.endpointUsesPlatformCa === true;
+    for (const b of bsls) {
+      const at = `BackupStorageLocation ${b.metadata.name}`;
+      assert.strictEqual(b.spec.objectStorage.bucket, outs.backupBucket, `${at}: backup bucket`);
+      const config = (b.spec.config ?? {}) as Record<string, string>;
+      assert.strictEqual(config.region, outs.storageRegion, `${at}: region`);
+      if (endpoint === undefined) assert.strictEqual(config.s3Url, undefined, `${at}: no s3Url on AWS`);
+      else {
+        // SPEC R5.1, as the chart rendered it: the endpoint, path-style, and no checksum header (empty, not absent).
+        assert.strictEqual(config.s3Url, endpoint, `${at}: s3Url`);
+        assert.strictEqual(config.s3ForcePathStyle, "true", `${at}: s3ForcePathStyle`);
+        assert.strictEqual(config.checksumAlgorithm, "", `${at}: checksumAlgorithm ""`);
+        const ca = Buffer.from(
+          (b.spec.objectStorage.caCert as string | undefined) ?? "",
+          "base64",
+        ).toString();
+        if (platformCa) {
+          const root = norm(pemBlocks(outs.caBundlePem as string)[0] ?? "");
+          assert.ok(root && norm(ca).includes(root), `${at}: caCert holds the platform's root CA`);
+        }
+      }
+    }
     assert.strictEqual(bsls.find((b) => b.metadata.name === "default").spec.default, true);
     report.note(
       Object.entries(plan.schedules)
