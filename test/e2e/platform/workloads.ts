@@ -1,8 +1,8 @@
 /**
  * Platform e2e, per stack: what the live workloads pull and where Harbor keeps images. Every image a workload
- * runs is one `npm run images` lists for the stack (from the mirror when air-gapped); Harbor core announces the
- * stack's URL; the registry's live configuration stores images in the stack's registry bucket with the
- * credentials and CA the stack made.
+ * runs is one `npm run images` lists for the stack (from the mirror when air-gapped), and Trivy fetches the
+ * databases it lists; Harbor core announces the stack's URL; the registry's live configuration stores images in
+ * the stack's registry bucket with the credentials and CA the stack made.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -53,6 +53,7 @@ interface ImageListing {
   airGapped: boolean;
   mirror?: string;
   images: { component: string; use: string; image: string }[];
+  databases: { use: string; source: string; target: string }[];
 }
 
 /** Registers the image and registry-storage checks of `ctx.stack`. */
@@ -65,19 +66,24 @@ export function workloadChecks(ctx: StackContext): void {
       `${NAMESPACE}:${key}`
     ];
 
-  it("every image the live workloads run is one `npm run images` lists for the stack (air-gapped: from its mirror)", async function () {
-    need("up");
-    // What a user copies into the air gap: the listing of the config this run deployed (it needs no secret).
-    const r = await run(process.execPath, [
+  /** What a user copies into the air gap: `npm run images` of the config this run deployed (needs no secret). */
+  let listed: Promise<ImageListing> | undefined;
+  const imageListing = () =>
+    (listed ??= run(process.execPath, [
       path.join(settings.root, "dist", "tools", "images", "cli.js"),
       "--stack",
       stack,
       "--config-file",
       I().ws.stackFile(stack),
       "--json",
-    ]);
-    assert.strictEqual(r.code, 0, failure(r));
-    const listing = JSON.parse(r.stdout) as ImageListing;
+    ]).then((r) => {
+      assert.strictEqual(r.code, 0, failure(r));
+      return JSON.parse(r.stdout) as ImageListing;
+    }));
+
+  it("every image the live workloads run is one `npm run images` lists for the stack (air-gapped: from its mirror)", async function () {
+    need("up");
+    const listing = await imageListing();
     const listed = new Set(listing.images.map((i) => i.image));
     const policy = deployedConfig("policy") ?? {};
     const namespaces = [
@@ -104,6 +110,44 @@ export function workloadChecks(ctx: StackContext): void {
       `${used.size} distinct images in ${[...used.values()].flat().length} containers of ${namespaces.join(", ")}, ` +
         `all listed${listing.airGapped ? ` and under ${listing.mirror}` : ""}; listed, not running here: ` +
         `${idle.join("; ") || "none"}`,
+    );
+  });
+
+  it("Trivy's live settings fetch its databases from what `npm run images` lists (air-gapped: offline scan)", async function () {
+    need("up");
+    const listing = await imageListing();
+    const sts = (await I().kube.list(`/apis/apps/v1/namespaces/${plan.harborNamespace}/statefulsets`))
+      .flatMap((s) => (s.spec.template.spec.containers ?? []) as KObj[])
+      .find((c) => ((c.env ?? []) as KObj[]).some((e) => e.name === "SCANNER_TRIVY_OFFLINE_SCAN"));
+    if (!sts) {
+      assert.deepStrictEqual(listing.databases, [], "no Trivy running, no database listed");
+      report.note("Trivy not deployed");
+      return;
+    }
+    const env = Object.fromEntries(((sts.env ?? []) as KObj[]).map((e) => [e.name, e.value as string]));
+    // Trivy adds the schema tag (`:2` for the vulnerability DB, `:1` for the Java DB) to an untagged repository.
+    const tagged = (repos: string | undefined, tag: string) =>
+      (repos ?? "")
+        .split(",")
+        .filter((r) => r !== "")
+        .map((r) => (/:[^/]+$/.test(r) ? r : `${r}:${tag}`));
+    const live = [
+      ...(env.SCANNER_TRIVY_SKIP_UPDATE === "true" ? [] : tagged(env.SCANNER_TRIVY_DB_REPOSITORY, "2")),
+      ...(env.SCANNER_TRIVY_SKIP_JAVA_DB_UPDATE === "true"
+        ? []
+        : tagged(env.SCANNER_TRIVY_JAVA_DB_REPOSITORY, "1")),
+    ];
+    // Online, Trivy's own defaults are fine (nothing listed); listed or air-gapped, it fetches what is listed.
+    if (listing.databases.length > 0 || listing.airGapped)
+      assert.deepStrictEqual(
+        live.sort(),
+        listing.databases.map((d) => d.target).sort(),
+        "the databases Trivy fetches = the listed targets",
+      );
+    if (listing.airGapped)
+      assert.strictEqual(env.SCANNER_TRIVY_OFFLINE_SCAN, "true", "an air-gapped Trivy scans offline");
+    report.note(
+      `offline scan ${env.SCANNER_TRIVY_OFFLINE_SCAN}; fetches ${live.join(", ") || "nothing (skip update)"}`,
     );
   });
 
