@@ -7,6 +7,14 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { stackRun } from "../harness";
+import { listStacks } from "../../tools/synth/stackfile";
+import {
+  EXTRA_FOREGROUND_KINDS,
+  foregroundRelease,
+  objectPath,
+  SHARED_FOREGROUND_KINDS,
+} from "./support/cluster";
 import { previewSteps, resourceSummary } from "./support/output";
 import { describeStateSize, stateSize } from "./support/state-size";
 import { missingServers, PLUGINS, preflight, ROOT, Settings } from "./support/settings";
@@ -250,6 +258,61 @@ describe("e2e helpers", function () {
       assert.strictEqual(durationHours("168h0m0s"), 168);
       assert.strictEqual(durationHours("90m"), 1.5);
       assert.throws(() => durationHours("7d"), /not a duration/);
+    });
+  });
+
+  describe("foreground-deletion stand-in", () => {
+    it("releases only objects being deleted in the foreground, keeping their other finalizers", () => {
+      const meta = (m: Record<string, unknown>) => ({ metadata: { name: "p", ...m } });
+      assert.deepStrictEqual(
+        foregroundRelease(
+          meta({ deletionTimestamp: "2026-12-01T00:00:00Z", finalizers: ["foregroundDeletion", "x/keep"] }),
+        ),
+        { metadata: { finalizers: ["x/keep"] } },
+      );
+      assert.strictEqual(foregroundRelease(meta({ finalizers: ["foregroundDeletion"] })), undefined);
+      assert.strictEqual(
+        foregroundRelease(meta({ deletionTimestamp: "2026-12-01T00:00:00Z", finalizers: ["x/keep"] })),
+        undefined,
+      );
+    });
+
+    it("patches an object at its own path, namespaced or cluster-wide", () => {
+      assert.strictEqual(
+        objectPath("/apis/kyverno.io/v1/clusterpolicies", { metadata: { name: "require-image-digests" } }),
+        "/apis/kyverno.io/v1/clusterpolicies/require-image-digests",
+      );
+      assert.strictEqual(
+        objectPath("/apis/rbac.authorization.k8s.io/v1/roles", {
+          metadata: { name: "drill", namespace: "velero" },
+        }),
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/velero/roles/drill",
+      );
+    });
+
+    it("covers, with the shared script, every Kubernetes kind the program creates on any stack", async function () {
+      this.timeout(120000);
+      const plural = (p: string) => {
+        const [, group, , resource] = /^\/apis?\/(?:([^/]+)\/)?([^/]+)\/([^/]+)$/.exec(p) ?? [];
+        return group ? `${resource}.${group}` : resource;
+      };
+      const covered = new Set([...SHARED_FOREGROUND_KINDS, ...EXTRA_FOREGROUND_KINDS.map(plural)]);
+      const created = new Set<string>();
+      for (const stack of listStacks(ROOT))
+        for (const r of (await stackRun(stack)).all) {
+          const m = /^kubernetes:(?:([^:]+)\/)?([^/:]+):([A-Za-z]+)$/.exec(r.type);
+          if (!m || m[1] === "helm.sh") continue;
+          const group = m[1] === "core" ? "" : m[1];
+          const kind = m[3].toLowerCase();
+          const resource = kind.endsWith("y")
+            ? `${kind.slice(0, -1)}ies`
+            : kind.endsWith("s")
+              ? `${kind}es`
+              : `${kind}s`;
+          created.add(group ? `${resource}.${group}` : resource);
+        }
+      assert.deepStrictEqual([...created].filter((k) => !covered.has(k)).sort(), []);
+      assert.ok(created.has("clusterpolicies.kyverno.io"), [...created].join(", "));
     });
   });
 });

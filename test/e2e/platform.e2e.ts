@@ -14,7 +14,13 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { apiServerHost, Kube, kubeFromFile, StandinControllers } from "./support/cluster";
+import {
+  apiServerHost,
+  ForegroundFinalizer,
+  Kube,
+  kubeFromFile,
+  StandinControllers,
+} from "./support/cluster";
 import { LoopbackHelmRepo } from "./support/helm-repo";
 import { IngressStandIn } from "./support/ingress";
 import { Report } from "./support/report";
@@ -61,6 +67,13 @@ before(async function () {
     sc.start();
     standins = sc;
     setup.cleanup("stop the stand-in controllers", () => sc.stop());
+    const extra = new ForegroundFinalizer(kube);
+    extra.start();
+    setup.cleanup("stop the foreground-deletion stand-in", () => {
+      extra.stop();
+      if (extra.released.length > 0)
+        report.event(`foreground deletion released (stand-in): ${extra.released.join(", ")}`);
+    });
   }
   const ingress = new IngressStandIn(kube, settings.ingressPort);
   await ingress.start();

@@ -22,6 +22,13 @@ import { StackContext, StackName } from "./context";
  */
 export const STATE_BUDGET: Record<StackName, number> = { dev: 800 * 1024, onprem: 800 * 1024 };
 
+/**
+ * What the image policy adds when its chart is deployed (a Kyverno archive in E2E_CHARTS_DIR): the Kyverno release
+ * and the ClusterPolicies (22–87 KB each, the live object and its managed fields included). Measured 2026-12-01 with
+ * chart 3.9.0 built from kyverno/kyverno: dev 702 → 928 KB, onprem 724 → 956 KB.
+ */
+export const POLICY_STATE_ALLOWANCE = 240 * 1024;
+
 /** Registers the output and Harbor-object checks of `ctx.stack`. */
 export function outputChecks(ctx: StackContext): void {
   const { stack, plan, report, need } = ctx;
@@ -163,13 +170,14 @@ export function outputChecks(ctx: StackContext): void {
     );
   });
 
-  it(`the state export stays under ${STATE_BUDGET[stack] / 1024} KB (its breakdown in the report)`, async function () {
+  const budget = STATE_BUDGET[stack] + (ctx.settings.charts.kyverno ? POLICY_STATE_ALLOWANCE : 0);
+  it(`the state export stays under ${budget / 1024} KB (its breakdown in the report)`, async function () {
     need("up");
     const text = await exportText();
     fs.writeFileSync(path.join(I().tmp, `state-${stack}.json`), text);
     const s = stateSize(text);
     report.note(describeStateSize(s));
-    assert.ok(s.total < STATE_BUDGET[stack], describeStateSize(s));
+    assert.ok(s.total < budget, describeStateSize(s));
   });
 
   it("every Harbor resource's state holds the provider's loader, not its code (`__provider` in inputs and outputs)", async function () {

@@ -92,6 +92,89 @@ export class StandinControllers {
   }
 }
 
+/**
+ * The kinds `standin-controllers.sh` (../shared/tools/e2e-helpers) frees from `foregroundDeletion`, as its
+ * `kubectl get` lists them (plural.group).
+ */
+export const SHARED_FOREGROUND_KINDS = [
+  "secrets",
+  "configmaps",
+  "serviceaccounts",
+  "daemonsets.apps",
+  "deployments.apps",
+  "cronjobs.batch",
+  "networkpolicies.networking.k8s.io",
+  "clusterroles.rbac.authorization.k8s.io",
+  "clusterrolebindings.rbac.authorization.k8s.io",
+  "namespaces",
+];
+
+/**
+ * Kinds the program creates that the shared stand-in script does not free from `foregroundDeletion` (it lists the
+ * kinds of its own project): without a garbage collector, their deletes wait until pulumi-kubernetes gives up.
+ * Seen: with the Kyverno chart in E2E_CHARTS_DIR, `pulumi destroy` of dev stalled on the three ClusterPolicies.
+ */
+export const EXTRA_FOREGROUND_KINDS = [
+  "/apis/kyverno.io/v1/clusterpolicies",
+  "/apis/networking.k8s.io/v1/ingresses",
+  "/apis/rbac.authorization.k8s.io/v1/roles",
+  "/apis/rbac.authorization.k8s.io/v1/rolebindings",
+  "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies",
+  "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings",
+];
+
+/** The merge patch that drops `foregroundDeletion` from an object being deleted, or undefined when none is due. */
+export function foregroundRelease(o: KObj): { metadata: { finalizers: string[] } } | undefined {
+  const finalizers = (o?.metadata?.finalizers ?? []) as string[];
+  if (!o?.metadata?.deletionTimestamp || !finalizers.includes("foregroundDeletion")) return undefined;
+  return { metadata: { finalizers: finalizers.filter((f) => f !== "foregroundDeletion") } };
+}
+
+/** The REST path of one object listed from a cluster-wide `list` path (namespaced kinds get their namespace). */
+export function objectPath(list: string, o: KObj): string {
+  const ns = o.metadata?.namespace ? `/namespaces/${o.metadata.namespace as string}` : "";
+  return `${list.replace(/\/([^/]+)$/, `${ns}/$1`)}/${o.metadata.name as string}`;
+}
+
+/**
+ * Does for {@link EXTRA_FOREGROUND_KINDS} what the garbage collector does for an object without dependents: once
+ * it is being deleted in the foreground, removes the `foregroundDeletion` finalizer. Polls every second.
+ */
+export class ForegroundFinalizer {
+  private timer?: NodeJS.Timeout;
+  readonly released: string[] = [];
+
+  constructor(private readonly kube: Kube) {}
+
+  start(): void {
+    const tick = async () => {
+      for (const p of EXTRA_FOREGROUND_KINDS) {
+        const r = await this.kube.api.request("GET", p).catch(() => undefined);
+        if (!r || r.status !== 200) continue; // kind not served (CRD absent) or API server gone
+        for (const o of (JSON.parse(r.body) as { items?: KObj[] }).items ?? []) {
+          const patch = foregroundRelease(o);
+          if (!patch) continue;
+          const res = await this.kube.api
+            .request("PATCH", objectPath(p, o), {
+              body: JSON.stringify(patch),
+              headers: { "Content-Type": "application/merge-patch+json" },
+            })
+            .catch(() => undefined);
+          if (res && res.status >= 200 && res.status < 300)
+            this.released.push(`${o.kind} ${o.metadata.name}`);
+        }
+      }
+      if (this.timer) this.timer = setTimeout(() => void tick(), 1000);
+    };
+    this.timer = setTimeout(() => void tick(), 1000);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 /** The API server's host name in a kubeconfig (current context). */
 export function apiServerHost(kubeconfig: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
