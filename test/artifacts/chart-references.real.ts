@@ -17,6 +17,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { versions } from "../../components/versions";
+import { containersOf, podSpecOf } from "../e2e/support/pod-specs";
 import { loadSettings } from "../e2e/support/settings";
 import { listStacks } from "../../tools/synth/stackfile";
 import { platformImages } from "../../components/artifacts/platform";
@@ -42,32 +43,13 @@ const BUILT_IN: Available[] = [
   { kind: "ConfigMap", namespace: "*", name: "kube-root-ca.crt", keys: new Set(["ca.crt"]) },
 ];
 
-/** Pod specs of a workload object, with a label naming it. */
-function podSpecs(o: KObj): { at: string; spec: KObj }[] {
-  const at = `${o.kind}/${o.metadata?.name}`;
-  switch (o.kind) {
-    case "Pod":
-      return [{ at, spec: o.spec }];
-    case "Deployment":
-    case "StatefulSet":
-    case "DaemonSet":
-    case "ReplicaSet":
-    case "Job":
-      return [{ at, spec: o.spec?.template?.spec }];
-    case "CronJob":
-      return [{ at, spec: o.spec?.jobTemplate?.spec?.template?.spec }];
-    default:
-      return [];
-  }
-}
-
 /** Every reference a pod spec makes: kind, name, and the keys it needs (unless marked optional). */
 function references(spec: KObj): { kind: Available["kind"]; name: string; keys: string[]; what: string }[] {
   const out: { kind: Available["kind"]; name: string; keys: string[]; what: string }[] = [];
   const add = (kind: Available["kind"], name: string, keys: string[], what: string, optional?: boolean) => {
     if (!optional) out.push({ kind, name, keys, what });
   };
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as KObj[]) {
+  for (const c of containersOf(spec)) {
     for (const e of (c.env ?? []) as KObj[]) {
       const s = e.valueFrom?.secretKeyRef;
       const m = e.valueFrom?.configMapKeyRef;
@@ -81,30 +63,18 @@ function references(spec: KObj): { kind: Available["kind"]; name: string; keys: 
     }
   }
   const itemKeys = (items: KObj[] | undefined) => (items ?? []).map((i) => i.key as string);
+  // A Secret or ConfigMap as a volume or a projected source: `secretName` (volume) or `name`, `items`, `optional`.
+  const source = (kind: "Secret" | "ConfigMap", s: KObj, what: string) => {
+    if (s) add(kind, (s.secretName ?? s.name) as string, itemKeys(s.items), what, s.optional);
+  };
   for (const v of (spec.volumes ?? []) as KObj[]) {
-    if (v.secret)
-      add("Secret", v.secret.secretName, itemKeys(v.secret.items), `volume ${v.name}`, v.secret.optional);
-    if (v.configMap)
-      add(
-        "ConfigMap",
-        v.configMap.name,
-        itemKeys(v.configMap.items),
-        `volume ${v.name}`,
-        v.configMap.optional,
-      );
+    source("Secret", v.secret, `volume ${v.name}`);
+    source("ConfigMap", v.configMap, `volume ${v.name}`);
     if (v.persistentVolumeClaim)
       add("PersistentVolumeClaim", v.persistentVolumeClaim.claimName, [], `volume ${v.name}`);
     for (const p of (v.projected?.sources ?? []) as KObj[]) {
-      if (p.secret)
-        add("Secret", p.secret.name, itemKeys(p.secret.items), `volume ${v.name}`, p.secret.optional);
-      if (p.configMap)
-        add(
-          "ConfigMap",
-          p.configMap.name,
-          itemKeys(p.configMap.items),
-          `volume ${v.name}`,
-          p.configMap.optional,
-        );
+      source("Secret", p.secret, `volume ${v.name}`);
+      source("ConfigMap", p.configMap, `volume ${v.name}`);
     }
   }
   if (spec.serviceAccountName) add("ServiceAccount", spec.serviceAccountName, [], "serviceAccountName");
@@ -150,13 +120,13 @@ describe("charts + program, every stack (real helm template): every reference a 
       const take = (o: KObj, namespace: string, from: string) => {
         const a = availableOf(o, namespace);
         if (a) available.push(a);
-        for (const p of podSpecs(o))
-          if (p.spec)
-            workloads.push({
-              at: `${from} ${p.at}`,
-              namespace: o.metadata?.namespace ?? namespace,
-              spec: p.spec,
-            });
+        const spec = podSpecOf(o.kind as string, o);
+        if (spec)
+          workloads.push({
+            at: `${from} ${o.kind}/${o.metadata?.name}`,
+            namespace: o.metadata?.namespace ?? namespace,
+            spec,
+          });
       };
       // The program's own objects (inputs as registered; Secret values revealed, only their keys matter).
       for (const r of rec.all)
@@ -219,7 +189,7 @@ describe("charts + program, every stack (real helm template): every reference a 
       const unlisted = [
         ...new Set(
           workloads.flatMap((w) =>
-            [...(w.spec.initContainers ?? []), ...(w.spec.containers ?? [])]
+            containersOf(w.spec)
               .map((c: KObj) => c.image as string)
               .filter((image) => !listed.has(image))
               .map((image) => `${image} (${w.at})`),

@@ -10,42 +10,20 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Kube, KObj } from "../support/cluster";
 import { failure, run } from "../support/proc";
+import { containersOf, podSpecOf, WORKLOAD_KINDS } from "../support/pod-specs";
 import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
 
-/** Where the pod spec sits in a workload of `kind` (CronJobs nest it one level deeper). */
-function podSpecOf(kind: string, w: KObj): KObj {
-  if (kind === "pods") return w.spec;
-  if (kind === "cronjobs") return w.spec?.jobTemplate?.spec?.template?.spec;
-  return w.spec?.template?.spec;
-}
-
-const WORKLOADS: { kind: string; api: string }[] = [
-  { kind: "deployments", api: "/apis/apps/v1" },
-  { kind: "statefulsets", api: "/apis/apps/v1" },
-  { kind: "daemonsets", api: "/apis/apps/v1" },
-  { kind: "replicasets", api: "/apis/apps/v1" },
-  { kind: "cronjobs", api: "/apis/batch/v1" },
-  { kind: "jobs", api: "/apis/batch/v1" },
-  { kind: "pods", api: "/api/v1" },
-];
-
-/** Every container image (init, regular, ephemeral) the workloads of `namespaces` run, with where each runs. */
+/** Every container image the workloads of `namespaces` run, with where each runs. */
 async function liveImages(kube: Kube, namespaces: string[]): Promise<Map<string, string[]>> {
   const used = new Map<string, string[]>();
   for (const ns of namespaces)
-    for (const { kind, api } of WORKLOADS)
-      for (const w of await kube.list(`${api}/namespaces/${ns}/${kind}`)) {
-        const spec = podSpecOf(kind, w) ?? {};
-        for (const c of [
-          ...((spec.initContainers ?? []) as KObj[]),
-          ...((spec.containers ?? []) as KObj[]),
-          ...((spec.ephemeralContainers ?? []) as KObj[]),
-        ]) {
+    for (const { kind, list } of WORKLOAD_KINDS)
+      for (const w of await kube.list(list(ns)))
+        for (const c of containersOf(podSpecOf(kind, w))) {
           const where = `${ns}/${kind}/${w.metadata.name}/${c.name}`;
           used.set(c.image as string, [...(used.get(c.image as string) ?? []), where]);
         }
-      }
   return used;
 }
 
