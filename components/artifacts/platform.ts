@@ -56,7 +56,7 @@ export function platformImages(cfg: PlatformConfig): PlatformImage[] {
     const pull = veleroImages(mirror);
     // The chart renders `repository@digest` once a digest is set, and drops the tag (its deployment,
     // node-agent and upgrade-crds templates; seen on the live cluster of `npm run e2e`). The source keeps the
-    // tag: copying `repo:tag@digest` checks that the tag still names the pinned digest.
+    // tag for the reader; copy tools fetch `repo:tag@digest` by its digest.
     out.push({
       component: "velero",
       use: "server, node agent, CRD upgrade Job",

@@ -10,6 +10,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Kube, KObj } from "../support/cluster";
 import { failure, run } from "../support/proc";
+import { norm, pemBlocks } from "../support/output";
 import { containersOf, podSpecOf, WORKLOAD_KINDS } from "../support/pod-specs";
 import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
@@ -199,11 +200,11 @@ export function workloadChecks(ctx: StackContext): void {
       assert.ok(caMount, "the registry mounts the storage endpoint's CA bundle");
       const secretName = volume("storage-service-ca")?.secret?.secretName as string;
       const bundle = (await kube.secret(ns, secretName))?.["ca.crt"] ?? "";
-      const root = String(outs.caBundlePem)
-        .trim()
-        .split(/(?<=-----END CERTIFICATE-----)/)[0]
-        .trim();
-      assert.ok(bundle.includes(root), `Secret ${secretName} ca.crt holds the platform's root CA`);
+      const root = norm(pemBlocks(outs.caBundlePem as string)[0] ?? "");
+      assert.ok(
+        root && norm(bundle).includes(root),
+        `Secret ${secretName} ca.crt holds the platform's root CA`,
+      );
     } else assert.strictEqual(caMount, undefined, "no storage CA bundle for an endpoint with a public CA");
     report.note(
       `${cmName}: s3 bucket ${s3.bucket}, region ${s3.region}` +

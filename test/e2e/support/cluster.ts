@@ -147,23 +147,24 @@ export class ForegroundFinalizer {
   constructor(private readonly kube: Kube) {}
 
   start(): void {
-    const tick = async () => {
-      for (const p of EXTRA_FOREGROUND_KINDS) {
-        const r = await this.kube.api.request("GET", p).catch(() => undefined);
-        if (!r || r.status !== 200) continue; // kind not served (CRD absent) or API server gone
-        for (const o of (JSON.parse(r.body) as { items?: KObj[] }).items ?? []) {
-          const patch = foregroundRelease(o);
-          if (!patch) continue;
-          const res = await this.kube.api
-            .request("PATCH", objectPath(p, o), {
-              body: JSON.stringify(patch),
-              headers: { "Content-Type": "application/merge-patch+json" },
-            })
-            .catch(() => undefined);
-          if (res && res.status >= 200 && res.status < 300)
-            this.released.push(`${o.kind} ${o.metadata.name}`);
-        }
+    const sweep = async (p: string) => {
+      const r = await this.kube.api.request("GET", p);
+      if (r.status !== 200) return; // kind not served (CRD absent)
+      for (const o of (JSON.parse(r.body) as { items?: KObj[] }).items ?? []) {
+        const patch = foregroundRelease(o);
+        if (!patch) continue;
+        const res = await this.kube.api.request("PATCH", objectPath(p, o), {
+          body: JSON.stringify(patch),
+          headers: { "Content-Type": "application/merge-patch+json" },
+        });
+        // List items carry no kind: the list path names it.
+        if (res.status >= 200 && res.status < 300)
+          this.released.push(`${p.split("/").pop()} ${o.metadata.name as string}`);
       }
+    };
+    const tick = async () => {
+      // The API server may be gone (clean-up) or busy: the next tick tries again.
+      for (const p of EXTRA_FOREGROUND_KINDS) await sweep(p).catch(() => undefined);
       if (this.timer) this.timer = setTimeout(() => void tick(), 1000);
     };
     this.timer = setTimeout(() => void tick(), 1000);
