@@ -12,10 +12,7 @@ import "../startup";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs as nodeParseArgs } from "util";
-import { ConfigError, formatIssue } from "../../config/errors";
-import { ConfigSource, parsePlatformConfig } from "../../config/parse";
 import { listStacks, readStackConfig, stackConfigSource, stackFilePath } from "../synth/stackfile";
-import { withOfflineStandIns } from "../synth/stand-ins";
 import { ROOT } from "../synth/root";
 import { DEFAULT_DRILL_OPTIONS, DrillOptions, parseDuration, runDrill } from "./drill";
 import { HttpKube, KubeApi } from "./kube";
@@ -42,6 +39,34 @@ class InputError extends Error {}
 
 /** Exit statuses of the drill CLI. */
 export const EXIT = { pass: 0, failed: 1, input: 2, usage: 64 } as const;
+
+/**
+ * Namespaces and context from the stack's validated config. The config schema (and the Pulumi SDK it loads) is
+ * required here only: the in-cluster drill, which names its namespaces, runs from `dist/` and the package's own
+ * dependencies alone (its image needs no Pulumi or Kubernetes client packages; components/velero/README.md).
+ */
+function stackSettings(file: string, stack: string): { velero: string; harbor: string; context?: string } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { formatIssue } = require("../../config/errors") as typeof import("../../config/errors");
+  const { parsePlatformConfig } = require("../../config/parse") as typeof import("../../config/parse");
+  const { withOfflineStandIns } = require("../synth/stand-ins") as typeof import("../synth/stand-ins");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // The drill only needs namespaces and the context: secrets it cannot read offline get stand-ins.
+  const { stackConfig } = withOfflineStandIns(readStackConfig(file), "registry-platform", stack);
+  const r = parsePlatformConfig({
+    ...stackConfigSource(stackConfig, "registry-platform", stack),
+    allowStandIns: true,
+  });
+  if (!r.ok)
+    throw new InputError(
+      `invalid stack configuration:\n${r.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}`,
+    );
+  return {
+    velero: r.config.velero.namespace,
+    harbor: r.config.harbor.namespace,
+    context: r.config.kubernetes.context,
+  };
+}
 
 /** Parses the command line; namespaces and context come from the stack's validated config unless given. */
 export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
@@ -88,17 +113,10 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
       throw new InputError(
         `--stack ${stack}: no file ${path.relative(root, file)} (stacks: ${listStacks(root).join(", ") || "none"})`,
       );
-    // The drill only needs namespaces and the context: secrets it cannot read offline get stand-ins.
-    const { stackConfig } = withOfflineStandIns(readStackConfig(file), "registry-platform", stack);
-    const src: ConfigSource = {
-      ...stackConfigSource(stackConfig, "registry-platform", stack),
-      allowStandIns: true,
-    };
-    const r = parsePlatformConfig(src);
-    if (!r.ok) throw new ConfigError(r.issues);
-    velero ??= r.config.velero.namespace;
-    harbor ??= r.config.harbor.namespace;
-    context ??= r.config.kubernetes.context;
+    const c = stackSettings(file, stack);
+    velero ??= c.velero;
+    harbor ??= c.harbor;
+    context ??= c.context;
   }
   if (!velero || !harbor)
     throw new UsageError(`give --stack, or both --velero-namespace and --harbor-namespace\n${USAGE}`);
@@ -140,8 +158,36 @@ export function parseCliArgs(argv: string[], root = ROOT): CliArgs {
   };
 }
 
+/** Where a pod finds its service account's token and the cluster's CA. */
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 /** The service account token a pod gets (client-node's in-cluster fallback needs it). */
-export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+export const SERVICE_ACCOUNT_TOKEN = `${SERVICE_ACCOUNT_DIR}/token`;
+
+/**
+ * The API server as a pod sees it (`KUBERNETES_SERVICE_HOST`/`_PORT`, the service account's token and CA), as
+ * client-node's `loadFromCluster` reads it, without that package: the drill image needs no Kubernetes client.
+ */
+export function inClusterKube(env: NodeJS.ProcessEnv = process.env, dir = SERVICE_ACCOUNT_DIR): KubeApi {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port)
+    throw new InputError(
+      "drill --in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not in a pod); give a kubeconfig instead",
+    );
+  const read = (name: string) => {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file))
+      throw new InputError(`drill --in-cluster: ${file}: no such file (no service account token mounted)`);
+    return fs.readFileSync(file);
+  };
+  const token = read("token").toString("utf8").trim();
+  return new HttpKube({
+    server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    ca: read("ca.crt"),
+    headers: { Authorization: `Bearer ${token}` },
+    rejectUnauthorized: true,
+  });
+}
 
 /**
  * Where the Kubernetes configuration comes from, in client-node's order: `$KUBECONFIG`, `$HOME/.kube/config`,
@@ -176,18 +222,16 @@ export async function kubeFromEnvironment(a: {
   inCluster: boolean;
   forVerify?: boolean;
 }): Promise<KubeApi> {
+  if (a.inCluster) return inClusterKube();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KubeConfig } = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
   const kc = new KubeConfig();
-  if (a.inCluster) kc.loadFromCluster();
-  else {
-    const found = findKubeconfig();
-    if (found.kind === "none")
-      throw new InputError(
-        `${a.forVerify ? "" : "drill: "}no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config)${a.forVerify ? "" : ", or run in a pod with --in-cluster"}`,
-      );
-    kc.loadFromDefault();
-  }
+  const found = findKubeconfig();
+  if (found.kind === "none")
+    throw new InputError(
+      `${a.forVerify ? "" : "drill: "}no kubeconfig found; looked at: ${found.looked.join(", ")}. Set KUBECONFIG (or --context with ~/.kube/config)${a.forVerify ? "" : ", or run in a pod with --in-cluster"}`,
+    );
+  kc.loadFromDefault();
   if (a.context) kc.setCurrentContext(a.context);
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new InputError("the kubeconfig has no current cluster (set KUBECONFIG or --context)");
@@ -253,9 +297,7 @@ export async function main(
   try {
     args = parseCliArgs(argv);
   } catch (e) {
-    if (e instanceof ConfigError)
-      io.stderr(`invalid stack configuration:\n${e.issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}\n`);
-    else io.stderr(`${(e as Error).message}\n`);
+    io.stderr(`${(e as Error).message}\n`);
     return e instanceof UsageError ? EXIT.usage : EXIT.input;
   }
   try {
