@@ -3,6 +3,7 @@
  * script, with the database volume's mount moved to a temporary directory, under `/bin/sh` as a non-root user
  * against a real PostgreSQL holding a `registry` database, as the hook runs in Harbor's database container.
  * - It writes a custom-format dump that `pg_restore` reads, and the time of the last dump.
+ * - The restore commands components/velero/README.md gives bring the dumped rows back.
  * - A dump that fails exits non-zero (the hook's `onError: Fail` then fails the backup and its alert fires) and
  *   leaves the last good dump in place.
  *
@@ -105,6 +106,37 @@ describe("velero: the PostgreSQL dump hook, run by a real shell against a real P
     const stamp = fs.readFileSync(path.join(path.dirname(dumpFile()), "last-dump-utc"), "utf8").trim();
     assert.match(stamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     assert.ok(Math.abs(Date.parse(stamp) - Date.now()) < 120_000, stamp);
+  });
+
+  it("the Velero README's restore commands bring the dumped rows back: over a changed or damaged database, or none", function () {
+    const rows = () => {
+      const r = as(tool.psql, [
+        ...["-h", sock, "-U", "postgres", "-d", HARBOR_DB.database, "-tA"],
+        ...["-c", "SELECT id, digest FROM artifact ORDER BY id"],
+      ]);
+      assert.strictEqual(r.code, 0, r.out);
+      return r.out.trim();
+    };
+    const restore = (args: string[]) => {
+      const r = as(tool.pg_restore, [...args, dumpFile()], { PGHOST: sock, PGUSER: "postgres" });
+      assert.strictEqual(r.code, 0, `pg_restore ${args.join(" ")}: ${r.out}`);
+    };
+    const overDatabase = ["--clean", "--if-exists", `--dbname=${HARBOR_DB.database}`];
+    // Rows changed since the dump.
+    psql(
+      "UPDATE artifact SET digest = 'sha256:changed'; INSERT INTO artifact (digest) VALUES ('x')",
+      HARBOR_DB.database,
+    );
+    restore(overDatabase);
+    assert.strictEqual(rows(), "1|sha256:0123");
+    // A damaged database that lacks objects the dump drops first (plain --clean exits 1 here).
+    psql("DROP TABLE artifact", HARBOR_DB.database);
+    restore(overDatabase);
+    assert.strictEqual(rows(), "1|sha256:0123");
+    // No database at all.
+    psql(`DROP DATABASE ${HARBOR_DB.database}`);
+    restore(["--create", "--dbname=postgres"]);
+    assert.strictEqual(rows(), "1|sha256:0123");
   });
 
   it("a dump that fails exits non-zero (the backup fails) and keeps the last good dump", function () {
