@@ -22,6 +22,8 @@ import {
   StandinControllers,
 } from "./support/cluster";
 import { LoopbackHelmRepo } from "./support/helm-repo";
+import { OciChartRegistry, ociChartsAvailable } from "./support/oci-charts";
+import { REGISTRY_BIN } from "./support/oci-front";
 import { IngressStandIn } from "./support/ingress";
 import { Report } from "./support/report";
 import { RunSetup } from "./support/run-setup";
@@ -92,8 +94,17 @@ before(async function () {
   setup.cleanup("stop the loopback Helm repository", () => repo.stop());
   await report.phase("loopback Helm repository (helm repo index)", () => repo.start(chartFiles));
   const ws = new PulumiWorkspace(settings, tmp, kubeconfig, report, [apiServerHost(kubeconfig)]);
+  let oci: OciChartRegistry | undefined;
+  if (ociChartsAvailable()) {
+    // The onprem stack's charts come from an OCI registry, as its stack file says (`charts.<chart>.oci`).
+    const registry = new OciChartRegistry(path.join(tmp, "oci-charts"), REGISTRY_BIN, settings.helmBin!);
+    setup.cleanup("stop the OCI chart registry", () => registry.stop());
+    await report.phase("OCI chart registry on loopback (TLS; helm push)", () => registry.start(chartFiles));
+    ws.extraEnv.SSL_CERT_FILE = registry.trustFile;
+    oci = registry;
+  }
   await report.phase("scratch Pulumi project + file backend login", () => ws.init());
-  infra.value = { tmp, kubeconfig, kube, cluster, standins, ingress, repo, ws, chartSha };
+  infra.value = { tmp, kubeconfig, kube, cluster, standins, ingress, repo, oci, ws, chartSha };
   console.log(
     `    e2e: engine ${settings.pulumiBin}; cluster ${cluster ? `private (${cluster.runDir})` : kubeconfig}; ` +
       `charts ${settings.chartsDir}; Helm repo ${repo.url}; scratch ${tmp}`,

@@ -6,6 +6,7 @@
 import { Issued } from "../../tls/openssl";
 import { Kube, PrivateCluster, StandinControllers } from "../support/cluster";
 import { LoopbackHelmRepo } from "../support/helm-repo";
+import { OciChartRegistry, ociChartsAvailable } from "../support/oci-charts";
 import { IngressStandIn } from "../support/ingress";
 import { RunResult } from "../support/proc";
 import { Report } from "../support/report";
@@ -22,6 +23,8 @@ export interface Infra {
   standins?: StandinControllers;
   ingress: IngressStandIn;
   repo: LoopbackHelmRepo;
+  /** The OCI chart registry the onprem stack installs from, when the registry binary is built. */
+  oci?: OciChartRegistry;
   ws: PulumiWorkspace;
   chartSha: Record<string, string>;
 }
@@ -71,7 +74,12 @@ export function stackContext(
     stack,
     plan,
     secrets: requiredSecrets(plan),
-    chartSource: stack === "dev" ? "local archive path + sha256" : "Helm repository on loopback",
+    chartSource:
+      stack === "dev"
+        ? "local archive path + sha256"
+        : ociChartsAvailable()
+          ? "OCI registry on loopback over TLS, Velero's from a Helm repository"
+          : "Helm repository on loopback",
     ...shared,
     pass: (step) => done.add(step),
     need: (...steps) => {

@@ -20,12 +20,16 @@ export function deployChecks(ctx: StackContext): void {
 
   before(async function () {
     this.timeout(120_000);
-    const { ws, repo, chartSha, ingress } = I();
+    const { ws, repo, oci, chartSha, ingress } = I();
     const config: Record<string, unknown> = { ...plan.config };
+    // dev: local archives. onprem: an OCI registry, as its stack file says, except Velero's chart from a Helm
+    // repository, so that the run installs from every kind of source (the repository alone without the registry).
     const source = (file: string) =>
       stack === "dev"
         ? { path: path.join(settings.chartsDir!, file), sha256: chartSha[file] }
-        : { repository: repo.url };
+        : oci && file !== settings.charts.velero
+          ? { oci: oci.url }
+          : { repository: repo.url };
     const charts: Record<string, unknown> = {
       harbor: source(settings.charts.harbor),
       velero: source(settings.charts.velero),
@@ -115,10 +119,31 @@ export function deployChecks(ctx: StackContext): void {
     const upResources = (await I().ws.resources(stack)).length;
     report.note(`${JSON.stringify(s)}; ${upResources} resources in state; ${(r.ms / 1000).toFixed(1)} s`);
     assert.ok((s.created ?? 0) > 0, `up created nothing?\n${r.stdout.slice(-2000)}`);
-    if (stack === "onprem")
-      report.note(
-        `charts served by the loopback repo: ${[...new Set(I().repo.served)].join(", ") || "none"}`,
-      );
+    if (stack === "onprem") {
+      const { oci, repo } = I();
+      if (oci) {
+        // Each release pulled its chart from where the config says (the registry's request log, the repository's).
+        const pulled = [...new Set(oci.pulls())].sort();
+        const served = [...new Set(repo.served)].sort();
+        report.note(
+          `charts pulled from the OCI registry (${oci.url}): ${pulled.join(", ") || "none"}; ` +
+            `served by the Helm repository: ${served.join(", ") || "none"}`,
+        );
+        assert.ok(
+          pulled.some((p) => p.startsWith("harbor:")),
+          `Harbor's chart from the registry: ${pulled.join(", ")}`,
+        );
+        assert.ok(
+          !pulled.some((p) => p.startsWith("velero:")),
+          `Velero's chart from the registry: ${pulled.join(", ")}`,
+        );
+        assert.ok(
+          served.some((f) => f.startsWith("velero-")),
+          `Velero's chart from the repository: ${served.join(", ")}`,
+        );
+      } else
+        report.note(`charts served by the loopback repo: ${[...new Set(repo.served)].join(", ") || "none"}`);
+    }
     pass("up");
   });
 }

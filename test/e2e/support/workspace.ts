@@ -30,6 +30,8 @@ export class PulumiWorkspace {
   readonly logDir: string;
   readonly passphrase = randomBytes(18).toString("base64url");
   private seq = 0;
+  /** Set for every command after the defaults, e.g. `SSL_CERT_FILE` when a plugin must trust a run's own CA. */
+  readonly extraEnv: Record<string, string> = {};
   /** Values set with setSecret: replaced by [secret] in every output kept or shown. */
   private readonly secretValues = new Set<string>();
 
@@ -71,6 +73,7 @@ export class PulumiWorkspace {
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_CONFIG_FILE: "/dev/null",
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      ...this.extraEnv,
     };
   }
 

@@ -1,0 +1,121 @@
+/**
+ * An OCI registry for Helm charts on loopback (what the onprem example stack names: `charts.<chart>.oci`): the
+ * CNCF `distribution` registry (built into ${TOOLS_BIN:-/tmp/tools-bin}) over TLS from a CA made for the run, the
+ * chart archives pushed with `helm push`. The kubernetes provider, a Go program, trusts the CA through
+ * `SSL_CERT_FILE` (the system bundle plus this CA; {@link OciChartRegistry.trustFile}).
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
+import { REGISTRY_BIN } from "./oci-front";
+import { runOk } from "./proc";
+
+const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether the run can serve charts over OCI (the registry binary is built), as `.ci/run` builds it. */
+export function ociChartsAvailable(registryBin = REGISTRY_BIN): boolean {
+  return fs.existsSync(registryBin);
+}
+
+export class OciChartRegistry {
+  /** `oci://127.0.0.1:<port>/charts`: where the charts were pushed (the config's `charts.<chart>.oci`). */
+  url = "";
+  /** The CA the registry's certificate chains to. */
+  caFile = "";
+  /** The system CA bundle plus {@link caFile}: the `SSL_CERT_FILE` of the engine's plugins. */
+  trustFile = "";
+  private proc?: ChildProcess;
+  private log = "";
+
+  constructor(
+    private readonly dir: string,
+    private readonly registryBin: string,
+    private readonly helmBin: string,
+  ) {}
+
+  async start(archives: string[]): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const root = selfSignedCa(this.dir, "oci-charts-ca", CA_EXT(0), 2);
+    const leaf = issue(this.dir, "oci-charts", root, [
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature",
+      "extendedKeyUsage=serverAuth",
+      "subjectAltName=IP:127.0.0.1",
+    ]);
+    this.caFile = root.certFile;
+    const system = SYSTEM_BUNDLES.find((f) => fs.existsSync(f));
+    this.trustFile = path.join(this.dir, "trust.pem");
+    fs.writeFileSync(this.trustFile, `${system ? fs.readFileSync(system, "utf8") : ""}\n${root.certPem}`);
+    const port = await freePort();
+    const config = path.join(this.dir, "config.yml");
+    fs.writeFileSync(
+      config,
+      [
+        "version: 0.1",
+        "log:",
+        "  level: info",
+        "storage:",
+        "  filesystem:",
+        `    rootdirectory: ${path.join(this.dir, "data")}`,
+        "http:",
+        `  addr: 127.0.0.1:${port}`,
+        "  tls:",
+        `    certificate: ${leaf.certFile}`,
+        `    key: ${leaf.keyFile}`,
+        "",
+      ].join("\n"),
+    );
+    this.proc = spawn(this.registryBin, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
+    this.proc.stdout?.on("data", (c: Buffer) => (this.log += c.toString("utf8")));
+    this.proc.stderr?.on("data", (c: Buffer) => (this.log += c.toString("utf8")));
+    await this.waitListening(port);
+    this.url = `oci://127.0.0.1:${port}/charts`;
+    for (const a of archives)
+      await runOk(this.helmBin, ["push", a, this.url, "--ca-file", this.caFile], { timeoutMs: 120_000 });
+    this.log = "";
+  }
+
+  /** The charts pulled since the pushes (`<chart>:<version>`, from the registry's request log). */
+  pulls(): string[] {
+    const out: string[] = [];
+    for (const m of this.log.matchAll(/"GET \/v2\/charts\/([^/]+)\/manifests\/([^ "]+) HTTP/g))
+      out.push(`${m[1]}:${m[2]}`);
+    return out;
+  }
+
+  private async waitListening(port: number): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = net.connect(port, "127.0.0.1", () => {
+          s.end();
+          resolve(true);
+        });
+        s.on("error", () => resolve(false));
+      });
+      if (ok) return;
+      if (Date.now() > deadline || this.proc?.exitCode !== null)
+        throw new Error(`the OCI chart registry did not start on 127.0.0.1:${port}: ${this.log.slice(-500)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  stop(): void {
+    this.proc?.kill("SIGTERM");
+    this.proc = undefined;
+  }
+}
