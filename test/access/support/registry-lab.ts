@@ -145,28 +145,21 @@ export class Registry {
     fs.writeFileSync(path.join(this.dir, "key.pem"), this.pki.good.keyPem);
     fs.writeFileSync(
       path.join(this.dir, "config.yml"),
-      [
-        "version: 0.1",
-        "log:",
-        "  level: info",
-        "storage:",
-        "  filesystem:",
-        `    rootdirectory: ${path.join(this.dir, "data")}`,
-        "  delete:",
-        "    enabled: true",
-        "http:",
-        `  addr: 127.0.0.1:${port}`,
-        "  tls:",
-        `    certificate: ${path.join(this.dir, "chain.pem")}`,
-        `    key: ${path.join(this.dir, "key.pem")}`,
-        "auth:",
-        "  token:",
-        `    realm: ${this.tokenUrl}`,
-        `    service: ${SERVICE}`,
-        `    issuer: ${ISSUER}`,
-        `    rootcertbundle: ${this.pki.tokenSigner.certFile}`,
-        "",
-      ].join("\n"),
+      distributionConfig({
+        rootDir: path.join(this.dir, "data"),
+        port,
+        logLevel: "info",
+        tls: { certificate: path.join(this.dir, "chain.pem"), key: path.join(this.dir, "key.pem") },
+        storage: ["  delete:", "    enabled: true"],
+        extra: [
+          "auth:",
+          "  token:",
+          `    realm: ${this.tokenUrl}`,
+          `    service: ${SERVICE}`,
+          `    issuer: ${ISSUER}`,
+          `    rootcertbundle: ${this.pki.tokenSigner.certFile}`,
+        ],
+      }),
     );
     this.proc = spawn(REGISTRY_BIN, ["serve", path.join(this.dir, "config.yml")], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -209,6 +202,33 @@ function ping(url: string, ca: string): Promise<number> {
   });
 }
 
+/** A `distribution` registry's config.yml: filesystem storage under `rootDir` on 127.0.0.1:`port`, TLS if given. */
+export function distributionConfig(o: {
+  rootDir: string;
+  port: number;
+  logLevel: "warn" | "info";
+  tls?: { certificate: string; key: string };
+  /** Lines added under `storage:` (e.g. `delete:`) and at the top level (e.g. `auth:`). */
+  storage?: string[];
+  extra?: string[];
+}): string {
+  return [
+    "version: 0.1",
+    "log:",
+    `  level: ${o.logLevel}`,
+    "storage:",
+    "  filesystem:",
+    `    rootdirectory: ${o.rootDir}`,
+    ...(o.storage ?? []),
+    "http:",
+    `  addr: 127.0.0.1:${o.port}`,
+    ...(o.tls ? ["  tls:", `    certificate: ${o.tls.certificate}`, `    key: ${o.tls.key}`] : []),
+    ...(o.extra ?? []),
+    "",
+  ].join("\n");
+}
+
+/** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = https.createServer();

@@ -9,22 +9,11 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
+import { distributionConfig, freePort } from "../../access/support/registry-lab";
 import { REGISTRY_BIN } from "./oci-front";
 import { runOk } from "./proc";
 
 const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether the run can serve charts over OCI (the registry binary is built), as `.ci/run` builds it. */
 export function ociChartsAvailable(registryBin = REGISTRY_BIN): boolean {
@@ -64,20 +53,13 @@ export class OciChartRegistry {
     const config = path.join(this.dir, "config.yml");
     fs.writeFileSync(
       config,
-      [
-        "version: 0.1",
-        "log:",
-        "  level: info",
-        "storage:",
-        "  filesystem:",
-        `    rootdirectory: ${path.join(this.dir, "data")}`,
-        "http:",
-        `  addr: 127.0.0.1:${port}`,
-        "  tls:",
-        `    certificate: ${leaf.certFile}`,
-        `    key: ${leaf.keyFile}`,
-        "",
-      ].join("\n"),
+      distributionConfig({
+        rootDir: path.join(this.dir, "data"),
+        port,
+        // info: the request log shows which charts the releases pulled.
+        logLevel: "info",
+        tls: { certificate: leaf.certFile, key: leaf.keyFile },
+      }),
     );
     this.proc = spawn(this.registryBin, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
     this.proc.stdout?.on("data", (c: Buffer) => (this.log += c.toString("utf8")));

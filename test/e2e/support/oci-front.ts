@@ -11,8 +11,8 @@ import { ChildProcess, execFile, execFileSync, spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
-import type { AddressInfo } from "net";
 import * as path from "path";
+import { distributionConfig, freePort } from "../../access/support/registry-lab";
 import { FakeHarbor } from "../../harbor-config/support/fake-harbor";
 
 export const TOOLS_BIN = process.env.TOOLS_BIN ?? "/tmp/tools-bin";
@@ -24,17 +24,6 @@ export function ociMissing(): string[] {
   return [REGISTRY_BIN, CRANE_BIN]
     .filter((b) => !fs.existsSync(b))
     .map((b) => `${b} not built: scripts/tools/build-go-tool.sh ${path.basename(b)} (or set TOOLS_BIN)`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on("error", reject);
-  });
 }
 
 export interface TokenRequest {
@@ -66,17 +55,7 @@ export class OciFront {
     const config = path.join(this.dir, "config.yml");
     fs.writeFileSync(
       config,
-      [
-        "version: 0.1",
-        "log:",
-        "  level: warn",
-        "storage:",
-        "  filesystem:",
-        `    rootdirectory: ${path.join(this.dir, "data")}`,
-        "http:",
-        `  addr: 127.0.0.1:${port}`,
-        "",
-      ].join("\n"),
+      distributionConfig({ rootDir: path.join(this.dir, "data"), port, logLevel: "warn" }),
     );
     this.proc = spawn(REGISTRY_BIN, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
     const keep = (c: Buffer) => (this.log = (this.log + c.toString("utf8")).slice(-20000));
