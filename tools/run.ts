@@ -17,6 +17,15 @@ export const USAGE_MODULES: Partial<Record<(typeof CLIS)[number], string>> = {
   "verify/cli": "verify/usage",
 };
 
+/**
+ * ` (at position N)` from a `JSON.parse` error, or nothing: what a "not JSON" message may say. Node's own message
+ * quotes the text around the position, which may be part of a secret (a file of `--show-secrets` outputs).
+ */
+export function jsonErrorPosition(e: unknown): string {
+  const at = / at position (\d+)/.exec((e as Error).message)?.[1];
+  return at ? ` (at position ${at})` : "";
+}
+
 /** The command line asks for the usage (`--help` or `-h` anywhere): what every CLI's `main` and {@link run} test. */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");

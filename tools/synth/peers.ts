@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { jsonErrorPosition } from "../run";
 import type { PeerStackOutputs, StackReferenceResolver } from "./mocks";
 
 /** The synth's placeholder of a secret value (see `redact`). */
@@ -66,9 +67,7 @@ export function peerOutputsFromDir(dir: string, project?: string): StackReferenc
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      // The position only: Node's message quotes the text around it, which may hold a secret output.
-      const at = / at position (\d+)/.exec((e as Error).message)?.[1];
-      throw new Error(`peer stack ${name}: ${shown} is not JSON${at ? ` (at position ${at})` : ""}`);
+      throw new Error(`peer stack ${name}: ${shown} is not JSON${jsonErrorPosition(e)}`);
     }
     if (doc === null || typeof doc !== "object" || Array.isArray(doc))
       throw new Error(`peer stack ${name}: ${shown} does not hold an outputs object`);

@@ -36,7 +36,7 @@ import {
 } from "./checks";
 import { S3Client, S3Credentials } from "./s3";
 import { USAGE } from "./usage";
-import { repeatedOption, repeatedOptionProblem, wantsHelp } from "../run";
+import { jsonErrorPosition, repeatedOption, repeatedOptionProblem, wantsHelp } from "../run";
 
 export { USAGE };
 
@@ -285,24 +285,19 @@ const PROCESS_IO: Io = {
   env: process.env,
 };
 
-/** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input, 64 bad arguments). */
-
-/**
- * The `--outputs` file (`pulumi stack output --json --show-secrets`). Not JSON → an error with the position only:
- * Node's own message quotes the text around it, which may be part of a secret.
- */
+/** The `--outputs` file (`pulumi stack output --json --show-secrets`). Not JSON → an error with the position only. */
 export function readOutputsFile(file: string): unknown {
   const text = fs.readFileSync(file, "utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const at = / at position (\d+)/.exec((e as Error).message)?.[1];
     throw new Error(
-      `${file} is not JSON${at ? ` (at position ${at})` : ""}: expected the output of pulumi stack output --json --show-secrets`,
+      `${file} is not JSON${jsonErrorPosition(e)}: expected the output of pulumi stack output --json --show-secrets`,
     );
   }
 }
 
+/** Runs the checks; returns the exit status (0 all passed, 1 a check failed, 2 unusable input, 64 bad arguments). */
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
   if (wantsHelp(argv)) {
     io.stdout(`${USAGE}\n`);
