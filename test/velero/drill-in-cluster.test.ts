@@ -13,6 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { inClusterKube } from "../../tools/drill/cli";
 import { ROOT, stackRun } from "../harness";
+import { placePackages, readLock, runtimeClosure } from "../package/consumer";
 import { verifyPki } from "../verify/support/pki";
 import { FakeKube, TOKEN } from "./fake-kube";
 
@@ -58,8 +59,8 @@ describe("restore drill in a pod", function () {
 
   it("runs with the CronJob's arguments from dist/ and the production dependencies alone (the drill image)", async () => {
     // The image: the built library and tools, and `npm ci --omit=dev` (the package's `dependencies`; the peers
-    // are dev dependencies of this repository). Copied, not linked: Node would resolve a link back to this
-    // checkout's node_modules.
+    // are dev dependencies of this repository). Copied or hard-linked, not symlinked: Node would resolve a
+    // symlink back to this checkout's node_modules.
     const image = fs.mkdtempSync(path.join(os.tmpdir(), "drill-image-"));
     const fake = new FakeKube({ restore: "complete" });
     try {
@@ -68,10 +69,8 @@ describe("restore drill in a pod", function () {
       const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
         dependencies: Record<string, string>;
       };
-      for (const dep of Object.keys(pkg.dependencies))
-        fs.cpSync(path.join(ROOT, "node_modules", dep), path.join(image, "node_modules", dep), {
-          recursive: true,
-        });
+      // The dependencies and everything they need at run time, as the lockfile resolves them (hard links).
+      placePackages(image, runtimeClosure(readLock(), Object.keys(pkg.dependencies)));
       fs.writeFileSync(
         path.join(image, "package.json"),
         JSON.stringify({ name: "drill-image", private: true }),
