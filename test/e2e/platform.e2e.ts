@@ -23,7 +23,7 @@ import {
 } from "./support/cluster";
 import { LoopbackHelmRepo } from "./support/helm-repo";
 import { OciChartRegistry, ociChartsAvailable } from "./support/oci-charts";
-import { REGISTRY_BIN } from "./support/oci-front";
+import { REGISTRY_BIN } from "../access/support/registry-lab";
 import { IngressStandIn } from "./support/ingress";
 import { Report } from "./support/report";
 import { RunSetup } from "./support/run-setup";

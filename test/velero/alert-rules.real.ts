@@ -31,6 +31,21 @@ interface RuleGroup {
   }[];
 }
 
+/** A `promtool test rules` expectation: `alertname` is firing at `eval_time`, once, with these labels and text. */
+function fires(
+  evalTime: string,
+  alertname: string,
+  labels: { severity: string; schedule: string },
+  summary: string,
+  description: string,
+) {
+  return {
+    eval_time: evalTime,
+    alertname,
+    exp_alerts: [{ exp_labels: labels, exp_annotations: { summary, description } }],
+  };
+}
+
 /** `promtool <args>`: exit status and both streams. */
 function promtool(args: string[], cwd: string): { code: number; out: string } {
   const r = spawnSync(PROMTOOL, args, { cwd, encoding: "utf8" });
@@ -102,45 +117,27 @@ describe("velero: backup alerts in the chart's PrometheusRule, checked and evalu
             })),
           ],
           alert_rule_test: [
-            {
-              eval_time: "3m",
-              alertname: "VeleroBackupFailed",
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "critical", schedule: daily },
-                  exp_annotations: {
-                    summary: `Velero backup of schedule ${daily} failed`,
-                    description: `A backup of ${daily} ended Failed in the last hour. Check \`velero backup describe\` and the backup logs; for the weekly/monthly schedules a failing pg_dump hook fails the backup.`,
-                  },
-                },
-              ],
-            },
-            {
-              eval_time: "3m",
-              alertname: "VeleroBackupFailedValidation",
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "critical", schedule: daily },
-                  exp_annotations: {
-                    summary: `Velero backup of schedule ${daily} failed validation`,
-                    description: `A backup of ${daily} ended FailedValidation in the last hour, before anything was backed up. Check \`velero backup describe\` (validation errors) and \`velero backup-location get\`: an Unavailable backup storage location fails every backup this way.`,
-                  },
-                },
-              ],
-            },
-            {
-              eval_time: "3m",
-              alertname: "VeleroBackupPartiallyFailed",
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "warning", schedule: daily },
-                  exp_annotations: {
-                    summary: `Velero backup of schedule ${daily} partially failed`,
-                    description: `A backup of ${daily} ended PartiallyFailed in the last hour (some items or volumes are missing).`,
-                  },
-                },
-              ],
-            },
+            fires(
+              "3m",
+              "VeleroBackupFailed",
+              { severity: "critical", schedule: daily },
+              `Velero backup of schedule ${daily} failed`,
+              `A backup of ${daily} ended Failed in the last hour. Check \`velero backup describe\` and the backup logs; for the weekly/monthly schedules a failing pg_dump hook fails the backup.`,
+            ),
+            fires(
+              "3m",
+              "VeleroBackupFailedValidation",
+              { severity: "critical", schedule: daily },
+              `Velero backup of schedule ${daily} failed validation`,
+              `A backup of ${daily} ended FailedValidation in the last hour, before anything was backed up. Check \`velero backup describe\` (validation errors) and \`velero backup-location get\`: an Unavailable backup storage location fails every backup this way.`,
+            ),
+            fires(
+              "3m",
+              "VeleroBackupPartiallyFailed",
+              { severity: "warning", schedule: daily },
+              `Velero backup of schedule ${daily} partially failed`,
+              `A backup of ${daily} ended PartiallyFailed in the last hour (some items or volumes are missing).`,
+            ),
             // Before any failure: nothing.
             { eval_time: "1m", alertname: "VeleroBackupFailed", exp_alerts: [] },
           ],
@@ -155,19 +152,13 @@ describe("velero: backup alerts in the chart's PrometheusRule, checked and evalu
           ],
           alert_rule_test: [
             { eval_time: "30h10m", alertname: "VeleroDailyBackupTooOld", exp_alerts: [] },
-            {
-              eval_time: "31h",
-              alertname: "VeleroDailyBackupTooOld",
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "critical", schedule: daily },
-                  exp_annotations: {
-                    summary: "No successful daily Velero backup for more than 24h + 6h",
-                    description: `The last successful backup of ${daily} is 1d 7h 0m 0s old.`,
-                  },
-                },
-              ],
-            },
+            fires(
+              "31h",
+              "VeleroDailyBackupTooOld",
+              { severity: "critical", schedule: daily },
+              "No successful daily Velero backup for more than 24h + 6h",
+              `The last successful backup of ${daily} is 1d 7h 0m 0s old.`,
+            ),
             { eval_time: "31h", alertname: "VeleroDailyBackupMissing", exp_alerts: [] },
             { eval_time: "31h", alertname: "VeleroWeeklyBackupMissing", exp_alerts: [] },
           ],
@@ -178,33 +169,20 @@ describe("velero: backup alerts in the chart's PrometheusRule, checked and evalu
           interval: "1h",
           input_series: [],
           alert_rule_test: [
-            {
-              eval_time: "8d",
-              alertname: "VeleroDailyBackupMissing",
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "critical", schedule: daily },
-                  exp_annotations: {
-                    summary: "No successful daily Velero backup recorded for 24h + 6h",
-                    description: `velero_backup_last_successful_timestamp has no series for ${daily}: the schedule never completed a backup (or Velero is not scraped).`,
-                  },
-                },
-              ],
-            },
-            {
-              eval_time: "8d",
-              alertname: "VeleroWeeklyBackupMissing",
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "critical", schedule: "velero-weekly" },
-                  exp_annotations: {
-                    summary: "No successful weekly Velero backup recorded for 7d + 12h",
-                    description:
-                      "velero_backup_last_successful_timestamp has no series for velero-weekly: the schedule never completed a backup (or Velero is not scraped).",
-                  },
-                },
-              ],
-            },
+            fires(
+              "8d",
+              "VeleroDailyBackupMissing",
+              { severity: "critical", schedule: daily },
+              "No successful daily Velero backup recorded for 24h + 6h",
+              `velero_backup_last_successful_timestamp has no series for ${daily}: the schedule never completed a backup (or Velero is not scraped).`,
+            ),
+            fires(
+              "8d",
+              "VeleroWeeklyBackupMissing",
+              { severity: "critical", schedule: "velero-weekly" },
+              "No successful weekly Velero backup recorded for 7d + 12h",
+              "velero_backup_last_successful_timestamp has no series for velero-weekly: the schedule never completed a backup (or Velero is not scraped).",
+            ),
             { eval_time: "8d", alertname: "VeleroMonthlyBackupMissing", exp_alerts: [] },
           ],
         },

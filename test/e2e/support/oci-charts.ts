@@ -9,8 +9,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
-import { distributionConfig, freePort } from "../../access/support/registry-lab";
-import { REGISTRY_BIN } from "./oci-front";
+import { distributionConfig, freePort, REGISTRY_BIN } from "../../access/support/registry-lab";
 import { runOk } from "./proc";
 
 const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];

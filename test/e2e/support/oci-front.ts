@@ -12,12 +12,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { distributionConfig, freePort } from "../../access/support/registry-lab";
+import { CRANE_BIN, distributionConfig, freePort, REGISTRY_BIN } from "../../access/support/registry-lab";
 import { FakeHarbor } from "../../harbor-config/support/fake-harbor";
-
-export const TOOLS_BIN = process.env.TOOLS_BIN ?? "/tmp/tools-bin";
-export const REGISTRY_BIN = path.join(TOOLS_BIN, "registry");
-export const CRANE_BIN = path.join(TOOLS_BIN, "crane");
 
 /** What is missing for the OCI front, each with how to get it. */
 export function ociMissing(): string[] {
