@@ -95,7 +95,7 @@ type Callback = (
     { getUrn?(): string; getObject?(): { toJavaScript(): Record<string, unknown> } | undefined } | undefined,
 ) => void;
 interface Monitor {
-  registerResource(req: Req, cb: Callback): void;
+  registerResource(req: Req & { getImportid(): string }, cb: Callback): void;
   readResource(req: ReadReq, cb: Callback): void;
   registerResourceOutputs(req: OutReq, cb: (err: unknown, resp: unknown) => void): void;
 }
@@ -127,19 +127,14 @@ export async function runOnMocks(
   // The program caps stack traces for its run (index.ts): the caller, and the next run, get the limit back.
   const stackTraceLimit = Error.stackTraceLimit;
   try {
-    await rt.setMocks(
-      new PlatformMocks(opts.stackReferences),
-      opts.project,
-      opts.stack,
-      opts.preview ?? false,
-    );
+    const mocks = new PlatformMocks(opts.stackReferences);
+    await rt.setMocks(mocks, opts.project, opts.stack, opts.preview ?? false);
     rt.setAllConfig(opts.config, opts.secretKeys);
     const monitor = rt.getMonitor() as unknown as Monitor;
     const registrations: Registration[] = opts.sink ?? [];
     let outputs: Record<string, Wire> = {};
     let stackUrn: string | undefined;
 
-    const origRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
       const entry: Registration = {
         urn: "",
@@ -160,7 +155,7 @@ export async function runOnMocks(
       lazyWire(entry, req);
       const isStack = entry.type === "pulumi:pulumi:Stack";
       if (!isStack) registrations.push(entry);
-      origRegister(req, (err, resp) => {
+      const answered: Callback = (err, resp) => {
         if (resp?.getUrn) {
           entry.urn = resp.getUrn();
           if (isStack) stackUrn = entry.urn;
@@ -173,7 +168,11 @@ export async function runOnMocks(
           get: () => (out ??= object?.toJavaScript() ?? {}),
         });
         cb(err, resp);
-      });
+      };
+      registerOnMocks(monitor, mocks, req).then(
+        (resp) => answered(null, resp),
+        (err) => answered(err, undefined),
+      );
     };
     const origRead = monitor.readResource.bind(monitor);
     monitor.readResource = (req, cb) => {
@@ -239,6 +238,109 @@ export async function runOnMocks(
     Error.stackTraceLimit = stackTraceLimit;
     running = false;
   }
+}
+
+/** The SDK's mock monitor state that a registration updates (`newUrn`; `resources` answers `getResource`). */
+interface MockMonitorState {
+  newUrn(parent: string, type: string, name: string): string;
+  resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+}
+
+/** What the SDK reads of a RegisterResourceResponse. */
+interface RegisterAnswer {
+  getUrn(): string;
+  getId(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> };
+  getPropertydependenciesMap(): undefined;
+  getResult(): number;
+}
+
+/**
+ * The SDK mock monitor's registration (`MockMonitor.registerResource`: the mocks' answer, serialized, stored under
+ * the URN it makes) with the response as a plain object instead of a protobuf message. The SDK formats every
+ * response into a debug string (`resp: ${innerResponse}`) whether or not debug logging is on, and reads the
+ * outputs back out of the message: with protobuf Structs that was about a fifth of the synth's time after the SDK loads
+ * The outputs it reads are what the protobuf round trip gives: keys sorted, and `undefined` or a function is the
+ * error protobuf raises ({@link structCopy}).
+ */
+async function registerOnMocks(
+  monitor: unknown,
+  mocks: PlatformMocks,
+  req: Req & { getImportid(): string },
+): Promise<RegisterAnswer> {
+  const state = monitor as MockMonitorState;
+  const result = mocks.newResource({
+    type: req.getType(),
+    name: req.getName(),
+    inputs: rt.deserializeProperties(
+      req.getObject() as unknown as Parameters<typeof rt.deserializeProperties>[0],
+    ),
+    provider: req.getProvider(),
+    custom: req.getCustom(),
+    id: req.getImportid(),
+  });
+  const urn = state.newUrn(req.getParent(), req.getType(), req.getName());
+  const outputs = (plainStruct(result.state) ??
+    structCopy(await rt.serializeProperties("", result.state))) as Record<string, unknown>;
+  state.resources.set(urn, { urn, id: result.id ?? null, state: outputs });
+  let fresh = true;
+  return {
+    getUrn: () => urn,
+    getId: () => result.id || "",
+    // The SDK reads the outputs once and copies them as it deserializes: the first reader gets them as they are.
+    getObject: () => ({
+      toJavaScript: () =>
+        fresh ? ((fresh = false), outputs) : (structCopy(outputs) as Record<string, unknown>),
+    }),
+    getPropertydependenciesMap: () => undefined,
+    getResult: () => 0,
+  };
+}
+
+/**
+ * The mocks' state as the SDK's serialization and a protobuf Struct round trip give it, when it holds only plain
+ * data (the mocks echo deserialized inputs): a function or `undefined` in an object is left out, as serialization
+ * does. `undefined` when anything else is in it (an Output, a promise, a resource, an asset): the caller then
+ * serializes it as the SDK does.
+ */
+export function plainStruct(v: unknown): unknown {
+  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      // Serialized, an array keeps the hole, which a Struct cannot hold.
+      if (x === undefined || typeof x === "function") throw new Error("Unexpected struct type.");
+      const c = plainStruct(x);
+      if (c === undefined) return undefined;
+      out.push(c);
+    }
+    return out;
+  }
+  if (typeof v !== "object") return undefined;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined || typeof x === "function") continue;
+    const c = plainStruct(x);
+    if (c === undefined) return undefined;
+    out[k] = c;
+  }
+  return out;
+}
+
+/**
+ * A copy of `v` as `google.protobuf.Struct.fromJavaScript(v).toJavaScript()` gives it: object keys sorted, and
+ * what a Struct cannot hold (`undefined`, a function) the same error.
+ */
+export function structCopy(v: unknown): unknown {
+  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.map(structCopy);
+  if (typeof v !== "object") throw new Error("Unexpected struct type.");
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = structCopy((v as Record<string, unknown>)[k]);
+  return out;
 }
 
 function isSig(v: unknown, sig: string): v is Record<string, unknown> {
