@@ -259,8 +259,8 @@ interface RegisterAnswer {
  * The SDK mock monitor's registration (`MockMonitor.registerResource`: the mocks' answer, serialized, stored under
  * the URN it makes) with the response as a plain object instead of a protobuf message. The SDK formats every
  * response into a debug string (`resp: ${innerResponse}`) whether or not debug logging is on, and reads the
- * outputs back out of the message: with protobuf Structs that was about a fifth of the synth's time after the SDK loads
- * The outputs it reads are what the protobuf round trip gives: keys sorted, and `undefined` or a function is the
+ * outputs back out of the message: with protobuf Structs that was about a fifth of the synth's time after the
+ * SDK loads. The outputs it reads are what the protobuf round trip gives: keys sorted, and `undefined` or a function is the
  * error protobuf raises ({@link structCopy}).
  */
 async function registerOnMocks(
