@@ -134,6 +134,9 @@ export async function runOnMocks(
     const registrations: Registration[] = opts.sink ?? [];
     let outputs: Record<string, Wire> = {};
     let stackUrn: string | undefined;
+    // The SDK's own registration, for an SDK whose mock monitor lacks what registerOnMocks updates.
+    const origRegister = monitor.registerResource.bind(monitor);
+    const fast = hasMockMonitorState(monitor);
 
     monitor.registerResource = (req, cb) => {
       const entry: Registration = {
@@ -169,6 +172,7 @@ export async function runOnMocks(
         });
         cb(err, resp);
       };
+      if (!fast) return origRegister(req, answered);
       registerOnMocks(monitor, mocks, req).then(
         (resp) => answered(null, resp),
         (err) => answered(err, undefined),
@@ -246,6 +250,11 @@ interface MockMonitorState {
   resources: Map<string, { urn: string; id: string | null; state: unknown }>;
 }
 
+function hasMockMonitorState(monitor: unknown): monitor is MockMonitorState {
+  const m = monitor as Partial<MockMonitorState>;
+  return typeof m.newUrn === "function" && m.resources instanceof Map;
+}
+
 /** What the SDK reads of a RegisterResourceResponse. */
 interface RegisterAnswer {
   getUrn(): string;
@@ -264,11 +273,10 @@ interface RegisterAnswer {
  * error protobuf raises ({@link structCopy}).
  */
 async function registerOnMocks(
-  monitor: unknown,
+  state: MockMonitorState,
   mocks: PlatformMocks,
   req: Req & { getImportid(): string },
 ): Promise<RegisterAnswer> {
-  const state = monitor as MockMonitorState;
   const result = mocks.newResource({
     type: req.getType(),
     name: req.getName(),
