@@ -11,12 +11,11 @@
  * line and left out.
  */
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
 import { versions } from "../../components/versions";
+import { helmTemplate } from "../e2e/support/helm-template";
 import { containersOf, podSpecOf } from "../e2e/support/pod-specs";
 import { loadSettings } from "../e2e/support/settings";
 import { listStacks } from "../../tools/synth/stackfile";
@@ -147,20 +146,16 @@ describe("charts + program, every stack (real helm template): every reference a 
           absent.push(`${chart} (${archive})`);
           continue;
         }
-        const values = path.join(dir, `${stack}-${chart}.json`);
-        fs.writeFileSync(values, JSON.stringify(i.values ?? {}));
-        const out = execFileSync(
-          settings.helmBin!,
-          [
-            ...["template", i.name, archive, "--namespace", i.namespace, "--skip-tests"],
-            ...["--kube-version", KUBE_VERSION, "-f", values],
-          ],
-          { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-        );
-        for (const d of parseAllDocuments(out)) {
-          const o: KObj = d.toJS();
-          if (o && typeof o === "object") take(o, i.namespace as string, chart);
-        }
+        const objects = helmTemplate({
+          helmBin: settings.helmBin!,
+          release: i.name as string,
+          archive,
+          namespace: i.namespace as string,
+          values: i.values ?? {},
+          valuesFile: path.join(dir, `${stack}-${chart}.json`),
+          extraArgs: ["--skip-tests", "--kube-version", KUBE_VERSION],
+        });
+        for (const o of objects) take(o, i.namespace as string, chart);
         rendered.push(chart);
       }
       assert.ok(rendered.includes("harbor") && workloads.length > 0, `nothing rendered for ${stack}`);

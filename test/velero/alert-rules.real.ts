@@ -9,12 +9,13 @@
  * (`E2E_HELM_BIN`, `E2E_CHARTS_DIR`, else ../shared).
  */
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments, stringify } from "yaml";
+import { stringify } from "yaml";
 import { versions } from "../../components/versions";
+import { helmTemplate } from "../e2e/support/helm-template";
 import { loadSettings } from "../e2e/support/settings";
 import { stackRun } from "../harness";
 
@@ -74,17 +75,18 @@ describe("velero: backup alerts in the chart's PrometheusRule, checked and evalu
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "velero-alerts-"));
     const rec = await stackRun("prod-apne2");
     const release = rec.one("kubernetes:helm.sh/v3:Release", "registry-velero-release");
-    fs.writeFileSync(path.join(dir, "values.json"), JSON.stringify(rec.inputs(release).values));
-    const rendered = execFileSync(
-      s.helmBin!,
-      ["template", "velero", chart!, "--namespace", "velero", "-f", path.join(dir, "values.json")],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
-    const rules = parseAllDocuments(rendered)
-      .map((d) => d.toJS() as { kind?: string; spec?: { groups: RuleGroup[] } } | null)
-      .filter((d) => d?.kind === "PrometheusRule");
+    const rules = (
+      helmTemplate({
+        helmBin: s.helmBin!,
+        release: "velero",
+        archive: chart!,
+        namespace: "velero",
+        values: rec.inputs(release).values,
+        valuesFile: path.join(dir, "values.json"),
+      }) as { kind?: string; spec?: { groups: RuleGroup[] } }[]
+    ).filter((d) => d.kind === "PrometheusRule");
     assert.strictEqual(rules.length, 1, "the chart renders one PrometheusRule for prod-apne2");
-    groups = rules[0]!.spec!.groups;
+    groups = rules[0].spec!.groups;
     fs.writeFileSync(path.join(dir, "rules.yml"), stringify({ groups }));
   });
 
