@@ -15,7 +15,7 @@ import {
   objectPath,
   SHARED_FOREGROUND_KINDS,
 } from "./support/cluster";
-import { previewSteps, resourceSummary } from "./support/output";
+import { holdsRootCa, previewSteps, resourceSummary } from "./support/output";
 import { describeStateSize, stateSize } from "./support/state-size";
 import { missingServers, PLUGINS, preflight, ROOT, Settings } from "./support/settings";
 import { durationHours, loadStackPlan, requiredSecrets } from "./support/stacks";
@@ -164,6 +164,14 @@ describe("e2e helpers", function () {
           ],
         ],
       );
+    });
+
+    it("finds the bundle's first certificate (the root CA) in a text however it is wrapped, and nothing else", function () {
+      const cert = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+      const bundle = cert("QUJD\nREVG") + cert("R0hJ");
+      assert.strictEqual(holdsRootCa(`x\n${cert("QUJDREVG")}`, bundle), true, "rewrapped root");
+      assert.strictEqual(holdsRootCa(cert("R0hJ"), bundle), false, "the second certificate only");
+      assert.strictEqual(holdsRootCa(cert("QUJDREVG"), ""), false, "an empty bundle holds no root");
     });
   });
 

@@ -10,7 +10,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { Kube, KObj } from "../support/cluster";
 import { failure, run } from "../support/proc";
-import { norm, pemBlocks } from "../support/output";
+import { holdsRootCa } from "../support/output";
 import { containersOf, podSpecOf, WORKLOAD_KINDS } from "../support/pod-specs";
 import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
@@ -195,14 +195,13 @@ export function workloadChecks(ctx: StackContext): void {
     );
     // An endpoint behind the platform's CA: the registry trusts it through the mounted bundle.
     const caMount = ((container.volumeMounts ?? []) as KObj[]).find((m) => m.name === "storage-service-ca");
-    const platformCa = deployedConfig("storage")?.endpointUsesPlatformCa === true;
+    const platformCa = (plan.config[`${NAMESPACE}:storage`] as KObj)?.endpointUsesPlatformCa === true;
     if (platformCa) {
       assert.ok(caMount, "the registry mounts the storage endpoint's CA bundle");
       const secretName = volume("storage-service-ca")?.secret?.secretName as string;
       const bundle = (await kube.secret(ns, secretName))?.["ca.crt"] ?? "";
-      const root = norm(pemBlocks(outs.caBundlePem as string)[0] ?? "");
       assert.ok(
-        root && norm(bundle).includes(root),
+        holdsRootCa(bundle, outs.caBundlePem as string),
         `Secret ${secretName} ca.crt holds the platform's root CA`,
       );
     } else assert.strictEqual(caMount, undefined, "no storage CA bundle for an endpoint with a public CA");

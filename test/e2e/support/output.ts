@@ -49,3 +49,9 @@ export function pemBlocks(pem: string): string[] {
 export function norm(pem: string): string {
   return pem.replace(/\s+/g, "");
 }
+
+/** Whether `text` holds the first certificate of `caBundlePem` (the platform's root CA), however wrapped. */
+export function holdsRootCa(text: string, caBundlePem: string): boolean {
+  const root = norm(pemBlocks(caBundlePem)[0] ?? "");
+  return root !== "" && norm(text).includes(root);
+}
