@@ -1,12 +1,14 @@
 /**
- * The mock engine answers a registration with plain objects instead of protobuf messages
- * (tools/synth/engine.ts). What the SDK reads from them must be what the protobuf round trip gave: these
+ * The mock engine and the SDK exchange plain objects instead of protobuf messages: the engine answers a
+ * registration with them (tools/synth/engine.ts), and during a run the SDK's `Struct.fromJavaScript` builds plain
+ * Structs (tools/synth/structs.ts). What either side reads must be what the protobuf round trip gave: these
  * compare both on the same values, and run a program whose outputs feed other resources.
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { plainStruct, reveal, runOnMocks, structCopy } from "../../tools/synth/engine";
+import { reveal, runOnMocks } from "../../tools/synth/engine";
+import { plainRequestStructs, plainStruct, sdkStructClass, structCopy } from "../../tools/synth/structs";
 
 const SIG = pulumi.runtime.specialSigKey;
 
@@ -104,5 +106,52 @@ describe("synth engine: registration answers without protobuf", () => {
       (result.outputs.data as Record<string, unknown>)[SIG],
       pulumi.runtime.specialSecretSig,
     );
+  });
+
+  it("the SDK's own Struct class is the one replaced during a run, and it is back after the run, also after a failed one", async () => {
+    const sdkStruct = sdkStructClass();
+    assert.strictEqual(sdkStruct, Struct, "this repository's google-protobuf is the SDK's");
+    // The function in place now (read as a value: it is called as a static, not as a method).
+    const current = (): unknown => Reflect.get(Struct, "fromJavaScript");
+    const original = current();
+    let during: unknown;
+    await runOnMocks({ project: "p", stack: "s", config: {}, secretKeys: [] }, () => {
+      during = current();
+      return {};
+    });
+    assert.notStrictEqual(during, original);
+    assert.strictEqual(current(), original);
+    await assert.rejects(
+      runOnMocks({ project: "p", stack: "s", config: {}, secretKeys: [] }, () => {
+        throw new Error("program failed");
+      }),
+      { message: "program failed" },
+    );
+    assert.strictEqual(current(), original);
+  });
+
+  it("the plain Struct gives the protobuf round trip's values (fresh copies), its map and its errors", async () => {
+    const serialized = (await pulumi.runtime.serializeProperties("", state)) as Record<string, unknown>;
+    const expected = Struct.fromJavaScript(serialized as never).toJavaScript();
+    const restore = plainRequestStructs();
+    let msg: Struct;
+    let errors: string[];
+    try {
+      msg = Struct.fromJavaScript(serialized as never);
+      errors = [{ a: undefined }, { list: ["a", undefined] }, { f: () => 1 }].map(protobufError);
+    } finally {
+      restore();
+    }
+    assert.ok(msg instanceof Struct);
+    const first = msg.toJavaScript() as { alpha: { delta: unknown[] } };
+    assert.deepStrictEqual(first, expected);
+    assert.deepStrictEqual(Object.keys(first), ["Upper", "alpha", "list", "secret", "zeta"]);
+    first.alpha.delta.push("changed");
+    assert.deepStrictEqual(msg.toJavaScript(), expected, "each read is a copy");
+    (serialized.alpha as { delta: unknown[] }).delta.push("changed later");
+    assert.deepStrictEqual(msg.toJavaScript(), expected, "the message holds the object as it was given");
+    assert.deepStrictEqual(msg.getFieldsMap().get("alpha")?.toJavaScript(), expected.alpha);
+    assert.deepStrictEqual(errors, Array(3).fill("Unexpected struct type."));
+    assert.strictEqual(protobufError({ a: undefined }), "Unexpected struct type.", "restored: the original");
   });
 });

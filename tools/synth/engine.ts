@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformMocks, StackReferenceResolver } from "./mocks";
+import { plainRequestStructs, plainStruct, structCopy } from "./structs";
 
 export type { PeerStackOutputs, StackReferenceResolver } from "./mocks";
 
@@ -126,6 +127,7 @@ export async function runOnMocks(
   running = true;
   // The program caps stack traces for its run (index.ts): the caller, and the next run, get the limit back.
   const stackTraceLimit = Error.stackTraceLimit;
+  const restoreStructs = plainRequestStructs();
   try {
     const mocks = new PlatformMocks(opts.stackReferences);
     await rt.setMocks(mocks, opts.project, opts.stack, opts.preview ?? false);
@@ -240,6 +242,7 @@ export async function runOnMocks(
     return { registrations, outputs };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    restoreStructs();
     running = false;
   }
 }
@@ -303,52 +306,6 @@ async function registerOnMocks(
     getPropertydependenciesMap: () => undefined,
     getResult: () => 0,
   };
-}
-
-/**
- * The mocks' state as the SDK's serialization and a protobuf Struct round trip give it, when it holds only plain
- * data (the mocks echo deserialized inputs): a function or `undefined` in an object is left out, as serialization
- * does. `undefined` when anything else is in it (an Output, a promise, a resource, an asset): the caller then
- * serializes it as the SDK does.
- */
-export function plainStruct(v: unknown): unknown {
-  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  if (Array.isArray(v)) {
-    const out: unknown[] = [];
-    for (const x of v) {
-      // Serialized, an array keeps the hole, which a Struct cannot hold.
-      if (x === undefined || typeof x === "function") throw new Error("Unexpected struct type.");
-      const c = plainStruct(x);
-      if (c === undefined) return undefined;
-      out.push(c);
-    }
-    return out;
-  }
-  if (typeof v !== "object") return undefined;
-  const proto: unknown = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) {
-    const x = (v as Record<string, unknown>)[k];
-    if (x === undefined || typeof x === "function") continue;
-    const c = plainStruct(x);
-    if (c === undefined) return undefined;
-    out[k] = c;
-  }
-  return out;
-}
-
-/**
- * A copy of `v` as `google.protobuf.Struct.fromJavaScript(v).toJavaScript()` gives it: object keys sorted, and
- * what a Struct cannot hold (`undefined`, a function) the same error.
- */
-export function structCopy(v: unknown): unknown {
-  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  if (Array.isArray(v)) return v.map(structCopy);
-  if (typeof v !== "object") throw new Error("Unexpected struct type.");
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) out[k] = structCopy((v as Record<string, unknown>)[k]);
-  return out;
 }
 
 function isSig(v: unknown, sig: string): v is Record<string, unknown> {
