@@ -104,8 +104,8 @@ interface Monitor {
 let running = false;
 
 /**
- * Makes `entry.wire` the request's inputs, converted from protobuf on first read (then kept): the bench and many
- * tests never read most of them (the SDK's mock monitor converts the same request once more for the mocks).
+ * Makes `entry.wire` the request's inputs, read from its Struct on first use (then kept): the bench and many tests
+ * never read most of them (the mocks read the same request once more).
  */
 function lazyWire(entry: Registration, req: Req): void {
   let wire: Record<string, Wire> | undefined;
