@@ -3,30 +3,18 @@
  * - `platform`: the real program on the stack's config;
  * - `projects-<N>`: the same with `harborConfig.projects` replaced by N generated projects;
  * - `peers-<N>`: the same with N replication peers (`bench-peer-1..N`, answered from the peer outputs dir);
- * - `baseline`: loads the SDK submodules the platform uses (they load resource classes lazily, so it touches
- *   them) and registers a single bucket on the same mock engine.
+ * - `baseline`: loads the SDK classes the platform uses (./surface.ts; the SDKs load each class's module on first
+ *   use) but none of the platform's modules, and registers a single bucket on the same mock engine.
  * `node child.js <variant> <stack> [<peer-outputs-dir>]`: the primary's `StackReference`s read
  * `<dir>/<peer>/outputs.json` (the replicas' synth, made by the parent first). Prints one JSON line: a {@link Sample}.
  */
 import * as s3 from "@pulumi/aws/s3";
-import * as iam from "@pulumi/aws/iam";
-import * as awsProvider from "@pulumi/aws/provider";
-import * as appsv1 from "@pulumi/kubernetes/apps/v1";
-import * as apiextensions from "@pulumi/kubernetes/apiextensions";
-import * as batchv1 from "@pulumi/kubernetes/batch/v1";
-import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helmv3 from "@pulumi/kubernetes/helm/v3/release";
-import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
-import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import { runOnMocks, SynthResult } from "../synth/engine";
 import { peerOutputsFromDir } from "../synth/peers";
+import { projectName, ROOT } from "../synth/root";
 import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
-import { withOfflineStandIns } from "../synth/stand-ins";
-import { loadProgram, projectName, ROOT } from "../synth/synth";
 import { Sample, watchClosureSerialization } from "./stages";
+import { baselineSurface } from "./surface";
 import { withPeers, withProjects } from "./variants";
 
 // The SDK loads its closure serializer on first use, so the hook only has to be in place before the program.
@@ -68,34 +56,17 @@ async function run(
 }
 
 export async function sample(variant: string, stack: string, peerOutputsDir?: string): Promise<Sample> {
-  // As the offline synth: secrets the example stacks leave unset get stand-ins (no engine to ask).
-  const sc = withOfflineStandIns(
-    readStackConfig(stackFilePath(ROOT, stack)),
-    projectName(),
-    stack,
-  ).stackConfig;
+  const raw = readStackConfig(stackFilePath(ROOT, stack));
   if (variant === "baseline") {
-    // Touch the SDK classes the platform's components use, so both variants pay the same SDK import cost.
-    const surface: unknown[] = [
-      awsProvider.Provider,
-      s3.Bucket,
-      iam.Role,
-      corev1.Secret,
-      appsv1.DaemonSet,
-      batchv1.CronJob,
-      helmv3.Release,
-      networkingv1.NetworkPolicy,
-      rbacv1.ClusterRole,
-      apiextensions.CustomResource,
-      tls.PrivateKey,
-      random.RandomPassword,
-      pulumi.dynamic.Resource,
-    ];
+    // Touch every SDK class the platform's components use, so both variants pay the same SDK import cost.
+    const surface = baselineSurface();
     if (surface.some((x) => typeof x !== "function")) throw new Error("SDK surface not loaded");
+    // The one-bucket program reads no config: it runs with the stack file as read, and loads none of the platform's
+    // modules (its config parser and the zod schemas, ~70 ms, are the platform's cost).
     return run(
       stack,
       peerOutputsDir,
-      sc,
+      raw,
       () => {
         const b = new s3.Bucket("one", { bucket: "one-bucket" });
         return { bucket: b.bucket };
@@ -107,6 +78,11 @@ export async function sample(variant: string, stack: string, peerOutputsDir?: st
   const peers = /^peers-(\d+)$/.exec(variant);
   if (variant !== "platform" && !projects && !peers)
     throw new Error(`unknown variant ${variant}; allowed: platform, projects-<N>, peers-<N>, baseline`);
+  // As the offline synth: secrets the example stacks leave unset get stand-ins (no engine to ask). Loaded here, not
+  // at the top: they load the platform's config parser, which the one-bucket baseline does not use.
+  const { withOfflineStandIns } = await import("../synth/stand-ins");
+  const { loadProgram } = await import("../synth/synth");
+  const sc = withOfflineStandIns(raw, projectName(), stack).stackConfig;
   const program = loadProgram();
   const required = performance.now();
   const config = projects

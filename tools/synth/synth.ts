@@ -2,22 +2,13 @@
  * The offline synth: runs the real program on the mock engine with one stack's config and returns the
  * desired state (resources + outputs, secrets redacted).
  */
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
 import { Registration, runOnMocks, StackReferenceResolver, SynthResult } from "./engine";
 import { peerOutputsFromDir } from "./peers";
-import { ROOT } from "./root";
+import { projectName, ROOT } from "./root";
 import { readStackConfig, StackConfig, stackFilePath } from "./stackfile";
 import { withOfflineStandIns } from "./stand-ins";
 
-export { ROOT };
-
-export function projectName(root = ROOT): string {
-  const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name?: string };
-  if (!doc?.name) throw new Error("Pulumi.yaml has no name");
-  return doc.name;
-}
+export { projectName, ROOT };
 
 type Program = () => Promise<Record<string, unknown>>;
 
