@@ -52,6 +52,29 @@ describe("bench", () => {
     assert.match(r.text, /scaling: projects-200 \/ projects-5 = 2\.00 \(target <= 2\.00\) OK/);
   });
 
+  it("shows floor / baseline without a target, and the verdict ignores it", () => {
+    const r = render("s", 1, {
+      baseline: [sample(1000)],
+      platform: [sample(1450)],
+      floor: [sample(1220, { resources: 124 })],
+    });
+    assert.ok(!r.ok);
+    assert.match(r.text, /ratio: platform \/ baseline = 1\.45 .*OVER TARGET/);
+    assert.match(
+      r.text,
+      /floor: floor \/ baseline = 1\.22 \(no target: the stack's 124 recorded resources registered without the platform's code\)/,
+    );
+    assert.deepStrictEqual(
+      checks({ baseline: sample(1000), floor: sample(1500) }).map((c) => c.name),
+      [],
+    );
+    assert.doesNotMatch(
+      render("s", 1, { floor: [sample(1220)] }).text,
+      /floor: floor/,
+      "no baseline, no line",
+    );
+  });
+
   it("fails (non-zero exit) when a target is missed, and shows every stage", () => {
     const r = render("s", 3, {
       baseline: [sample(1000), sample(900), sample(1100)],
@@ -94,7 +117,7 @@ describe("bench", () => {
     assert.deepStrictEqual(parseArgs([]), {
       runs: 5,
       stack: "prod-apne2",
-      variants: ["baseline", "platform", "projects-5", "projects-200"],
+      variants: ["baseline", "platform", "floor", "projects-5", "projects-200"],
       replica: "prod-apne1",
       peers: 0,
     });

@@ -4,16 +4,21 @@
  * - `projects-<N>`: the same with `harborConfig.projects` replaced by N generated projects;
  * - `peers-<N>`: the same with N replication peers (`bench-peer-1..N`, answered from the peer outputs dir);
  * - `baseline`: loads the SDK classes the platform uses (./surface.ts; the SDKs load each class's module on first
- *   use) but none of the platform's modules, and registers a single bucket on the same mock engine.
+ *   use) but none of the platform's modules, and registers a single bucket on the same mock engine;
+ * - `floor`: the same start, then registers what the stack's synth recorded (`<peer-outputs-dir>/<stack>/
+ *   resources.json`) without the platform's code (./floor.ts).
  * `node child.js <variant> <stack> [<peer-outputs-dir>]`: the primary's `StackReference`s read
  * `<dir>/<peer>/outputs.json` (the replicas' synth, made by the parent first). Prints one JSON line: a {@link Sample}.
  */
 import * as s3 from "@pulumi/aws/s3";
+import * as fs from "fs";
+import * as path from "path";
 import { runOnMocks, SynthResult } from "../synth/engine";
 import { peerOutputsFromDir } from "../synth/peers";
 import { projectName, ROOT } from "../synth/root";
 import { readStackConfig, StackConfig, stackFilePath } from "../synth/stackfile";
 import { Sample, watchClosureSerialization } from "./stages";
+import { RecordedResource, replay } from "./floor";
 import { baselineSurface } from "./surface";
 import { withPeers, withProjects } from "./variants";
 
@@ -74,10 +79,19 @@ export async function sample(variant: string, stack: string, peerOutputsDir?: st
       performance.now(),
     );
   }
+  if (variant === "floor") {
+    if (!peerOutputsDir) throw new Error("floor: needs the directory holding the stack's synth");
+    const recorded = JSON.parse(
+      fs.readFileSync(path.join(peerOutputsDir, stack, "resources.json"), "utf8"),
+    ) as RecordedResource[];
+    return run(stack, peerOutputsDir, raw, () => ({ resources: replay(recorded) }), performance.now());
+  }
   const projects = /^projects-(\d+)$/.exec(variant);
   const peers = /^peers-(\d+)$/.exec(variant);
   if (variant !== "platform" && !projects && !peers)
-    throw new Error(`unknown variant ${variant}; allowed: platform, projects-<N>, peers-<N>, baseline`);
+    throw new Error(
+      `unknown variant ${variant}; allowed: platform, projects-<N>, peers-<N>, baseline, floor`,
+    );
   // As the offline synth: secrets the example stacks leave unset get stand-ins (no engine to ask). Loaded here, not
   // at the top: they load the platform's config parser, which the one-bucket baseline does not use.
   const { withOfflineStandIns } = await import("../synth/stand-ins");

@@ -59,7 +59,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       throw new Error(`${flag}: found ${JSON.stringify(v)}; allowed: [A-Za-z0-9._-]+; ${USAGE}`);
   if (peers.length === 0 || peers.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error(`--peers: allowed: whole numbers >= 1, comma-separated (e.g. 1,5); ${USAGE}`);
-  const ratio = ["baseline", "platform"];
+  const ratio = ["baseline", "platform", "floor"];
   const scaling = [`projects-${SCALING_PROJECTS.few}`, `projects-${SCALING_PROJECTS.many}`];
   if (only !== undefined && only !== "ratio" && only !== "scaling" && only !== "peers")
     throw new Error(`--only: found ${JSON.stringify(only)}; allowed: ratio, scaling, peers; ${USAGE}`);
@@ -82,7 +82,12 @@ export function main(argv: string[]): number {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     return 64;
   }
-  const peerOutputs = preparePeerOutputs(args.stack, args.replica, args.peers);
+  const peerOutputs = preparePeerOutputs(
+    args.stack,
+    args.replica,
+    args.peers,
+    args.variants.includes("floor"),
+  );
   try {
     const all: Record<string, Sample[]> = Object.fromEntries(args.variants.map((v) => [v, []]));
     sample("baseline", args.stack, peerOutputs); // warm the file cache

@@ -2,6 +2,8 @@
  * The benchmark's targets and report, pure: medians per stage of each variant and the verdict.
  * - ratio: the platform's synth of the stack / a one-bucket program on the same engine and SDKs ≤ 1.3;
  * - scaling: the synth with 200 Harbor projects / the synth with 5 ≤ 2.
+ * With a `floor` variant (the stack's recorded resources registered without the platform's code, ./floor.ts), the
+ * report also shows floor / baseline: the lowest ratio any program registering those resources reaches here.
  */
 import type { Sample } from "./stages";
 
@@ -105,6 +107,11 @@ export function render(
   for (const c of cs)
     lines.push(
       `  ${c.name}: ${c.what} = ${shown(c.value, c.target)} (target <= ${c.target.toFixed(2)}) ${c.ok ? "OK" : "OVER TARGET"}`,
+    );
+  if (medians.floor && medians.baseline)
+    lines.push(
+      `  floor: floor / baseline = ${(medians.floor.total / medians.baseline.total).toFixed(2)} (no target: the ` +
+        `stack's ${medians.floor.resources} recorded resources registered without the platform's code)`,
     );
   const noisy = Object.entries(all)
     .map(([k, v]) => [k, spread(v)] as const)
