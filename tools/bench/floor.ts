@@ -19,6 +19,9 @@ export interface RecordedResource {
   inputs?: Record<string, unknown>;
 }
 
+/** A provider resource's type prefix: `pulumi:providers:aws` is registered by the class whose type is `aws`. */
+const PROVIDER = "pulumi:providers:";
+
 type ResourceClass = new (name: string, args: object, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
 
 /** A registration of a type the surface has no class for (a dynamic resource, a Kubernetes custom resource). */
@@ -72,7 +75,7 @@ export function replay(recorded: RecordedResource[]): number {
     else if (r.type === "pulumi:pulumi:StackReference")
       res = new pulumi.StackReference(r.name, { name: String(inputs.name) }, opts);
     else {
-      const cls = classes.get(r.type.startsWith("pulumi:providers:") ? r.type.slice(17) : r.type);
+      const cls = classes.get(r.type.startsWith(PROVIDER) ? r.type.slice(PROVIDER.length) : r.type);
       res = cls ? new cls(r.name, inputs, opts) : new Generic(r.type, r.name, inputs, opts);
     }
     made.set(r.urn, res);
