@@ -2,7 +2,7 @@
  * The bench's `floor` variant: the resources a synth of the stack recorded (`resources.json`: type, name, parent,
  * inputs), registered again on the same mock engine without any of the platform's code — no config parser, no
  * components' logic, no applies. What is left is what the SDK and the mock engine cost for that set of resources;
- * floor / baseline is the lowest platform / baseline any program registering them could reach here.
+ * floor / baseline estimates what platform / baseline would be if the platform's own code cost nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { suspendPromiseStacks } from "../../components/promise-stacks";

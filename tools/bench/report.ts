@@ -3,7 +3,7 @@
  * - ratio: the platform's synth of the stack / a one-bucket program on the same engine and SDKs ≤ 1.3;
  * - scaling: the synth with 200 Harbor projects / the synth with 5 ≤ 2.
  * With a `floor` variant (the stack's recorded resources registered without the platform's code, ./floor.ts), the
- * report also shows floor / baseline: the lowest ratio any program registering those resources reaches here.
+ * report also shows floor / baseline: about what the ratio would be if the platform's own code cost nothing.
  */
 import type { Sample } from "./stages";
 
