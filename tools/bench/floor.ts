@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { suspendPromiseStacks } from "../../components/promise-stacks";
-import { baselineSurface } from "./surface";
+import { surfaceClass } from "./surface";
 
 /** One entry of a synth's `resources.json`. */
 export interface RecordedResource {
@@ -18,9 +18,6 @@ export interface RecordedResource {
   provider?: string | null;
   inputs?: Record<string, unknown>;
 }
-
-/** A provider resource's type prefix: `pulumi:providers:aws` is registered by the class whose type is `aws`. */
-const PROVIDER = "pulumi:providers:";
 
 type ResourceClass = new (name: string, args: object, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
 
@@ -38,16 +35,6 @@ class Component extends pulumi.ComponentResource {
   }
 }
 
-/** The surface's classes by the type they register (providers by their package: `aws`, `kubernetes`). */
-function classesByType(): Map<string, ResourceClass> {
-  const out = new Map<string, ResourceClass>();
-  for (const c of baselineSurface()) {
-    const t: unknown = (c as { __pulumiType?: unknown }).__pulumiType;
-    if (typeof t === "string") out.set(t, c as ResourceClass);
-  }
-  return out;
-}
-
 /**
  * Registers `recorded` again: each resource under its recorded parent (a component of the same type) and with its
  * recorded provider, with its recorded inputs (secrets as the synth redacted them), by its SDK class where the
@@ -57,7 +44,6 @@ function classesByType(): Map<string, ResourceClass> {
  */
 export function replay(recorded: RecordedResource[]): number {
   suspendPromiseStacks();
-  const classes = classesByType();
   const byUrn = new Map(recorded.map((r) => [r.urn, r]));
   const made = new Map<string, pulumi.Resource>();
   const make = (r: RecordedResource): pulumi.Resource => {
@@ -75,7 +61,7 @@ export function replay(recorded: RecordedResource[]): number {
     else if (r.type === "pulumi:pulumi:StackReference")
       res = new pulumi.StackReference(r.name, { name: String(inputs.name) }, opts);
     else {
-      const cls = classes.get(r.type.startsWith(PROVIDER) ? r.type.slice(PROVIDER.length) : r.type);
+      const cls = surfaceClass(r.type) as ResourceClass | undefined;
       res = cls ? new cls(r.name, inputs, opts) : new Generic(r.type, r.name, inputs, opts);
     }
     made.set(r.urn, res);

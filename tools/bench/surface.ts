@@ -70,3 +70,27 @@ export function baselineSurface(): unknown[] {
     pulumi.StackReference,
   ];
 }
+
+/** A provider resource's type prefix: `pulumi:providers:aws` is registered by the class whose type is `aws`. */
+const PROVIDER = "pulumi:providers:";
+
+let byType: Map<string, unknown> | undefined;
+
+/** The surface's classes by the type they register (`__pulumiType`; `aws` for the AWS provider class). */
+function classesByType(): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const c of baselineSurface()) {
+    const t: unknown = (c as { __pulumiType?: unknown }).__pulumiType;
+    if (typeof t === "string") out.set(t, c);
+  }
+  return out;
+}
+
+/**
+ * The surface's class that registers `type` (a provider type by its package's provider class), or undefined: a
+ * type the surface has no class of its own for (a dynamic resource, a StackReference, a Kubernetes custom resource).
+ */
+export function surfaceClass(type: string): unknown {
+  byType ??= classesByType();
+  return byType.get(type.startsWith(PROVIDER) ? type.slice(PROVIDER.length) : type);
+}
