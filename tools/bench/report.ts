@@ -3,7 +3,8 @@
  * - ratio: the platform's synth of the stack / a one-bucket program on the same engine and SDKs ≤ 1.3;
  * - scaling: the synth with 200 Harbor projects / the synth with 5 ≤ 2.
  * With a `floor` variant (the stack's recorded resources registered without the platform's code, ./floor.ts), the
- * report also shows floor / baseline: about what the ratio would be if the platform's own code cost nothing.
+ * report also shows floor / baseline, about what the ratio would be if the platform's own code cost nothing, and
+ * platform / floor, what the platform's own code adds.
  */
 import type { Sample } from "./stages";
 
@@ -108,11 +109,15 @@ export function render(
     lines.push(
       `  ${c.name}: ${c.what} = ${shown(c.value, c.target)} (target <= ${c.target.toFixed(2)}) ${c.ok ? "OK" : "OVER TARGET"}`,
     );
-  if (medians.floor && medians.baseline)
+  if (medians.floor && medians.baseline) {
+    const own = medians.platform
+      ? `, platform / floor = ${(medians.platform.total / medians.floor.total).toFixed(2)}`
+      : "";
     lines.push(
-      `  floor: floor / baseline = ${(medians.floor.total / medians.baseline.total).toFixed(2)} (no target: the ` +
+      `  floor: floor / baseline = ${(medians.floor.total / medians.baseline.total).toFixed(2)}${own} (no target: the ` +
         `stack's ${medians.floor.resources} recorded resources registered without the platform's code)`,
     );
+  }
   const noisy = Object.entries(all)
     .map(([k, v]) => [k, spread(v)] as const)
     .filter(([, s]) => s > NOISY_SPREAD);
