@@ -6,18 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { suspendPromiseStacks } from "../../components/promise-stacks";
+import type { ResourceDoc } from "../synth/render";
 import { surfaceClass } from "./surface";
 
-/** One entry of a synth's `resources.json`. */
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent?: string | null;
-  /** The provider resource's URN (the synth writes the URN, without the engine's `::id`). */
-  provider?: string | null;
-  inputs?: Record<string, unknown>;
-}
+/** What the replay reads of an entry of a synth's `resources.json` (the provider as its URN, without `::id`). */
+export type RecordedResource = Pick<ResourceDoc, "urn" | "type" | "name" | "parent" | "provider" | "inputs">;
 
 type ResourceClass = new (name: string, args: object, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
 
@@ -55,7 +48,7 @@ export function replay(recorded: RecordedResource[]): number {
       ...(parentRecord ? { parent: make(parentRecord) } : {}),
       ...(providerRecord ? { provider: make(providerRecord) as pulumi.ProviderResource } : {}),
     };
-    const inputs = r.inputs ?? {};
+    const inputs = (r.inputs ?? {}) as Record<string, unknown>;
     let res: pulumi.Resource;
     if (r.type.startsWith("registry-platform:")) res = new Component(r.type, r.name, opts);
     else if (r.type === "pulumi:pulumi:StackReference")
