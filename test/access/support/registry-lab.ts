@@ -128,8 +128,7 @@ export class TokenServer {
 /** The distribution registry process, TLS + token auth, storage in a temp dir. */
 export class Registry {
   host = "";
-  private proc?: ChildProcess;
-  private log = "";
+  private proc?: RegistryProcess;
   readonly dir: string;
 
   constructor(
@@ -161,32 +160,23 @@ export class Registry {
         ],
       }),
     );
-    this.proc = spawn(REGISTRY_BIN, ["serve", path.join(this.dir, "config.yml")], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const keep = (c: Buffer) => (this.log = (this.log + c.toString("utf8")).slice(-20000));
-    this.proc.stdout!.on("data", keep);
-    this.proc.stderr!.on("data", keep);
+    this.proc = new RegistryProcess(path.join(this.dir, "config.yml"));
     this.host = `127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const status = await ping(`https://${this.host}/v2/`, this.pki.bundlePem);
-      if (status === 401) return this;
-      if (Date.now() > deadline || this.proc.exitCode !== null)
-        throw new Error(`registry did not come up on ${this.host}; log:\n${this.log.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await this.proc.waitReady(
+      this.host,
+      async () => (await ping(`https://${this.host}/v2/`, this.pki.bundlePem)) === 401,
+      30_000,
+      200,
+    );
+    return this;
   }
 
   logTail(): string {
-    return this.log.slice(-3000);
+    return (this.proc?.output ?? "").slice(-3000);
   }
 
   async stop(): Promise<void> {
-    if (this.proc && this.proc.exitCode === null) {
-      this.proc.kill("SIGTERM");
-      await new Promise((r) => this.proc!.once("exit", r));
-    }
+    await this.proc?.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -238,6 +228,48 @@ export function freePort(): Promise<number> {
     });
     s.on("error", reject);
   });
+}
+
+/**
+ * A `registry serve <config>` process and its output (stdout and stderr together, the last `keep` characters): the
+ * lab's registry, the e2e OCI front and the e2e chart registry each run one.
+ */
+export class RegistryProcess {
+  output = "";
+  readonly proc: ChildProcess;
+
+  constructor(configFile: string, keep = 20_000, bin = REGISTRY_BIN) {
+    this.proc = spawn(bin, ["serve", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+    const add = (c: Buffer) => (this.output = (this.output + c.toString("utf8")).slice(-keep));
+    this.proc.stdout!.on("data", add);
+    this.proc.stderr!.on("data", add);
+  }
+
+  /**
+   * Asks `ready` every `everyMs` until it answers true; fails with the output's tail when the process exits or
+   * `timeoutMs` passes first.
+   */
+  async waitReady(
+    where: string,
+    ready: () => Promise<boolean>,
+    timeoutMs: number,
+    everyMs: number,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await ready()) return;
+      if (Date.now() > deadline || this.proc.exitCode !== null)
+        throw new Error(`registry did not come up on ${where}; log:\n${this.output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+
+  /** Stops the process and waits for its exit. */
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    this.proc.kill("SIGTERM");
+    await new Promise((r) => this.proc.once("exit", r));
+  }
 }
 
 /** Runs crane as the push robot, trusting the test CA. */

@@ -4,12 +4,16 @@
  * chart archives pushed with `helm push`. The kubernetes provider, a Go program, trusts the CA through
  * `SSL_CERT_FILE` (the system bundle plus this CA; {@link OciChartRegistry.trustFile}).
  */
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
-import { distributionConfig, freePort, REGISTRY_BIN } from "../../access/support/registry-lab";
+import {
+  distributionConfig,
+  freePort,
+  REGISTRY_BIN,
+  RegistryProcess,
+} from "../../access/support/registry-lab";
 import { runOk } from "./proc";
 
 const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];
@@ -26,8 +30,7 @@ export class OciChartRegistry {
   caFile = "";
   /** The system CA bundle plus {@link caFile}: the `SSL_CERT_FILE` of the engine's plugins. */
   trustFile = "";
-  private proc?: ChildProcess;
-  private log = "";
+  private proc?: RegistryProcess;
 
   constructor(
     private readonly dir: string,
@@ -60,43 +63,38 @@ export class OciChartRegistry {
         tls: { certificate: leaf.certFile, key: leaf.keyFile },
       }),
     );
-    this.proc = spawn(this.registryBin, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
-    this.proc.stdout?.on("data", (c: Buffer) => (this.log += c.toString("utf8")));
-    this.proc.stderr?.on("data", (c: Buffer) => (this.log += c.toString("utf8")));
-    await this.waitListening(port);
+    // All of the output: pulls() reads the request log.
+    this.proc = new RegistryProcess(config, Infinity, this.registryBin);
+    await this.proc.waitReady(`127.0.0.1:${port}`, () => listening(port), 15_000, 100);
     this.url = `oci://127.0.0.1:${port}/charts`;
     for (const a of archives)
       await runOk(this.helmBin, ["push", a, this.url, "--ca-file", this.caFile], { timeoutMs: 120_000 });
-    this.log = "";
+    this.proc.output = "";
   }
 
   /** The charts pulled since the pushes (`<chart>:<version>`, from the registry's request log). */
   pulls(): string[] {
     const out: string[] = [];
-    for (const m of this.log.matchAll(/"GET \/v2\/charts\/([^/]+)\/manifests\/([^ "]+) HTTP/g))
+    for (const m of (this.proc?.output ?? "").matchAll(
+      /"GET \/v2\/charts\/([^/]+)\/manifests\/([^ "]+) HTTP/g,
+    ))
       out.push(`${m[1]}:${m[2]}`);
     return out;
   }
 
-  private async waitListening(port: number): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = net.connect(port, "127.0.0.1", () => {
-          s.end();
-          resolve(true);
-        });
-        s.on("error", () => resolve(false));
-      });
-      if (ok) return;
-      if (Date.now() > deadline || this.proc?.exitCode !== null)
-        throw new Error(`the OCI chart registry did not start on 127.0.0.1:${port}: ${this.log.slice(-500)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   stop(): void {
-    this.proc?.kill("SIGTERM");
+    this.proc?.proc.kill("SIGTERM");
     this.proc = undefined;
   }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, "127.0.0.1", () => {
+      s.end();
+      resolve(true);
+    });
+    s.on("error", () => resolve(false));
+  });
 }

@@ -7,12 +7,18 @@
  * disabled, a `repository:<action>` permission on the project), and a request with a valid token is passed to
  * the registry. Images are pushed with `crane` straight to the registry.
  */
-import { ChildProcess, execFile, execFileSync, spawn } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { CRANE_BIN, distributionConfig, freePort, REGISTRY_BIN } from "../../access/support/registry-lab";
+import {
+  CRANE_BIN,
+  distributionConfig,
+  freePort,
+  REGISTRY_BIN,
+  RegistryProcess,
+} from "../../access/support/registry-lab";
 import { FakeHarbor } from "../../harbor-config/support/fake-harbor";
 
 /** What is missing for the OCI front, each with how to get it. */
@@ -35,8 +41,7 @@ export class OciFront {
   readonly tokenRequests: TokenRequest[] = [];
   /** `/v2/` requests: method, path and status (never credentials). */
   readonly requests: { method: string; path: string; status: number }[] = [];
-  private proc?: ChildProcess;
-  private log = "";
+  private proc?: RegistryProcess;
   private readonly tokens = new Map<string, { user: string; grants: Set<string> }>();
 
   constructor(
@@ -53,26 +58,18 @@ export class OciFront {
       config,
       distributionConfig({ rootDir: path.join(this.dir, "data"), port, logLevel: "warn" }),
     );
-    this.proc = spawn(REGISTRY_BIN, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (c: Buffer) => (this.log = (this.log + c.toString("utf8")).slice(-20000));
-    this.proc.stdout!.on("data", keep);
-    this.proc.stderr!.on("data", keep);
+    this.proc = new RegistryProcess(config);
     this.registry = `127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if ((await status(`http://${this.registry}/v2/`)) === 200) return;
-      if (Date.now() > deadline || this.proc.exitCode !== null)
-        throw new Error(`registry did not come up on ${this.registry}; log:\n${this.log.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await this.proc.waitReady(
+      this.registry,
+      async () => (await status(`http://${this.registry}/v2/`)) === 200,
+      30_000,
+      200,
+    );
   }
 
   async stop(): Promise<void> {
-    if (this.proc && this.proc.exitCode === null) {
-      const p = this.proc;
-      p.kill("SIGTERM");
-      await new Promise((r) => p.once("exit", r));
-    }
+    await this.proc?.stop();
   }
 
   /** Pushes a one-layer OCI image with `content` as `repo:tag` (crane, straight to the registry); its digest. */
