@@ -30,5 +30,6 @@ export function harborConfigArgsFromConfig(
     auditLog: hc.auditLog,
     proxyCaches: hc.proxyCaches,
     robotRotation: hc.robotRotation,
+    protectProjects: cfg.protect,
   };
 }

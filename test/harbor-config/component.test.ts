@@ -10,6 +10,7 @@ import * as assert from "assert";
 import { PlatformConfig } from "../../config";
 import { parsedConfig } from "../harness/config";
 import { HarborConfig, HarborConfigArgs, harborConfigPlan } from "../../components/harbor-config/component";
+import { harborConfigArgsFromConfig } from "../../components/harbor-config/from-config";
 import {
   PULL_ROBOT_ACCESS,
   READ_ONLY_ACTIONS,
@@ -28,20 +29,15 @@ function config(sc: StackConfig, stack: string): PlatformConfig {
   return parsedConfig(sc, stack);
 }
 
-/** The program's mapping: cfg.harborConfig → HarborConfigArgs (URL and admin password from the Harbor component). */
+/** The program's mapping (`harborConfigArgsFromConfig`), with a test admin password and CA. */
 function argsFor(cfg: PlatformConfig, url: pulumi.Input<string>): HarborConfigArgs {
-  const hc = cfg.harborConfig;
-  return {
+  const args = harborConfigArgsFromConfig(cfg, {
     url,
     adminPassword: pulumi.secret(ADMIN_PASSWORD),
     caBundlePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-    projects: hc.projects,
-    retention: hc.retention,
-    gc: hc.gc,
-    auditLog: hc.auditLog,
-    proxyCaches: hc.proxyCaches,
-    robotRotation: hc.robotRotation,
-  };
+  });
+  assert.ok(args, "harborConfig is enabled in the example stacks");
+  return args;
 }
 
 async function run(
@@ -82,6 +78,7 @@ function kindsOf(rec: Recorded): Record<string, string> {
 describe("harbor-config component (mock engine)", function () {
   this.timeout(60_000);
   let prod: Recorded;
+  let dev: Recorded;
   const timings: string[] = [];
 
   before(async () => {
@@ -91,7 +88,7 @@ describe("harbor-config component (mock engine)", function () {
     });
     timings.push(`first mock run: ${Date.now() - t} ms`);
     t = Date.now();
-    await run("dev", "https://registry.dev.example.internal");
+    dev = await run("dev", "https://registry.dev.example.internal");
     timings.push(`second mock run: ${Date.now() - t} ms`);
   });
   after(() => console.log(`    ${timings.join("\n    ")}`));
@@ -213,6 +210,26 @@ describe("harbor-config component (mock engine)", function () {
     }
   });
 
+  it("projects are protected where the stack protects (prod), and nothing else of Harbor's configuration is", () => {
+    const protectedNames = (rec: Recorded) =>
+      rec.all
+        .filter((r) => r.protect)
+        .map((r) => `${r.name} ${String(rec.inputs(r).kind ?? r.type)}`)
+        .sort();
+    assert.deepStrictEqual(protectedNames(prod), [
+      "harbor-config-apps-project harbor:Project",
+      "harbor-config-dockerhub-cache-project harbor:Project",
+      "harbor-config-platform-project harbor:Project",
+    ]);
+    assert.deepStrictEqual(protectedNames(dev), []);
+    assert.deepStrictEqual(
+      dev.byType(DYNAMIC).filter((r) => dev.inputs(r).kind === "harbor:Project").length,
+      2,
+      "dev's projects",
+    );
+    assert.strictEqual(prod.all.filter((r) => r.retainOnDelete).length, 0, "retainOnDelete");
+  });
+
   it("pull secrets: dockerconfigjson of the pull robot, secret, in every listed namespace", () => {
     const secrets = prod.byType("kubernetes:core/v1:Secret");
     assert.deepStrictEqual(
@@ -323,75 +340,6 @@ describe("harbor-config component (mock engine)", function () {
         (p) => p.tagRetention,
       ),
       [true],
-    );
-  });
-
-  it("pull Secrets: a name two entries would write into one namespace, or one too long to name, is refused", () => {
-    assert.throws(
-      () =>
-        harborConfigPlan({
-          url: "https://x",
-          adminPassword: "p",
-          projects: [
-            { name: "team-a", pullSecretNamespaces: ["apps"] },
-            { name: "team_a", pullSecretNamespaces: ["web", "apps"] },
-            { name: "a".repeat(245) + ".b" + "c".repeat(8), pullSecretNamespaces: ["apps"] },
-            // Same Secret name, other namespaces: no clash.
-            { name: "team.a", pullSecretNamespaces: [] },
-          ],
-          proxyCaches: [{ name: "team_a_", type: "docker-hub", url: "https://hub.docker.com" }],
-        }),
-      (e: Error) =>
-        /projects\[1\]\.name: a name whose pull Secret is not harbor-team-a-pull, which "team-a" already writes into namespace apps/.test(
-          e.message,
-        ) &&
-        /projects\[2\]\.name: a name of at most 241 characters when pullSecretNamespaces is set/.test(
-          e.message,
-        ) &&
-        !/projects\[0\]|projects\[3\]|proxyCaches\[0\]/.test(e.message),
-    );
-    // Different namespaces: both Secrets can exist.
-    assert.doesNotThrow(() =>
-      harborConfigPlan({
-        url: "https://x",
-        adminPassword: "p",
-        projects: [
-          { name: "team-a", pullSecretNamespaces: ["apps"] },
-          { name: "team_a", pullSecretNamespaces: ["web"] },
-        ],
-      }),
-    );
-  });
-
-  it("bad args fail before anything is registered, listing every problem", () => {
-    assert.throws(
-      () =>
-        harborConfigPlan({
-          url: "https://x",
-          adminPassword: "p",
-          projects: [{ name: "a" }, { name: "a", quotaGiB: -5 }],
-          proxyCaches: [
-            { name: "a", type: "docker-hub", url: "http://insecure" },
-            { name: "b", type: "quay", url: "https://quay.io/?tab=x" },
-            { name: "c", type: "harbor", url: "https://robot:pw@peer.example.com" },
-          ],
-        }),
-      (e: Error) =>
-        /projects\[1\]: project name "a" is used twice/.test(e.message) &&
-        /projects\[1\]\.quotaGiB/.test(e.message) &&
-        /proxyCaches\[0\]\.url: an https URL/.test(e.message) &&
-        /proxyCaches\[1\]\.url: found "https:\/\/quay\.io\/\?tab=x"; allowed: .* without query/.test(
-          e.message,
-        ) &&
-        /proxyCaches\[2\]\.url: found/.test(e.message),
-    );
-    // A trailing slash is fine: it is sent and compared the way Harbor stores it (normalized).
-    assert.doesNotThrow(() =>
-      harborConfigPlan({
-        url: "https://x",
-        adminPassword: "p",
-        proxyCaches: [{ name: "a", type: "docker-hub", url: "https://registry-1.docker.io/" }],
-      }),
     );
   });
 });

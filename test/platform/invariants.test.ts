@@ -113,6 +113,18 @@ describe("platform invariants (every stack)", function () {
           const ns = rec.one("kubernetes:core/v1:Namespace", name);
           assert.deepStrictEqual([ns.protect, ns.retainOnDelete], [prod, prod], name);
         }
+        // Harbor projects hold images: a config that drops one fails at preview instead of deleting its robots and
+        // pull Secrets first. Deleted through the API when unprotected, so never retained.
+        const projects = rec
+          .byType("pulumi-nodejs:dynamic:Resource")
+          .filter((r) => rec.inputs(r).kind === "harbor:Project");
+        assert.ok(projects.length >= 2, `${stack}: ${projects.length} Harbor projects`);
+        for (const r of projects)
+          assert.deepStrictEqual(
+            [r.protect, r.retainOnDelete],
+            [prod, false],
+            `${r.name} protect, retainOnDelete`,
+          );
       });
     });
   }

@@ -3,7 +3,8 @@
  * preview/up/refresh, the CrossGuard pack, a small in-place diff for one more SAN, a new intermediate CA that
  * leaves the Harbor API resources alone (dev), Harbor's own message for a failed API call (dev), and `destroy`:
  * dev empties; the protected onprem stack refuses before it deletes anything (its destroy guard), and a later `up`
- * has nothing to do (Harbor keeps the keys its data was written with).
+ * has nothing to do (Harbor keeps the keys its data was written with). In the protected stack, a config that drops a
+ * Harbor project is refused at preview (the project is protected), before its robots and pull Secrets go.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -163,6 +164,46 @@ export function lifecycleChecks(ctx: StackContext): void {
       }
       assert.strictEqual(h.pendingFaults(), 0, "the fault was not triggered");
       assert.strictEqual(h.projectByName("e2e-fault"), undefined);
+    });
+
+  if (plan.protected)
+    it("a config that drops a Harbor project fails at preview in the protected stack: its robots and pull Secrets stay", async function () {
+      need("up");
+      const { kube, ws } = I();
+      const h = I().ingress.harbor(plan.host)!;
+      const project = plan.projects[0];
+      assert.ok(project.pullSecretNamespaces.length > 0, `${project.name} has no pull Secret to lose`);
+      const file = ws.stackFile(stack);
+      const saved = fs.readFileSync(file, "utf8");
+      const before = await ws.resources(stack);
+      const writes = h.writes().length;
+      try {
+        await cliOk(["config", "rm", "--path", `${NAMESPACE}:harborConfig.projects[0]`]);
+        // `pulumi up --yes` previews first, as a PR's `pulumi preview` does: the engine refuses the plan there.
+        const r = await cli(["up", "--yes"]);
+        const out = `${r.stdout}\n${r.stderr}`;
+        assert.notStrictEqual(r.code, 0, "up removed a protected project");
+        const line = out.split("\n").find((l) => /cannot be deleted/.test(l));
+        report.note(
+          `exit ${r.code}; engine printed: ${line?.trim() ?? "(no line with 'cannot be deleted')"}`,
+        );
+        assert.match(out, new RegExp(`harbor-config-${project.name}-project. cannot be deleted`));
+      } finally {
+        fs.writeFileSync(file, saved);
+      }
+      const left = new Set((await ws.resources(stack)).map((x) => x.urn));
+      assert.deepStrictEqual(
+        before.filter((x) => !left.has(x.urn)).map((x) => x.urn),
+        [],
+        "resources deleted before the refusal",
+      );
+      assert.strictEqual(h.writes().length, writes, "the refused up wrote to Harbor");
+      assert.ok(h.projectByName(project.name), `project ${project.name} gone from Harbor`);
+      for (const ns of project.pullSecretNamespaces)
+        assert.ok(
+          await kube.secret(ns, `harbor-${project.name}-pull`),
+          `${ns}/harbor-${project.name}-pull deleted`,
+        );
     });
 
   if (!plan.protected)
