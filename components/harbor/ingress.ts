@@ -51,7 +51,10 @@ export function extraHostsIngress(
       name: extraHostsIngressName(r.releaseName),
       namespace,
       labels: { "app.kubernetes.io/part-of": "registry-platform" },
-      annotations: ingressAnnotations(r),
+      // Not awaited, like the chart's Ingress for the main host: Pulumi's Ingress await waits for the controller to
+      // publish an address and for the backends' endpoints, and an `up` hung 10 minutes on it (seen on the real
+      // engine, prod-apne1's extra host) where the controller publishes none or Harbor is not ready yet.
+      annotations: { ...ingressAnnotations(r), "pulumi.com/skipAwait": "true" },
     },
     spec: {
       ingressClassName: r.ingressClass,

@@ -35,6 +35,8 @@ describe("harbor: tls.extraSans are routed by an Ingress for the extra hosts", f
     assert.strictEqual(i.metadata.namespace, "harbor");
     assert.strictEqual(i.metadata.annotations["nginx.ingress.kubernetes.io/proxy-body-size"], "0");
     assert.strictEqual(i.metadata.annotations["nginx.ingress.kubernetes.io/ssl-redirect"], "true");
+    // Not awaited (the chart's own Ingress is not either): no `up` waits for a load balancer address.
+    assert.strictEqual(i.metadata.annotations["pulumi.com/skipAwait"], "true");
     assert.strictEqual(i.spec.ingressClassName, "nginx");
     assert.deepStrictEqual(i.spec.tls, [{ secretName: "harbor-tls", hosts: ["registry.example.com"] }]);
     assert.deepStrictEqual(i.spec.rules, [
