@@ -19,6 +19,8 @@ import { holdsRootCa, previewSteps, resourceSummary } from "./support/output";
 import { describeStateSize, stateSize } from "./support/state-size";
 import { missingServers, PLUGINS, preflight, ROOT, Settings } from "./support/settings";
 import { durationHours, loadStackPlan, requiredSecrets } from "./support/stacks";
+import { monitoringCrd, needsMonitoringCrds } from "./support/monitoring-crds";
+import { NAMESPACE } from "./support/workspace";
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "e2e-helpers-"));
@@ -260,6 +262,49 @@ describe("e2e helpers", function () {
           ["mirror", false],
         ],
       );
+    });
+
+    it("prod-apne1: its database password as a secret, no pg_dump hook (external database), a proxy cache, monitoring CRDs", function () {
+      const p = loadStackPlan(ROOT, "prod-apne1");
+      assert.deepStrictEqual(requiredSecrets(p), ["harborDatabasePassword"]);
+      assert.deepStrictEqual(
+        Object.values(p.schedules).map((x) => x.dumpHook),
+        [false, false, false],
+      );
+      assert.deepStrictEqual(
+        Object.values(loadStackPlan(ROOT, "onprem").schedules).map((x) => x.dumpHook),
+        [false, true, true],
+      );
+      assert.deepStrictEqual(p.proxyCaches, [{ name: "dockerhub-cache", pullSecretNamespaces: [] }]);
+      assert.deepStrictEqual(loadStackPlan(ROOT, "dev").proxyCaches, []);
+      const needs = (stack: string) => {
+        const plan = loadStackPlan(ROOT, stack);
+        return needsMonitoringCrds((k) => plan.config[`${NAMESPACE}:${k}`]);
+      };
+      assert.deepStrictEqual(["dev", "onprem", "prod-apne1"].map(needs), [false, false, true]);
+      assert.deepStrictEqual(monitoringCrd("PrometheusRule").spec, {
+        group: "monitoring.coreos.com",
+        scope: "Namespaced",
+        names: {
+          kind: "PrometheusRule",
+          plural: "prometheusrules",
+          singular: "prometheusrule",
+          listKind: "PrometheusRuleList",
+        },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties: { spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+              },
+            },
+          },
+        ],
+      });
     });
 
     it("reads Go durations", function () {

@@ -1,14 +1,14 @@
 /**
- * End-to-end: the built program on a real Pulumi engine against a real kube-apiserver, for the `dev` and
- * `onprem` example stacks. `npm run e2e` (own mocha config: test/e2e/.mocharc.json; `npm test` never loads
+ * End-to-end: the built program on a real Pulumi engine against a real kube-apiserver, for the `dev`, `onprem`
+ * and `prod-apne1` example stacks, one after the other (a protected stack is taken down after its checks). `npm run e2e` (own mocha config: test/e2e/.mocharc.json; `npm test` never loads
  * this file). Preconditions are checked first; a missing one fails the run with the command that provides it.
  *
  * Per stack: scratch project + file backend, secrets through `pulumi config set --secret`, charts from a local
  * archive (dev) or a Helm repository on loopback (onprem), Helm waits off, `pulumi preview` and `up`; then the
  * live cluster (references, admission, Velero, node trust, NetworkPolicies), the outputs against the cluster,
  * the Harbor API objects on a fake Harbor behind the live Ingress certificate, no changes on a second
- * preview/up/refresh, a small in-place diff for a config change, and `destroy` (dev empties; protected onprem
- * refuses). The report (out/e2e/report.md) lists every check with its duration and every pulumi command.
+ * preview/up/refresh, a small in-place diff for a config change, and `destroy` (dev empties; the protected
+ * stacks refuse). The report (out/e2e/report.md) lists every check with its duration and every pulumi command.
  */
 import * as assert from "assert";
 import { createHash } from "crypto";
@@ -36,7 +36,7 @@ import { deployChecks } from "./platform/deploy";
 import { lifecycleChecks } from "./platform/lifecycle";
 import { outputChecks } from "./platform/outputs";
 
-const STACKS: readonly StackName[] = ["dev", "onprem"];
+const STACKS: readonly StackName[] = ["dev", "onprem", "prod-apne1"];
 const TIME_BUDGET_MS = 15 * 60_000;
 
 const settings = loadSettings();

@@ -39,7 +39,7 @@ export class InfraRef {
   }
 }
 
-export type StackName = "dev" | "onprem";
+export type StackName = "dev" | "onprem" | "prod-apne1";
 
 export interface StackContext {
   stack: StackName;
@@ -53,6 +53,8 @@ export interface StackContext {
   infra: InfraRef;
   /** The site's CA made for a `byo-intermediate` stack (by the deploy group's before-all hook). */
   ca?: { root: Issued; intermediate: Issued };
+  /** `tls.extraCaBundles` as deployed (the example's placeholder replaced by the deploy group's before-all hook). */
+  extraCaBundles: string[];
   /** Records that a step passed ("secrets", "preview", "up", "destroy-refused"). */
   pass: (step: string) => void;
   /** Throws unless every step in `steps` passed. */
@@ -74,10 +76,11 @@ export function stackContext(
     stack,
     plan,
     secrets: requiredSecrets(plan),
+    extraCaBundles: [],
     chartSource:
       stack === "dev"
         ? "local archive path + sha256"
-        : ociChartsAvailable()
+        : stack === "onprem" && ociChartsAvailable()
           ? "OCI registry on loopback over TLS, Velero's from a Helm repository"
           : "Helm repository on loopback",
     ...shared,

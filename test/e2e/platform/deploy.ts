@@ -4,14 +4,25 @@
  * without them names each `pulumi config set --secret`), `pulumi preview` and `pulumi up`.
  */
 import * as assert from "assert";
-import { randomBytes } from "crypto";
+import { randomBytes, X509Certificate } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { versions } from "../../../components/versions";
 import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
+import { EXAMPLE_CA_ORGANIZATION } from "../../../config/pem";
+import { kubeJson } from "../../../tools/drill/kube";
+import { installMonitoringCrds, needsMonitoringCrds } from "../support/monitoring-crds";
 import { resourceSummary as summary } from "../support/output";
 import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
+
+/** Whether a PEM bundle holds the example stacks' placeholder CA (config/pem.ts). */
+function isExampleCa(bundle: string): boolean {
+  const pems = bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return pems.some((p) =>
+    new X509Certificate(p).subject.split("\n").includes(`O=${EXAMPLE_CA_ORGANIZATION}`),
+  );
+}
 
 /** Registers the deploy checks of `ctx.stack` (and the hook that writes its stack file). */
 export function deployChecks(ctx: StackContext): void {
@@ -24,10 +35,11 @@ export function deployChecks(ctx: StackContext): void {
     const config: Record<string, unknown> = { ...plan.config };
     // dev: local archives. onprem: an OCI registry, as its stack file says, except Velero's chart from a Helm
     // repository, so that the run installs from every kind of source (the repository alone without the registry).
+    // prod-apne1: the Helm repository (its stack file names the public repositories).
     const source = (file: string) =>
       stack === "dev"
         ? { path: path.join(settings.chartsDir!, file), sha256: chartSha[file] }
-        : oci && file !== settings.charts.velero
+        : stack === "onprem" && oci && file !== settings.charts.velero
           ? { oci: oci.url }
           : { repository: repo.url };
     const charts: Record<string, unknown> = {
@@ -57,6 +69,35 @@ export function deployChecks(ctx: StackContext): void {
       t.intermediateCertPem = intermediate.certPem;
       config[`${NAMESPACE}:tls`] = t;
       changed.push("tls.rootCertPem/intermediateCertPem: a CA made with openssl for this run");
+    }
+    const tls = config[`${NAMESPACE}:tls`] as { extraCaBundles?: string[] } | undefined;
+    const examples = (tls?.extraCaBundles ?? []).flatMap((b, i) => (isExampleCa(b) ? [i] : []));
+    if (examples.length > 0) {
+      // The example holds a placeholder where the Amazon RDS CA bundle goes, which a real engine refuses.
+      const dir = path.join(I().tmp, `${stack}-db-ca`);
+      fs.mkdirSync(dir);
+      const dbCa = selfSignedCa(dir, "e2e-db-ca", CA_EXT(0));
+      const bundles = [...tls!.extraCaBundles!];
+      for (const i of examples) bundles[i] = dbCa.certPem;
+      config[`${NAMESPACE}:tls`] = { ...tls, extraCaBundles: bundles };
+      changed.push(`tls.extraCaBundles[${examples.join(", ")}]: a CA made with openssl for this run`);
+    }
+    // The application namespaces that get pull Secrets exist before the platform (README: they are not created).
+    const appNamespaces = [...new Set(plan.projects.flatMap((p) => p.pullSecretNamespaces))].sort();
+    for (const ns of appNamespaces)
+      if (!(await I().kube.namespaceExists(ns))) {
+        await kubeJson(I().kube.api, "POST", "/api/v1/namespaces", {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: ns },
+        });
+        report.event(`${stack}: application namespace ${ns} created (pull Secrets go there)`);
+      }
+    ctx.extraCaBundles =
+      (config[`${NAMESPACE}:tls`] as { extraCaBundles?: string[] } | undefined)?.extraCaBundles ?? [];
+    if (needsMonitoringCrds((k) => config[`${NAMESPACE}:${k}`])) {
+      const crds = await installMonitoringCrds(I().kube.api);
+      report.event(`${stack}: stand-in CRDs for the Prometheus Operator's kinds: ${crds.join(", ")}`);
     }
     report.event(`${stack}: stack file as in stacks/, except ${changed.join("; ")}`);
     await ingress.reset(plan.host);

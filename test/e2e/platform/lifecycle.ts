@@ -41,7 +41,7 @@ function summarizeTypes(types: string[]): string {
   return [...n].map(([t, c]) => `${c} ${t}`).join(", ");
 }
 
-/** Registers the lifecycle checks of `ctx.stack` (and, on your own cluster, the protected stack's take-down). */
+/** Registers the lifecycle checks of `ctx.stack` (and, after them, the protected stack's take-down). */
 export function lifecycleChecks(ctx: StackContext): void {
   const { stack, plan, report, need, pass, cli, cliOk } = ctx;
   const I = () => ctx.infra.get();
@@ -292,8 +292,9 @@ export function lifecycleChecks(ctx: StackContext): void {
   after(async function () {
     this.timeout(600_000);
     const infra = ctx.infra.value;
-    if (!infra || !plan.protected || infra.cluster) return;
-    // On your own cluster: take the protected stack down deliberately, then the namespaces it retains.
+    if (!infra || !plan.protected) return;
+    // Take the protected stack down deliberately, then the namespaces it retains: on your own cluster, and on the
+    // private one before the next stack deploys there (the example stacks share namespace and cluster-wide names).
     await report.phase(`${stack}: unprotect + destroy + delete retained namespaces`, async () => {
       await cli(["state", "unprotect", "--all", "--yes"]);
       await cli(["destroy", "--yes", "--skip-preview"]);

@@ -12,6 +12,7 @@ import * as https from "https";
 import type { Socket } from "net";
 import * as tls from "tls";
 import { FakeHarbor } from "../../harbor-config/support/fake-harbor";
+import { ReplicationFake } from "../../replication/support/fake-replication";
 import { harborAdminPassword, Kube, KObj } from "./cluster";
 
 interface Route {
@@ -131,6 +132,8 @@ export class IngressStandIn {
     const p = (async () => {
       const r = await this.route(host);
       const h = new FakeHarbor();
+      // As real Harbor: system-level robots and replication policies too (a replica's replication robot).
+      new ReplicationFake(h);
       // Harbor sets the admin password from the env once, when its database is initialised.
       h.password = await harborAdminPassword(this.kube, r.namespace);
       await h.start();

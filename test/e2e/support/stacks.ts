@@ -32,25 +32,36 @@ export interface StackPlan {
   drill: boolean;
   /** `tagRetention`: the project gets a retention policy (config default true). */
   projects: { name: string; pullSecretNamespaces: string[]; tagRetention: boolean }[];
+  /** `harborConfig.proxyCaches`: a project with a pull robot (no push robot, no retention) and an upstream endpoint. */
+  proxyCaches: { name: string; pullSecretNamespaces: string[] }[];
   schedules: Record<"daily" | "weekly" | "monthly", ScheduleExpectation>;
 }
 
 const PLACEHOLDER = /^v1:offlinePlaceholder/;
 
-/** The seed's schedules (R5.4): daily 07:00 (ttl 7 d), weekly Sunday with the DB dump (35 d), monthly archive (365 d). */
+/**
+ * The seed's schedules (R5.4): daily 07:00 (ttl 7 d), weekly Sunday with the DB dump (35 d), monthly archive (365 d).
+ * The dump hook runs in Harbor's own PostgreSQL: none with an external database (`internalDb` false).
+ */
 export function seedSchedules(
   timezone: string,
   crons: Partial<Record<"daily" | "weekly" | "monthly", string>> = {},
+  internalDb = true,
 ): StackPlan["schedules"] {
   const tz = (c: string) => `CRON_TZ=${timezone} ${c}`;
   return {
     daily: { cron: tz(crons.daily ?? "0 7 * * *"), ttlHours: 7 * 24, location: "default", dumpHook: false },
-    weekly: { cron: tz(crons.weekly ?? "0 7 * * 0"), ttlHours: 35 * 24, location: "default", dumpHook: true },
+    weekly: {
+      cron: tz(crons.weekly ?? "0 7 * * 0"),
+      ttlHours: 35 * 24,
+      location: "default",
+      dumpHook: internalDb,
+    },
     monthly: {
       cron: tz(crons.monthly ?? "0 7 1 * *"),
       ttlHours: 365 * 24,
       location: "archive",
-      dumpHook: true,
+      dumpHook: internalDb,
     },
   };
 }
@@ -89,7 +100,15 @@ export function loadStackPlan(root: string, stack: string): StackPlan {
       pullSecretNamespaces: (p.pullSecretNamespaces ?? []) as string[],
       tagRetention: (p.tagRetention as boolean | undefined) ?? true,
     })),
-    schedules: seedSchedules((velero.timezone as string | undefined) ?? "UTC", velero.schedules ?? {}),
+    proxyCaches: ((c("harborConfig")?.proxyCaches ?? []) as any[]).map((p) => ({
+      name: p.name as string,
+      pullSecretNamespaces: (p.pullSecretNamespaces ?? []) as string[],
+    })),
+    schedules: seedSchedules(
+      (velero.timezone as string | undefined) ?? "UTC",
+      velero.schedules ?? {},
+      c("harbor")?.database?.type !== "external",
+    ),
   };
 }
 

@@ -14,6 +14,9 @@ import { Settings } from "./settings";
 
 export const NAMESPACE = "registry-platform";
 
+/** Names the loopback DNS preload resolves to 127.0.0.1: the example stacks' hosts. */
+export const LOOPBACK_DOMAINS = ".example.internal,.corp.internal,.example.com";
+
 export interface CliOptions {
   stack?: string;
   /** Indices into args whose values are secret: shown as [secret] in logs, results and errors. */
@@ -61,8 +64,10 @@ export class PulumiWorkspace {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_CONFIG_PASSPHRASE: this.passphrase,
       KUBECONFIG: this.kubeconfig,
-      // The program and the dynamic-provider processes resolve the stacks' example hosts to 127.0.0.1.
+      // The program and the dynamic-provider processes resolve the stacks' example hosts to 127.0.0.1 (the
+      // production examples' too: registry.apne1.example.com).
       NODE_OPTIONS: `--require ${path.join(this.s.toolsDir!, "e2e-helpers", "loopback-dns.js")}`,
+      E2E_LOOPBACK_DOMAINS: LOOPBACK_DOMAINS,
       // Anything that still tries a public host fails on loopback at once.
       HTTPS_PROXY: "http://127.0.0.1:9",
       HTTP_PROXY: "http://127.0.0.1:9",
