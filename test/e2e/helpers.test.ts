@@ -277,6 +277,10 @@ describe("e2e helpers", function () {
       );
       assert.deepStrictEqual(p.proxyCaches, [{ name: "dockerhub-cache", pullSecretNamespaces: [] }]);
       assert.deepStrictEqual(loadStackPlan(ROOT, "dev").proxyCaches, []);
+      assert.deepStrictEqual(
+        ["prod-apne1", "prod-apne2"].map((x) => loadStackPlan(ROOT, x).peers),
+        [[], ["organization/registry-platform/prod-apne1"]],
+      );
       const needs = (stack: string) => {
         const plan = loadStackPlan(ROOT, stack);
         return needsMonitoringCrds((k) => plan.config[`${NAMESPACE}:${k}`]);

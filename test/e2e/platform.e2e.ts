@@ -1,6 +1,7 @@
 /**
- * End-to-end: the built program on a real Pulumi engine against a real kube-apiserver, for the `dev`, `onprem`
- * and `prod-apne1` example stacks, one after the other (a protected stack is taken down after its checks). `npm run e2e` (own mocha config: test/e2e/.mocharc.json; `npm test` never loads
+ * End-to-end: the built program on a real Pulumi engine against a real kube-apiserver, for the four example stacks,
+ * one after the other: `dev`, `onprem` (taken down after its checks), `prod-apne1`, and on a second private API
+ * server the primary `prod-apne2`, which reads `prod-apne1`'s outputs. `npm run e2e` (own mocha config: test/e2e/.mocharc.json; `npm test` never loads
  * this file). Preconditions are checked first; a missing one fails the run with the command that provides it.
  *
  * Per stack: scratch project + file backend, secrets through `pulumi config set --secret`, charts from a local
@@ -31,15 +32,26 @@ import { loadSettings, preflight, readSha256Sums } from "./support/settings";
 import { PulumiWorkspace } from "./support/workspace";
 import { clusterChecks } from "./platform/cluster";
 import { workloadChecks } from "./platform/workloads";
-import { InfraRef, StackName, stackContext } from "./platform/context";
+import { Infra, InfraRef, StackName, stackContext } from "./platform/context";
 import { deployChecks } from "./platform/deploy";
 import { lifecycleChecks } from "./platform/lifecycle";
 import { outputChecks } from "./platform/outputs";
 
-const STACKS: readonly StackName[] = ["dev", "onprem", "prod-apne1"];
 const TIME_BUDGET_MS = 15 * 60_000;
 
 const settings = loadSettings();
+
+/**
+ * In order. prod-apne2 deploys to a second private API server while prod-apne1 stays deployed on the first (its
+ * replica: the primary reads its outputs); on a cluster you give there is no second one, and prod-apne2 is left out.
+ */
+const SECOND_CLUSTER: readonly StackName[] = ["prod-apne2"];
+const STACKS: readonly StackName[] = (["dev", "onprem", "prod-apne1", "prod-apne2"] as const).filter(
+  (s) => !settings.kubeconfig || !SECOND_CLUSTER.includes(s),
+);
+/** Whether a later stack than `i` deploys to the same API server (then `i`, when protected, is taken down first). */
+const sharedLater = (i: number) =>
+  STACKS.slice(i + 1).some((s) => SECOND_CLUSTER.includes(s) === SECOND_CLUSTER.includes(STACKS[i]));
 const report = new Report();
 const t0 = Date.now();
 const infra = new InfraRef();
@@ -47,6 +59,51 @@ const setup = new RunSetup("e2e", report, settings);
 
 function sha256File(f: string): string {
   return createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+}
+
+/**
+ * Without kubelet/controller-manager (no Node): the shared stand-in controllers (hook Jobs, DaemonSet status,
+ * namespace finalize) and the foreground-deletion stand-in, stopped at clean-up. `label` tells two clusters apart.
+ */
+async function standInControllers(
+  kube: Kube,
+  kubeconfig: string,
+  label: string,
+): Promise<StandinControllers | undefined> {
+  if ((await kube.nodeCount()) > 0) return undefined;
+  const sc = new StandinControllers(
+    path.join(settings.toolsDir!, "e2e-helpers", "standin-controllers.sh"),
+    kubeconfig,
+    path.join(settings.reportDir, `standin-controllers${label ? `-${label}` : ""}.log`),
+  );
+  sc.start();
+  setup.cleanup(`stop the stand-in controllers${label ? ` (${label})` : ""}`, () => sc.stop());
+  const extra = new ForegroundFinalizer(kube);
+  extra.start();
+  setup.cleanup(`stop the foreground-deletion stand-in${label ? ` (${label})` : ""}`, () => {
+    extra.stop();
+    if (extra.released.length > 0)
+      report.event(
+        `foreground deletion released (stand-in${label ? `, ${label}` : ""}): ${extra.released.join(", ")}`,
+      );
+  });
+  return sc;
+}
+
+/**
+ * A second private API server for a stack that reads another stack left deployed on the first (prod-apne2 reads
+ * prod-apne1's outputs, and the two share namespace and cluster-wide names): the same backend, passphrase, ingress
+ * stand-in and chart sources, its own cluster, stand-in controllers and kubeconfig.
+ */
+async function secondCluster(first: Infra, label: string): Promise<Infra> {
+  const tmp = path.join(first.tmp, label);
+  fs.mkdirSync(tmp, { recursive: true });
+  const { kubeconfig, cluster } = await setup.cluster(tmp);
+  const kube = new Kube(await kubeFromFile(kubeconfig));
+  const standins = await standInControllers(kube, kubeconfig, label);
+  first.ingress.addCluster(kube);
+  const ws = first.ws.onCluster(kubeconfig, [apiServerHost(kubeconfig)]);
+  return { ...first, kubeconfig, kube, cluster, standins, ws };
 }
 
 // ── run-wide set-up and clean-up ────────────────────────────────────────────────────────────────────────
@@ -58,25 +115,7 @@ before(async function () {
   // The other end-to-end files of this run (test/e2e/policy-*.e2e.ts) use $KUBECONFIG: the private API server.
   if (cluster) process.env.KUBECONFIG = kubeconfig;
   const kube = new Kube(await kubeFromFile(kubeconfig));
-  let standins: StandinControllers | undefined;
-  if ((await kube.nodeCount()) === 0) {
-    // No kubelet/controller-manager: hook Jobs, DaemonSet status, foreground deletion, namespace finalize.
-    const sc = new StandinControllers(
-      path.join(settings.toolsDir!, "e2e-helpers", "standin-controllers.sh"),
-      kubeconfig,
-      path.join(settings.reportDir, "standin-controllers.log"),
-    );
-    sc.start();
-    standins = sc;
-    setup.cleanup("stop the stand-in controllers", () => sc.stop());
-    const extra = new ForegroundFinalizer(kube);
-    extra.start();
-    setup.cleanup("stop the foreground-deletion stand-in", () => {
-      extra.stop();
-      if (extra.released.length > 0)
-        report.event(`foreground deletion released (stand-in): ${extra.released.join(", ")}`);
-    });
-  }
+  const standins = await standInControllers(kube, kubeconfig, "");
   const ingress = new IngressStandIn(kube, settings.ingressPort);
   await ingress.start();
   setup.cleanup("stop the ingress stand-in and fake Harbors", async () => {
@@ -128,16 +167,25 @@ after(async function () {
 
 // ── per stack: deploy, live cluster, outputs + Harbor objects, lifecycle (test/e2e/platform/*.ts) ───────────
 
-for (const stack of STACKS) {
+const second = new InfraRef();
+
+STACKS.forEach((stack, i) => {
   describe(`${stack}`, function () {
-    const ctx = stackContext(stack, { settings, report, infra });
+    const onSecond = SECOND_CLUSTER.includes(stack);
+    const takeDown = !!settings.kubeconfig || sharedLater(i);
+    const ctx = stackContext(stack, { settings, report, infra: onSecond ? second : infra, takeDown });
+    if (onSecond)
+      before(async function () {
+        this.timeout(300_000);
+        second.value ??= await secondCluster(infra.get(), "second-cluster");
+      });
     deployChecks(ctx);
     clusterChecks(ctx);
     workloadChecks(ctx);
     outputChecks(ctx);
     lifecycleChecks(ctx);
   });
-}
+});
 
 describe("run", function () {
   it(`the whole run stays under ${TIME_BUDGET_MS / 60_000} minutes`, function () {

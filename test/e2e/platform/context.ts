@@ -39,7 +39,7 @@ export class InfraRef {
   }
 }
 
-export type StackName = "dev" | "onprem" | "prod-apne1";
+export type StackName = "dev" | "onprem" | "prod-apne1" | "prod-apne2";
 
 export interface StackContext {
   stack: StackName;
@@ -53,6 +53,11 @@ export interface StackContext {
   infra: InfraRef;
   /** The site's CA made for a `byo-intermediate` stack (by the deploy group's before-all hook). */
   ca?: { root: Issued; intermediate: Issued };
+  /**
+   * Take the protected stack down after its checks (unprotect, destroy, delete the namespaces it retains): on your
+   * own cluster, and on the private one when a later stack deploys to the same API server.
+   */
+  takeDown: boolean;
   /** `tls.extraCaBundles` as deployed (the example's placeholder replaced by the deploy group's before-all hook). */
   extraCaBundles: string[];
   /** Records that a step passed ("secrets", "preview", "up", "destroy-refused"). */
@@ -68,7 +73,7 @@ export interface StackContext {
 /** The context of one stack's checks; no step has passed yet. */
 export function stackContext(
   stack: StackName,
-  shared: { settings: Settings; report: Report; infra: InfraRef },
+  shared: { settings: Settings; report: Report; infra: InfraRef; takeDown: boolean },
 ): StackContext {
   const plan = loadStackPlan(ROOT, stack);
   const done = new Set<string>();

@@ -292,7 +292,7 @@ export function lifecycleChecks(ctx: StackContext): void {
   after(async function () {
     this.timeout(600_000);
     const infra = ctx.infra.value;
-    if (!infra || !plan.protected) return;
+    if (!infra || !plan.protected || !ctx.takeDown) return;
     // Take the protected stack down deliberately, then the namespaces it retains: on your own cluster, and on the
     // private one before the next stack deploys there (the example stacks share namespace and cluster-wide names).
     await report.phase(`${stack}: unprotect + destroy + delete retained namespaces`, async () => {

@@ -23,8 +23,10 @@ import { StackContext, StackName } from "./context";
 export const STATE_BUDGET: Record<StackName, number> = {
   dev: 800 * 1024,
   onprem: 800 * 1024,
-  // 964 KB for 112 resources (2026-12-01): more objects (replication robot, monitoring, external database).
+  // 2026-12-01: 964 KB for 112 resources (replication robot, monitoring, external database, a proxy cache).
   "prod-apne1": 1100 * 1024,
+  // 1044 KB for 121 resources: the replication peer's StackReference, endpoint and policies on top.
+  "prod-apne2": 1200 * 1024,
 };
 
 /**
@@ -127,8 +129,11 @@ export function outputChecks(ctx: StackContext): void {
       path.join(dir, "leaf.pem"),
     ]);
     assert.strictEqual(v.code, 0, `openssl verify: ${v.stdout}${v.stderr}`);
-    // The CA bundle Harbor gets for outbound TLS is the same; the one core trusts (for its database) adds
-    // `tls.extraCaBundles` after it.
+    // The CA bundle Harbor gets for outbound TLS is the same; the one core trusts adds `tls.extraCaBundles` (its
+    // database's CA) and, on a primary, each replica's CA (its `caBundlePem` output: replication pushes there).
+    const peerCas: string[] = [];
+    for (const peer of plan.peers)
+      peerCas.push((await I().ws.outputs(peer.split("/").pop()!, false)).caBundlePem as string);
     const bundles = (await kube.list(`/api/v1/namespaces/${plan.harborNamespace}/secrets`)).filter((x) =>
       /-ca-bundle$/.test(x.metadata.name as string),
     );
@@ -139,8 +144,8 @@ export function outputChecks(ctx: StackContext): void {
       if (/-trusted-ca-bundle$/.test(name))
         assert.deepStrictEqual(
           pemBlocks(text).map(norm),
-          [bundle, ...ctx.extraCaBundles].flatMap(pemBlocks).map(norm),
-          `${name} ca.crt = caBundlePem + tls.extraCaBundles`,
+          [bundle, ...ctx.extraCaBundles, ...peerCas].flatMap(pemBlocks).map(norm),
+          `${name} ca.crt = caBundlePem + tls.extraCaBundles + the peers' caBundlePem`,
         );
       else assert.strictEqual(text, bundle, `${name} ca.crt = caBundlePem`);
     }
@@ -211,6 +216,22 @@ export function outputChecks(ctx: StackContext): void {
       plan.projects.filter((p) => p.tagRetention).length + plan.proxyCaches.length,
       "one retention policy per project with tag retention, and Harbor's own per proxy cache",
     );
+    // A primary: an endpoint per replica (its URL and CA, from its outputs) and push policies into it.
+    for (const peer of plan.peers) {
+      const o = await I().ws.outputs(peer.split("/").pop()!, false);
+      const endpoint: KObj = [...h.registries.values()].find((r) => r.url === o.registryUrl);
+      assert.ok(endpoint, `a registry endpoint for ${String(o.registryUrl)}`);
+      assert.strictEqual(
+        norm(endpoint.ca_certificate ?? ""),
+        norm(o.caBundlePem as string),
+        `${peer}: its CA`,
+      );
+      const pushes = [...I().ingress.replication(plan.host)!.policies.values()].filter(
+        (x) => x.dest_registry?.id === endpoint.id,
+      );
+      assert.ok(pushes.length > 0, `no replication policy pushes to ${String(o.registryUrl)}`);
+      report.note(`${peer}: endpoint ${String(o.registryUrl)}, ${pushes.length} push policies`);
+    }
     assert.ok(h.gcSchedule, "GC schedule");
     assert.ok(h.purgeSchedule, "audit-log purge schedule");
     assert.deepStrictEqual(h.schemaErrors, [], "every request body valid against Harbor's swagger");

@@ -16,6 +16,8 @@ import { ReplicationFake } from "../../replication/support/fake-replication";
 import { harborAdminPassword, Kube, KObj } from "./cluster";
 
 interface Route {
+  /** The API server holding the Ingress. */
+  kube: Kube;
   namespace: string;
   ingress: string;
   secretName: string;
@@ -25,6 +27,7 @@ export class IngressStandIn {
   private server?: https.Server;
   private readonly sockets = new Set<Socket>();
   private readonly harbors = new Map<string, FakeHarbor>();
+  private readonly replications = new Map<string, ReplicationFake>();
   private readonly starting = new Map<string, Promise<FakeHarbor>>();
   /** Handshake and proxy problems, for the report (never secret values). */
   readonly events: string[] = [];
@@ -34,12 +37,22 @@ export class IngressStandIn {
    */
   intercept?: (host: string, req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
+  /** The API servers whose Ingresses it serves (a second one: {@link addCluster}). */
+  private readonly kubes: Kube[];
+
   constructor(
-    private readonly kube: Kube,
+    kube: Kube,
     private readonly port = 443,
     /** Loopback address to listen on; another 127.x address lets two runs use port 443 side by side. */
     readonly address = "127.0.0.1",
-  ) {}
+  ) {
+    this.kubes = [kube];
+  }
+
+  /** Also serves the hosts of the Ingresses on another API server (a stack deployed to a second cluster). */
+  addCluster(kube: Kube): void {
+    this.kubes.push(kube);
+  }
 
   async start(): Promise<void> {
     this.server = https.createServer(
@@ -88,16 +101,32 @@ export class IngressStandIn {
     return this.harbors.get(host);
   }
 
+  /** The replication routes (system robots, replication policies) of the fake Harbor behind `host`. */
+  replication(host: string): ReplicationFake | undefined {
+    return this.replications.get(host);
+  }
+
   /** Forgets the fake Harbor of `host` (a new stack deploys a new Harbor). */
   async reset(host: string): Promise<void> {
     const h = this.harbors.get(host);
     this.harbors.delete(host);
+    this.replications.delete(host);
     this.starting.delete(host);
     if (h) await h.stop();
   }
 
   private async route(host: string): Promise<Route> {
-    const items = await this.kube.list("/apis/networking.k8s.io/v1/ingresses");
+    for (const kube of this.kubes) {
+      const r = await this.routeOn(kube, host);
+      if (r) return r;
+    }
+    throw new Error(
+      `no Ingress on the API server${this.kubes.length > 1 ? "s" : ""} has a rule for host ${host}`,
+    );
+  }
+
+  private async routeOn(kube: Kube, host: string): Promise<Route | undefined> {
+    const items = await kube.list("/apis/networking.k8s.io/v1/ingresses");
     for (const ing of items) {
       const hosts = ((ing.spec?.rules ?? []) as KObj[]).map((r) => r.host as string);
       if (!hosts.includes(host)) continue;
@@ -106,14 +135,19 @@ export class IngressStandIn {
         throw new Error(
           `Ingress ${ing.metadata.namespace}/${ing.metadata.name} has no tls entry for ${host}`,
         );
-      return { namespace: ing.metadata.namespace, ingress: ing.metadata.name, secretName: t.secretName };
+      return {
+        kube,
+        namespace: ing.metadata.namespace,
+        ingress: ing.metadata.name,
+        secretName: t.secretName,
+      };
     }
-    throw new Error(`no Ingress on the API server has a rule for host ${host}`);
+    return undefined;
   }
 
   private async contextFor(host: string): Promise<tls.SecureContext> {
     const r = await this.route(host);
-    const s = await this.kube.secret(r.namespace, r.secretName);
+    const s = await r.kube.secret(r.namespace, r.secretName);
     if (!s)
       throw new Error(`Secret ${r.namespace}/${r.secretName} (named by Ingress ${r.ingress}) does not exist`);
     if (!s["tls.crt"] || !s["tls.key"])
@@ -133,9 +167,9 @@ export class IngressStandIn {
       const r = await this.route(host);
       const h = new FakeHarbor();
       // As real Harbor: system-level robots and replication policies too (a replica's replication robot).
-      new ReplicationFake(h);
+      this.replications.set(host, new ReplicationFake(h));
       // Harbor sets the admin password from the env once, when its database is initialised.
-      h.password = await harborAdminPassword(this.kube, r.namespace);
+      h.password = await harborAdminPassword(r.kube, r.namespace);
       await h.start();
       this.harbors.set(host, h);
       return h;

@@ -32,6 +32,8 @@ export interface StackPlan {
   drill: boolean;
   /** `tagRetention`: the project gets a retention policy (config default true). */
   projects: { name: string; pullSecretNamespaces: string[]; tagRetention: boolean }[];
+  /** `replication.peers[].stack` of a primary, as the backend names them (`organization/<project>/<stack>`). */
+  peers: string[];
   /** `harborConfig.proxyCaches`: a project with a pull robot (no push robot, no retention) and an upstream endpoint. */
   proxyCaches: { name: string; pullSecretNamespaces: string[] }[];
   schedules: Record<"daily" | "weekly" | "monthly", ScheduleExpectation>;
@@ -100,6 +102,7 @@ export function loadStackPlan(root: string, stack: string): StackPlan {
       pullSecretNamespaces: (p.pullSecretNamespaces ?? []) as string[],
       tagRetention: (p.tagRetention as boolean | undefined) ?? true,
     })),
+    peers: ((c("replication")?.peers ?? []) as any[]).map((p) => p.stack as string),
     proxyCaches: ((c("harborConfig")?.proxyCaches ?? []) as any[]).map((p) => ({
       name: p.name as string,
       pullSecretNamespaces: (p.pullSecretNamespaces ?? []) as string[],

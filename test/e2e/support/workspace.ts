@@ -31,7 +31,7 @@ export class PulumiWorkspace {
   readonly stateDir: string;
   readonly homeDir: string;
   readonly logDir: string;
-  readonly passphrase = randomBytes(18).toString("base64url");
+  readonly passphrase: string;
   private seq = 0;
   /** Set for every command after the defaults, e.g. `SSL_CERT_FILE` when a plugin must trust a run's own CA. */
   readonly extraEnv: Record<string, string> = {};
@@ -45,11 +45,31 @@ export class PulumiWorkspace {
     private readonly report: Report,
     /** Hosts the engine and its plugins must reach directly (the API server of a cluster you gave). */
     private readonly directHosts: string[] = [],
+    /** The secrets passphrase; default a new random one. */
+    passphrase?: string,
   ) {
+    this.passphrase = passphrase ?? randomBytes(18).toString("base64url");
     this.projectDir = path.join(tmp, "project");
     this.stateDir = path.join(tmp, "state");
     this.homeDir = path.join(tmp, "pulumi-home");
     this.logDir = path.join(s.reportDir, "logs");
+  }
+
+  /**
+   * The same project, backend, Pulumi home and passphrase, with another cluster's kubeconfig for every command: a
+   * stack deployed to a second API server that reads another stack of the backend (a primary and its replica).
+   */
+  onCluster(kubeconfig: string, directHosts: string[]): PulumiWorkspace {
+    const w = new PulumiWorkspace(
+      this.s,
+      path.dirname(this.projectDir),
+      kubeconfig,
+      this.report,
+      directHosts,
+      this.passphrase,
+    );
+    Object.assign(w.extraEnv, this.extraEnv);
+    return w;
   }
 
   env(): NodeJS.ProcessEnv {
