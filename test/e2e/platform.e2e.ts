@@ -1,13 +1,14 @@
 /**
  * End-to-end: the built program on a real Pulumi engine against a real kube-apiserver, for the four example stacks,
  * one after the other: `dev`, `onprem` (taken down after its checks), `prod-apne1`, and on a second private API
- * server the primary `prod-apne2`, which reads `prod-apne1`'s outputs. `npm run e2e` (own mocha config: test/e2e/.mocharc.json; `npm test` never loads
- * this file). Preconditions are checked first; a missing one fails the run with the command that provides it.
+ * server the primary `prod-apne2`, which reads `prod-apne1`'s outputs. `npm run e2e` (own mocha config:
+ * test/e2e/.mocharc.json; `npm test` never loads this file). Preconditions are checked first; a missing one fails
+ * the run with the command that provides it.
  *
  * Per stack: scratch project + file backend, secrets through `pulumi config set --secret`, charts from a local
- * archive (dev) or a Helm repository on loopback (onprem), Helm waits off, `pulumi preview` and `up`; then the
- * live cluster (references, admission, Velero, node trust, NetworkPolicies), the outputs against the cluster,
- * the Harbor API objects on a fake Harbor behind the live Ingress certificate, no changes on a second
+ * archive (dev), an OCI registry (onprem) or a Helm repository on loopback, Helm waits off, `pulumi preview` and
+ * `up`; then the live cluster (references, admission, Velero, node trust, NetworkPolicies), the outputs against
+ * the cluster, the Harbor API objects on a fake Harbor behind the live Ingress certificate, no changes on a second
  * preview/up/refresh, a small in-place diff for a config change, and `destroy` (dev empties; the protected
  * stacks refuse). The report (out/e2e/report.md) lists every check with its duration and every pulumi command.
  */

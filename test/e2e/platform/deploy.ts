@@ -12,14 +12,13 @@ import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
 import { EXAMPLE_CA_ORGANIZATION } from "../../../config/pem";
 import { kubeJson } from "../../../tools/drill/kube";
 import { installMonitoringCrds, needsMonitoringCrds } from "../support/monitoring-crds";
-import { resourceSummary as summary } from "../support/output";
+import { pemBlocks, resourceSummary as summary } from "../support/output";
 import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
 
 /** Whether a PEM bundle holds the example stacks' placeholder CA (config/pem.ts). */
 function isExampleCa(bundle: string): boolean {
-  const pems = bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return pems.some((p) =>
+  return pemBlocks(bundle).some((p) =>
     new X509Certificate(p).subject.split("\n").includes(`O=${EXAMPLE_CA_ORGANIZATION}`),
   );
 }
@@ -35,7 +34,7 @@ export function deployChecks(ctx: StackContext): void {
     const config: Record<string, unknown> = { ...plan.config };
     // dev: local archives. onprem: an OCI registry, as its stack file says, except Velero's chart from a Helm
     // repository, so that the run installs from every kind of source (the repository alone without the registry).
-    // prod-apne1: the Helm repository (its stack file names the public repositories).
+    // The prod stacks: the Helm repository (their stack files name the public repositories).
     const source = (file: string) =>
       stack === "dev"
         ? { path: path.join(settings.chartsDir!, file), sha256: chartSha[file] }

@@ -45,6 +45,8 @@ export function outputChecks(ctx: StackContext): void {
   const exportText = () => (exported ??= I().ws.exportText(stack));
   /** Every project with a pull robot and pull Secrets: the regular ones and the proxy caches. */
   const pullProjects = [...plan.projects, ...plan.proxyCaches];
+  /** A replication peer's stack outputs (`organization/<project>/<stack>`, in the run's backend). */
+  const peerOutputs = (peer: string) => I().ws.outputs(peer.split("/").pop()!, false);
 
   it("`pulumi stack output --json` hides the secret outputs", async function () {
     need("up");
@@ -132,8 +134,7 @@ export function outputChecks(ctx: StackContext): void {
     // The CA bundle Harbor gets for outbound TLS is the same; the one core trusts adds `tls.extraCaBundles` (its
     // database's CA) and, on a primary, each replica's CA (its `caBundlePem` output: replication pushes there).
     const peerCas: string[] = [];
-    for (const peer of plan.peers)
-      peerCas.push((await I().ws.outputs(peer.split("/").pop()!, false)).caBundlePem as string);
+    for (const peer of plan.peers) peerCas.push((await peerOutputs(peer)).caBundlePem as string);
     const bundles = (await kube.list(`/api/v1/namespaces/${plan.harborNamespace}/secrets`)).filter((x) =>
       /-ca-bundle$/.test(x.metadata.name as string),
     );
@@ -218,7 +219,7 @@ export function outputChecks(ctx: StackContext): void {
     );
     // A primary: an endpoint per replica (its URL and CA, from its outputs) and push policies into it.
     for (const peer of plan.peers) {
-      const o = await I().ws.outputs(peer.split("/").pop()!, false);
+      const o = await peerOutputs(peer);
       const endpoint: KObj = [...h.registries.values()].find((r) => r.url === o.registryUrl);
       assert.ok(endpoint, `a registry endpoint for ${String(o.registryUrl)}`);
       assert.strictEqual(
