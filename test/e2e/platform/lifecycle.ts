@@ -45,18 +45,24 @@ function summarizeTypes(types: string[]): string {
 export function lifecycleChecks(ctx: StackContext): void {
   const { stack, plan, report, need, pass, cli, cliOk } = ctx;
   const I = () => ctx.infra.get();
-  /** The steps `pulumi preview --diff` plans with one config value set (`--path`); the stack file is restored. */
-  async function previewOf(configPath: string, value: string): Promise<PreviewStep[]> {
+  /** Runs `fn` (which changes the stack's config) and restores the stack file afterwards, also when `fn` throws. */
+  async function withConfigRestored<T>(fn: () => Promise<T>): Promise<T> {
     const file = I().ws.stackFile(stack);
     const saved = fs.readFileSync(file, "utf8");
     try {
+      return await fn();
+    } finally {
+      fs.writeFileSync(file, saved);
+    }
+  }
+  /** The steps `pulumi preview --diff` plans with one config value set (`--path`); the stack file is restored. */
+  function previewOf(configPath: string, value: string): Promise<PreviewStep[]> {
+    return withConfigRestored(async () => {
       await cliOk(["config", "set", "--path", configPath, value]);
       const r = await cli(["preview", "--diff", "--json"]);
       assert.strictEqual(r.code, 0, failure(r));
       return previewSteps(r.stdout);
-    } finally {
-      fs.writeFileSync(file, saved);
-    }
+    });
   }
   /** Harbor's data-bound keys before the refused destroy (values compared, never printed). */
   let dataSecrets: Record<string, string> = {};
@@ -139,11 +145,8 @@ export function lifecycleChecks(ctx: StackContext): void {
   if (stack === "dev")
     it("a Harbor API failure reaches the user with Harbor's message (not `error: undefined`)", async function () {
       need("up");
-      const { ws } = I();
       const h = I().ingress.harbor(plan.host)!;
-      const file = ws.stackFile(stack);
-      const saved = fs.readFileSync(file, "utf8");
-      try {
+      await withConfigRestored(async () => {
         await cliOk([
           "config",
           "set",
@@ -159,9 +162,7 @@ export function lifecycleChecks(ctx: StackContext): void {
         report.note(`engine printed: ${line?.trim() ?? "(no line with HTTP 403)"}`);
         assert.doesNotMatch(out, /error: undefined/);
         assert.match(out, /POST \/projects failed: HTTP 403/);
-      } finally {
-        fs.writeFileSync(file, saved);
-      }
+      });
       assert.strictEqual(h.pendingFaults(), 0, "the fault was not triggered");
       assert.strictEqual(h.projectByName("e2e-fault"), undefined);
     });
@@ -173,11 +174,9 @@ export function lifecycleChecks(ctx: StackContext): void {
       const h = I().ingress.harbor(plan.host)!;
       const project = plan.projects[0];
       assert.ok(project.pullSecretNamespaces.length > 0, `${project.name} has no pull Secret to lose`);
-      const file = ws.stackFile(stack);
-      const saved = fs.readFileSync(file, "utf8");
       const before = await ws.resources(stack);
       const writes = h.writes().length;
-      try {
+      await withConfigRestored(async () => {
         await cliOk(["config", "rm", "--path", `${NAMESPACE}:harborConfig.projects[0]`]);
         // `pulumi up --yes` previews first, as a PR's `pulumi preview` does: the engine refuses the plan there.
         const r = await cli(["up", "--yes"]);
@@ -188,9 +187,7 @@ export function lifecycleChecks(ctx: StackContext): void {
           `exit ${r.code}; engine printed: ${line?.trim() ?? "(no line with 'cannot be deleted')"}`,
         );
         assert.match(out, new RegExp(`harbor-config-${project.name}-project. cannot be deleted`));
-      } finally {
-        fs.writeFileSync(file, saved);
-      }
+      });
       const left = new Set((await ws.resources(stack)).map((x) => x.urn));
       assert.deepStrictEqual(
         before.filter((x) => !left.has(x.urn)).map((x) => x.urn),
