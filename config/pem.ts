@@ -40,6 +40,11 @@ const DAY_MS = 24 * 3600 * 1000;
 export const EXAMPLE_CA_ORGANIZATION = "registry-platform example (replace me)";
 const EXAMPLE_SUBJECT = /(?:^|\n)O=registry-platform example \(replace me\)(?:\n|$)/;
 
+/** Whether `cert` is the example stacks' placeholder CA (subject organisation {@link EXAMPLE_CA_ORGANIZATION}). */
+export function isExampleCa(cert: X509Certificate): boolean {
+  return EXAMPLE_SUBJECT.test(cert.subject);
+}
+
 function subjectCn(c: X509Certificate): string {
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(c.subject)?.[1];
   return cn ? `"${cn}"` : c.subject.replace(/\n/g, ", ");
@@ -190,7 +195,7 @@ export function pemIssues(p: PemInputs, now: Date = new Date()): ConfigIssue[] {
   p.extraCaBundles.forEach((b, i) => {
     const path = ["tls", "extraCaBundles", i];
     const found = certs(path, b, "PEM certificates of a CA Harbor must trust", false);
-    const example = found?.find((c) => EXAMPLE_SUBJECT.test(c.subject));
+    const example = found?.find(isExampleCa);
     if (example && !p.allowExamples)
       add(
         path,

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { versions } from "../../../components/versions";
 import { CA_EXT, issue, selfSignedCa } from "../../tls/openssl";
-import { EXAMPLE_CA_ORGANIZATION } from "../../../config/pem";
+import { isExampleCa } from "../../../config/pem";
 import { kubeJson } from "../../../tools/drill/kube";
 import { installMonitoringCrds, needsMonitoringCrds } from "../support/monitoring-crds";
 import { pemBlocks, resourceSummary as summary } from "../support/output";
@@ -17,10 +17,8 @@ import { NAMESPACE } from "../support/workspace";
 import { StackContext } from "./context";
 
 /** Whether a PEM bundle holds the example stacks' placeholder CA (config/pem.ts). */
-function isExampleCa(bundle: string): boolean {
-  return pemBlocks(bundle).some((p) =>
-    new X509Certificate(p).subject.split("\n").includes(`O=${EXAMPLE_CA_ORGANIZATION}`),
-  );
+function holdsExampleCa(bundle: string): boolean {
+  return pemBlocks(bundle).some((p) => isExampleCa(new X509Certificate(p)));
 }
 
 /** Registers the deploy checks of `ctx.stack` (and the hook that writes its stack file). */
@@ -70,7 +68,7 @@ export function deployChecks(ctx: StackContext): void {
       changed.push("tls.rootCertPem/intermediateCertPem: a CA made with openssl for this run");
     }
     const tls = config[`${NAMESPACE}:tls`] as { extraCaBundles?: string[] } | undefined;
-    const examples = (tls?.extraCaBundles ?? []).flatMap((b, i) => (isExampleCa(b) ? [i] : []));
+    const examples = (tls?.extraCaBundles ?? []).flatMap((b, i) => (holdsExampleCa(b) ? [i] : []));
     if (examples.length > 0) {
       // The example holds a placeholder where the Amazon RDS CA bundle goes, which a real engine refuses.
       const dir = path.join(I().tmp, `${stack}-db-ca`);
