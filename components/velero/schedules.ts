@@ -141,20 +141,45 @@ export const HARBOR_DB = {
 export const DUMP_DIR = `${HARBOR_DB.dataMount}/velero-dumps`;
 export const DUMP_FILE = `${DUMP_DIR}/${HARBOR_DB.database}.dump`;
 
+/** Share of the database volume the hook keeps free for PostgreSQL (its WAL and new rows), in percent. */
+export const DUMP_VOLUME_RESERVE_PERCENT = 10;
+/** Growth allowed for since the last dump, in percent of its size. */
+export const DUMP_GROWTH_PERCENT = 25;
+
 /**
  * The pre-backup exec hook: `pg_dump` (custom format) of Harbor's database into {@link DUMP_FILE}, written to
  * a temporary name first so that a failed dump never replaces the last good one. `onError: Fail` fails the
  * backup (and so raises the backup-failure alert) when the dump fails.
+ *
+ * The dump shares the volume with the database, and a full volume stops PostgreSQL. So before writing, the hook
+ * removes a temporary file a killed run left, and checks the free space: it needs the last dump's size (for the
+ * first dump, the database's size on disk) plus {@link DUMP_GROWTH_PERCENT} %, with
+ * {@link DUMP_VOLUME_RESERVE_PERCENT} % of the volume left free. Short of that it writes nothing and fails,
+ * naming both figures. A dump that fails half-way removes its temporary file. Only `df`, `wc` and the PostgreSQL
+ * client tools of the database image besides the shell.
  */
 export function harborDbDumpHook(harborNamespace: string): BackupHookResource {
   const tmp = `${DUMP_FILE}.partial`;
+  const auth = `PGPASSWORD="$POSTGRES_PASSWORD"`;
+  const db = `--username=${HARBOR_DB.user} --dbname=${HARBOR_DB.database}`;
   const script = [
     "set -eu",
     `mkdir -p ${DUMP_DIR}`,
-    `PGPASSWORD="$POSTGRES_PASSWORD" pg_dump --username=${HARBOR_DB.user} --dbname=${HARBOR_DB.database} --format=custom --file=${tmp}`,
+    `rm -f ${tmp}`,
+    `trap 'rm -f ${tmp}' EXIT`,
+    // KiB: the last dump, else the database on disk.
+    `if [ -f ${DUMP_FILE} ]; then est=$(( $(wc -c < ${DUMP_FILE}) / 1024 )); ` +
+      `else est=$(${auth} psql ${db} -Atc 'SELECT pg_database_size(current_database()) / 1024'); fi`,
+    // df -P: one line per file system; fields: name, size, used, available (KiB with -k).
+    `set -- $(df -Pk ${DUMP_DIR} | { read -r _; read -r _ size _ avail _; echo "$size $avail"; })`,
+    `need=$(( est + est * ${DUMP_GROWTH_PERCENT} / 100 + $1 * ${DUMP_VOLUME_RESERVE_PERCENT} / 100 ))`,
+    `if [ "$2" -lt "$need" ]; then echo "harbor-postgresql-dump: not enough free space in ${DUMP_DIR}: $2 KiB free, $need KiB needed ` +
+      `(the last dump or, for the first, the database: $est KiB, + ${DUMP_GROWTH_PERCENT} %; ${DUMP_VOLUME_RESERVE_PERCENT} % of the volume stays free for PostgreSQL); ` +
+      `nothing was written; grow the database volume (harbor.database.size)" >&2; exit 1; fi`,
+    `${auth} pg_dump ${db} --format=custom --file=${tmp}`,
     `mv -f ${tmp} ${DUMP_FILE}`,
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${DUMP_DIR}/last-dump-utc`,
-  ].join("; ");
+  ].join("\n");
   return {
     name: "harbor-postgresql-dump",
     includedNamespaces: [harborNamespace],

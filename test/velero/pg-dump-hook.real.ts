@@ -57,9 +57,13 @@ describe("velero: the PostgreSQL dump hook, run by a real shell against a real P
     assert.deepStrictEqual(command.slice(0, 2), ["/bin/sh", "-c"]);
     return command[2].split(HARBOR_DB.dataMount).join(mount);
   };
-  const runHook = () =>
-    as("/bin/sh", ["-c", hookScript()], { PGHOST: sock, POSTGRES_PASSWORD: "not-checked-over-the-socket" });
-  const dumpFile = () => DUMP_FILE.split(HARBOR_DB.dataMount).join(mount);
+  /** Runs the hook with the database volume at `volume` (default: the test's directory). */
+  const runHook = (volume = mount) =>
+    as("/bin/sh", ["-c", hookScript().split(mount).join(volume)], {
+      PGHOST: sock,
+      POSTGRES_PASSWORD: "not-checked-over-the-socket",
+    });
+  const dumpFile = (volume = mount) => DUMP_FILE.split(HARBOR_DB.dataMount).join(volume);
 
   before(function () {
     const found = Object.fromEntries(TOOLS.map((t) => [t, pgTool(t)]));
@@ -139,6 +143,49 @@ describe("velero: the PostgreSQL dump hook, run by a real shell against a real P
     assert.strictEqual(rows(), "1|sha256:0123");
   });
 
+  it("on a volume without room for the dump: fails naming the space and writes nothing; with the last dump's size, dumps", function () {
+    if (!asRoot) {
+      console.log("      (skipped: mounting a small volume needs root)");
+      this.skip();
+    }
+    // A 1 MiB volume: the first dump is sized by the database (several MiB on disk), so it is refused.
+    const small = path.join(dir, "small");
+    fs.mkdirSync(small);
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0777", "tmpfs", small], {
+      encoding: "utf8",
+    });
+    if (mounted.status !== 0) {
+      console.log(`      (skipped: cannot mount a tmpfs here: ${mounted.stderr.trim()})`);
+      this.skip();
+    }
+    try {
+      const refused = runHook(small);
+      assert.strictEqual(refused.code, 1, refused.out);
+      const m =
+        /not enough free space in (\S+): (\d+) KiB free, (\d+) KiB needed \(.*: (\d+) KiB, \+ 25 %;/.exec(
+          refused.out,
+        );
+      assert.ok(m, refused.out);
+      assert.strictEqual(m[1], path.dirname(dumpFile(small)));
+      const [free, need, est] = [m[2], m[3], m[4]].map(Number);
+      assert.ok(free <= 1024 && est > 1024 && need > free, refused.out);
+      assert.deepStrictEqual(fs.readdirSync(path.dirname(dumpFile(small))), [], "nothing was written");
+      // With a last dump there (this database's: a few KiB), the estimate is its size and the dump fits.
+      fs.copyFileSync(dumpFile(), dumpFile(small));
+      const r = runHook(small);
+      assert.strictEqual(r.code, 0, r.out);
+      const list = as(tool.pg_restore, ["--list", dumpFile(small)]);
+      assert.strictEqual(list.code, 0, list.out);
+      assert.match(list.out, /TABLE DATA public artifact /);
+      assert.deepStrictEqual(fs.readdirSync(path.dirname(dumpFile(small))).sort(), [
+        "last-dump-utc",
+        "registry.dump",
+      ]);
+    } finally {
+      spawnSync("umount", [small]);
+    }
+  });
+
   it("a dump that fails exits non-zero (the backup fails) and keeps the last good dump", function () {
     const before = fs.readFileSync(dumpFile());
     psql(`DROP DATABASE ${HARBOR_DB.database}`);
@@ -146,6 +193,7 @@ describe("velero: the PostgreSQL dump hook, run by a real shell against a real P
     assert.notStrictEqual(r.code, 0, r.out);
     assert.match(r.out, /database "registry" does not exist/);
     assert.ok(fs.readFileSync(dumpFile()).equals(before), "the last good dump was replaced");
+    assert.ok(!fs.existsSync(`${dumpFile()}.partial`), "no temporary file is left");
     const list = as(tool.pg_restore, ["--list", dumpFile()]);
     assert.strictEqual(list.code, 0, list.out);
   });
