@@ -1,6 +1,6 @@
 /**
  * `ReplicationPeers` (SPEC R6.2, R6.3): a primary's view of its replicas. One `StackReference` per peer
- * (`requireOutput`: a missing output fails naming the peer stack and the output), each peer's
+ * (a missing output fails once, naming the peer stack, the output and the deploy order: {@link missingPeerOutput}), each peer's
  * `replicationTarget` checked against what this primary needs, and — on AWS — the S3 replication of the
  * backup bucket into the peers' backup buckets.
  *
@@ -52,6 +52,17 @@ export interface PeerTarget {
   robotSecret: pulumi.Output<string>;
 }
 
+/**
+ * The error for a peer stack without one of the outputs a primary reads: the peer was not deployed yet (or by a
+ * version without replication). Starts `peer stack <name>:` like the offline synth's peer errors.
+ */
+export function missingPeerOutput(stack: string, output: string): string {
+  return (
+    `peer stack ${stack}: it has no output ${JSON.stringify(output)}: deploy it before this stack ` +
+    `(replicas before their primary): pulumi up --stack ${stack}`
+  );
+}
+
 export class ReplicationPeers extends pulumi.ComponentResource {
   /** By peer stack name. */
   public readonly peers: Record<string, PeerTarget>;
@@ -78,7 +89,15 @@ export class ReplicationPeers extends pulumi.ComponentResource {
     const read = args.peers.map((plan) => {
       const ref = new pulumi.StackReference(`${name}-${plan.name}`, { name: plan.stack }, { parent: this });
       this.references.push(ref);
-      const target = ref.requireOutput(REPLICATION_TARGET_OUTPUT).apply((t: unknown) =>
+      // One error for a peer not deployed yet (the SDK's requireOutput failed once per output, each with the SDK's
+      // stack trace): the robot's secret is read after the target.
+      const required = (output: string) =>
+        ref.getOutput(output).apply((v: unknown) => {
+          if (v === undefined)
+            throw new pulumi.ResourceError(missingPeerOutput(plan.stack, output), this, true);
+          return v;
+        });
+      const target = required(REPLICATION_TARGET_OUTPUT).apply((t: unknown) =>
         checkReplicationTarget(t, {
           stack: plan.stack,
           projects: plan.projects,
@@ -89,7 +108,7 @@ export class ReplicationPeers extends pulumi.ComponentResource {
       );
       // Secret through the peer's secretOutputNames; wrapped again so it stays secret whatever the engine says.
       const robotSecret = pulumi.secret(
-        ref.requireOutput(REPLICATION_ROBOT_SECRET_OUTPUT) as pulumi.Output<string>,
+        target.apply(() => required(REPLICATION_ROBOT_SECRET_OUTPUT)) as pulumi.Output<string>,
       );
       return { plan, target, robotSecret };
     });

@@ -232,10 +232,22 @@ describe("e2e: geo-replication on the real engine (file backend)", function () {
     const up = await pulumi("e2e-primary", "up", "--yes", "--skip-preview");
     assert.notStrictEqual(up.status, 0);
     // The replica stack exists, not yet deployed: the engine reads it, and the platform finds no replicationTarget.
-    assert.match(
+    // One error, on the ReplicationPeers component, no stack trace (the SDK's requireOutput gave one per output,
+    // each an "unhandled exception" with the SDK's frames).
+    const replica = "organization/registry-platform/e2e-replica";
+    const diagnostics = up.out.slice(up.out.indexOf("Diagnostics:"));
+    assert.ok(
+      diagnostics.includes(
+        `peer stack ${replica}: it has no output "replicationTarget": deploy it before this stack (replicas before their primary): pulumi up --stack ${replica}`,
+      ),
       up.out,
-      /Required output 'replicationTarget' does not exist on stack 'organization\/registry-platform\/e2e-replica'/,
     );
+    assert.strictEqual(diagnostics.split("error:").length - 1, 1, diagnostics);
+    assert.match(
+      diagnostics,
+      /registry-platform:replication:ReplicationPeers \(registry-replication\):\n\s+error: /,
+    );
+    assert.doesNotMatch(diagnostics, /unhandled exception|\n\s+at /, diagnostics);
     const state = JSON.parse(await ok("e2e-primary", "stack", "export")) as {
       deployment: { resources?: { type: string }[] };
     };

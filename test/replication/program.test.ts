@@ -3,6 +3,7 @@
  * the primary reads it with a StackReference per peer and replicates its backup bucket into each peer's.
  */
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { PeerStackOutputs } from "../../tools/synth/engine";
 import { peersFromRuns, Recorded, runProgram, runProgramFailing, stackRun, stackWith } from "../harness";
 import { withSecret } from "../harness/config";
@@ -316,15 +317,39 @@ describe("replication: what a primary refuses from a peer", function () {
     "db-password",
   );
 
-  it("a missing output fails naming the peer stack and the output", async () => {
+  it("a peer not deployed yet (no replication outputs): one error naming the peer stack, the output and the order", async () => {
     const { error } = await runProgramFailing(
       "prod-apne2",
       primary,
       peersFromRuns({ "prod-apne1": { outputs: { role: "primary" }, secretOutputNames: [] } }),
     );
+    assert.ok(error instanceof pulumi.ResourceError, String(error));
+    assert.strictEqual(
+      error.message.replace(/^(error serializing property "[^"]+": )+/, ""),
+      `peer stack ${APNE1}: it has no output "replicationTarget": deploy it before this stack ` +
+        `(replicas before their primary): pulumi up --stack ${APNE1}`,
+    );
+    assert.strictEqual(error.resource?.constructor.name, "ReplicationPeers");
+  });
+
+  it("a peer with the target but without the robot's secret: the error names that output", async () => {
+    const { error } = await runProgramFailing(
+      "prod-apne2",
+      withSecret(
+        stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1 }] } }),
+        "harborDatabasePassword",
+        "db-password",
+      ),
+      peersFromRuns({
+        "prod-apne1": {
+          outputs: { replicationTarget: apne1.outputs.replicationTarget },
+          secretOutputNames: [],
+        },
+      }),
+    );
     assert.match(
       String(error),
-      /Required output 'replicationTarget' does not exist on stack 'organization\/registry-platform\/prod-apne1'/,
+      /peer stack organization\/registry-platform\/prod-apne1: it has no output "replicationRobotSecret": deploy it before this stack/,
     );
   });
 

@@ -55,6 +55,19 @@ describe("replication: offline synth of a fleet", function () {
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
+  it("a peer synthesized without the replication outputs: exit 2, one line naming the output and the order", () => {
+    const peers = path.join(out, "no-target");
+    fs.mkdirSync(path.join(peers, "prod-apne1"), { recursive: true });
+    fs.writeFileSync(path.join(peers, "prod-apne1", "outputs.json"), JSON.stringify({ role: "replica" }));
+    const r = synth("--stack", "prod-apne2", "--out", out, "--peer-outputs", peers);
+    assert.strictEqual(r.status, 2, r.stderr);
+    const apne1 = "organization/registry-platform/prod-apne1";
+    assert.strictEqual(
+      r.stderr,
+      `synth prod-apne2: peer stack ${apne1}: it has no output "replicationTarget": deploy it before this stack (replicas before their primary): pulumi up --stack ${apne1}\n`,
+    );
+  });
+
   it("peerProblem takes the one line out of the SDK's wrapping", () => {
     assert.strictEqual(
       peerProblem(
@@ -64,9 +77,14 @@ describe("replication: offline synth of a fleet", function () {
       ),
       "peer stack o/p/s: no synthesized outputs at a; b",
     );
+    // A peer synthesized, but without the outputs a primary reads (ReplicationPeers' own error).
     assert.strictEqual(
-      peerProblem(new Error("Required output 'replicationTarget' does not exist on stack 'o/p/s'.")),
-      "Required output 'replicationTarget' does not exist on stack 'o/p/s'.",
+      peerProblem(
+        new Error(
+          'error serializing property "policy": peer stack o/p/s: it has no output "replicationTarget": deploy it before this stack (replicas before their primary): pulumi up --stack o/p/s',
+        ),
+      ),
+      'peer stack o/p/s: it has no output "replicationTarget": deploy it before this stack (replicas before their primary): pulumi up --stack o/p/s',
     );
     assert.strictEqual(peerProblem(new Error("other")), undefined);
   });

@@ -189,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
  */
 export function peerProblem(e: unknown): string | undefined {
   const msg = e instanceof Error ? e.message : String(e);
-  const m = /(peer stack \S+: .*|Required output '[^']+' does not exist on stack '[^']+'\.?)/.exec(msg);
+  const m = /(peer stack \S+: .*)/.exec(msg);
   return m ? m[1].split("\n")[0] : undefined;
 }
 
