@@ -1,17 +1,14 @@
 /**
  * The replication kinds against the fake Harbor: create, read back with no diff, adopt, update, delete twice —
- * for the push policy, the replica's system-level robot and the peer's registry endpoint.
+ * for the push policy and the peer's registry endpoint (the replica's system-level robot: harbor-robot.test.ts).
  */
 import * as assert from "assert";
 import { registryCrud, RegistryInputs } from "../../components/harbor-config/crud";
 import { normalizePolicy, replicationPolicyBody } from "../../components/replication/harbor/payloads";
 import { ReplicationPolicyInputs, replicationPolicyCrud } from "../../components/replication/harbor/policy";
-import { SystemRobotInputs, systemRobotCrud } from "../../components/replication/harbor/system-robot";
 import { replicationPlan } from "../../components/replication/plan";
-import { replicationRobotPermissions } from "../../components/replication/target";
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
-import { clientOf, connOf, projectInputs, rejection, startFake } from "../harbor-config/support/setup";
-import { projectCrud } from "../../components/harbor-config/crud";
+import { clientOf, connOf, rejection, startFake } from "../harbor-config/support/setup";
 import { ReplicationFake } from "./support/fake-replication";
 
 const [PEER] = replicationPlan(
@@ -78,9 +75,18 @@ describe("replication kinds against the fake Harbor", function () {
         const { id, outs } = await replicationPolicyCrud.create(clientOf(fake), policyInputs(i));
         assert.strictEqual(outs.adopted, false);
         const stored = repl.policies.get(Number(id));
+        const { deletion, replicate_deletion, ...body } = replicationPolicyBody({
+          ...PEER.policies[i],
+          destRegistryId: registryId,
+        });
+        // Sent twice: Harbor reads the deprecated `deletion` (see the next test).
+        assert.deepStrictEqual(
+          [deletion, replicate_deletion],
+          [PEER.policies[i].deletion, PEER.policies[i].deletion],
+        );
         assert.deepStrictEqual(
           { ...stored, id: undefined },
-          { ...replicationPolicyBody({ ...PEER.policies[i], destRegistryId: registryId }), id: undefined },
+          { ...body, id: undefined, replicateDeletion: deletion },
         );
       }
       const [event, reconcile] = [
@@ -98,6 +104,34 @@ describe("replication kinds against the fake Harbor", function () {
       ]);
       assert.strictEqual(event.dest_namespace, "");
       assert.strictEqual(event.copy_by_chunk, true);
+    });
+
+    it("replicated deletions reach Harbor, which reads only the deprecated `deletion` (as real v2.15.1 did)", async () => {
+      const inputs = policyInputs(0, { deletion: true });
+      const { id, outs } = await replicationPolicyCrud.create(clientOf(fake), inputs);
+      assert.strictEqual(repl.policies.get(Number(id)).replicateDeletion, true);
+      const read = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(read.props!.deletion, true);
+      assert.deepStrictEqual(replicationPolicyCrud.diff(read.props!, inputs), {
+        changes: false,
+        replaces: [],
+      });
+      // What the body sent before: `replicate_deletion` alone is stored as no deletion, a diff on every refresh.
+      const { deletion: _d, ...alone } = replicationPolicyBody({
+        ...PEER.policies[0],
+        deletion: true,
+        destRegistryId: registryId,
+      });
+      void _d;
+      const put = await clientOf(fake).request({
+        method: "PUT",
+        path: `/replication/policies/${id}`,
+        body: alone,
+      });
+      assert.strictEqual(put.status, 200);
+      const again = await replicationPolicyCrud.read(clientOf(fake), id, outs);
+      assert.strictEqual(again.props!.deletion, false);
+      assert.strictEqual(replicationPolicyCrud.diff(again.props!, inputs).changes, true);
     });
 
     it("reads back what Harbor holds with no diff, and shows drift made in Harbor", async () => {
@@ -189,7 +223,7 @@ describe("replication kinds against the fake Harbor", function () {
       const news = policyInputs(0, { deletion: true, trigger: { type: "manual" } });
       assert.deepStrictEqual(replicationPolicyCrud.diff(outs, news), { changes: true, replaces: [] });
       await replicationPolicyCrud.update(clientOf(fake), id, outs, news);
-      assert.strictEqual(repl.policies.get(Number(id)).replicate_deletion, true);
+      assert.strictEqual(repl.policies.get(Number(id)).replicateDeletion, true);
       assert.deepStrictEqual(replicationPolicyCrud.diff(outs, policyInputs(0, { name: "other" })).replaces, [
         "name",
       ]);
@@ -226,121 +260,6 @@ describe("replication kinds against the fake Harbor", function () {
       await replicationPolicyCrud.delete(clientOf(fake), id, outs);
       await replicationPolicyCrud.delete(clientOf(fake), id, outs);
       assert.strictEqual(repl.policies.size, 0);
-    });
-  });
-
-  describe("harbor:SystemRobotAccount (the replica's replication robot)", () => {
-    const robotInputs = (over: Partial<SystemRobotInputs> = {}): SystemRobotInputs => ({
-      kind: "harbor:SystemRobotAccount",
-      connection: connOf(fake),
-      name: "replication",
-      description: "Replication robot",
-      duration: -1,
-      permissions: replicationRobotPermissions(["platform", "apps"], false),
-      rotation: "1",
-      ...over,
-    });
-    beforeEach(async () => {
-      for (const name of ["platform", "apps"])
-        await projectCrud.create(clientOf(fake), projectInputs(fake, { name }));
-    });
-
-    it("creates robot$replication with push-only project permissions and returns its secret", async () => {
-      const { outs } = await systemRobotCrud.create(clientOf(fake), robotInputs());
-      assert.strictEqual(outs.fullName, "robot$replication");
-      assert.match(outs.secret, /^Sys/);
-      const stored = repl.robotByName("replication")!;
-      assert.deepStrictEqual(
-        stored.permissions.map((p) => [
-          p.kind,
-          p.namespace,
-          p.access.map((a: { resource: string; action: string }) => `${a.resource}:${a.action}`),
-        ]),
-        [
-          [
-            "project",
-            "apps",
-            ["repository:pull", "repository:push", "artifact:read", "tag:list", "tag:create"],
-          ],
-          [
-            "project",
-            "platform",
-            ["repository:pull", "repository:push", "artifact:read", "tag:list", "tag:create"],
-          ],
-        ],
-      );
-    });
-
-    it("reads back reordered permissions with no diff; a permission removed in Harbor shows", async () => {
-      const inputs = robotInputs();
-      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
-      const read = await systemRobotCrud.read(clientOf(fake), id, outs);
-      assert.deepStrictEqual(systemRobotCrud.diff(read.props!, inputs), { changes: false, replaces: [] });
-      repl.systemRobots.get(Number(id))!.permissions[0].access.pop();
-      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
-      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
-    });
-
-    it("adopts an existing robot (permissions converged, secret refreshed); rotation refreshes; delete twice", async () => {
-      const first = await systemRobotCrud.create(clientOf(fake), robotInputs({ permissions: [] }));
-      const again = await systemRobotCrud.create(clientOf(fake), robotInputs());
-      assert.strictEqual(again.id, first.id);
-      assert.strictEqual(again.outs.adopted, true);
-      assert.notStrictEqual(again.outs.secret, first.outs.secret);
-      assert.strictEqual(repl.robotByName("replication")!.permissions.length, 2);
-      const rotated = await systemRobotCrud.update(
-        clientOf(fake),
-        again.id,
-        again.outs,
-        robotInputs({ rotation: "2" }),
-      );
-      assert.notStrictEqual(rotated.outs.secret, again.outs.secret);
-      assert.strictEqual(rotated.outs.secret, repl.robotByName("replication")!.secret);
-      await systemRobotCrud.delete(clientOf(fake), again.id, rotated.outs);
-      await systemRobotCrud.delete(clientOf(fake), again.id, rotated.outs);
-      assert.strictEqual(repl.systemRobots.size, 0);
-    });
-
-    it("a robot disabled in Harbor shows as drift on refresh, and the update enables it again", async () => {
-      const inputs = robotInputs();
-      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
-      repl.systemRobots.get(Number(id))!.disable = true; // someone disables it in Harbor's UI
-      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
-      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
-      await systemRobotCrud.update(clientOf(fake), id, drifted.props!, inputs);
-      assert.strictEqual(repl.systemRobots.get(Number(id))!.disable, false);
-      const again = await systemRobotCrud.read(clientOf(fake), id, outs);
-      assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
-    });
-
-    it("a system-wide permission added in Harbor shows as drift, and the update removes it", async () => {
-      const inputs = robotInputs();
-      const { id, outs } = await systemRobotCrud.create(clientOf(fake), inputs);
-      // Someone grants the replication robot system-wide rights in Harbor's UI.
-      repl.systemRobots.get(Number(id))!.permissions.push({
-        kind: "system",
-        namespace: "/",
-        access: [{ resource: "user", action: "create" }],
-      });
-      const drifted = await systemRobotCrud.read(clientOf(fake), id, outs);
-      assert.strictEqual(systemRobotCrud.diff(drifted.props!, inputs).changes, true);
-      await systemRobotCrud.update(clientOf(fake), id, drifted.props!, inputs);
-      assert.deepStrictEqual(
-        repl.systemRobots.get(Number(id))!.permissions.map((p) => p.kind),
-        ["project", "project"],
-      );
-      const again = await systemRobotCrud.read(clientOf(fake), id, outs);
-      assert.deepStrictEqual(systemRobotCrud.diff(again.props!, inputs), { changes: false, replaces: [] });
-    });
-
-    it("refuses a robot for a project that does not exist, naming it", async () => {
-      const e = await rejection(() =>
-        systemRobotCrud.create(
-          clientOf(fake),
-          robotInputs({ permissions: replicationRobotPermissions(["nope"], false) }),
-        ),
-      );
-      assert.match(e.message, /HTTP 404.*project nope not found/);
     });
   });
 

@@ -32,8 +32,11 @@ export function policyTrigger(t: PolicyTrigger): { type: string; trigger_setting
 
 /**
  * `POST /replication/policies` and `PUT /replication/policies/{id}` body (ReplicationPolicy): a push policy
- * (no `src_registry`: the local Harbor) to the peer's endpoint. `replicate_deletion` is sent, not the
- * deprecated `deletion`.
+ * (no `src_registry`: the local Harbor) to the peer's endpoint. The deletion flag is sent twice: Harbor's create
+ * and update read only the deprecated `deletion` (src/server/v2.0/handler/replication.go, v2.13 to v2.15.2 and
+ * main: `ReplicateDeletion: params.Policy.Deletion`), and answer it as both `deletion` and `replicate_deletion`.
+ * Seen on a real Harbor v2.15.1 (core and jobservice built from its source): a policy sent with
+ * `replicate_deletion: true` alone was stored without it, and deleting an artifact replicated nothing.
  */
 export function replicationPolicyBody(s: ReplicationPolicySettings): Record<string, unknown> {
   return {
@@ -44,6 +47,7 @@ export function replicationPolicyBody(s: ReplicationPolicySettings): Record<stri
     dest_namespace_replace_count: s.destNamespaceReplaceCount,
     trigger: policyTrigger(s.trigger),
     filters: policyFilters(s),
+    deletion: s.deletion,
     replicate_deletion: s.deletion,
     override: s.override,
     enabled: s.enabled,

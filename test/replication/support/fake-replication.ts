@@ -4,8 +4,11 @@
  * - a system robot is `robot$<name>`, its permissions come back in an order of Harbor's own (here: reversed),
  *   its secret only on create and refresh;
  * - a policy comes back with `src_registry` = the local registry, `dest_registry` = the whole endpoint object
- *   (credentials masked `*****`), both `replicate_deletion` and the deprecated `deletion`, and a trigger whose
- *   non-scheduled cron is empty;
+ *   (credentials masked `*****`), and a trigger whose non-scheduled cron is empty;
+ * - its deletion flag is taken from the deprecated `deletion` of the body only (`replicate_deletion` is ignored),
+ *   and comes back as both `deletion` and `replicate_deletion`, left out when false — as real Harbor v2.15.1 did
+ *   (src/server/v2.0/handler/replication.go reads `params.Policy.Deletion`; a body with
+ *   `replicate_deletion: true` alone was stored without it);
  * - every body is checked against Harbor's API definitions (test/fixtures/harbor-config: the fake's
  *   `schemaErrors`);
  * - creating a policy checks the name (409 when taken), the destination endpoint (400 when unknown), the
@@ -78,10 +81,18 @@ export class ReplicationFake {
     };
   }
 
+  /** A policy as Harbor stores it: the deletion flag from the deprecated `deletion` alone. */
+  private stored(body: any, id: number): any {
+    const { deletion, replicate_deletion: _ignored, ...rest } = body;
+    void _ignored;
+    return { ...rest, id, replicateDeletion: deletion === true };
+  }
+
   private policyJson(p: any): unknown {
     const reg = this.fake.registries.get(p.dest_registry?.id);
+    const { replicateDeletion, ...rest } = p;
     return {
-      ...p,
+      ...rest,
       src_registry: {
         id: 0,
         name: "Local",
@@ -96,7 +107,8 @@ export class ReplicationFake {
             credential: reg.credential ? { ...reg.credential, access_secret: "*****" } : undefined,
           }
         : null,
-      deletion: p.replicate_deletion ?? false,
+      // omitempty: false is left out.
+      ...(replicateDeletion ? { deletion: true, replicate_deletion: true } : {}),
       trigger: {
         type: p.trigger?.type ?? "manual",
         trigger_settings: { cron: p.trigger?.type === "scheduled" ? p.trigger.trigger_settings?.cron : "" },
@@ -243,7 +255,7 @@ export class ReplicationFake {
           const bad = this.checkPolicy(body);
           if (bad) return bad;
           const id = this.nextId++;
-          this.policies.set(id, { ...body, id });
+          this.policies.set(id, this.stored(body, id));
           return { status: 201, headers: { Location: `${API}/replication/policies/${id}` } };
         },
       ],
@@ -265,7 +277,7 @@ export class ReplicationFake {
           if (!this.policies.has(id)) return err(404, "NOT_FOUND", `policy ${id} not found`);
           const bad = this.checkPolicy(body, id);
           if (bad) return bad;
-          this.policies.set(id, { ...body, id });
+          this.policies.set(id, this.stored(body, id));
           return { status: 200 };
         },
       ],
