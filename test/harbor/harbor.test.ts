@@ -105,6 +105,7 @@ describe("harbor: Harbor component, dev profile", () => {
     assert.match(creds.REGISTRY_HTPASSWD, /^harbor_registry_user:\$2a\$10\$[A-Za-z0-9./]{53}$/);
     const token = s.get("harbor-token-service")!.data;
     assert.strictEqual(token["tls.key"], rec.state(rec.one(T.key, "harbor-token-key")).privateKeyPem);
+    // PKCS#1: Harbor v2.15.1's core refused a PKCS#8 key ("unable to get PrivateKey from PEM type: PRIVATE KEY").
     assert.match(token["tls.key"], /^-----BEGIN RSA PRIVATE KEY-----\n/);
     assert.strictEqual(token["tls.crt"], rec.state(rec.one(T.selfSigned, "harbor-token-cert")).certPem);
   });

@@ -69,6 +69,22 @@ export function clusterChecks(ctx: StackContext): void {
     assert.ok(Number(refs) > 0 && pods > 0, "k8s-check found no pod templates");
   });
 
+  it("Harbor core's keys are in the forms it reads: the token-service key PKCS#1, the secret key 16 characters", async function () {
+    need("up");
+    const secrets = await I().kube.list(`/api/v1/namespaces/${plan.harborNamespace}/secrets`);
+    const named = (suffix: string) => {
+      const s = secrets.find((x) => (x.metadata.name as string).endsWith(suffix));
+      assert.ok(s, `no Secret *${suffix} in ${plan.harborNamespace}`);
+      return I().kube.secret(plan.harborNamespace, s.metadata.name as string);
+    };
+    const token = (await named("-token-service"))!;
+    // Real Harbor v2.15.1's core refuses a PKCS#8 key at the first token ("unable to get PrivateKey from PEM type:
+    // PRIVATE KEY"): every docker login and pull then fails with 500.
+    assert.match(token["tls.key"], /^-----BEGIN RSA PRIVATE KEY-----\n/);
+    assert.match(token["tls.crt"], /^-----BEGIN CERTIFICATE-----\n/);
+    assert.strictEqual((await named("-secret-key"))!.secretKey.length, 16);
+  });
+
   it("Velero Schedules, backup storage locations (bucket, region; S3-compatible: s3Url, path style, empty checksumAlgorithm, CA) and the pg_dump hook are the seed's", async function () {
     need("up");
     const { kube } = I();
