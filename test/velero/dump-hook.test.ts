@@ -16,6 +16,7 @@ import {
   HARBOR_DB,
   harborDbDumpHook,
 } from "../../components/velero/schedules";
+import { dumpFileAt, hookScriptAt } from "./support/dump-hook";
 
 const hook = harborDbDumpHook("harbor");
 const exec = hook.pre[0].exec;
@@ -84,9 +85,9 @@ describe("velero: the PostgreSQL dump hook's script", () => {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const dumpFile = () => DUMP_FILE.split(HARBOR_DB.dataMount).join(mount);
+    const dumpFile = () => dumpFileAt(mount);
     const run = (env: { SIZE: number; AVAIL: number; DB_KIB?: number; DUMP_FAILS?: boolean }) => {
-      const r = spawnSync("/bin/sh", ["-c", script.split(HARBOR_DB.dataMount).join(mount)], {
+      const r = spawnSync("/bin/sh", ["-c", hookScriptAt(mount)], {
         encoding: "utf8",
         env: {
           PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,

@@ -15,7 +15,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DUMP_FILE, HARBOR_DB, harborDbDumpHook } from "../../components/velero/schedules";
+import { HARBOR_DB } from "../../components/velero/schedules";
+import { dumpFileAt, hookScriptAt } from "./support/dump-hook";
 
 /** A PostgreSQL program, from PATH or /usr/local/bin (where this machine kind has the server's). */
 function pgTool(name: string): string | undefined {
@@ -51,19 +52,13 @@ describe("velero: the PostgreSQL dump hook, run by a real shell against a real P
     const r = as(tool.psql, ["-h", sock, "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-c", sql]);
     assert.strictEqual(r.code, 0, r.out);
   };
-  /** The hook's own script, its database volume moved under the test's directory. */
-  const hookScript = () => {
-    const command = harborDbDumpHook("harbor").pre[0].exec.command;
-    assert.deepStrictEqual(command.slice(0, 2), ["/bin/sh", "-c"]);
-    return command[2].split(HARBOR_DB.dataMount).join(mount);
-  };
   /** Runs the hook with the database volume at `volume` (default: the test's directory). */
   const runHook = (volume = mount) =>
-    as("/bin/sh", ["-c", hookScript().split(mount).join(volume)], {
+    as("/bin/sh", ["-c", hookScriptAt(volume)], {
       PGHOST: sock,
       POSTGRES_PASSWORD: "not-checked-over-the-socket",
     });
-  const dumpFile = (volume = mount) => DUMP_FILE.split(HARBOR_DB.dataMount).join(volume);
+  const dumpFile = (volume = mount) => dumpFileAt(volume);
 
   before(function () {
     const found = Object.fromEntries(TOOLS.map((t) => [t, pgTool(t)]));
