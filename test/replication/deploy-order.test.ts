@@ -6,10 +6,9 @@
  * test/e2e/replication.e2e.ts).
  */
 import * as assert from "assert";
-import { peersFromRuns, runProgramFailing, stackRun, stackWith } from "../harness";
-import { withSecret } from "../harness/config";
+import { peersFromRuns, runProgramFailing, stackRun } from "../harness";
+import { APNE1, primaryConfig } from "./support/peers";
 
-const APNE1 = "organization/registry-platform/prod-apne1";
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
 describe("replication: a primary's providers wait for its replicas", function () {
@@ -41,11 +40,7 @@ describe("replication: a primary's providers wait for its replicas", function ()
   });
 
   it("a replica that is not deployed: its read fails, and nothing on AWS or Kubernetes is registered", async () => {
-    const primary = withSecret(
-      stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1 }] } }),
-      "harborDatabasePassword",
-      "db-password",
-    );
+    const primary = primaryConfig({ replication: { peers: [{ stack: APNE1 }] } });
     const { error, registrations } = await runProgramFailing("prod-apne2", primary, peersFromRuns({}));
     assert.match(String(error), /prod-apne1/);
     const cloud = registrations.filter(

@@ -4,9 +4,8 @@
  */
 import * as assert from "assert";
 import type { PeerStackOutputs } from "../../tools/synth/engine";
-import { peersFromRuns, runProgramFailing, stackRun, stackWith } from "../harness";
-import { withSecret } from "../harness/config";
-import { apne3From, twoPeers } from "./support/peers";
+import { peersFromRuns, runProgramFailing, stackRun } from "../harness";
+import { apne3From, primaryConfig, twoPeers } from "./support/peers";
 
 describe("replication: the registries of a primary's peers", function () {
   this.timeout(120000);
@@ -19,7 +18,7 @@ describe("replication: the registries of a primary's peers", function () {
     const t = apne1.outputs.replicationTarget as Record<string, any>;
     const { error } = await runProgramFailing(
       "prod-apne2",
-      withSecret(stackWith("prod-apne2", {}), "harborDatabasePassword", "db-password"),
+      primaryConfig({}),
       peersFromRuns({
         "prod-apne1": {
           outputs: {
@@ -41,7 +40,7 @@ describe("replication: the registries of a primary's peers", function () {
     const t3 = apne3.outputs.replicationTarget as Record<string, any>;
     const { error } = await runProgramFailing(
       "prod-apne2",
-      withSecret(stackWith("prod-apne2", twoPeers), "harborDatabasePassword", "db-password"),
+      primaryConfig(twoPeers),
       peersFromRuns({
         "prod-apne1": apne1,
         "prod-apne3": {

@@ -6,13 +6,11 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PeerStackOutputs } from "../../tools/synth/engine";
 import { peersFromRuns, Recorded, runProgram, runProgramFailing, stackRun, stackWith } from "../harness";
-import { withSecret } from "../harness/config";
-import { APNE3, apne3From, twoPeers } from "./support/peers";
+import { APNE1, APNE3, apne3From, primaryConfig, twoPeers } from "./support/peers";
 
 const REF = "pulumi:pulumi:StackReference";
 const ROBOT = "harbor:SystemRobotAccount";
 const DYN = "pulumi-nodejs:dynamic:Resource";
-const APNE1 = "organization/registry-platform/prod-apne1";
 
 describe("replication: the replica (prod-apne1)", function () {
   this.timeout(120000);
@@ -310,12 +308,7 @@ describe("replication: what a primary refuses from a peer", function () {
   before(async () => {
     apne1 = (await stackRun("prod-apne1")).asPeer();
   });
-  // As a real engine hands the config over: the DB password set (no offline stand-ins in failing runs).
-  const primary = withSecret(
-    stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1, deletion: true }] } }),
-    "harborDatabasePassword",
-    "db-password",
-  );
+  const primary = primaryConfig({ replication: { peers: [{ stack: APNE1, deletion: true }] } });
 
   it("a peer not deployed yet (no replication outputs): one error naming the peer stack, the output and the order", async () => {
     const { error } = await runProgramFailing(
@@ -335,11 +328,7 @@ describe("replication: what a primary refuses from a peer", function () {
   it("a peer with the target but without the robot's secret: the error names that output", async () => {
     const { error } = await runProgramFailing(
       "prod-apne2",
-      withSecret(
-        stackWith("prod-apne2", { replication: { peers: [{ stack: APNE1 }] } }),
-        "harborDatabasePassword",
-        "db-password",
-      ),
+      primaryConfig({ replication: { peers: [{ stack: APNE1 }] } }),
       peersFromRuns({
         "prod-apne1": {
           outputs: { replicationTarget: apne1.outputs.replicationTarget },

@@ -1,8 +1,11 @@
 /**
- * Peers of the replication program tests: a second replica derived from prod-apne1's outputs, and a primary
- * config listing both.
+ * Peers of the replication program tests: a second replica derived from prod-apne1's outputs, a primary
+ * config listing both, and the primary's stack config as a failing run needs it.
  */
 import type { PeerStackOutputs } from "../../../tools/synth/engine";
+import type { StackConfig } from "../../../tools/synth/stackfile";
+import { stackWith } from "../../harness";
+import { withSecret } from "../../harness/config";
 
 export const APNE1 = "organization/registry-platform/prod-apne1";
 export const APNE3 = "organization/registry-platform/prod-apne3";
@@ -41,3 +44,11 @@ export const twoPeers = {
     ],
   },
 };
+
+/**
+ * prod-apne2's config with `changes`, its database password set as a real engine hands the config over: a failing
+ * run gets no offline stand-ins.
+ */
+export function primaryConfig(changes: Record<string, unknown>): StackConfig {
+  return withSecret(stackWith("prod-apne2", changes), "harborDatabasePassword", "db-password");
+}
