@@ -1,10 +1,14 @@
 /** HarborConfig's plan: its args with the defaults applied, and every bad arg refused at once. */
 import * as assert from "assert";
-import { harborConfigPlan } from "../../components/harbor-config/plan";
+import { HarborConfigArgs, harborConfigPlan } from "../../components/harbor-config/plan";
+
+/** The plan of a Harbor at `https://x` with `args`. */
+const planOf = (args: Omit<HarborConfigArgs, "url" | "adminPassword">) =>
+  harborConfigPlan({ url: "https://x", adminPassword: "p", ...args });
 
 describe("harbor-config plan", () => {
   it('defaults: unprotected projects, retention on, robot rotation "1"; protectProjects is taken as given', () => {
-    const plan = harborConfigPlan({ url: "https://x", adminPassword: "p", projects: [{ name: "a" }] });
+    const plan = planOf({ projects: [{ name: "a" }] });
     assert.deepStrictEqual(
       [
         plan.protectProjects,
@@ -13,18 +17,13 @@ describe("harbor-config plan", () => {
       ],
       [false, "1", [[true, true]]],
     );
-    assert.strictEqual(
-      harborConfigPlan({ url: "https://x", adminPassword: "p", protectProjects: true }).protectProjects,
-      true,
-    );
+    assert.strictEqual(planOf({ protectProjects: true }).protectProjects, true);
   });
 
   it("pull Secrets: a name two entries would write into one namespace, or one too long to name, is refused", () => {
     assert.throws(
       () =>
-        harborConfigPlan({
-          url: "https://x",
-          adminPassword: "p",
+        planOf({
           projects: [
             { name: "team-a", pullSecretNamespaces: ["apps"] },
             { name: "team_a", pullSecretNamespaces: ["web", "apps"] },
@@ -45,9 +44,7 @@ describe("harbor-config plan", () => {
     );
     // Different namespaces: both Secrets can exist.
     assert.doesNotThrow(() =>
-      harborConfigPlan({
-        url: "https://x",
-        adminPassword: "p",
+      planOf({
         projects: [
           { name: "team-a", pullSecretNamespaces: ["apps"] },
           { name: "team_a", pullSecretNamespaces: ["web"] },
@@ -59,9 +56,7 @@ describe("harbor-config plan", () => {
   it("bad args are refused with every problem at once (the component plans before it registers anything)", () => {
     assert.throws(
       () =>
-        harborConfigPlan({
-          url: "https://x",
-          adminPassword: "p",
+        planOf({
           projects: [{ name: "a" }, { name: "a", quotaGiB: -5 }],
           proxyCaches: [
             { name: "a", type: "docker-hub", url: "http://insecure" },
@@ -80,11 +75,7 @@ describe("harbor-config plan", () => {
     );
     // A trailing slash is fine: it is sent and compared the way Harbor stores it (normalized).
     assert.doesNotThrow(() =>
-      harborConfigPlan({
-        url: "https://x",
-        adminPassword: "p",
-        proxyCaches: [{ name: "a", type: "docker-hub", url: "https://registry-1.docker.io/" }],
-      }),
+      planOf({ proxyCaches: [{ name: "a", type: "docker-hub", url: "https://registry-1.docker.io/" }] }),
     );
   });
 });
