@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { BucketExpectation, checkBucket } from "../../tools/verify/checks";
 import { S3Client } from "../../tools/verify/s3";
-import { BucketSetup, seaweed } from "./support/seaweed";
+import { BucketSetup, removeBuckets, seaweed, staleRun, Store } from "./support/seaweed";
 
 describe("verify against real servers", function () {
   this.timeout(300000);
@@ -23,18 +23,24 @@ describe("verify against real servers", function () {
       tlsOnlyPolicy: false,
     });
 
-    before(function () {
-      const sw = seaweed();
-      if (typeof sw === "string") {
-        console.log(`      (skipped: ${sw})`);
+    let sw: Store;
+    before(async function () {
+      const found = seaweed();
+      if (typeof found === "string") {
+        console.log(`      (skipped: ${found})`);
         this.skip();
       }
+      sw = found;
+      await removeBuckets(sw, staleRun(/^vfy-([0-9a-z]+)-/));
       s3 = new S3Client({
         region: "us-east-1",
         endpoint: sw.endpoint,
         credentials: { accessKeyId: sw.accessKeyId, secretAccessKey: sw.secretAccessKey },
       });
       setup = new BucketSetup(s3);
+    });
+    after(async () => {
+      if (sw) await removeBuckets(sw, (name) => name.startsWith(`vfy-${run}-`));
     });
 
     it("pass: registry bucket (lock, no default retention) and backup bucket (GOVERNANCE 7 days), AES256", async () => {

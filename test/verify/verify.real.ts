@@ -19,7 +19,7 @@ import { S3Client } from "../../tools/verify/s3";
 import { labMissing, Registry, ROBOTS, TokenServer } from "../access/support/registry-lab";
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
 import { verifyPki, VerifyPki } from "./support/pki";
-import { BucketSetup, seaweed } from "./support/seaweed";
+import { BucketSetup, removeBuckets, seaweed, staleRun, Store } from "./support/seaweed";
 
 const [PULL, PUSH] = ROBOTS;
 
@@ -101,7 +101,7 @@ describe("verify against real servers", function () {
     let front: https.Server;
     let frontHost: string;
     let dir: string;
-    let sw: Exclude<ReturnType<typeof seaweed>, string>;
+    let sw: Store;
     const run = `c${Date.now().toString(36)}`;
 
     before(async function () {
@@ -112,6 +112,7 @@ describe("verify against real servers", function () {
         this.skip();
       }
       sw = s;
+      await removeBuckets(sw, staleRun(/^c([0-9a-z]+)-(?:registry|backup|badbackup)$/));
       harbor = await new FakeHarbor({ key: pki.good.keyPem, cert: pki.good.chainPem }).start();
       tokens = await new TokenServer(pki).start();
       registry = await new Registry(pki, tokens.url).start();
@@ -178,6 +179,7 @@ describe("verify against real servers", function () {
       await tokens?.stop();
       await harbor?.stop();
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      if (sw) await removeBuckets(sw, (name) => name.startsWith(`${run}-`));
     });
 
     const outputs = (backupBucket: string) => ({

@@ -44,7 +44,7 @@ const sha256 = (s: string | Buffer) => createHash("sha256").update(s).digest("he
 const hmac = (key: string | Buffer, s: string) => createHmac("sha256", key).update(s).digest();
 
 /** RFC 3986 encoding as SigV4 wants it (`/` kept in paths). */
-function uriEncode(s: string, keepSlash: boolean): string {
+export function uriEncode(s: string, keepSlash: boolean): string {
   return Array.from(Buffer.from(s, "utf8"))
     .map((b) => {
       const c = String.fromCharCode(b);
