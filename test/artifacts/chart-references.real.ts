@@ -12,7 +12,6 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { versions } from "../../components/versions";
 import { helmTemplate } from "../e2e/support/helm-template";
@@ -22,6 +21,7 @@ import { listStacks } from "../../tools/synth/stackfile";
 import { platformImages } from "../../components/artifacts/platform";
 import { ROOT, stackFile, stackRun } from "../harness";
 import { parsedConfig } from "../harness/config";
+import { scratchDir } from "../harness/scratch";
 
 type KObj = any;
 
@@ -107,7 +107,7 @@ describe("charts + program, every stack (real helm template): every reference a 
       );
       this.skip();
     }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-refs-"));
+    dir = scratchDir("chart-refs");
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -5,7 +5,6 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   checkChartArchive,
@@ -16,6 +15,7 @@ import {
 import { versions } from "../../components/versions";
 import { configIssues } from "../harness/config";
 import { stackWith } from "../harness";
+import { scratchDir } from "../harness/scratch";
 
 const PINNED: PinnedChart = {
   chartName: "demo",
@@ -41,7 +41,7 @@ const sha = (f: string) => createHash("sha256").update(fs.readFileSync(f)).diges
 describe("artifacts: chart sources", () => {
   let tmp: string;
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
+    tmp = scratchDir("charts");
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

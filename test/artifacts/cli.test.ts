@@ -3,7 +3,6 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { platformImages } from "../../components/artifacts/platform";
@@ -11,6 +10,7 @@ import { main } from "../../tools/images/cli";
 import { ImagesReport } from "../../tools/images/report";
 import { parsedConfig } from "../harness/config";
 import { ROOT, stackFile } from "../harness";
+import { scratchDir } from "../harness/scratch";
 
 function run(argv: string[]): { code: number; out: string; err: string } {
   let out = "";
@@ -92,7 +92,7 @@ describe("npm run images", () => {
   });
 
   it("needs no secrets: a stack file without them still lists", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "images-cli-"));
+    const dir = scratchDir("images-cli");
     try {
       const doc = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.onprem.yaml"), "utf8")) as {
         config: Record<string, unknown>;
@@ -111,7 +111,7 @@ describe("npm run images", () => {
   });
 
   it("invalid config exits 2 naming every problem; bad arguments exit 64", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "images-cli-"));
+    const dir = scratchDir("images-cli");
     try {
       const file = path.join(dir, "s.yaml");
       fs.writeFileSync(

@@ -8,10 +8,10 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { configIssues } from "../harness/config";
 import { Recorded, runProgram, runProgramFailing, stackRun, stackWith } from "../harness";
+import { scratchDir } from "../harness/scratch";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const HARBOR = "registry-harbor-release";
@@ -57,7 +57,7 @@ describe("chart sources", function () {
   this.timeout(120000);
   let tmp: string;
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "chart-src-"));
+    tmp = scratchDir("chart-src");
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

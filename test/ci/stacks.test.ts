@@ -6,9 +6,9 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { deployOrder, StackInfo } from "../../tools/ci/stacks";
+import { scratchDir } from "../harness/scratch";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const CLI = path.join(ROOT, "dist", "tools", "ci", "stacks.js");
@@ -44,7 +44,7 @@ describe("ci: stacks in deploy order", function () {
   });
 
   it("--root reads another tree's stacks: a replica whose name sorts last still comes first", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ci-stacks-"));
+    const tmp = scratchDir("ci-stacks");
     try {
       fs.mkdirSync(path.join(tmp, "stacks"));
       const copy = (from: string, to: string) =>

@@ -5,7 +5,6 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stackRun } from "../harness";
 import { listStacks } from "../../tools/synth/stackfile";
@@ -21,9 +20,10 @@ import { missingServers, PLUGINS, preflight, ROOT, Settings } from "./support/se
 import { durationHours, loadStackPlan, requiredSecrets } from "./support/stacks";
 import { monitoringCrd, needsMonitoringCrds } from "./support/monitoring-crds";
 import { NAMESPACE } from "./support/workspace";
+import { scratchDir } from "../harness/scratch";
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "e2e-helpers-"));
+  return scratchDir("e2e-helpers");
 }
 
 function exe(dir: string, name: string, body = "#!/bin/sh\necho v0.0.0\n"): string {

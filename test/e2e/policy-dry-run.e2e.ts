@@ -13,10 +13,10 @@ import * as assert from "assert";
 import * as k8s from "@kubernetes/client-node";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { clusterPolicies, ClusterPolicyOptions } from "../../components/policy/cluster-policies";
+import { scratchDir } from "../harness/scratch";
 
 export const KYVERNO_MODULE = "github.com/kyverno/kyverno@v1.19.1";
 
@@ -140,7 +140,7 @@ describe("e2e: generated ClusterPolicies on a real API server with Kyverno's CRD
 
 /** `kubectl create --dry-run=server --validate=strict` (fieldValidation=Strict): 201 when accepted, else 422. */
 function fetchStrict(obj: unknown): number {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cp-")), "p.json");
+  const file = path.join(scratchDir("cp"), "p.json");
   fs.writeFileSync(file, JSON.stringify(obj));
   try {
     execFileSync("kubectl", ["create", "--dry-run=server", "--validate=strict", "-f", file], {

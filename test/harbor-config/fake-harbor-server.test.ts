@@ -2,11 +2,11 @@
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { projectCrud } from "../../components/harbor-config/crud";
 import { HarborClient } from "../../components/harbor-config/client";
 import { testPki } from "./support/tls";
+import { scratchDir } from "../harness/scratch";
 
 const SERVER = path.join(__dirname, "support", "fake-harbor-server.js");
 
@@ -39,7 +39,7 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 
 describe("harbor-config: the fake Harbor as a standalone process", function () {
   this.timeout(60_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-harbor-server-"));
+  const dir = scratchDir("fake-harbor-server");
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("with its own CA (--ca-out): prints its URL, serves the Harbor API over TLS, stops on SIGTERM", async () => {

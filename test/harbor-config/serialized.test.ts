@@ -16,7 +16,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import Module from "module";
-import * as os from "os";
 import * as path from "path";
 import { Project } from "../../components/harbor-config/dynamic";
 import { harborProviderImpl } from "../../components/harbor-config/provider";
@@ -30,6 +29,7 @@ import {
 import { ROOT, runComponent } from "../harness";
 import { FakeHarbor } from "./support/fake-harbor";
 import { connOf, projectInputs, rejection, startFake } from "./support/setup";
+import { scratchDir } from "../harness/scratch";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
 
@@ -157,7 +157,7 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
   });
 
   it("loads it from node_modules of a consumer project, from the project or a subdirectory", () => {
-    const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "harbor-consumer-"));
+    const consumer = scratchDir("harbor-consumer");
     try {
       fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer" }));
       fs.mkdirSync(path.join(consumer, "node_modules"));
@@ -172,7 +172,7 @@ describe("harbor-config: the provider text in the state (loader), as the engine 
   });
 
   it("says what to do when the package is missing or not built", () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "harbor-nothing-"));
+    const empty = scratchDir("harbor-nothing");
     try {
       const { load } = compileProviderText(stored);
       assert.throws(

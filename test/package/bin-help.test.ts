@@ -5,12 +5,12 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { USAGE as DRILL_USAGE } from "../../tools/drill/cli";
 import { USAGE as VERIFY_USAGE } from "../../tools/verify/cli";
 import { ROOT } from "../harness";
 import { loadedCount, writeLoadedHook } from "../harness/loaded-hook";
+import { scratchDir } from "../harness/scratch";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   bin: Record<string, string>;
@@ -21,7 +21,7 @@ describe("package: the bins' --help", function () {
   let hook: string;
   before(() => {
     // Reports, at exit, how many of the heavy modules the process had loaded.
-    hook = writeLoadedHook(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bin-help-")), "loaded-hook.js"), [
+    hook = writeLoadedHook(path.join(scratchDir("bin-help"), "loaded-hook.js"), [
       path.join(ROOT, "node_modules", "@pulumi", "pulumi") + path.sep,
       path.join(ROOT, "node_modules", "zod") + path.sep,
     ]);
@@ -49,7 +49,7 @@ describe("package: the bins' --help", function () {
   });
 
   it("the hook sees the SDK when a CLI runs (the checks above are not vacuous)", () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "bin-help-home-"));
+    const home = scratchDir("bin-help-home");
     try {
       const r = spawnSync(
         process.execPath,

@@ -9,9 +9,9 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { builtinModules } from "module";
-import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../harness";
+import { scratchDir } from "../harness/scratch";
 import {
   installConsumer,
   MOCK_RUNNER,
@@ -54,7 +54,7 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
   let installed: string;
 
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "registry-platform-pack-"));
+    tmp = scratchDir("registry-platform-pack");
     consumer = path.join(tmp, "consumer");
     installed = path.join(consumer, "node_modules", manifest.name);
     run(NPM, ["pack", "--pack-destination", tmp], { cwd: ROOT });

@@ -9,7 +9,6 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments, stringify } from "yaml";
 import {
@@ -27,6 +26,7 @@ import {
   TABLE_REGISTRY,
   Verdicts,
 } from "./admission-table";
+import { scratchDir } from "../harness/scratch";
 
 export const KYVERNO_BIN =
   process.env.KYVERNO_BIN ?? path.join(process.env.TMPDIR ?? "/tmp", "tools-bin", "kyverno");
@@ -148,7 +148,7 @@ describe("real Kyverno CLI: the generated ClusterPolicies over the admission tab
       );
       this.skip();
     }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "kyverno-table-"));
+    dir = scratchDir("kyverno-table");
   });
 
   after(() => {

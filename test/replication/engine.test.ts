@@ -5,13 +5,13 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { runOnMocks } from "../../tools/synth/engine";
 import { containsSecretMark, peerFromOutputsDoc, peerOutputsFromDir } from "../../tools/synth/peers";
 import { Recorded } from "../harness";
+import { scratchDir } from "../harness/scratch";
 
 const PEER = "organization/registry-platform/peer-a";
 
@@ -99,7 +99,7 @@ describe("replication: StackReference on the mock engine", function () {
 describe("replication: peer outputs from an earlier synth", () => {
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "peers-"));
+    dir = scratchDir("peers");
     fs.mkdirSync(path.join(dir, "peer-a"));
     fs.writeFileSync(
       path.join(dir, "peer-a", "outputs.json"),

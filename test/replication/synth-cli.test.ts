@@ -6,10 +6,10 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { peerProblem } from "../../tools/synth/cli";
 import { ROOT } from "../harness";
+import { scratchDir } from "../harness/scratch";
 
 const CLI = path.join(ROOT, "dist", "tools", "synth", "cli.js");
 const synth = (...args: string[]) =>
@@ -19,7 +19,7 @@ describe("replication: offline synth of a fleet", function () {
   this.timeout(180000);
   let out: string;
   before(() => {
-    out = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-"));
+    out = scratchDir("fleet");
   });
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 

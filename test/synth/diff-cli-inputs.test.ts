@@ -4,11 +4,11 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { StackSnapshot } from "../../tools/synth/diff";
 import { ResourceDoc } from "../../tools/synth/render";
 import { runPlanDiff, writeSnapshot } from "./plan-diff-support";
+import { scratchDir } from "../harness/scratch";
 
 const bucket = (name: string): ResourceDoc => ({
   urn: `urn:pulumi:dev::registry-platform::aws:s3/bucket:Bucket::${name}`,
@@ -28,7 +28,7 @@ describe("plan-diff: inputs and arguments at the edges", function () {
   let dir: string;
 
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-edges-"));
+    dir = scratchDir("plan-diff-edges");
     writeSnapshot(path.join(dir, "base", "dev"), BEFORE);
     writeSnapshot(path.join(dir, "head", "dev"), AFTER);
     writeSnapshot(path.join(dir, "dev-before-change"), BEFORE);

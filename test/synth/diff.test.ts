@@ -4,12 +4,12 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { diffValues, lineDiff, planStack, renderPlans, StackSnapshot } from "../../tools/synth/diff";
 import { ResourceDoc } from "../../tools/synth/render";
 import { ROOT } from "../harness";
 import { runPlanDiff, writeSnapshot } from "./plan-diff-support";
+import { scratchDir } from "../harness/scratch";
 
 const P = "urn:pulumi:dev::registry-platform::";
 
@@ -311,7 +311,7 @@ describe("plan-diff: CLI", function () {
     writeSnapshot(path.join(dir, side, stack), snap);
 
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    dir = scratchDir("plan-diff");
     write("base", "dev", BEFORE);
     write("head", "dev", AFTER);
     write("base", "prod", BEFORE);

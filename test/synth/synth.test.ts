@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ResourceDoc } from "../../tools/synth/render";
 import { parseStackConfig, SECRET_PLACEHOLDER } from "../../tools/synth/stackfile";
 import { ROOT } from "../harness";
 import { loadedCount, loadedCounts, writeLoadedHook } from "../harness/loaded-hook";
+import { scratchDir } from "../harness/scratch";
 
 const CLI = path.join(ROOT, "dist", "tools", "synth", "cli.js");
 
@@ -63,7 +63,7 @@ describe("synth: CLI", function () {
   this.timeout(60000);
   let out: string;
   before(() => {
-    out = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
+    out = scratchDir("synth");
   });
 
   it("writes resources.json and outputs.json with secrets redacted", () => {
@@ -128,7 +128,7 @@ describe("synth: CLI", function () {
   });
 
   it("--peer-outputs reads the replicas from another directory", () => {
-    const other = fs.mkdtempSync(path.join(os.tmpdir(), "synth-other-"));
+    const other = scratchDir("synth-other");
     try {
       const r = spawnSync(
         process.execPath,
@@ -352,7 +352,7 @@ describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
   });
 
   it("plan-diff: a side that does not exist counts as no stacks, and stderr says so (a mistyped path)", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    const tmp = scratchDir("plan-diff");
     fs.mkdirSync(path.join(tmp, "before", "dev"), { recursive: true });
     fs.writeFileSync(path.join(tmp, "before", "dev", "resources.json"), "[]\n");
     fs.writeFileSync(path.join(tmp, "before", "dev", "outputs.json"), '{"a":1}\n');
@@ -367,7 +367,7 @@ describe("CLIs: exit statuses as the README documents them (0/1/2/64)", () => {
   });
 
   it("plan-diff: 2 when a synth output is not JSON, one line naming the file", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    const tmp = scratchDir("plan-diff");
     for (const side of ["before", "after"]) {
       fs.mkdirSync(path.join(tmp, side, "dev"), { recursive: true });
       fs.writeFileSync(path.join(tmp, side, "dev", "resources.json"), "[]\n");

@@ -11,13 +11,13 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { versions } from "../../components/versions";
 import { helmTemplate } from "../e2e/support/helm-template";
 import { loadSettings } from "../e2e/support/settings";
 import { stackRun } from "../harness";
+import { scratchDir } from "../harness/scratch";
 
 const PROMTOOL = process.env.PROMTOOL_BIN ?? path.join(process.env.TOOLS_BIN ?? "/tmp/tools-bin", "promtool");
 
@@ -72,7 +72,7 @@ describe("velero: backup alerts in the chart's PrometheusRule, checked and evalu
       console.log(`      (skipped: not available: ${missing.join("; ")})`);
       this.skip();
     }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "velero-alerts-"));
+    dir = scratchDir("velero-alerts");
     const rec = await stackRun("prod-apne2");
     const release = rec.one("kubernetes:helm.sh/v3:Release", "registry-velero-release");
     const rules = (

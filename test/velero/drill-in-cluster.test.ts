@@ -9,13 +9,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as https from "https";
 import type { AddressInfo } from "net";
-import * as os from "os";
 import * as path from "path";
 import { inClusterKube } from "../../tools/drill/cli";
 import { ROOT, stackRun } from "../harness";
 import { placePackages, readLock, runtimeClosure } from "../package/consumer";
 import { verifyPki } from "../verify/support/pki";
 import { FakeKube, TOKEN } from "./fake-kube";
+import { scratchDir } from "../harness/scratch";
 
 describe("restore drill in a pod", function () {
   this.timeout(60_000);
@@ -29,7 +29,7 @@ describe("restore drill in a pod", function () {
       res.end("{}");
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-sa-"));
+    const dir = scratchDir("drill-sa");
     try {
       fs.writeFileSync(path.join(dir, "token"), "sa-token-1\n");
       fs.writeFileSync(path.join(dir, "ca.crt"), pki.bundlePem);
@@ -61,7 +61,7 @@ describe("restore drill in a pod", function () {
     // The image: the built library and tools, and `npm ci --omit=dev` (the package's `dependencies`; the peers
     // are dev dependencies of this repository). Copied or hard-linked, not symlinked: Node would resolve a
     // symlink back to this checkout's node_modules.
-    const image = fs.mkdtempSync(path.join(os.tmpdir(), "drill-image-"));
+    const image = scratchDir("drill-image");
     const fake = new FakeKube({ restore: "complete" });
     try {
       for (const d of ["tools", "components", "config"])

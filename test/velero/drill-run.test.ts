@@ -4,11 +4,11 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { main } from "../../tools/drill/cli";
 import { stackRun } from "../harness";
 import { ADMIN_PASSWORD, DIGEST, FakeKube, FakeOptions, TOKEN } from "./fake-kube";
+import { scratchDir } from "../harness/scratch";
 
 describe("restore drill against a fake Kubernetes API server", function () {
   this.timeout(20_000);
@@ -248,7 +248,7 @@ describe("restore drill against a fake Kubernetes API server", function () {
   });
 
   it("--keep leaves the scratch namespace; --backup picks the backup; --json and --out write the report", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-out-"));
+    const dir = scratchDir("drill-out");
     const { code, out, fake } = await drill({ restore: "complete" }, [
       "--keep",
       "--backup",

@@ -1,7 +1,5 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   DRILL_EXCLUDED_RESOURCES,
@@ -19,6 +17,7 @@ import { DEFAULT_DRILL_OPTIONS } from "../../tools/drill/drill";
 import { harborAdminSecret, harborSecretNames } from "../../components/harbor";
 import { ROOT, stackRun } from "../harness";
 import { componentHarborValues, FakeKube, harborNamespaceSecrets } from "./fake-kube";
+import { scratchDir } from "../harness/scratch";
 
 describe("restore drill: pure helpers", () => {
   it("parses durations", () => {
@@ -178,7 +177,7 @@ describe("restore drill: command line", () => {
   });
 
   it("without any kubeconfig: exit 2, says none was found and where it looked (the real CLI)", () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "drill-home-"));
+    const home = scratchDir("drill-home");
     const r = spawnSync(
       process.execPath,
       [path.join(ROOT, "dist", "tools", "drill", "cli.js"), "--stack", "dev"],

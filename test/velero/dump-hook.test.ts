@@ -6,7 +6,6 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   DUMP_DIR,
@@ -17,6 +16,7 @@ import {
   harborDbDumpHook,
 } from "../../components/velero/schedules";
 import { dumpFileAt, hookScriptAt } from "./support/dump-hook";
+import { scratchDir } from "../harness/scratch";
 
 const hook = harborDbDumpHook("harbor");
 const exec = hook.pre[0].exec;
@@ -62,7 +62,7 @@ describe("velero: the PostgreSQL dump hook's script", () => {
     let calls: string;
 
     beforeEach(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), "dump-hook-"));
+      dir = scratchDir("dump-hook");
       mount = path.join(dir, "volume");
       bin = path.join(dir, "bin");
       calls = path.join(dir, "calls");

@@ -6,10 +6,10 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import { harborServiceNames, harborValues, HarborValues, resolveHarborArgs } from "../../components/harbor";
 import { profileArgs } from "../harbor/profiles";
+import { scratchDir } from "../harness/scratch";
 
 export const TOKEN = "fake-bearer-token";
 export const ADMIN_PASSWORD = "Adm1n-Pa55-do-not-print";
@@ -150,7 +150,7 @@ export class FakeKube {
 
   /** A kubeconfig file pointing at this server with a bearer token. */
   kubeconfigFile(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-kubeconfig-"));
+    const dir = scratchDir("drill-kubeconfig");
     const file = path.join(dir, "config");
     fs.writeFileSync(
       file,

@@ -13,10 +13,10 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { HARBOR_DB } from "../../components/velero/schedules";
 import { dumpFileAt, hookScriptAt } from "./support/dump-hook";
+import { scratchDir } from "../harness/scratch";
 
 /** A PostgreSQL program, from PATH or /usr/local/bin (where this machine kind has the server's). */
 function pgTool(name: string): string | undefined {
@@ -68,7 +68,7 @@ describe("velero: the PostgreSQL dump hook, run by a real shell against a real P
       this.skip();
     }
     tool = found as typeof tool;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-hook-"));
+    dir = scratchDir("pg-hook");
     fs.chmodSync(dir, 0o777);
     sock = path.join(dir, "sock");
     mount = path.join(dir, "volume");

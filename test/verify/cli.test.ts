@@ -5,13 +5,13 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { main, parseArgs, planChecks, pulumiStackOutputs, UsageError } from "../../tools/verify/cli";
 import { configFromStackFile } from "../../tools/ci/stacks";
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
 import { ROOT } from "../harness";
 import { verifyPki, VerifyPki } from "./support/pki";
+import { scratchDir } from "../harness/scratch";
 
 function outputsFor(url: string, caBundlePem: string, extra: Record<string, unknown> = {}) {
   const host = new URL(url).host;
@@ -57,7 +57,7 @@ describe("verify: CLI", function () {
   before(async () => {
     pki = verifyPki();
     harbor = await new FakeHarbor({ key: pki.good.keyPem, cert: pki.good.chainPem }).start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-cli-"));
+    dir = scratchDir("verify-cli");
   });
   after(async () => {
     await harbor.stop();
@@ -232,7 +232,7 @@ describe("verify: CLI", function () {
     const f = path.join(dir, "dev-nokube.json");
     fs.writeFileSync(f, JSON.stringify(outputsFor(harbor.url, pki.bundlePem)));
     const saved = { ...process.env };
-    process.env.HOME = fs.mkdtempSync(path.join(os.tmpdir(), "verify-home-"));
+    process.env.HOME = scratchDir("verify-home");
     delete process.env.KUBECONFIG;
     delete process.env.KUBERNETES_SERVICE_HOST;
     let r: Awaited<ReturnType<typeof run>>;

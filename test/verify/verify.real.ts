@@ -9,7 +9,6 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
-import * as os from "os";
 import * as path from "path";
 import { dockerConfigJson } from "../../components/harbor-config/payloads";
 import { KubeApi, KubeResponse } from "../../tools/drill/kube";
@@ -20,6 +19,7 @@ import { labMissing, Registry, ROBOTS, TokenServer } from "../access/support/reg
 import { FakeHarbor } from "../harbor-config/support/fake-harbor";
 import { verifyPki, VerifyPki } from "./support/pki";
 import { BucketSetup, removeBuckets, seaweed, staleRun, Store } from "./support/seaweed";
+import { scratchDir } from "../harness/scratch";
 
 const [PULL, PUSH] = ROBOTS;
 
@@ -132,7 +132,7 @@ describe("verify against real servers", function () {
       });
       await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
       frontHost = `127.0.0.1:${(front.address() as AddressInfo).port}`;
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-real-"));
+      dir = scratchDir("verify-real");
       const setup = new BucketSetup(
         new S3Client({
           region: "us-east-1",

@@ -9,9 +9,9 @@ import { createHash, randomUUID, sign } from "crypto";
 import * as fs from "fs";
 import * as https from "https";
 import type { AddressInfo } from "net";
-import * as os from "os";
 import * as path from "path";
 import { VerifyPki } from "../../verify/support/pki";
+import { scratchDir } from "../../harness/scratch";
 
 export const TOOLS_BIN = process.env.TOOLS_BIN ?? "/tmp/tools-bin";
 export const REGISTRY_BIN = path.join(TOOLS_BIN, "registry");
@@ -135,7 +135,7 @@ export class Registry {
     private readonly pki: VerifyPki,
     private readonly tokenUrl: string,
   ) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-registry-"));
+    this.dir = scratchDir("lab-registry");
   }
 
   async start(): Promise<this> {
@@ -282,7 +282,7 @@ export class Crane {
     private readonly registryHost: string,
     robot: Robot = ROBOTS[1],
   ) {
-    this.dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), "lab-crane-"));
+    this.dockerConfig = scratchDir("lab-crane");
     this.caFile = path.join(this.dockerConfig, "ca.pem");
     fs.writeFileSync(this.caFile, pki.bundlePem);
     const auth = Buffer.from(`${robot.username}:${robot.password}`).toString("base64");

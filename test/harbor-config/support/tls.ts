@@ -4,8 +4,8 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { scratchDir } from "../../harness/scratch";
 
 export interface TestPki {
   caPem: string;
@@ -48,7 +48,7 @@ function makeCa(dir: string, name: string, cn: string): void {
 /** Generates (once per process) and returns the test PKI. */
 export function testPki(): TestPki {
   if (cached) return cached;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-harbor-pki-"));
+  const dir = scratchDir("fake-harbor-pki");
   try {
     makeCa(dir, "ca", "registry-platform test CA");
     makeCa(dir, "other", "unrelated test CA");

@@ -5,8 +5,8 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { scratchDir } from "../../harness/scratch";
 
 export interface Leaf {
   certPem: string;
@@ -50,7 +50,7 @@ const stamp = (d: Date) =>
 /** Generates the PKI once per process (kept in a temp dir for servers that need files). */
 export function verifyPki(): VerifyPki {
   if (cached) return cached;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-pki-"));
+  const dir = scratchDir("verify-pki");
   const key = (name: string) =>
     openssl(dir, [
       "genpkey",
