@@ -80,6 +80,9 @@ export class PulumiWorkspace {
       ...e,
       PATH: [this.s.pluginDir, path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(":"),
       PULUMI_HOME: this.homeDir,
+      // The kubernetes provider writes a kubeconfig file (with the cluster's token) to the temp folder for each
+      // Helm operation and leaves it there: about 90 per e2e run. In the scratch directory they go with it.
+      TMPDIR: path.join(this.homeDir, "tmp"),
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_CONFIG_PASSPHRASE: this.passphrase,
@@ -132,7 +135,13 @@ export class PulumiWorkspace {
 
   /** The project, state, Pulumi home and log directories (the log directory emptied). */
   makeDirs(): void {
-    for (const d of [this.projectDir, this.stateDir, this.homeDir, this.logDir])
+    for (const d of [
+      this.projectDir,
+      this.stateDir,
+      this.homeDir,
+      path.join(this.homeDir, "tmp"),
+      this.logDir,
+    ])
       fs.mkdirSync(d, { recursive: true });
     for (const f of fs.readdirSync(this.logDir)) fs.rmSync(path.join(this.logDir, f), { force: true });
   }
