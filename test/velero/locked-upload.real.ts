@@ -9,7 +9,15 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
 import { S3Client, xmlText } from "../../tools/verify/s3";
-import { BucketSetup, removeBuckets, s3Request, seaweed, staleRun, Store } from "../verify/support/seaweed";
+import {
+  BucketSetup,
+  freeVolumes,
+  removeBuckets,
+  s3Request,
+  seaweed,
+  staleRun,
+  Store,
+} from "../verify/support/seaweed";
 
 /** A signed PUT of an object with no integrity header (`payloadHash` as the SDK sends it over http or https). */
 function putWithoutChecksum(
@@ -44,6 +52,13 @@ describe("velero: uploads without a checksum header into a locked bucket (real S
     sw = found;
     // Buckets of earlier runs that stopped before their clean-up (each holds a SeaweedFS volume).
     await removeBuckets(sw, staleRun(/^vel-([0-9a-z]+)-locked$/));
+    // The bucket's first object needs a volume of its own: without one, the PUT fails with a bare 500.
+    const free = await freeVolumes();
+    if (free < 1)
+      throw new Error(
+        `SeaweedFS has no free volume for a new bucket (http://127.0.0.1:9333/dir/status: Free ${free}); each ` +
+          "bucket holding objects keeps one: delete old buckets (weed shell: s3.bucket.delete -name <bucket>)",
+      );
     s3 = new S3Client({
       region: "us-east-1",
       endpoint: sw.endpoint,

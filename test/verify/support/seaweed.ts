@@ -187,13 +187,17 @@ async function emptyBucket(sw: Store, name: string): Promise<void> {
   }
 }
 
+/** The master of `weed mini` (start.sh). */
+const MASTER = "127.0.0.1:9333";
+
 /**
  * Deletes the buckets whose name `shouldGo` accepts, with their objects: SeaweedFS gives each bucket that holds
  * objects its own volume and frees it only when the bucket goes. Left behind, a few dozen test runs took every
  * volume `weed mini` had, and every later upload failed with a 500 ("No writable volumes and no free volumes
  * left"). Versions go over S3 (bypassing GOVERNANCE retention, all these tests set), the buckets through
  * `weed shell` (`s3.bucket.delete`): a bucket with the TLS-only policy refuses every plain-http call, its own
- * deletion included. Returns the names removed; throws if any is left.
+ * deletion included. A clean-up must not fail the tests: a problem is printed, not thrown (the upload test checks
+ * for a free volume before it needs one). Returns the names removed.
  */
 export async function removeBuckets(sw: Store, shouldGo: (name: string) => boolean): Promise<string[]> {
   const buckets = async () => {
@@ -201,17 +205,30 @@ export async function removeBuckets(sw: Store, shouldGo: (name: string) => boole
     if (list.status !== 200) throw new Error(`list buckets → ${list.status} ${list.body.slice(0, 300)}`);
     return Array.from(list.body.matchAll(/<Name>([^<]+)<\/Name>/g), (m) => m[1]).filter(shouldGo);
   };
-  const names = await buckets();
-  for (const name of names) await emptyBucket(sw, name);
-  if (names.length)
-    execFileSync(WEED, ["shell", "-master", "127.0.0.1:9333"], {
-      input: names.map((n) => `s3.bucket.delete -name ${n}\n`).join(""),
-      stdio: ["pipe", "pipe", "pipe"],
-      timeout: 120_000,
-    });
-  const left = await buckets();
-  if (left.length) throw new Error(`weed shell s3.bucket.delete left ${left.join(", ")}`);
-  return names;
+  try {
+    const names = await buckets();
+    for (const name of names) await emptyBucket(sw, name);
+    if (names.length)
+      execFileSync(WEED, ["shell", "-master", MASTER], {
+        input: names.map((n) => `s3.bucket.delete -name ${n}\n`).join(""),
+        stdio: ["pipe", "pipe", "pipe"],
+        timeout: 120_000,
+      });
+    const left = await buckets();
+    if (left.length) throw new Error(`weed shell s3.bucket.delete left ${left.join(", ")}`);
+    return names;
+  } catch (e) {
+    console.warn(
+      `      (SeaweedFS clean-up failed, buckets may be left: ${(e as Error).message.split("\n")[0]})`,
+    );
+    return [];
+  }
+}
+
+/** How many more volumes `weed mini` can make (`Topology.Free` of the master's /dir/status): one per new bucket. */
+export async function freeVolumes(): Promise<number> {
+  const r = await fetch(`http://${MASTER}/dir/status`);
+  return ((await r.json()) as { Topology: { Free: number } }).Topology.Free;
 }
 
 /**
