@@ -161,16 +161,15 @@ export function replicationOutputs(
 }
 
 /**
- * The sub-prefix of Velero's backup locations in a stack that takes part in S3 backup replication (an AWS
- * replica, or an AWS primary replicating its backups): the stack name. The replica's bucket then holds its own
- * backups under `velero/<replica>` and each primary's replicated ones under `velero/<primary>`: neither Velero
- * sees (nor overwrites, nor syncs) the other's backups or kopia repository. `undefined` elsewhere, unless
- * `replication.backupScope` says otherwise (it keeps the prefix when a role changes).
+ * The sub-prefix of Velero's backup locations: the stack name (`velero/<stack>`, `archive/<stack>`), or
+ * `replication.backupScope`. In S3 backup replication a replica's bucket holds its own backups under
+ * `velero/<replica>` and each primary's replicated ones under `velero/<primary>`: neither Velero sees (nor
+ * overwrites, nor syncs) the other's backups or kopia repository. Every stack is scoped, not only those in
+ * replication: Velero refuses a location whose root holds a directory it does not know ("Backup store contains
+ * invalid top-level directories", velero pkg/persistence/object_store.go `IsValid`), so a prefix that moved from
+ * `velero/<stack>` back to `velero` (the last backup peer removed, a replica promoted) left the location
+ * Unavailable and every backup failing. A scope that never depends on peers or role never moves.
  */
-export function backupLocationScope(cfg: PlatformConfig): string | undefined {
-  if (cfg.replication.backupScope !== undefined) return cfg.replication.backupScope;
-  if (cfg.storage.provider !== "aws") return undefined;
-  const replicates =
-    cfg.role === "primary" && cfg.replication.peers.some((p) => p.backupReplication.enabled !== false);
-  return cfg.role === "replica" || replicates ? cfg.stack : undefined;
+export function backupLocationScope(cfg: PlatformConfig): string {
+  return cfg.replication.backupScope ?? cfg.stack;
 }

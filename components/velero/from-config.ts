@@ -30,7 +30,7 @@ export function veleroArgsFromConfig(cfg: PlatformConfig, inputs: VeleroInputs):
     backupBucket: inputs.backupBucket,
     region: bucketRegionOf(cfg),
     archivePrefix: cfg.storage.archive.prefix,
-    ...(backupLocationScope(cfg) !== undefined ? { locationScope: backupLocationScope(cfg) } : {}),
+    locationScope: backupLocationScope(cfg),
     storage:
       cfg.storage.provider === "s3-compatible"
         ? {

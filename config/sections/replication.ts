@@ -148,9 +148,9 @@ export const replicationSection = z
     /** On a replica: the replication robot. Rejected on a primary. Defaults apply on every replica. */
     robot: replicationRobot.optional(),
     /**
-     * Sub-prefix of Velero's backup locations (`velero/<scope>`, `archive/<scope>`). Default: the stack name
-     * on an AWS replica or an AWS primary replicating its backups, none otherwise. Set it to keep the prefix
-     * when the role changes (promoting a replica), or Velero no longer sees the earlier backups.
+     * Sub-prefix of Velero's backup locations (`velero/<scope>`, `archive/<scope>`). Default: the stack name.
+     * Set it to keep the prefix of a stack recreated under another name, or Velero no longer sees the earlier
+     * backups.
      */
     backupScope: z
       .string()
