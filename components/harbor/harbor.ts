@@ -22,6 +22,7 @@ import {
   harborServiceNames,
   INTERNAL_TLS_COMPONENTS,
   InternalTlsComponent,
+  redisPasswordConfigMaps,
 } from "./names";
 import { extraHostsIngress } from "./ingress";
 import { harborNetworkPolicies, podSecurityLabels } from "./network-policy";
@@ -218,8 +219,13 @@ export class Harbor extends pulumi.ComponentResource {
       );
     if (r.database.type === "external")
       secret("database-password-secret", names.database, { password: r.database.password });
-    if (r.redis.type === "external" && r.redis.password !== undefined)
+    if (r.redis.type === "external" && r.redis.password !== undefined) {
       secret("redis-password-secret", names.redis, { REDIS_PASSWORD: r.redis.password });
+      void pulumi.log.warn(
+        `external Redis: the Harbor chart writes its password in clear into the ConfigMaps ${redisPasswordConfigMaps(r.releaseName, r.metrics.enabled).join(", ")} in namespace ${r.namespace}; let only Harbor's operators read ConfigMaps there (components/harbor/README.md)`,
+        this,
+      );
+    }
 
     if (r.internalTLS) this.internalTls(name, r, secret);
 

@@ -55,6 +55,18 @@ export async function run(profile: ProfileName, preview = false): Promise<Record
   );
 }
 
+/** Runs `f` and collects what `pulumi.log.warn` printed meanwhile (on the mock engine it goes to console.warn). */
+export async function warningsOf(f: () => Promise<Recorded>): Promise<{ rec: Recorded; warnings: string[] }> {
+  const warnings: string[] = [];
+  const saved = console.warn;
+  console.warn = (...a: unknown[]) => void warnings.push(a.map(String).join(" "));
+  try {
+    return { rec: await f(), warnings };
+  } finally {
+    console.warn = saved;
+  }
+}
+
 /** `name` → { type, data (revealed), secretPaths } of every Kubernetes Secret. */
 export function secretsOf(
   rec: Recorded,

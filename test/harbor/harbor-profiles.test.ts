@@ -10,9 +10,10 @@ import {
   INTERNAL_CERT_VALIDITY_HOURS,
   resolveHarborArgs,
 } from "../../components/harbor";
+import { redisPasswordConfigMaps } from "../../components/harbor/names";
 import { Recorded, runComponent } from "../harness";
 import { CA_PEM, PLAIN_SECRETS, profileArgs, secretInputs } from "./profiles";
-import { children, run, secretsOf, T } from "./component-support";
+import { children, run, secretsOf, T, warningsOf } from "./component-support";
 
 describe("harbor: Harbor component, prod profile", () => {
   let rec: Recorded;
@@ -93,8 +94,28 @@ describe("harbor: Harbor component, onprem profile", () => {
 
 describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, given admin password)", () => {
   let rec: Recorded;
+  let warnings: string[];
   before(async () => {
-    rec = await run("edge");
+    ({ rec, warnings } = await warningsOf(() => run("edge")));
+  });
+
+  it("external Redis with a password: one warning names the chart's ConfigMaps that hold it, not the password", () => {
+    // The edge profile: release `edge`, namespace `registry`, metrics off (no exporter ConfigMap).
+    assert.deepStrictEqual(
+      warnings.filter((w) => w.includes("Redis")),
+      [
+        "warning: [runtime] external Redis: the Harbor chart writes its password in clear into the ConfigMaps " +
+          "edge-harbor-core, edge-harbor-jobservice, edge-harbor-registry in namespace registry; let only Harbor's " +
+          "operators read ConfigMaps there (components/harbor/README.md)",
+      ],
+    );
+    assert.ok(!warnings.some((w) => w.includes(PLAIN_SECRETS.redisPassword as string)));
+    assert.deepStrictEqual(redisPasswordConfigMaps("harbor", true), [
+      "harbor-core",
+      "harbor-jobservice",
+      "harbor-registry",
+      "harbor-exporter-env",
+    ]);
   });
 
   it("internal TLS: one CA and a certificate per enabled component, in kubernetes.io/tls secrets with ca.crt", () => {
@@ -158,8 +179,12 @@ describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, gi
 });
 
 describe("harbor: Harbor component, fault paths", () => {
-  it("preview registers the same resources without failing", async () => {
-    const rec = await run("dev", true);
+  it("preview registers the same resources without failing; internal Redis: no Redis warning", async () => {
+    const { rec, warnings } = await warningsOf(() => run("dev", true));
+    assert.deepStrictEqual(
+      warnings.filter((w) => w.includes("Redis")),
+      [],
+    );
     assert.strictEqual(children(rec).length, 23);
     assert.strictEqual(rec.outputs.host, "registry.dev.example.internal");
   });
