@@ -9,7 +9,8 @@ import { ConfigError, ConfigSource, parsePlatformConfig } from "../../config";
 import { StackConfig } from "../../tools/synth/stackfile";
 import { runProgram, runProgramFailing, stackWith } from "../harness";
 import { configSource } from "../harness/config";
-import { CA_EXT, chain, issue, Issued, LEAF_EXT, selfSignedCa, tempDir } from "../tls/openssl";
+import { CA_EXT, chain, issue, Issued, LEAF_EXT, selfSignedCa } from "../tls/openssl";
+import { scratchDir } from "../harness/scratch";
 
 const HOST = "registry.dev.example.internal";
 const GARBAGE_CERT = `-----BEGIN CERTIFICATE-----\n${"MIIBAAAA".repeat(8)}\n${"QUJD".repeat(12)}\n-----END CERTIFICATE-----\n`;
@@ -45,7 +46,7 @@ describe("config: supplied PEMs are parsed and checked before any resource (open
   let shortIntermediate: Issued;
 
   before(() => {
-    const dir = tempDir("config-pem");
+    const dir = scratchDir("config-pem");
     c = chain(dir, [HOST]);
     otherRoot = selfSignedCa(dir, "other-root", CA_EXT(1));
     foreignIntermediate = issue(dir, "foreign-intermediate", otherRoot, CA_EXT(0), 1825);

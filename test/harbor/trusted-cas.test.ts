@@ -8,7 +8,8 @@ import { pemBlocks } from "../../components/tls";
 import { StackConfig } from "../../tools/synth/stackfile";
 import { Recorded, runProgram, stackFile, stackWith } from "../harness";
 import { configIssues, rejected } from "../harness/config";
-import { CA_EXT, Issued, selfSignedCa, tempDir } from "../tls/openssl";
+import { CA_EXT, Issued, selfSignedCa } from "../tls/openssl";
+import { scratchDir } from "../harness/scratch";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -33,7 +34,7 @@ describe("harbor: extra trusted CA bundles (tls.extraCaBundles)", function () {
   let rds: Issued;
   let proxy: Issued;
   before(() => {
-    const dir = tempDir("trusted-cas");
+    const dir = scratchDir("trusted-cas");
     rds = selfSignedCa(dir, "rds-like-ca", CA_EXT());
     proxy = selfSignedCa(dir, "proxy-ca", CA_EXT());
   });

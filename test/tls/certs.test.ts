@@ -20,7 +20,8 @@ import {
   serverCsrArgs,
   splitCertificates,
 } from "../../components/tls";
-import { CA_EXT, chain, issue, LEAF_EXT, openssl, selfSignedCa, tempDir, verify } from "./openssl";
+import { CA_EXT, chain, issue, LEAF_EXT, openssl, selfSignedCa, verify } from "./openssl";
+import { scratchDir } from "../harness/scratch";
 
 const settings = (over: Partial<ChainSettings> = {}): ChainSettings => ({
   ...CHAIN_DEFAULTS,
@@ -170,7 +171,7 @@ describe("tls: PEM handling and checks of brought certificates (real certificate
   let dir: string;
   let c: ReturnType<typeof chain>;
   before(() => {
-    dir = tempDir("tls-certs");
+    dir = scratchDir("tls-certs");
     c = chain(dir, ["registry.example.com", "registry.example.org"]);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { pemBundle, pemSha256, renderHostsToml } from "../../components/tls";
 import { ROOT } from "../harness";
-import { CA_EXT, chain, issue, LEAF_EXT, openssl, selfSignedCa, tempDir, verify } from "./openssl";
+import { CA_EXT, chain, issue, LEAF_EXT, openssl, selfSignedCa, verify } from "./openssl";
+import { scratchDir } from "../harness/scratch";
 
 const SCRIPT = path.join(ROOT, "scripts", "install-registry-ca.sh");
 const HOST = "registry.example.com";
@@ -43,7 +44,7 @@ describe("tls: scripts/install-registry-ca.sh (real CA from openssl)", () => {
     return d;
   };
   before(() => {
-    dir = tempDir("install-ca");
+    dir = scratchDir("install-ca");
     c = chain(dir, [HOST]);
     bundle = c.root.certPem + c.intermediate.certPem;
     bundleFile = path.join(dir, "bundle.pem");

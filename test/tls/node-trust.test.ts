@@ -16,7 +16,7 @@ import {
 } from "../../components/tls";
 import { images } from "../../components/versions";
 import { Recorded, runComponent } from "../harness";
-import { tempDir } from "./openssl";
+import { scratchDir } from "../harness/scratch";
 
 const CA1 = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n";
 const CA2 = "-----BEGIN CERTIFICATE-----\nREVG\n-----END CERTIFICATE-----\n";
@@ -83,7 +83,7 @@ describe("tls: containerd hosts.toml (pure)", () => {
 
 describe("tls: the node-trust init script (run with /bin/sh)", () => {
   let dir: string;
-  before(() => (dir = tempDir("node-trust")));
+  before(() => (dir = scratchDir("node-trust")));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Lays out the ConfigMap volume as the kubelet would and runs the script against a fake certs.d. */

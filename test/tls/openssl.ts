@@ -5,15 +5,9 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { scratchDir } from "../harness/scratch";
 
 export function openssl(args: string[], cwd: string): string {
   return execFileSync("openssl", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-/** A temporary directory, removed when the test process exits. */
-export function tempDir(prefix: string): string {
-  return scratchDir(prefix);
 }
 
 export interface Issued {

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { pemBundle, RegistryTls, RegistryTlsArgs, registryTlsSource } from "../../components/tls";
 import { fakePem } from "../../tools/synth/mocks";
 import { Recorded, runComponent } from "../harness";
-import { chain, tempDir } from "./openssl";
+import { chain } from "./openssl";
+import { scratchDir } from "../harness/scratch";
 
 const T = {
   key: "tls:index/privateKey:PrivateKey",
@@ -189,7 +190,7 @@ describe("tls: RegistryTls with brought certificates (real chain from openssl)",
   let dir: string;
   let c: ReturnType<typeof chain>;
   before(() => {
-    dir = tempDir("tls-byo");
+    dir = scratchDir("tls-byo");
     c = chain(dir, ["registry.example.com", "registry.example.org"]);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
