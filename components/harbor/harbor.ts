@@ -22,11 +22,11 @@ import {
   harborServiceNames,
   INTERNAL_TLS_COMPONENTS,
   InternalTlsComponent,
-  redisPasswordConfigMaps,
 } from "./names";
 import { extraHostsIngress } from "./ingress";
 import { harborNetworkPolicies, podSecurityLabels } from "./network-policy";
 import { harborValues, REGISTRY_CREDENTIALS_USERNAME } from "./values";
+import { helmPostRendererPath, redisPostRender } from "./postrender-path";
 
 /** Generated secrets: lengths the chart/Harbor require, and alphabets safe in env vars, URLs and htpasswd. */
 export const GENERATED_SECRETS = {
@@ -221,10 +221,6 @@ export class Harbor extends pulumi.ComponentResource {
       secret("database-password-secret", names.database, { password: r.database.password });
     if (r.redis.type === "external" && r.redis.password !== undefined) {
       secret("redis-password-secret", names.redis, { REDIS_PASSWORD: r.redis.password });
-      void pulumi.log.warn(
-        `external Redis: the Harbor chart writes its password in clear into the ConfigMaps ${redisPasswordConfigMaps(r.releaseName, r.metrics.enabled).join(", ")} in namespace ${r.namespace}; let only Harbor's operators read ConfigMaps there (components/harbor/README.md)`,
-        this,
-      );
     }
 
     if (r.internalTLS) this.internalTls(name, r, secret);
@@ -271,6 +267,8 @@ export class Harbor extends pulumi.ComponentResource {
         // Objects a failed upgrade created are removed; the previous revision keeps serving.
         cleanupOnFail: true,
         maxHistory: 10,
+        // The chart writes an external Redis password into ConfigMaps; the post-renderer moves it to Secrets.
+        ...(redisPostRender(r) ? { postrender: helmPostRendererPath() } : {}),
       },
       { parent: this, dependsOn: [ns, ...secrets, ...policies] },
     );

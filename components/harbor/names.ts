@@ -80,13 +80,3 @@ export function harborAdminSecret(releaseName: string = DEFAULT_HARBOR_RELEASE_N
 } {
   return { name: harborSecretNames(releaseName).adminPassword, key: HARBOR_ADMIN_PASSWORD_KEY };
 }
-
-/**
- * The chart's ConfigMaps that hold an external Redis password in clear (chart 1.19.1, `helm template` with
- * `redis.external.password`; the chart's `lookup` of `existingSecret` fills the same places at install): core
- * (`_REDIS_URL_CORE`, `_REDIS_URL_REG`), jobservice and registry (`config.yml`), and the exporter's env with metrics.
- */
-export function redisPasswordConfigMaps(releaseName: string, metrics: boolean): string[] {
-  const f = harborFullname(releaseName);
-  return [`${f}-core`, `${f}-jobservice`, `${f}-registry`, ...(metrics ? [`${f}-exporter-env`] : [])];
-}

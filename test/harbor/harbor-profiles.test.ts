@@ -1,5 +1,7 @@
 /** The Harbor component in the prod, onprem and edge profiles, and its fault paths. */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as k8sProvider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -10,7 +12,7 @@ import {
   INTERNAL_CERT_VALIDITY_HOURS,
   resolveHarborArgs,
 } from "../../components/harbor";
-import { redisPasswordConfigMaps } from "../../components/harbor/names";
+import { helmPostRendererPath } from "../../components/harbor/postrender-path";
 import { Recorded, runComponent } from "../harness";
 import { CA_PEM, PLAIN_SECRETS, profileArgs, secretInputs } from "./profiles";
 import { children, run, secretsOf, T, warningsOf } from "./component-support";
@@ -99,23 +101,17 @@ describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, gi
     ({ rec, warnings } = await warningsOf(() => run("edge")));
   });
 
-  it("external Redis with a password: one warning names the chart's ConfigMaps that hold it, not the password", () => {
-    // The edge profile: release `edge`, namespace `registry`, metrics off (no exporter ConfigMap).
+  it("external Redis with a password: the release runs the package's post-renderer, and nothing warns", () => {
+    const rel = rec.inputs(rec.one(T.release));
+    // Relative to the working directory (the repository root under npm test): the same on every checkout.
+    assert.strictEqual(rel.postrender, "./bin/registry-platform-helm-postrender");
+    assert.strictEqual(rel.postrender, helmPostRendererPath());
+    assert.ok(fs.statSync(path.resolve(rel.postrender)).mode & 0o111, "the post-renderer is executable");
+    assert.strictEqual(rel.values.redis.external.existingSecret, "edge-harbor-redis-password");
     assert.deepStrictEqual(
       warnings.filter((w) => w.includes("Redis")),
-      [
-        "warning: [runtime] external Redis: the Harbor chart writes its password in clear into the ConfigMaps " +
-          "edge-harbor-core, edge-harbor-jobservice, edge-harbor-registry in namespace registry; let only Harbor's " +
-          "operators read ConfigMaps there (components/harbor/README.md)",
-      ],
+      [],
     );
-    assert.ok(!warnings.some((w) => w.includes(PLAIN_SECRETS.redisPassword as string)));
-    assert.deepStrictEqual(redisPasswordConfigMaps("harbor", true), [
-      "harbor-core",
-      "harbor-jobservice",
-      "harbor-registry",
-      "harbor-exporter-env",
-    ]);
   });
 
   it("internal TLS: one CA and a certificate per enabled component, in kubernetes.io/tls secrets with ca.crt", () => {
@@ -179,12 +175,10 @@ describe("harbor: Harbor component, edge profile (internal TLS, LoadBalancer, gi
 });
 
 describe("harbor: Harbor component, fault paths", () => {
-  it("preview registers the same resources without failing; internal Redis: no Redis warning", async () => {
+  it("preview registers the same resources without failing; internal Redis: no post-renderer", async () => {
     const { rec, warnings } = await warningsOf(() => run("dev", true));
-    assert.deepStrictEqual(
-      warnings.filter((w) => w.includes("Redis")),
-      [],
-    );
+    assert.deepStrictEqual(warnings, []);
+    assert.strictEqual(rec.inputs(rec.one(T.release)).postrender, undefined);
     assert.strictEqual(children(rec).length, 23);
     assert.strictEqual(rec.outputs.host, "registry.dev.example.internal");
   });
