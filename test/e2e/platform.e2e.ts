@@ -33,7 +33,8 @@ import { loadSettings, preflight, readSha256Sums } from "./support/settings";
 import { PulumiWorkspace } from "./support/workspace";
 import { clusterChecks } from "./platform/cluster";
 import { workloadChecks } from "./platform/workloads";
-import { Infra, InfraRef, StackName, stackContext } from "./platform/context";
+import { EXTERNAL_REDIS, Infra, InfraRef, StackName, stackContext } from "./platform/context";
+import { redisChecks } from "./platform/redis";
 import { deployChecks } from "./platform/deploy";
 import { lifecycleChecks } from "./platform/lifecycle";
 import { outputChecks } from "./platform/outputs";
@@ -182,6 +183,7 @@ STACKS.forEach((stack, i) => {
       });
     deployChecks(ctx);
     clusterChecks(ctx);
+    if (stack === EXTERNAL_REDIS.stack) redisChecks(ctx);
     workloadChecks(ctx);
     outputChecks(ctx);
     lifecycleChecks(ctx);

@@ -225,6 +225,26 @@ describe("package: npm pack → offline install into a consumer → tsc → mock
     }
   });
 
+  it("the Harbor release's Helm post-renderer is installed executable where the library points Helm from the consumer", () => {
+    // helmPostRendererPath() of the installed library, run from the consumer's directory as the program runs.
+    const r = run(
+      process.execPath,
+      [
+        "-e",
+        // By file: the package's `exports` keep its internals out of reach of a plain require.
+        "process.stdout.write(require(require('path').resolve('node_modules/registry-platform/dist/components/harbor/postrender-path.js')).helmPostRendererPath())",
+      ],
+      { cwd: consumer },
+    );
+    assert.strictEqual(r.stdout, "./node_modules/registry-platform/bin/registry-platform-helm-postrender");
+    const bin = path.join(consumer, r.stdout);
+    assert.ok(fs.statSync(bin).mode & 0o100, "executable");
+    const manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n";
+    const out = spawnSync(bin, [], { cwd: consumer, input: manifests, encoding: "utf8" });
+    assert.strictEqual(out.status, 0, out.stderr);
+    assert.strictEqual(out.stdout, manifests);
+  });
+
   it("the installed synth bin synthesizes the consumer's own stack file; a stack without one is exit 2, one line", () => {
     // The package ships no stacks/: before, listing them crashed the synth (exit 1, ENOENT and a stack trace)
     // whatever the arguments, --config-file included.

@@ -41,6 +41,16 @@ export class InfraRef {
 
 export type StackName = "dev" | "onprem" | "prod-apne1" | "prod-apne2";
 
+/**
+ * The stack deployed with an external Redis that has a password (no example stack has one; production's would be
+ * ElastiCache or a managed Redis): `harbor.redis` and `harborRedisPassword` are set for the run, so that the Harbor
+ * release runs its post-renderer on the real engine, and Helm `lookup` fills the chart's Redis URLs.
+ */
+export const EXTERNAL_REDIS: { stack: StackName; addr: string } = {
+  stack: "prod-apne1",
+  addr: "redis.apne1.example.internal:6379",
+};
+
 export interface StackContext {
   stack: StackName;
   plan: StackPlan;
@@ -58,6 +68,11 @@ export interface StackContext {
    * own cluster, and on the private one when a later stack deploys to the same API server.
    */
   takeDown: boolean;
+  /**
+   * The external Redis password the deploy group gave the stack ({@link EXTERNAL_REDIS}); its post-renderer's
+   * checks look for it in the live ConfigMaps.
+   */
+  redisPassword?: string;
   /** `tls.extraCaBundles` as deployed (the example's placeholder replaced by the deploy group's before-all hook). */
   extraCaBundles: string[];
   /** Records that a step passed ("secrets", "preview", "up", "destroy-refused"). */

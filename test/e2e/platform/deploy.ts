@@ -14,7 +14,7 @@ import { kubeJson } from "../../../tools/drill/kube";
 import { installMonitoringCrds, needsMonitoringCrds } from "../support/monitoring-crds";
 import { pemBlocks, resourceSummary as summary } from "../support/output";
 import { NAMESPACE } from "../support/workspace";
-import { StackContext } from "./context";
+import { EXTERNAL_REDIS, StackContext } from "./context";
 
 /** Whether a PEM bundle holds the example stacks' placeholder CA (config/pem.ts). */
 function holdsExampleCa(bundle: string): boolean {
@@ -50,6 +50,15 @@ export function deployChecks(ctx: StackContext): void {
       config[`${NAMESPACE}:policy`] = { ...(config[`${NAMESPACE}:policy`] as object), enabled: false };
       changed.push(
         `policy.enabled: false (no kyverno-${versions.kyverno.chart}.tgz in ${settings.chartsDir})`,
+      );
+    }
+    if (stack === EXTERNAL_REDIS.stack) {
+      const h = config[`${NAMESPACE}:harbor`] as Record<string, unknown> | undefined;
+      config[`${NAMESPACE}:harbor`] = { ...h, redis: { type: "external", addr: EXTERNAL_REDIS.addr } };
+      // A password with characters the chart URL-encodes, so the checks see both forms.
+      ctx.redisPassword = `e2e/${randomBytes(12).toString("base64url")}@redis`;
+      changed.push(
+        `harbor.redis: external ${EXTERNAL_REDIS.addr} with harborRedisPassword (the post-renderer)`,
       );
     }
     config[`${NAMESPACE}:charts`] = charts;
@@ -115,7 +124,8 @@ export function deployChecks(ctx: StackContext): void {
       report.note(`exit ${r.code}; every key named with its command`);
     });
 
-  it(`secrets set with \`pulumi config set --secret\`${secrets.length ? ` (${secrets.join(", ")})` : " (none required)"}`, async function () {
+  const setKeys = stack === EXTERNAL_REDIS.stack ? [...secrets, "harborRedisPassword"] : secrets;
+  it(`secrets set with \`pulumi config set --secret\`${setKeys.length ? ` (${setKeys.join(", ")})` : " (none required)"}`, async function () {
     const { ws } = I();
     for (const k of secrets) {
       const value =
@@ -126,9 +136,10 @@ export function deployChecks(ctx: StackContext): void {
             : randomBytes(24).toString("base64url");
       await ws.setSecret(stack, k, value);
     }
+    if (ctx.redisPassword !== undefined) await ws.setSecret(stack, "harborRedisPassword", ctx.redisPassword);
     const r = await cliOk(["config", "--json"]);
     const cfg = JSON.parse(r.stdout) as Record<string, { secret: boolean; value?: unknown }>;
-    for (const k of secrets) {
+    for (const k of setKeys) {
       assert.strictEqual(cfg[`${NAMESPACE}:${k}`]?.secret, true, `${k} is not stored as a secret`);
       assert.strictEqual(
         cfg[`${NAMESPACE}:${k}`]?.value,
