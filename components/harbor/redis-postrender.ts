@@ -178,6 +178,57 @@ function moveConfigMap(data: Obj): {
   return { secretData, envKeys, mountEnv, passwords };
 }
 
+/** Has a workload's containers read what `moves` moved from the Secrets; whether it changed anything. */
+function rewire(o: Obj, moves: RedisMove[]): boolean {
+  const pod = podSpec(o);
+  if (!pod) return false;
+  let changed = false;
+  const volumes = Array.isArray(pod.volumes) ? (pod.volumes as unknown[]).filter(isObj) : [];
+  for (const mv of moves) {
+    const vols = volumes
+      .filter((v) => isObj(v.configMap) && v.configMap.name === mv.configMap)
+      .map((v) => v.name);
+    for (const c of containersOf(pod)) {
+      const fromAll = (Array.isArray(c.envFrom) ? (c.envFrom as unknown[]) : []).some(
+        (e) => isObj(e) && isObj(e.configMapRef) && e.configMapRef.name === mv.configMap,
+      );
+      const env = Array.isArray(c.env) ? (c.env as unknown[]).filter(isObj) : [];
+      for (const key of mv.envKeys) {
+        const byRef = env.filter(
+          (e) =>
+            isObj(e.valueFrom) &&
+            isObj(e.valueFrom.configMapKeyRef) &&
+            e.valueFrom.configMapKeyRef.name === mv.configMap &&
+            e.valueFrom.configMapKeyRef.key === key,
+        );
+        for (const e of byRef) setEnv(c, String(e.name), mv.secret, key);
+        if (fromAll) setEnv(c, key, mv.secret, key);
+        changed ||= fromAll || byRef.length > 0;
+      }
+      const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as unknown[]).filter(isObj) : [];
+      if (mv.mountEnv.length && mounts.some((vm) => vols.includes(vm.name))) {
+        for (const k of mv.mountEnv) setEnv(c, k, mv.secret, k);
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+/** Throws, naming the ConfigMap and key but not the password, when a ConfigMap still contains one of `passwords`. */
+function assertNoneLeft(docs: Doc[], passwords: string[]): void {
+  const searched = passwords.filter((p) => p.length >= MIN_SEARCHED);
+  for (const d of docs) {
+    const o = d.value;
+    if (!isObj(o) || o.kind !== "ConfigMap" || !isObj(o.data)) continue;
+    for (const [k, v] of Object.entries(o.data))
+      if (typeof v === "string" && searched.some((p) => v.includes(p)))
+        throw new Error(
+          `registry-platform-helm-postrender: ConfigMap ${String(isObj(o.metadata) ? o.metadata.name : "?")} key ${k} still holds the external Redis password after the post-render; the chart writes it in a place this post-renderer does not know (components/harbor/redis-postrender.ts)`,
+        );
+  }
+}
+
 /**
  * The post-render of `text` (Helm's rendered manifests). Throws when a password it moved is still in a ConfigMap.
  */
@@ -208,50 +259,8 @@ export function protectRedisPassword(text: string): PostRenderResult {
       changed: true,
     });
   }
-  for (const d of docs) {
-    if (!isObj(d.value)) continue;
-    const pod = podSpec(d.value);
-    if (!pod) continue;
-    const volumes = Array.isArray(pod.volumes) ? (pod.volumes as unknown[]).filter(isObj) : [];
-    for (const mv of moves) {
-      const vols = volumes
-        .filter((v) => isObj(v.configMap) && v.configMap.name === mv.configMap)
-        .map((v) => v.name);
-      for (const c of containersOf(pod)) {
-        const fromAll = (Array.isArray(c.envFrom) ? (c.envFrom as unknown[]) : []).some(
-          (e) => isObj(e) && isObj(e.configMapRef) && e.configMapRef.name === mv.configMap,
-        );
-        const env = Array.isArray(c.env) ? (c.env as unknown[]).filter(isObj) : [];
-        for (const key of mv.envKeys) {
-          const byRef = env.filter(
-            (e) =>
-              isObj(e.valueFrom) &&
-              isObj(e.valueFrom.configMapKeyRef) &&
-              e.valueFrom.configMapKeyRef.name === mv.configMap &&
-              e.valueFrom.configMapKeyRef.key === key,
-          );
-          for (const e of byRef) setEnv(c, String(e.name), mv.secret, key);
-          if (fromAll) setEnv(c, key, mv.secret, key);
-          if (fromAll || byRef.length) d.changed = true;
-        }
-        const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as unknown[]).filter(isObj) : [];
-        if (mv.mountEnv.length && mounts.some((vm) => vols.includes(vm.name))) {
-          for (const k of mv.mountEnv) setEnv(c, k, mv.secret, k);
-          d.changed = true;
-        }
-      }
-    }
-  }
-  const searched = [...passwords].filter((p) => p.length >= MIN_SEARCHED);
-  for (const d of docs) {
-    const o = d.value;
-    if (!isObj(o) || o.kind !== "ConfigMap" || !isObj(o.data)) continue;
-    for (const [k, v] of Object.entries(o.data))
-      if (typeof v === "string" && searched.some((p) => v.includes(p)))
-        throw new Error(
-          `registry-platform-helm-postrender: ConfigMap ${String(isObj(o.metadata) ? o.metadata.name : "?")} key ${k} still holds the external Redis password after the post-render; the chart writes it in a place this post-renderer does not know (components/harbor/redis-postrender.ts)`,
-        );
-  }
+  for (const d of docs) if (isObj(d.value) && rewire(d.value, moves)) d.changed = true;
+  assertNoneLeft(docs, [...passwords]);
   const out = [...docs, ...added].map((d) => (d.changed ? `\n${YAML.stringify(d.value, YAML_11)}` : d.text));
   return { text: out.join("---"), moves };
 }
