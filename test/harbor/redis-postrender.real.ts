@@ -1,7 +1,8 @@
 /**
  * The Harbor release's Redis post-renderer on the pinned chart (part of `npm run test:real`): real `helm template`
  * of chart 1.19.1 with the values the program registers for prod-apne1 given an external Redis, run through
- * `bin/registry-platform-helm-postrender` as Helm runs a post-renderer (`--post-renderer`).
+ * `bin/registry-platform-helm-postrender` as Helm runs a post-renderer (`--post-renderer` with the release's own
+ * relative `postrender`, from the project directory).
  *
  * `helm template` has no cluster for the chart's `lookup` of `existingSecret`, so the password goes in as
  * `redis.external.password` instead: the chart writes it into the same places (checked: the render without the
@@ -26,7 +27,6 @@ import { scratchDir } from "../harness/scratch";
 type KObj = any;
 const PW = "rp/e2e+@real pass";
 const ENC = encodeURIComponent(PW).replace(/%20/g, "+");
-const BIN = path.join(ROOT, "bin", "registry-platform-helm-postrender");
 
 describe("harbor: Redis post-renderer on the pinned chart (real helm template --post-renderer)", function () {
   this.timeout(300000);
@@ -36,6 +36,8 @@ describe("harbor: Redis post-renderer on the pinned chart (real helm template --
   let release: string;
   let namespace: string;
   let archive: string;
+  /** The release's `postrender` as the program registers it (relative to the project directory). */
+  let postrender: string;
   const render = (v: KObj, post: boolean, extra: string[] = []): string => {
     const file = path.join(dir, `values-${Math.random().toString(36).slice(2)}.json`);
     fs.writeFileSync(file, JSON.stringify(v));
@@ -43,10 +45,11 @@ describe("harbor: Redis post-renderer on the pinned chart (real helm template --
       settings.helmBin!,
       [
         ...["template", release, archive, "--namespace", namespace, "-f", file, "--skip-tests"],
-        ...(post ? ["--post-renderer", BIN] : []),
+        ...(post ? ["--post-renderer", postrender] : []),
         ...extra,
       ],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      // In the project directory, as the Kubernetes provider runs Helm: the relative path resolves there.
+      { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
   };
   const objects = (text: string): KObj[] =>
@@ -86,6 +89,7 @@ describe("harbor: Redis post-renderer on the pinned chart (real helm template --
     assert.ok(rel, "no Harbor release");
     const i = rec.inputs(rel);
     assert.strictEqual(i.postrender, "./bin/registry-platform-helm-postrender");
+    postrender = i.postrender;
     assert.ok(i.values.redis.external.existingSecret, "the program gives the chart existingSecret");
     release = i.name;
     namespace = i.namespace;
