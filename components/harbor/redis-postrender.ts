@@ -25,6 +25,7 @@
  * Pure: text in, text out. `main` reads stdin and writes stdout for `bin/registry-platform-helm-postrender`.
  */
 import * as YAML from "yaml";
+import { containersOf, podSpecOf } from "../pod-spec";
 
 /** Scheme, user and password of a Redis URL (the chart URL-encodes both with `urlquery`). */
 const CREDENTIALS = /^(rediss?|redis\+sentinel):\/\/([^:@/]*):([^@/]*)@/;
@@ -43,11 +44,16 @@ const YAML_11 = { version: "1.1", lineWidth: 0 } as const;
 /** Shortest password the final check searches ConfigMaps for. */
 const MIN_SEARCHED = 8;
 
-/** The password of a Redis URL, decoded; undefined without one. */
-export function redisUrlPassword(url: string): string | undefined {
+/** The password of a Redis URL, decoded, and as the URL holds it (URL-encoded); undefined without one. */
+function urlPassword(url: string): { password: string; encoded: string } | undefined {
   const m = CREDENTIALS.exec(url.trim());
   if (!m || m[3] === "") return undefined;
-  return decodeQuery(m[3]);
+  return { password: decodeQuery(m[3]), encoded: m[3] };
+}
+
+/** The password of a Redis URL, decoded; undefined without one. */
+export function redisUrlPassword(url: string): string | undefined {
+  return urlPassword(url)?.password;
 }
 
 /** `url` without `user:password@`. */
@@ -98,25 +104,6 @@ function documents(text: string): Doc[] {
   }));
 }
 
-/** The pod spec of a workload, if it is one. */
-function podSpec(o: Obj): Obj | undefined {
-  const spec = o.spec;
-  if (!isObj(spec)) return undefined;
-  if (o.kind === "CronJob") {
-    const jt = spec.jobTemplate;
-    const t = isObj(jt) && isObj(jt.spec) ? jt.spec.template : undefined;
-    return isObj(t) && isObj(t.spec) ? t.spec : undefined;
-  }
-  const t = spec.template;
-  return isObj(t) && isObj(t.spec) ? t.spec : undefined;
-}
-
-function containersOf(pod: Obj): Obj[] {
-  return ["initContainers", "containers"]
-    .flatMap((k) => (Array.isArray(pod[k]) ? (pod[k] as unknown[]) : []))
-    .filter(isObj);
-}
-
 function setEnv(c: Obj, name: string, secret: string, key: string): void {
   const env = Array.isArray(c.env) ? (c.env as unknown[]).filter(isObj) : [];
   const entry = { name, valueFrom: { secretKeyRef: { name: secret, key } } };
@@ -139,11 +126,11 @@ function moveConfigMap(data: Obj): {
   const passwords: string[] = [];
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== "string") continue;
-    const pw = redisUrlPassword(value);
-    if (pw !== undefined) {
+    const pw = urlPassword(value);
+    if (pw) {
       secretData[key] = value;
       envKeys.push(key);
-      passwords.push(pw, value.trim().match(CREDENTIALS)![3]);
+      passwords.push(pw.password, pw.encoded);
       delete data[key];
       continue;
     }
@@ -158,10 +145,11 @@ function moveConfigMap(data: Obj): {
     let edited = false;
     const pool =
       isObj(file.worker_pool) && isObj(file.worker_pool.redis_pool) ? file.worker_pool.redis_pool : undefined;
-    if (pool && typeof pool.redis_url === "string" && redisUrlPassword(pool.redis_url) !== undefined) {
+    const poolPw = pool && typeof pool.redis_url === "string" ? urlPassword(pool.redis_url) : undefined;
+    if (pool && poolPw && typeof pool.redis_url === "string") {
       secretData[JOBSERVICE_REDIS_URL_ENV] = pool.redis_url;
       mountEnv.push(JOBSERVICE_REDIS_URL_ENV);
-      passwords.push(redisUrlPassword(pool.redis_url)!, pool.redis_url.match(CREDENTIALS)![3]);
+      passwords.push(poolPw.password, poolPw.encoded);
       pool.redis_url = withoutCredentials(pool.redis_url);
       edited = true;
     }
@@ -180,7 +168,7 @@ function moveConfigMap(data: Obj): {
 
 /** Has a workload's containers read what `moves` moved from the Secrets; whether it changed anything. */
 function rewire(o: Obj, moves: RedisMove[]): boolean {
-  const pod = podSpec(o);
+  const pod = podSpecOf(o.kind, o);
   if (!pod) return false;
   let changed = false;
   const volumes = Array.isArray(pod.volumes) ? (pod.volumes as unknown[]).filter(isObj) : [];
