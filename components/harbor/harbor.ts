@@ -26,7 +26,7 @@ import {
 import { extraHostsIngress } from "./ingress";
 import { harborNetworkPolicies, podSecurityLabels } from "./network-policy";
 import { harborValues, REGISTRY_CREDENTIALS_USERNAME } from "./values";
-import { helmPostRendererPath, redisPostRender } from "./postrender-path";
+import { externalRedisPassword, helmPostRendererPath } from "./postrender-path";
 
 /** Generated secrets: lengths the chart/Harbor require, and alphabets safe in env vars, URLs and htpasswd. */
 export const GENERATED_SECRETS = {
@@ -219,9 +219,9 @@ export class Harbor extends pulumi.ComponentResource {
       );
     if (r.database.type === "external")
       secret("database-password-secret", names.database, { password: r.database.password });
-    if (r.redis.type === "external" && r.redis.password !== undefined) {
-      secret("redis-password-secret", names.redis, { REDIS_PASSWORD: r.redis.password });
-    }
+    const redisPassword = externalRedisPassword(r);
+    if (redisPassword !== undefined)
+      secret("redis-password-secret", names.redis, { REDIS_PASSWORD: redisPassword });
 
     if (r.internalTLS) this.internalTls(name, r, secret);
 
@@ -268,7 +268,7 @@ export class Harbor extends pulumi.ComponentResource {
         cleanupOnFail: true,
         maxHistory: 10,
         // The chart writes an external Redis password into ConfigMaps; the post-renderer moves it to Secrets.
-        ...(redisPostRender(r) ? { postrender: helmPostRendererPath() } : {}),
+        ...(externalRedisPassword(r) !== undefined ? { postrender: helmPostRendererPath() } : {}),
       },
       { parent: this, dependsOn: [ns, ...secrets, ...policies] },
     );

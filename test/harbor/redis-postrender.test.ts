@@ -5,6 +5,8 @@
  */
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { helmPostRendererPath } from "../../components/harbor/postrender-path";
@@ -227,16 +229,65 @@ data:
     assert.match(bad.stderr, /^registry-platform-helm-postrender: ConfigMap x key k still holds/);
   });
 
-  it("the path the release gives Helm: relative under the working directory, else absolute", () => {
-    assert.strictEqual(helmPostRendererPath("/w/app", "/w/app"), "./bin/registry-platform-helm-postrender");
+  it("the path the release gives Helm: relative to the working directory inside the project, else absolute", () => {
+    const BIN = "bin/registry-platform-helm-postrender";
+    // A checkout, `main: index.ts`: the program (and the provider) run in the project directory.
+    assert.strictEqual(helmPostRendererPath("/w/rp", "/w/rp", "/w/rp"), `./${BIN}`);
+    // A consumer, `main: index.ts`, and compiled, `main: bin/index.js` (they run in <project>/bin).
+    const pkg = "/w/app/node_modules/registry-platform";
     assert.strictEqual(
-      helmPostRendererPath("/w/app", "/w/app/node_modules/registry-platform"),
-      "./node_modules/registry-platform/bin/registry-platform-helm-postrender",
+      helmPostRendererPath("/w/app", pkg, "/w/app"),
+      `./node_modules/registry-platform/${BIN}`,
     );
     assert.strictEqual(
-      helmPostRendererPath("/w/app", "/opt/registry-platform"),
-      "/opt/registry-platform/bin/registry-platform-helm-postrender",
+      helmPostRendererPath("/w/app/bin", pkg, "/w/app"),
+      `../node_modules/registry-platform/${BIN}`,
     );
-    assert.strictEqual(helmPostRendererPath(ROOT), "./bin/registry-platform-helm-postrender");
+    // A checkout run compiled, `main: dist/index.js`.
+    assert.strictEqual(helmPostRendererPath("/w/rp/dist", "/w/rp", "/w/rp"), `../${BIN}`);
+    // A directory whose name starts with two dots is inside.
+    assert.strictEqual(helmPostRendererPath("/w/app", "/w/app/..pkg", "/w/app"), `./..pkg/${BIN}`);
+    // Outside the project (linked from elsewhere, a sibling): absolute.
+    assert.strictEqual(
+      helmPostRendererPath("/w/app", "/opt/registry-platform", "/w/app"),
+      `/opt/registry-platform/${BIN}`,
+    );
+    assert.strictEqual(helmPostRendererPath("/w/app/bin", "/w/rp", "/w/app"), `/w/rp/${BIN}`);
+    // No engine (the mock engine gives no project directory) and no Pulumi.yaml above: the working directory is.
+    assert.strictEqual(helmPostRendererPath("/w/app", pkg), `./node_modules/registry-platform/${BIN}`);
+    assert.strictEqual(
+      helmPostRendererPath("/w/app/bin", pkg),
+      `/w/app/node_modules/registry-platform/${BIN}`,
+    );
+    // This checkout, from its directory.
+    assert.strictEqual(helmPostRendererPath(ROOT), `./${BIN}`);
+  });
+
+  it("the project directory: compared with its links resolved; without the engine's, the nearest with a Pulumi.yaml", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "postrender-path-"));
+    try {
+      fs.mkdirSync(path.join(tmp, "real", "app"), { recursive: true });
+      fs.symlinkSync(path.join(tmp, "real"), path.join(tmp, "link"));
+      // The engine names the project by the link; the program's working directory and __dirname are physical.
+      const cwd = path.join(tmp, "real", "app");
+      assert.strictEqual(
+        helmPostRendererPath(
+          cwd,
+          path.join(cwd, "node_modules", "registry-platform"),
+          path.join(tmp, "link", "app"),
+        ),
+        "./node_modules/registry-platform/bin/registry-platform-helm-postrender",
+      );
+      // Without the engine's project directory (the mock engine, an SDK without getRootDirectory): the nearest
+      // directory with a Pulumi.yaml, here from a compiled program in bin/.
+      fs.mkdirSync(path.join(cwd, "bin"));
+      fs.writeFileSync(path.join(cwd, "Pulumi.yaml"), "name: app\nruntime: nodejs\nmain: bin/index.js\n");
+      assert.strictEqual(
+        helmPostRendererPath(path.join(cwd, "bin"), path.join(cwd, "node_modules", "registry-platform")),
+        "../node_modules/registry-platform/bin/registry-platform-helm-postrender",
+      );
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
