@@ -144,7 +144,7 @@ before(async function () {
     ws.extraEnv.SSL_CERT_FILE = registry.trustFile;
     oci = registry;
   }
-  await report.phase("scratch Pulumi project + file backend login", () => ws.init());
+  await report.phase("scratch Pulumi project + file backend login", () => ws.init({ checkout: true }));
   infra.value = { tmp, kubeconfig, kube, cluster, standins, ingress, repo, oci, ws, chartSha };
   console.log(
     `    e2e: engine ${settings.pulumiBin}; cluster ${cluster ? `private (${cluster.runDir})` : kubeconfig}; ` +

@@ -12,6 +12,23 @@ export function redisChecks(ctx: StackContext): void {
   const { plan, report, need } = ctx;
   const I = () => ctx.infra.get();
 
+  it("external Redis: the Harbor release's post-renderer is the package's, by the path relative to the project", async function () {
+    need("up");
+    if (ctx.redisPassword === undefined) this.skip();
+    const d = JSON.parse(await I().ws.exportText(ctx.stack)) as {
+      deployment: { resources: { type: string; urn: string; inputs?: Record<string, unknown> }[] };
+    };
+    const harbor = d.deployment.resources.filter(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && /-harbor-release$/.test(r.urn),
+    );
+    assert.strictEqual(harbor.length, 1, "one Harbor release");
+    // The scratch project stands for a checkout run compiled from a subdirectory (init({ checkout: true })): the
+    // path relative to the program's directory, which the Kubernetes provider resolved from its own for the next
+    // check to pass.
+    assert.strictEqual(harbor[0].inputs?.postrender, "../bin/registry-platform-helm-postrender");
+    report.note(`postrender ${String(harbor[0].inputs?.postrender)}`);
+  });
+
   it("external Redis: no ConfigMap holds its password; the post-renderer's Secrets do, and Harbor's containers read them", async function () {
     need("up");
     const pw = ctx.redisPassword;

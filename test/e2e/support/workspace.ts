@@ -35,6 +35,8 @@ export class PulumiWorkspace {
   private seq = 0;
   /** Set for every command after the defaults, e.g. `SSL_CERT_FILE` when a plugin must trust a run's own CA. */
   readonly extraEnv: Record<string, string> = {};
+  /** Set by `init({ checkout: true })` (and kept by `onCluster`): Node keeps the project's linked paths. */
+  private checkout = false;
   /** Values set with setSecret: replaced by [secret] in every output kept or shown. */
   private readonly secretValues = new Set<string>();
 
@@ -69,6 +71,7 @@ export class PulumiWorkspace {
       this.passphrase,
     );
     Object.assign(w.extraEnv, this.extraEnv);
+    w.checkout = this.checkout;
     return w;
   }
 
@@ -89,7 +92,10 @@ export class PulumiWorkspace {
       KUBECONFIG: this.kubeconfig,
       // The program and the dynamic-provider processes resolve the stacks' example hosts to 127.0.0.1 (the
       // production examples' too: registry.apne1.example.com).
-      NODE_OPTIONS: `--require ${path.join(this.s.toolsDir!, "e2e-helpers", "loopback-dns.js")}`,
+      NODE_OPTIONS: [
+        `--require ${path.join(this.s.toolsDir!, "e2e-helpers", "loopback-dns.js")}`,
+        ...(this.checkout ? ["--preserve-symlinks", "--preserve-symlinks-main"] : []),
+      ].join(" "),
       E2E_LOOPBACK_DOMAINS: LOOPBACK_DOMAINS,
       // Anything that still tries a public host fails on loopback at once.
       HTTPS_PROXY: "http://127.0.0.1:9",
@@ -105,9 +111,26 @@ export class PulumiWorkspace {
     };
   }
 
-  async init(): Promise<void> {
+  /**
+   * Writes the scratch project and logs in. With `checkout`, the project stands for a checkout whose compiled
+   * program runs from a subdirectory (`main: program/index.js`, which loads `../dist/index.js`), in every process
+   * the engine starts: `bin/` is linked beside `dist/`, and Node keeps the linked paths (`--preserve-symlinks`), so
+   * the program finds its package inside the project directory. It then gives the paths under it relative to its
+   * working directory, the directory of `main`, where the engine also starts its plugins (the Harbor release's
+   * post-renderer, `../bin/…`, which the Kubernetes provider resolves from there). Only for this project layout: its
+   * node_modules is the repository's, so each package still loads once.
+   */
+  async init(o: { checkout?: boolean } = {}): Promise<void> {
     this.makeDirs();
-    this.writeBuiltProject(path.join(this.s.root, "Pulumi.yaml"), "dist/index.js");
+    let main = "dist/index.js";
+    if (o.checkout) {
+      this.checkout = true;
+      main = "program/index.js";
+      fs.mkdirSync(path.join(this.projectDir, "program"));
+      fs.writeFileSync(path.join(this.projectDir, main), 'module.exports = require("../dist/index.js");\n');
+    }
+    this.writeBuiltProject(path.join(this.s.root, "Pulumi.yaml"), main);
+    if (o.checkout) fs.symlinkSync(path.join(this.s.root, "bin"), path.join(this.projectDir, "bin"));
     await this.login();
   }
 
