@@ -83,8 +83,8 @@ export const helmSection = z
  * Chart archives and air-gap rules: a `path` source is read and checked against its sha256 now, before any
  * resource is registered; with `airGapped: true` every public source left (an image outside the mirror, a
  * chart from a public repository, Trivy downloading its databases, a proxy cache of a public registry) is
- * an error naming the value. Relative archive paths are read from the working directory (the project
- * directory, where `pulumi` runs the program).
+ * an error naming the value. Relative archive paths are read from the working directory, where the engine runs
+ * the program and the Kubernetes provider (Helm reads the path from there): the directory of the project's `main`.
  */
 export function artifactIssues(c: PlatformConfig, cwd: string = process.cwd()): ConfigIssue[] {
   const out: ConfigIssue[] = [];
