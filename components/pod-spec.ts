@@ -4,8 +4,12 @@
  * (`test/e2e/support/pod-specs.ts`) read them with it.
  */
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A plain object of a manifest. */
+export type Obj = Record<string, unknown>;
+/** Whether `v` is a plain object (not an array, not null). */
+export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+/** The plain objects of a list field (`env`, `volumes`, …); none when it is not a list. */
+export const objectsIn = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).filter(isObj) : []);
 
 /** The kinds whose objects hold a pod spec. */
 export const POD_SPEC_KINDS = [
@@ -37,7 +41,5 @@ export function podSpecOf(kind: unknown, o: unknown): Obj | undefined {
 /** Every container of a pod spec: init, regular and ephemeral. */
 export function containersOf(spec: unknown): Obj[] {
   if (!isObj(spec)) return [];
-  return ["initContainers", "containers", "ephemeralContainers"]
-    .flatMap((k) => (Array.isArray(spec[k]) ? (spec[k] as unknown[]) : []))
-    .filter(isObj);
+  return ["initContainers", "containers", "ephemeralContainers"].flatMap((k) => objectsIn(spec[k]));
 }

@@ -25,7 +25,7 @@
  * Pure: text in, text out. `main` reads stdin and writes stdout for `bin/registry-platform-helm-postrender`.
  */
 import * as YAML from "yaml";
-import { containersOf, podSpecOf } from "../pod-spec";
+import { containersOf, isObj, Obj, objectsIn, podSpecOf } from "../pod-spec";
 
 /** Scheme, user and password of a Redis URL (the chart URL-encodes both with `urlquery`). */
 const CREDENTIALS = /^(rediss?|redis\+sentinel):\/\/([^:@/]*):([^@/]*)@/;
@@ -85,9 +85,6 @@ export interface PostRenderResult {
   moves: RedisMove[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
 interface Doc {
   /** The document's text as rendered. */
   text: string;
@@ -105,7 +102,7 @@ function documents(text: string): Doc[] {
 }
 
 function setEnv(c: Obj, name: string, secret: string, key: string): void {
-  const env = Array.isArray(c.env) ? (c.env as unknown[]).filter(isObj) : [];
+  const env = objectsIn(c.env);
   const entry = { name, valueFrom: { secretKeyRef: { name: secret, key } } };
   const i = env.findIndex((e) => e.name === name);
   if (i >= 0) env[i] = entry;
@@ -145,12 +142,13 @@ function moveConfigMap(data: Obj): {
     let edited = false;
     const pool =
       isObj(file.worker_pool) && isObj(file.worker_pool.redis_pool) ? file.worker_pool.redis_pool : undefined;
-    const poolPw = pool && typeof pool.redis_url === "string" ? urlPassword(pool.redis_url) : undefined;
-    if (pool && poolPw && typeof pool.redis_url === "string") {
-      secretData[JOBSERVICE_REDIS_URL_ENV] = pool.redis_url;
+    const poolUrl = pool && typeof pool.redis_url === "string" ? pool.redis_url : "";
+    const poolPw = urlPassword(poolUrl);
+    if (pool && poolPw) {
+      secretData[JOBSERVICE_REDIS_URL_ENV] = poolUrl;
       mountEnv.push(JOBSERVICE_REDIS_URL_ENV);
       passwords.push(poolPw.password, poolPw.encoded);
-      pool.redis_url = withoutCredentials(pool.redis_url);
+      pool.redis_url = withoutCredentials(poolUrl);
       edited = true;
     }
     const redis = isObj(file.redis) ? file.redis : undefined;
@@ -171,16 +169,16 @@ function rewire(o: Obj, moves: RedisMove[]): boolean {
   const pod = podSpecOf(o.kind, o);
   if (!pod) return false;
   let changed = false;
-  const volumes = Array.isArray(pod.volumes) ? (pod.volumes as unknown[]).filter(isObj) : [];
+  const volumes = objectsIn(pod.volumes);
   for (const mv of moves) {
     const vols = volumes
       .filter((v) => isObj(v.configMap) && v.configMap.name === mv.configMap)
       .map((v) => v.name);
     for (const c of containersOf(pod)) {
-      const fromAll = (Array.isArray(c.envFrom) ? (c.envFrom as unknown[]) : []).some(
-        (e) => isObj(e) && isObj(e.configMapRef) && e.configMapRef.name === mv.configMap,
+      const fromAll = objectsIn(c.envFrom).some(
+        (e) => isObj(e.configMapRef) && e.configMapRef.name === mv.configMap,
       );
-      const env = Array.isArray(c.env) ? (c.env as unknown[]).filter(isObj) : [];
+      const env = objectsIn(c.env);
       for (const key of mv.envKeys) {
         const byRef = env.filter(
           (e) =>
@@ -193,7 +191,7 @@ function rewire(o: Obj, moves: RedisMove[]): boolean {
         if (fromAll) setEnv(c, key, mv.secret, key);
         changed ||= fromAll || byRef.length > 0;
       }
-      const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as unknown[]).filter(isObj) : [];
+      const mounts = objectsIn(c.volumeMounts);
       if (mv.mountEnv.length && mounts.some((vm) => vols.includes(vm.name))) {
         for (const k of mv.mountEnv) setEnv(c, k, mv.secret, k);
         changed = true;
