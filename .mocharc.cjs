@@ -4,17 +4,25 @@
 const fs = require("fs");
 const path = require("path");
 
-/** The slowest files (most spawn a CLI or npm), slowest first. A file missing here runs after these. */
+/**
+ * The slowest files (most spawn a CLI or npm), slowest first: their summed test durations in a `npm test` run
+ * (`--reporter json`, 2026-12-02: 18.6 s down to 2.4 s). A file missing here runs after these.
+ */
 const SLOW_FIRST = [
-  "dist/test/synth/synth.test.js",
   "dist/test/package/pack.test.js",
-  "policy/bin/policy/test/own-stacks.test.js",
+  "dist/test/synth/synth.test.js",
   "dist/test/replication/synth-cli.test.js",
-  "dist/test/config/error-stacks.test.js",
+  "dist/test/ci/stacks.test.js",
   "dist/test/tls/install-script.test.js",
+  "policy/bin/policy/test/own-stacks.test.js",
+  "dist/test/package/defer-typescript.test.js",
+  "dist/test/package/bin-help.test.js",
   "dist/test/velero/drill-run.test.js",
-  "dist/test/velero/drill.test.js",
+  "dist/test/harbor-config/faults.test.js",
   "dist/test/config/user-errors.test.js",
+  "dist/test/synth/diff.test.js",
+  "dist/test/config/error-stacks.test.js",
+  "dist/test/velero/drill.test.js",
 ];
 
 /** Files under `dir` whose name ends with `.test.js`, sorted. */

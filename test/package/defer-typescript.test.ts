@@ -59,8 +59,8 @@ describe("tools/defer-typescript: the CLIs load the Pulumi SDK without TypeScrip
   });
 
   it("the CLIs that load the SDK run the start-up before any other module", () => {
-    for (const cli of ["synth", "drill", "verify"]) {
-      const js = fs.readFileSync(path.join(ROOT, "dist", "tools", cli, "cli.js"), "utf8");
+    for (const cli of ["synth/cli", "drill/cli", "verify/cli", "ci/stacks"]) {
+      const js = fs.readFileSync(path.join(ROOT, "dist", "tools", `${cli}.js`), "utf8");
       const first = /require\("([^"]+)"\)/.exec(js)?.[1];
       assert.strictEqual(first, "../startup", cli);
     }

@@ -6,6 +6,7 @@
  * `--deploy-order`: the stack names instead, one per line, replicas first (what a loop that synthesizes every
  * stack needs: a primary's synth reads its replicas' outputs). Exit 2 on an invalid stack file, 64 on bad usage.
  */
+import "../startup";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, NAMESPACE } from "../../config/errors";

@@ -15,6 +15,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { flatView } from "../../components/harbor-config/shape";
+import { isObj, type Obj } from "../../components/pod-spec";
 import { ResourceDoc } from "./render";
 import { replaceReasons } from "./replace";
 import { hasChanges, renderPlans } from "./diff-markdown";
@@ -54,8 +55,6 @@ export interface StackPlan {
   outputs: Change[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 const isPrimitive = (x: unknown) => x === null || ["string", "number", "boolean"].includes(typeof x);
 
 /** JSON documents inside strings (IAM/bucket policies, provider inputs) are diffed as documents. */
