@@ -83,6 +83,11 @@ export interface StackContext {
   cli: (args: string[], timeoutMs?: number) => Promise<RunResult>;
   /** `pulumi <args>` on the stack; throws unless it exits 0. */
   cliOk: (args: string[], timeoutMs?: number) => Promise<RunResult>;
+  /**
+   * The text of `pulumi stack export` after `up`, exported once for every check that reads it (the checks between
+   * `up` and the second `up` change no state).
+   */
+  stateAfterUp: () => Promise<string>;
 }
 
 /** The context of one stack's checks; no step has passed yet. */
@@ -92,6 +97,7 @@ export function stackContext(
 ): StackContext {
   const plan = loadStackPlan(ROOT, stack);
   const done = new Set<string>();
+  let exported: Promise<string> | undefined;
   return {
     stack,
     plan,
@@ -110,5 +116,6 @@ export function stackContext(
     },
     cli: (args, timeoutMs) => shared.infra.get().ws.cli(args, { stack, timeoutMs }),
     cliOk: (args, timeoutMs) => shared.infra.get().ws.cliOk(args, { stack, timeoutMs }),
+    stateAfterUp: () => (exported ??= shared.infra.get().ws.exportText(stack)),
   };
 }

@@ -40,9 +40,6 @@ export const POLICY_STATE_ALLOWANCE = 240 * 1024;
 export function outputChecks(ctx: StackContext): void {
   const { stack, plan, report, need } = ctx;
   const I = () => ctx.infra.get();
-  // `pulumi stack export` after `up`, once for the checks that read it.
-  let exported: Promise<string> | undefined;
-  const exportText = () => (exported ??= I().ws.exportText(stack));
   /** Every project with a pull robot and pull Secrets: the regular ones and the proxy caches. */
   const pullProjects = [...plan.projects, ...plan.proxyCaches];
   /** A replication peer's stack outputs (`organization/<project>/<stack>`, in the run's backend). */
@@ -247,7 +244,7 @@ export function outputChecks(ctx: StackContext): void {
   const budget = STATE_BUDGET[stack] + (ctx.settings.charts.kyverno ? POLICY_STATE_ALLOWANCE : 0);
   it(`the state export stays under ${budget / 1024} KB (its breakdown in the report)`, async function () {
     need("up");
-    const text = await exportText();
+    const text = await ctx.stateAfterUp();
     fs.writeFileSync(path.join(I().tmp, `state-${stack}.json`), text);
     const s = stateSize(text);
     report.note(describeStateSize(s));
@@ -256,7 +253,7 @@ export function outputChecks(ctx: StackContext): void {
 
   it("every Harbor resource's state holds the provider's loader, not its code (`__provider` in inputs and outputs)", async function () {
     need("up");
-    const state = JSON.parse(await exportText()) as {
+    const state = JSON.parse(await ctx.stateAfterUp()) as {
       deployment: {
         resources: {
           type: string;

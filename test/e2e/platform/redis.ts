@@ -15,7 +15,7 @@ export function redisChecks(ctx: StackContext): void {
   it("external Redis: the Harbor release's post-renderer is the package's, by the path relative to the project", async function () {
     need("up");
     if (ctx.redisPassword === undefined) this.skip();
-    const d = JSON.parse(await I().ws.exportText(ctx.stack)) as {
+    const d = JSON.parse(await ctx.stateAfterUp()) as {
       deployment: { resources: { type: string; urn: string; inputs?: Record<string, unknown> }[] };
     };
     const harbor = d.deployment.resources.filter(
