@@ -5,8 +5,9 @@
  * loader text: `components/harbor-config/provider-loader.ts`). {@link deferSdkTypeScript} puts a stand-in for that
  * shim in Node's module cache: the real shim, and with it TypeScript, is loaded on the first use of any of its
  * members, and whatever holds the stand-in then reaches the real module. The CLIs that load the SDK (`synth/cli`,
- * `drill/cli`, `verify/cli`, `ci/stacks`) call it first, through `./startup.ts`. The program under a real engine does not (the
- * language host loads the SDK before it), nor does the benchmark, which measures the program as the engine loads it.
+ * `drill/cli`, `verify/cli`, `ci/stacks`) call it first, through `./startup.ts`. The program under a real engine
+ * does not (the language host loads the SDK before it), nor does the benchmark, which measures the program as the
+ * engine loads it.
  */
 import * as fs from "fs";
 import Module from "module";
