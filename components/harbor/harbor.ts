@@ -268,7 +268,7 @@ export class Harbor extends pulumi.ComponentResource {
         cleanupOnFail: true,
         maxHistory: 10,
         // The chart writes an external Redis password into ConfigMaps; the post-renderer moves it to Secrets.
-        ...(externalRedisPassword(r) !== undefined ? { postrender: helmPostRendererPath() } : {}),
+        ...(redisPassword !== undefined ? { postrender: helmPostRendererPath() } : {}),
       },
       { parent: this, dependsOn: [ns, ...secrets, ...policies] },
     );

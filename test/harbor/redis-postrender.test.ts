@@ -6,10 +6,10 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { helmPostRendererPath } from "../../components/harbor/postrender-path";
+import { scratchDir } from "../harness/scratch";
 import { ENC, PW, render, TRIVY_SECRET, url } from "./redis-render";
 import {
   protectRedisPassword,
@@ -264,30 +264,26 @@ data:
   });
 
   it("the project directory: compared with its links resolved; without the engine's, the nearest with a Pulumi.yaml", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "postrender-path-"));
-    try {
-      fs.mkdirSync(path.join(tmp, "real", "app"), { recursive: true });
-      fs.symlinkSync(path.join(tmp, "real"), path.join(tmp, "link"));
-      // The engine names the project by the link; the program's working directory and __dirname are physical.
-      const cwd = path.join(tmp, "real", "app");
-      assert.strictEqual(
-        helmPostRendererPath(
-          cwd,
-          path.join(cwd, "node_modules", "registry-platform"),
-          path.join(tmp, "link", "app"),
-        ),
-        "./node_modules/registry-platform/bin/registry-platform-helm-postrender",
-      );
-      // Without the engine's project directory (the mock engine, an SDK without getRootDirectory): the nearest
-      // directory with a Pulumi.yaml, here from a compiled program in bin/.
-      fs.mkdirSync(path.join(cwd, "bin"));
-      fs.writeFileSync(path.join(cwd, "Pulumi.yaml"), "name: app\nruntime: nodejs\nmain: bin/index.js\n");
-      assert.strictEqual(
-        helmPostRendererPath(path.join(cwd, "bin"), path.join(cwd, "node_modules", "registry-platform")),
-        "../node_modules/registry-platform/bin/registry-platform-helm-postrender",
-      );
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
+    const tmp = scratchDir("postrender-path");
+    fs.mkdirSync(path.join(tmp, "real", "app"), { recursive: true });
+    fs.symlinkSync(path.join(tmp, "real"), path.join(tmp, "link"));
+    // The engine names the project by the link; the program's working directory and __dirname are physical.
+    const cwd = path.join(tmp, "real", "app");
+    assert.strictEqual(
+      helmPostRendererPath(
+        cwd,
+        path.join(cwd, "node_modules", "registry-platform"),
+        path.join(tmp, "link", "app"),
+      ),
+      "./node_modules/registry-platform/bin/registry-platform-helm-postrender",
+    );
+    // Without the engine's project directory (the mock engine, an SDK without getRootDirectory): the nearest
+    // directory with a Pulumi.yaml, here from a compiled program in bin/.
+    fs.mkdirSync(path.join(cwd, "bin"));
+    fs.writeFileSync(path.join(cwd, "Pulumi.yaml"), "name: app\nruntime: nodejs\nmain: bin/index.js\n");
+    assert.strictEqual(
+      helmPostRendererPath(path.join(cwd, "bin"), path.join(cwd, "node_modules", "registry-platform")),
+      "../node_modules/registry-platform/bin/registry-platform-helm-postrender",
+    );
   });
 });
